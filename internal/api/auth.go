@@ -1,0 +1,61 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/fargohq/fargo/internal/api/awsproto"
+	"github.com/fargohq/fargo/internal/api/sigv4"
+)
+
+// authenticate verifies the SigV4 signature of c and returns its caller. The AWS error codes of
+// a failure differ between the JSON and the Query services; both are chosen here.
+func (h *Handler) authenticate(c *call, body []byte) (awsproto.Caller, *awsproto.Error) {
+	v := sigv4.Verifier{Lookup: h.deps.Credentials, Now: h.deps.Now, MaxSkew: h.cfg.MaxClockSkew}
+	id, err := v.Verify(c.r, body)
+	if err != nil {
+		return awsproto.Caller{}, authError(c.svc.Protocol, err)
+	}
+	if id.Service != c.svc.SigningName {
+		return awsproto.Caller{}, authError(c.svc.Protocol, &sigv4.Error{
+			Reason:  sigv4.ReasonScopeMismatch,
+			Message: "Credential should be scoped to correct service: '" + c.svc.SigningName + "'.",
+		})
+	}
+	return awsproto.Caller{
+		AccessKeyID: id.AccessKeyID,
+		AccountID:   h.cfg.AccountID,
+		ARN:         "arn:aws:iam::" + h.cfg.AccountID + ":root",
+		Region:      id.Region,
+	}, nil
+}
+
+// authCodes are the error codes of each failure reason, for JSON and for Query services.
+var authCodes = map[sigv4.Reason][2]string{
+	sigv4.ReasonMissingAuth:       {"MissingAuthenticationTokenException", "MissingAuthenticationToken"},
+	sigv4.ReasonMalformed:         {"IncompleteSignatureException", "IncompleteSignature"},
+	sigv4.ReasonUnknownKey:        {"UnrecognizedClientException", "InvalidClientTokenId"},
+	sigv4.ReasonSignatureMismatch: {"InvalidSignatureException", "SignatureDoesNotMatch"},
+	sigv4.ReasonExpired:           {"InvalidSignatureException", "SignatureDoesNotMatch"},
+	sigv4.ReasonScopeMismatch:     {"InvalidSignatureException", "SignatureDoesNotMatch"},
+}
+
+func authError(p awsproto.Protocol, err error) *awsproto.Error {
+	var serr *sigv4.Error
+	if !errors.As(err, &serr) {
+		return &awsproto.Error{Code: "InternalFailure", Message: "Could not verify the request signature.", Status: http.StatusInternalServerError}
+	}
+	codes, ok := authCodes[serr.Reason]
+	if !ok {
+		codes = authCodes[sigv4.ReasonSignatureMismatch]
+	}
+	code := codes[0]
+	if p == awsproto.ProtocolQuery {
+		code = codes[1]
+	}
+	status := http.StatusForbidden
+	if serr.Reason == sigv4.ReasonMalformed {
+		status = http.StatusBadRequest
+	}
+	return &awsproto.Error{Code: code, Message: serr.Message, Status: status}
+}

@@ -1,0 +1,69 @@
+package ecsapi
+
+import (
+	"context"
+	"time"
+
+	"github.com/fargohq/fargo/internal/api/awsproto"
+	"github.com/fargohq/fargo/internal/arn"
+	"github.com/fargohq/fargo/internal/store"
+)
+
+// TargetPrefix is the X-Amz-Target prefix of ECS requests.
+const TargetPrefix = "AmazonEC2ContainerServiceV20141113"
+
+// API serves ECS operations over a store.
+type API struct {
+	store *store.Store
+	scope arn.Scope
+	now   func() time.Time
+}
+
+// New returns the ECS API over st, naming resources in scope. now is the clock.
+func New(st *store.Store, scope arn.Scope, now func() time.Time) *API {
+	if now == nil {
+		now = time.Now
+	}
+	return &API{store: st, scope: scope, now: now}
+}
+
+// Service describes the ECS endpoint for the front door.
+func (a *API) Service() awsproto.Service {
+	return awsproto.Service{
+		Name:         "ecs",
+		SigningName:  "ecs",
+		Protocol:     awsproto.ProtocolJSON,
+		TargetPrefix: TargetPrefix,
+		Operations:   a.operations(),
+		ErrorFor:     errorFor,
+		ClientError:  "ClientException",
+	}
+}
+
+func (a *API) operations() map[string]awsproto.Handler {
+	return map[string]awsproto.Handler{
+		"CreateCluster":              awsproto.JSON(a.createCluster),
+		"DescribeClusters":           awsproto.JSON(a.describeClusters),
+		"ListClusters":               awsproto.JSON(a.listClusters),
+		"DeleteCluster":              awsproto.JSON(a.deleteCluster),
+		"UpdateCluster":              awsproto.JSON(a.updateCluster),
+		"UpdateClusterSettings":      awsproto.JSON(a.updateClusterSettings),
+		"TagResource":                awsproto.JSON(a.tagResource),
+		"UntagResource":              awsproto.JSON(a.untagResource),
+		"ListTagsForResource":        awsproto.JSON(a.listTagsForResource),
+		"RegisterTaskDefinition":     awsproto.JSON(a.registerTaskDefinition),
+		"DescribeTaskDefinition":     awsproto.JSON(a.describeTaskDefinition),
+		"ListTaskDefinitions":        awsproto.JSON(a.listTaskDefinitions),
+		"ListTaskDefinitionFamilies": awsproto.JSON(a.listTaskDefinitionFamilies),
+		"DeregisterTaskDefinition":   awsproto.JSON(a.deregisterTaskDefinition),
+		"DeleteTaskDefinitions":      awsproto.JSON(a.deleteTaskDefinitions),
+	}
+}
+
+func (a *API) arn(resource string) string { return a.scope.New("ecs", resource).String() }
+
+// callerARN is the principal that made the request, for registeredBy fields.
+func callerARN(ctx context.Context) string {
+	c, _ := awsproto.CallerFrom(ctx)
+	return c.ARN
+}

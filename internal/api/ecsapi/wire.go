@@ -1,0 +1,97 @@
+package ecsapi
+
+// Wire shapes shared by several ECS operations. Wire types are named after the model's shape
+// with a "wire" prefix (wireTag for Tag); they carry JSON names exactly as the botocore model,
+// pointer-optional scalars, and never leave this package.
+
+import (
+	"encoding/json"
+	"math"
+	"strconv"
+	"time"
+
+	"github.com/fargohq/fargo/internal/ecs"
+)
+
+// wireTag is the model's Tag.
+type wireTag struct {
+	Key   *string `json:"key,omitempty"`
+	Value *string `json:"value,omitempty"`
+}
+
+// wireKeyValuePair is the model's KeyValuePair.
+type wireKeyValuePair struct {
+	Name  *string `json:"name,omitempty"`
+	Value *string `json:"value,omitempty"`
+}
+
+// wireFailure is the model's Failure: an item of a batch call that could not be served.
+type wireFailure struct {
+	Arn    *string `json:"arn,omitempty"`
+	Reason *string `json:"reason,omitempty"`
+	Detail *string `json:"detail,omitempty"`
+}
+
+// Failure reasons ECS reports.
+const reasonMissing = "MISSING"
+
+func missing(arn string) wireFailure { return wireFailure{Arn: &arn, Reason: ptr(reasonMissing)} }
+
+// epochSeconds is a timestamp on the wire: a JSON number of seconds since the epoch, with a
+// fraction for sub-second precision, as the JSON protocols send every timestamp.
+type epochSeconds time.Time
+
+func (e epochSeconds) MarshalJSON() ([]byte, error) {
+	t := time.Time(e)
+	return strconv.AppendFloat(nil, float64(t.UnixMilli())/1000, 'f', -1, 64), nil
+}
+
+func (e *epochSeconds) UnmarshalJSON(b []byte) error {
+	var f float64
+	if err := json.Unmarshal(b, &f); err != nil {
+		return err
+	}
+	sec, frac := math.Modf(f)
+	*e = epochSeconds(time.Unix(int64(sec), int64(frac*1e9)).UTC())
+	return nil
+}
+
+// epochPtr returns t on the wire, or nil for the zero time (an absent timestamp).
+func epochPtr(t time.Time) *epochSeconds {
+	if t.IsZero() {
+		return nil
+	}
+	e := epochSeconds(t)
+	return &e
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// deref returns the value p points to, or the zero value for nil.
+func deref[T any](p *T) T {
+	if p == nil {
+		var zero T
+		return zero
+	}
+	return *p
+}
+
+func tagsFromWire(in []wireTag) []ecs.Tag {
+	if in == nil {
+		return nil
+	}
+	out := make([]ecs.Tag, len(in))
+	for i, t := range in {
+		out[i] = ecs.Tag{Key: deref(t.Key), Value: deref(t.Value)}
+	}
+	return out
+}
+
+// tagsToWire returns tags on the wire; never nil, as ECS always sends the list.
+func tagsToWire(in []ecs.Tag) []wireTag {
+	out := make([]wireTag, len(in))
+	for i, t := range in {
+		out[i] = wireTag{Key: ptr(t.Key), Value: ptr(t.Value)}
+	}
+	return out
+}

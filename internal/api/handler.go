@@ -1,0 +1,303 @@
+package api
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/fargohq/fargo/internal/api/awsproto"
+	"github.com/fargohq/fargo/internal/api/sigv4"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// DefaultMaxBodyBytes caps request bodies, so no client can make the server buffer without limit.
+const DefaultMaxBodyBytes = 10 << 20
+
+// Config holds the front door's settings. The zero value works.
+type Config struct {
+	// MaxBodyBytes caps request bodies; DefaultMaxBodyBytes when zero.
+	MaxBodyBytes int64
+	// MaxClockSkew is how far a request's signing time may be from the server's clock; 5 minutes
+	// when zero.
+	MaxClockSkew time.Duration
+	// AccountID is the account of every caller; it names the caller's ARN.
+	AccountID string
+}
+
+func (c Config) withDefaults() Config {
+	if c.MaxBodyBytes <= 0 {
+		c.MaxBodyBytes = DefaultMaxBodyBytes
+	}
+	if c.MaxClockSkew <= 0 {
+		c.MaxClockSkew = 5 * time.Minute
+	}
+	if c.AccountID == "" {
+		c.AccountID = "000000000000"
+	}
+	return c
+}
+
+// Deps are the front door's collaborators.
+type Deps struct {
+	// Credentials looks up the secret of an access key id.
+	Credentials sigv4.Lookup
+	Logger      *slog.Logger
+	// Registerer receives the front door's metrics; nil registers nothing.
+	Registerer prometheus.Registerer
+	// Fallback serves requests that are not AWS API calls; nil answers 404.
+	Fallback http.Handler
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+}
+
+// Handler is the front door. Create it with New.
+type Handler struct {
+	cfg      Config
+	deps     Deps
+	byTarget map[string]*awsproto.Service
+	byVer    map[string]*awsproto.Service
+	metrics  *metrics
+}
+
+// New returns a front door serving services.
+func New(cfg Config, deps Deps, services ...awsproto.Service) (*Handler, error) {
+	h := &Handler{
+		cfg:      cfg.withDefaults(),
+		deps:     deps,
+		byTarget: map[string]*awsproto.Service{},
+		byVer:    map[string]*awsproto.Service{},
+	}
+	if h.deps.Logger == nil {
+		h.deps.Logger = slog.New(slog.DiscardHandler)
+	}
+	if h.deps.Now == nil {
+		h.deps.Now = time.Now
+	}
+	if h.deps.Credentials == nil {
+		return nil, errors.New("api: no credentials lookup")
+	}
+	for i := range services {
+		s := &services[i]
+		switch s.Protocol {
+		case awsproto.ProtocolJSON:
+			h.byTarget[s.TargetPrefix] = s
+		case awsproto.ProtocolQuery:
+			h.byVer[s.Version] = s
+		default:
+			return nil, fmt.Errorf("api: service %s has no protocol", s.Name)
+		}
+	}
+	m, err := newMetrics(deps.Registerer)
+	if err != nil {
+		return nil, err
+	}
+	h.metrics = m
+	return h, nil
+}
+
+// call is one AWS request on its way through the front door.
+type call struct {
+	w         http.ResponseWriter
+	r         *http.Request
+	requestID string
+	start     time.Time
+	svc       *awsproto.Service
+	op        string
+}
+
+// ServeHTTP implements http.Handler.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	proto := detect(r)
+	if proto == 0 {
+		h.fallback(w, r)
+		return
+	}
+	c := &call{w: w, r: r, requestID: newRequestID(), start: h.deps.Now()}
+	w.Header().Set("X-Amzn-RequestId", c.requestID)
+	w.Header().Set("Date", c.start.UTC().Format(http.TimeFormat))
+	defer h.recoverPanic(c)
+	if proto == awsproto.ProtocolJSON {
+		h.serveJSON(c)
+		return
+	}
+	h.serveQuery(c)
+}
+
+func (h *Handler) fallback(w http.ResponseWriter, r *http.Request) {
+	if h.deps.Fallback != nil {
+		h.deps.Fallback.ServeHTTP(w, r)
+		return
+	}
+	http.NotFound(w, r)
+}
+
+// detect tells the protocol of r, or 0 when r is no AWS API call.
+func detect(r *http.Request) awsproto.Protocol {
+	if r.Header.Get("X-Amz-Target") != "" {
+		return awsproto.ProtocolJSON
+	}
+	if r.Method == http.MethodPost && strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+		return awsproto.ProtocolQuery
+	}
+	if r.Method == http.MethodGet && r.URL.Query().Get("Action") != "" {
+		return awsproto.ProtocolQuery
+	}
+	return 0
+}
+
+func (h *Handler) recoverPanic(c *call) {
+	if v := recover(); v != nil {
+		h.deps.Logger.Error("panic in api handler", "request_id", c.requestID, "operation", c.op, "panic", v)
+		h.fail(c, &awsproto.Error{Code: "InternalFailure", Message: "The request processing has failed because of an unknown error.", Status: http.StatusInternalServerError})
+	}
+}
+
+func (h *Handler) readBody(c *call) ([]byte, *awsproto.Error) {
+	body, err := io.ReadAll(http.MaxBytesReader(c.w, c.r.Body, h.cfg.MaxBodyBytes))
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		return nil, &awsproto.Error{Code: clientErrorCode(c.svc), Message: fmt.Sprintf("Request body exceeds the maximum size of %d bytes.", h.cfg.MaxBodyBytes), Status: http.StatusRequestEntityTooLarge}
+	case err != nil:
+		return nil, &awsproto.Error{Code: clientErrorCode(c.svc), Message: "Could not read the request body."}
+	}
+	return body, nil
+}
+
+func clientErrorCode(s *awsproto.Service) string {
+	if s == nil || s.ClientError == "" {
+		return "ValidationError"
+	}
+	return s.ClientError
+}
+
+func (h *Handler) serveJSON(c *call) {
+	target := c.r.Header.Get("X-Amz-Target")
+	prefix, op, _ := strings.Cut(target, ".")
+	c.svc = h.byTarget[prefix]
+	c.op = op
+	if c.svc == nil {
+		h.fail(c, awsproto.Errorf("UnknownOperationException", "The target %q does not name an operation of any service at this endpoint.", target))
+		return
+	}
+	body, aerr := h.readBody(c)
+	if aerr != nil {
+		h.fail(c, aerr)
+		return
+	}
+	h.dispatch(c, awsproto.Request{Body: body}, body)
+}
+
+func (h *Handler) serveQuery(c *call) {
+	var body []byte
+	form := c.r.URL.Query()
+	if c.r.Method == http.MethodPost {
+		b, aerr := h.readBody(c)
+		if aerr != nil {
+			h.fail(c, aerr)
+			return
+		}
+		body = b
+		parsed, err := url.ParseQuery(string(b))
+		if err != nil {
+			h.fail(c, awsproto.Errorf("MalformedQueryString", "The request body is not a valid query string."))
+			return
+		}
+		form = parsed
+	}
+	c.op = form.Get("Action")
+	c.svc = h.byVer[form.Get("Version")]
+	if c.svc == nil {
+		h.fail(c, awsproto.Errorf("InvalidAction", "Could not find operation %s for version %s.", c.op, form.Get("Version")))
+		return
+	}
+	h.dispatch(c, awsproto.Request{Form: form}, body)
+}
+
+// dispatch authenticates the call and runs its operation.
+func (h *Handler) dispatch(c *call, req awsproto.Request, body []byte) {
+	caller, aerr := h.authenticate(c, body)
+	if aerr != nil {
+		h.fail(c, aerr)
+		return
+	}
+	run := c.svc.Operations[c.op]
+	if run == nil {
+		h.fail(c, unknownOperation(c))
+		return
+	}
+	out, err := run(awsproto.WithCaller(c.r.Context(), caller), req)
+	if err != nil {
+		h.fail(c, h.awsError(c, err))
+		return
+	}
+	h.succeed(c, out)
+}
+
+func unknownOperation(c *call) *awsproto.Error {
+	if c.svc.Protocol == awsproto.ProtocolQuery {
+		return awsproto.Errorf("InvalidAction", "Could not find operation %s for version %s.", c.op, c.svc.Version)
+	}
+	return awsproto.Errorf("UnknownOperationException", "Unknown operation %s.", c.op)
+}
+
+func (h *Handler) awsError(c *call, err error) *awsproto.Error {
+	var aerr *awsproto.Error
+	if errors.As(err, &aerr) {
+		return aerr
+	}
+	aerr = c.svc.ErrorFor(c.op, err)
+	if aerr.Fault() {
+		h.deps.Logger.Error("operation failed", "request_id", c.requestID, "service", c.svc.Name, "operation", c.op, "err", err)
+	}
+	return aerr
+}
+
+func (h *Handler) succeed(c *call, out any) {
+	var err error
+	if c.svc.Protocol == awsproto.ProtocolJSON {
+		err = awsproto.WriteJSON(c.w, out)
+	} else {
+		err = awsproto.WriteXML(c.w, c.svc.XMLNamespace, c.op, c.requestID, out)
+	}
+	if err != nil {
+		h.deps.Logger.Error("write response", "request_id", c.requestID, "operation", c.op, "err", err)
+	}
+	h.metrics.observe(c, http.StatusOK, "", h.deps.Now())
+}
+
+func (h *Handler) fail(c *call, e *awsproto.Error) {
+	if c.svc != nil && c.svc.Protocol == awsproto.ProtocolQuery || c.svc == nil && c.r.Header.Get("X-Amz-Target") == "" {
+		ns := ""
+		if c.svc != nil {
+			ns = c.svc.XMLNamespace
+		}
+		awsproto.WriteXMLError(c.w, ns, c.requestID, e)
+	} else {
+		awsproto.WriteJSONError(c.w, e)
+	}
+	h.metrics.observe(c, e.HTTPStatus(), e.Code, h.deps.Now())
+}
+
+func newRequestID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	var out bytes.Buffer
+	for i, part := range [][]byte{b[0:4], b[4:6], b[6:8], b[8:10], b[10:16]} {
+		if i > 0 {
+			out.WriteByte('-')
+		}
+		out.WriteString(hex.EncodeToString(part))
+	}
+	return out.String()
+}

@@ -1,0 +1,67 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/fargohq/fargo/internal/daemon"
+)
+
+type serverOptions struct {
+	cfg           daemon.Config
+	etcdEndpoints string
+	logLevel      string
+}
+
+func newServerCmd(stderr io.Writer) *cobra.Command {
+	var o serverOptions
+	cmd := &cobra.Command{
+		Use:   "server",
+		Short: "Run the fargo control plane (API, store, controllers) on this machine",
+		Long: `Run the fargo control plane. With no flags it starts an embedded etcd member in the data
+directory, creates credentials there on first start, and serves every AWS API on 127.0.0.1:4566.
+Run "eval $(fargo env)" in another shell to point the aws CLI and the SDKs at it.
+
+Every flag can also be set by its environment variable (shown in brackets).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runServer(cmd.Context(), o, stderr)
+		},
+	}
+	f := cmd.Flags()
+	addDataDirFlag(cmd, &o.cfg.DataDir)
+	f.StringVar(&o.cfg.APIAddr, "api-addr", envOr("FARGO_API_ADDR", daemon.DefaultAPIAddr), "host:port of the AWS API endpoint [FARGO_API_ADDR]")
+	f.StringVar(&o.cfg.Region, "region", envOr("FARGO_REGION", daemon.DefaultRegion), "region in ARNs and signatures [FARGO_REGION]")
+	f.StringVar(&o.cfg.AccountID, "account-id", envOr("FARGO_ACCOUNT_ID", daemon.DefaultAccountID), "12-digit account id in ARNs [FARGO_ACCOUNT_ID]")
+	f.StringVar(&o.etcdEndpoints, "etcd-endpoints", envOr("FARGO_ETCD_ENDPOINTS", ""), "comma-separated client URLs of an external etcd cluster to use instead of the embedded member [FARGO_ETCD_ENDPOINTS]")
+	f.StringVar(&o.logLevel, "log-level", envOr("FARGO_LOG_LEVEL", "info"), "debug, info, warn or error [FARGO_LOG_LEVEL]")
+	return cmd
+}
+
+func runServer(ctx context.Context, o serverOptions, stderr io.Writer) error {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(o.logLevel)); err != nil {
+		return fmt.Errorf("--log-level: %w", err)
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	if o.etcdEndpoints != "" {
+		o.cfg.EtcdEndpoints = strings.Split(o.etcdEndpoints, ",")
+	}
+	srv, err := daemon.Start(ctx, o.cfg, log)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, `fargo is running.
+  endpoint:  %s
+  region:    %s
+  data dir:  %s
+Point the aws CLI and SDKs at it from another shell:
+  eval "$(fargo env --data-dir %s)"
+`, srv.Endpoint(), srv.Region(), o.cfg.DataDir, o.cfg.DataDir)
+	return srv.Wait()
+}

@@ -1,0 +1,70 @@
+package daemon
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"regexp"
+	"time"
+)
+
+// Defaults of `fargo server`.
+const (
+	DefaultAPIAddr   = "127.0.0.1:4566"
+	DefaultRegion    = "us-east-1"
+	DefaultAccountID = "000000000000"
+)
+
+// Config is everything `fargo server` can be told. The zero value plus a DataDir works.
+type Config struct {
+	// DataDir holds the embedded etcd member, the credentials and the server's state file.
+	DataDir string
+	// APIAddr is the host:port of the API listener; port 0 picks a free port.
+	APIAddr   string
+	Region    string
+	AccountID string
+	// EtcdEndpoints, when set, makes the server use that etcd cluster instead of starting an
+	// embedded member.
+	EtcdEndpoints []string
+	// ShutdownGrace bounds how long in-flight API requests may take after a stop signal.
+	ShutdownGrace time.Duration
+}
+
+var (
+	regionPattern  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
+	accountPattern = regexp.MustCompile(`^\d{12}$`)
+)
+
+// withDefaults fills in defaults and checks the result.
+func (c Config) withDefaults() (Config, error) {
+	if c.APIAddr == "" {
+		c.APIAddr = DefaultAPIAddr
+	}
+	if c.Region == "" {
+		c.Region = DefaultRegion
+	}
+	if c.AccountID == "" {
+		c.AccountID = DefaultAccountID
+	}
+	if c.ShutdownGrace <= 0 {
+		c.ShutdownGrace = 10 * time.Second
+	}
+	return c, c.Validate()
+}
+
+// Validate reports the first setting that cannot work.
+func (c Config) Validate() error {
+	if c.DataDir == "" {
+		return errors.New("data dir is required")
+	}
+	if _, _, err := net.SplitHostPort(c.APIAddr); err != nil {
+		return fmt.Errorf("api address %q: %w", c.APIAddr, err)
+	}
+	if !regionPattern.MatchString(c.Region) {
+		return fmt.Errorf("region %q is not a region name like us-east-1", c.Region)
+	}
+	if !accountPattern.MatchString(c.AccountID) {
+		return fmt.Errorf("account id %q must be 12 digits", c.AccountID)
+	}
+	return nil
+}

@@ -1,0 +1,186 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// fargoBinary builds ./cmd/fargo once per test run.
+func fargoBinary(t *testing.T) string {
+	t.Helper()
+	if os.Getenv("FARGO_E2E") != "1" {
+		t.Skip("end-to-end tests run with FARGO_E2E=1")
+	}
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "fargo-e2e-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "fargo")
+		out, err := exec.Command("go", "build", "-o", binPath, "../../cmd/fargo").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
+}
+
+// server is a fargo server process started by a test.
+type server struct {
+	bin     string
+	dataDir string
+	cmd     *exec.Cmd
+	logs    *bytes.Buffer
+	env     []string // the exports of `fargo env`, as KEY=VALUE
+}
+
+// startServer runs `fargo server` on a free port with dataDir and waits until it answers.
+func startServer(t *testing.T, dataDir string) *server {
+	t.Helper()
+	s := &server{bin: fargoBinary(t), dataDir: dataDir, logs: &bytes.Buffer{}}
+	_ = os.Remove(filepath.Join(dataDir, "server.json"))
+	s.cmd = exec.Command(s.bin, "server", "--data-dir", dataDir, "--api-addr", "127.0.0.1:0")
+	s.cmd.Stdout, s.cmd.Stderr = s.logs, s.logs
+	if err := s.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.stop(t) })
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		if _, err := os.Stat(filepath.Join(dataDir, "server.json")); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("server did not start:\n%s", s.logs)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	s.env = s.fargoEnv(t)
+	return s
+}
+
+func (s *server) stop(t *testing.T) {
+	t.Helper()
+	if s.cmd.ProcessState != nil {
+		return
+	}
+	_ = s.cmd.Process.Signal(os.Interrupt)
+	done := make(chan error, 1)
+	go func() { done <- s.cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("server exited with %v:\n%s", err, s.logs)
+		}
+	case <-time.After(30 * time.Second):
+		_ = s.cmd.Process.Kill()
+		<-done
+		t.Errorf("server did not stop on SIGINT:\n%s", s.logs)
+	}
+}
+
+// fargoEnv runs `fargo env` and parses its export lines.
+func (s *server) fargoEnv(t *testing.T) []string {
+	t.Helper()
+	out, err := exec.Command(s.bin, "env", "--data-dir", s.dataDir).Output()
+	if err != nil {
+		t.Fatalf("fargo env: %v", err)
+	}
+	var env []string
+	for _, line := range strings.Split(string(out), "\n") {
+		kv, ok := strings.CutPrefix(line, "export ")
+		if !ok {
+			continue
+		}
+		k, v, _ := strings.Cut(kv, "=")
+		env = append(env, k+"="+strings.Trim(v, "'"))
+	}
+	return env
+}
+
+func (s *server) endpoint() string {
+	for _, kv := range s.env {
+		if v, ok := strings.CutPrefix(kv, "AWS_ENDPOINT_URL="); ok {
+			return v
+		}
+	}
+	return ""
+}
+
+// awsResult is the outcome of one aws CLI call.
+type awsResult struct {
+	stdout, stderr string
+	err            error
+}
+
+// aws runs the aws CLI with the server's environment (and extra variables) and an isolated
+// config, so nothing of the machine's own AWS setup leaks in.
+func (s *server) aws(t *testing.T, extraEnv []string, args ...string) awsResult {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "aws", append(args, "--endpoint-url", s.endpoint(), "--output", "json")...)
+	home := t.TempDir()
+	cmd.Env = append([]string{"HOME=" + home, "PATH=" + os.Getenv("PATH"),
+		"AWS_CONFIG_FILE=" + filepath.Join(home, "config"), "AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(home, "credentials"),
+		"AWS_MAX_ATTEMPTS=1", "AWS_PAGER="}, s.env...)
+	cmd.Env = append(cmd.Env, extraEnv...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	return awsResult{stdout: stdout.String(), stderr: stderr.String(), err: err}
+}
+
+// awsJSON runs the aws CLI, fails the test on error and decodes the JSON output.
+func (s *server) awsJSON(t *testing.T, args ...string) map[string]any {
+	t.Helper()
+	r := s.aws(t, nil, args...)
+	if r.err != nil {
+		t.Fatalf("aws %s: %v\n%s", strings.Join(args, " "), r.err, r.stderr)
+	}
+	var out map[string]any
+	if strings.TrimSpace(r.stdout) == "" {
+		return out
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil {
+		t.Fatalf("aws %s: bad JSON %q", strings.Join(args, " "), r.stdout)
+	}
+	return out
+}
+
+// get walks a decoded JSON value by map keys and list indexes.
+func get(v any, path ...any) any {
+	for _, p := range path {
+		switch k := p.(type) {
+		case string:
+			m, _ := v.(map[string]any)
+			v = m[k]
+		case int:
+			l, _ := v.([]any)
+			if k >= len(l) {
+				return nil
+			}
+			v = l[k]
+		}
+	}
+	return v
+}
