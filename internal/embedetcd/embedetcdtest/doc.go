@@ -1,0 +1,2 @@
+// Package embedetcdtest gives tests a throwaway embedded etcd member.
+package embedetcdtest
