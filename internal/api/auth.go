@@ -18,7 +18,7 @@ func (h *Handler) authenticate(c *call, body []byte) (awsproto.Caller, *awsproto
 	}
 	if id.Service != c.svc.SigningName {
 		return awsproto.Caller{}, authError(c.svc.Protocol, &sigv4.Error{
-			Reason:  sigv4.ReasonScopeMismatch,
+			Reason:  sigv4.ScopeMismatch,
 			Message: "Credential should be scoped to correct service: '" + c.svc.SigningName + "'.",
 		})
 	}
@@ -32,12 +32,13 @@ func (h *Handler) authenticate(c *call, body []byte) (awsproto.Caller, *awsproto
 
 // authCodes are the error codes of each failure reason, for JSON and for Query services.
 var authCodes = map[sigv4.Reason][2]string{
-	sigv4.ReasonMissingAuth:       {"MissingAuthenticationTokenException", "MissingAuthenticationToken"},
-	sigv4.ReasonMalformed:         {"IncompleteSignatureException", "IncompleteSignature"},
-	sigv4.ReasonUnknownKey:        {"UnrecognizedClientException", "InvalidClientTokenId"},
-	sigv4.ReasonSignatureMismatch: {"InvalidSignatureException", "SignatureDoesNotMatch"},
-	sigv4.ReasonExpired:           {"InvalidSignatureException", "SignatureDoesNotMatch"},
-	sigv4.ReasonScopeMismatch:     {"InvalidSignatureException", "SignatureDoesNotMatch"},
+	sigv4.MissingAuth:       {"MissingAuthenticationTokenException", "MissingAuthenticationToken"},
+	sigv4.Malformed:         {"IncompleteSignatureException", "IncompleteSignature"},
+	sigv4.UnknownKey:        {"UnrecognizedClientException", "InvalidClientTokenId"},
+	sigv4.SignatureMismatch: {"InvalidSignatureException", "SignatureDoesNotMatch"},
+	sigv4.Expired:           {"InvalidSignatureException", "SignatureDoesNotMatch"},
+	sigv4.NotYetCurrent:     {"InvalidSignatureException", "SignatureDoesNotMatch"},
+	sigv4.ScopeMismatch:     {"InvalidSignatureException", "SignatureDoesNotMatch"},
 }
 
 func authError(p awsproto.Protocol, err error) *awsproto.Error {
@@ -47,14 +48,14 @@ func authError(p awsproto.Protocol, err error) *awsproto.Error {
 	}
 	codes, ok := authCodes[serr.Reason]
 	if !ok {
-		codes = authCodes[sigv4.ReasonSignatureMismatch]
+		codes = authCodes[sigv4.SignatureMismatch]
 	}
 	code := codes[0]
 	if p == awsproto.ProtocolQuery {
 		code = codes[1]
 	}
 	status := http.StatusForbidden
-	if serr.Reason == sigv4.ReasonMalformed {
+	if serr.Reason == sigv4.Malformed {
 		status = http.StatusBadRequest
 	}
 	return &awsproto.Error{Code: code, Message: serr.Message, Status: status}

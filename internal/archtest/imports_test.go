@@ -45,6 +45,7 @@ var allowed = map[string][]string{
 	"internal/api/codedeployapi": {"internal/store/...", "internal/codedeploy", "internal/arn", "internal/api/awsproto", "internal/errdefs"},
 	"internal/api/ecrapi":        {"internal/store/...", "internal/registry", "internal/arn", "internal/api/awsproto", "internal/errdefs"},
 	"internal/api/stsapi":        {"internal/api/awsproto", "internal/errdefs"},
+	"internal/api/apitest":       {"internal/..."},
 	"internal/api":               {"internal/api/...", "internal/errdefs"},
 	"internal/console":           {"internal/store/...", "internal/ecs", "internal/elb", "internal/codedeploy", "internal/registry", "internal/arn"},
 	"internal/daemon":            {"internal/..."},

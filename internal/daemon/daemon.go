@@ -59,7 +59,9 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	st := store.New(etcdkv.New(etcd.client))
+	kvs := etcdkv.New(etcd.client)
+	etcd.closeKV = kvs.Close
+	st := store.New(kvs)
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -73,19 +75,19 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 		Fallback:    mux,
 	}, ecsapi.New(st, scope, time.Now).Service(), stsapi.Service())
 	if err != nil {
-		etcd.close()
+		_ = etcd.closeAll()
 		return nil, err
 	}
 
 	ln, err := net.Listen("tcp", cfg.APIAddr)
 	if err != nil {
-		etcd.close()
+		_ = etcd.closeAll()
 		return nil, fmt.Errorf("listen on %s: %w", cfg.APIAddr, err)
 	}
 	s := &Server{cfg: cfg, log: log, endpoint: "http://" + ln.Addr().String(), done: make(chan struct{})}
 	if err := writeState(cfg.DataDir, State{Endpoint: s.endpoint, Region: cfg.Region, AccountID: cfg.AccountID, PID: os.Getpid()}); err != nil {
 		_ = ln.Close()
-		etcd.close()
+		_ = etcd.closeAll()
 		return nil, fmt.Errorf("write server state: %w", err)
 	}
 	httpSrv := &http.Server{Handler: front, ReadHeaderTimeout: 10 * time.Second}
@@ -114,7 +116,7 @@ func (s *Server) run(ctx context.Context, httpSrv *http.Server, ln net.Listener,
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}
-	s.err = errors.Join(err, etcd.close())
+	s.err = errors.Join(err, etcd.closeAll())
 	s.log.Info("server stopped")
 }
 
@@ -132,8 +134,18 @@ func (s *Server) Wait() error {
 
 // etcdHandle is the store's etcd client and how to release it.
 type etcdHandle struct {
-	client *clientv3.Client
-	close  func() error
+	client  *clientv3.Client
+	close   func() error
+	closeKV func() error // ends the store's watches; set once the store exists
+}
+
+// closeAll ends the store's watches before the client or member goes away.
+func (h *etcdHandle) closeAll() error {
+	var err error
+	if h.closeKV != nil {
+		err = h.closeKV()
+	}
+	return errors.Join(err, h.close())
 }
 
 func openEtcd(ctx context.Context, cfg Config, log *slog.Logger) (*etcdHandle, error) {

@@ -1,0 +1,126 @@
+package daemon_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	ecssdk "github.com/aws/aws-sdk-go-v2/service/ecs"
+
+	"github.com/fargohq/fargo/internal/api/apitest"
+	"github.com/fargohq/fargo/internal/credentials"
+	"github.com/fargohq/fargo/internal/daemon"
+	"github.com/fargohq/fargo/internal/errdefs"
+)
+
+// startServer starts a server on a free port in dir and returns it with an ECS client.
+func startServer(t testing.TB, ctx context.Context, dir string) (*daemon.Server, *ecssdk.Client) {
+	t.Helper()
+	srv, err := daemon.Start(ctx, daemon.Config{DataDir: dir, APIAddr: "127.0.0.1:0"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds, err := credentials.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, ecssdk.NewFromConfig(apitest.Config(srv.Endpoint(), creds.AccessKeyID, creds.SecretAccessKey))
+}
+
+func TestServerKeepsStateAcrossRestart(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	srv, client := startServer(t, ctx, dir)
+	if _, err := client.CreateCluster(ctx, &ecssdk.CreateClusterInput{ClusterName: aws.String("kept")}); err != nil {
+		t.Fatal(err)
+	}
+	state, err := daemon.ReadState(dir)
+	if err != nil || state.Endpoint != srv.Endpoint() || state.Region != "us-east-1" {
+		t.Fatalf("state %+v, %v", state, err)
+	}
+	cancel()
+	if err := srv.Wait(); err != nil {
+		t.Fatalf("shutdown: %v", err)
+	}
+
+	ctx2, cancel2 := context.WithCancel(context.Background())
+	t.Cleanup(cancel2)
+	srv2, client2 := startServer(t, ctx2, dir)
+	out, err := client2.DescribeClusters(ctx2, &ecssdk.DescribeClustersInput{Clusters: []string{"kept"}})
+	if err != nil || len(out.Clusters) != 1 {
+		t.Fatalf("after restart: %+v, %v", out, err)
+	}
+	cancel2()
+	if err := srv2.Wait(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestDataDirIsPrivate(t *testing.T) {
+	t.Parallel()
+	dir := filepath.Join(t.TempDir(), "data")
+	ctx, cancel := context.WithCancel(context.Background())
+	srv, _ := startServer(t, ctx, dir)
+	cancel()
+	if err := srv.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]os.FileMode{dir: 0o700, credentials.Path(dir): 0o600} {
+		st, err := os.Stat(path)
+		if err != nil || st.Mode().Perm() != want {
+			t.Errorf("%s: mode %v, %v; want %v", path, st.Mode().Perm(), err, want)
+		}
+	}
+}
+
+func TestConfigValidation(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		cfg  daemon.Config
+	}{
+		{"no data dir", daemon.Config{}},
+		{"bad address", daemon.Config{DataDir: "x", APIAddr: "nonsense"}},
+		{"bad region", daemon.Config{DataDir: "x", Region: "Mars"}},
+		{"bad account", daemon.Config{DataDir: "x", AccountID: "123"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if _, err := daemon.Start(context.Background(), tt.cfg, nil); err == nil {
+				t.Fatal("Start accepted an invalid config")
+			}
+		})
+	}
+}
+
+func TestReadStateWithoutServer(t *testing.T) {
+	t.Parallel()
+	if _, err := daemon.ReadState(t.TempDir()); !errors.Is(err, errdefs.ErrNotFound) {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// BenchmarkStartToFirstCall measures how long a server on a fresh data directory takes from
+// Start to the first answered API call (embedded etcd included), then stops it.
+func BenchmarkStartToFirstCall(b *testing.B) {
+	for b.Loop() {
+		dir := b.TempDir()
+		ctx, cancel := context.WithCancel(context.Background())
+		start := time.Now()
+		srv, client := startServer(b, ctx, dir)
+		if _, err := client.ListClusters(ctx, &ecssdk.ListClustersInput{}); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(time.Since(start).Milliseconds()), "ms-to-first-call")
+		cancel()
+		if err := srv.Wait(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
