@@ -226,24 +226,6 @@ func (a *API) updateCluster1(ctx context.Context, name string, fn func(*ecs.Clus
 	return it.Value, err
 }
 
-// activeCluster returns the cluster named by ref (name or ARN, default when empty) if it is
-// ACTIVE, else ecs.ErrClusterNotFound.
-func (a *API) activeCluster(ctx context.Context, ref *string) (ecs.Cluster, error) {
-	name := ecs.DefaultClusterName
-	if ref != nil && *ref != "" {
-		n, err := a.clusterName(*ref)
-		if err != nil {
-			return ecs.Cluster{}, err
-		}
-		name = n
-	}
-	it, err := a.store.Clusters.Get(ctx, name)
-	if errors.Is(err, errdefs.ErrNotFound) || err == nil && it.Value.Status != ecs.ClusterActive {
-		return ecs.Cluster{}, ecs.ErrClusterNotFound
-	}
-	return it.Value, err
-}
-
 func (a *API) requiredClusterName(ref *string) (string, error) {
 	if ref == nil || *ref == "" {
 		return "", errdefs.InvalidArgument("cluster must be specified.")

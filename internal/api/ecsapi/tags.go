@@ -121,7 +121,8 @@ func (a *API) withTaggable(ctx context.Context, resourceARN *string, t taggable)
 	case "cluster":
 		err = t.cluster(parsed.ResourceID())
 	case "task-definition":
-		family, rev, perr := parseFamilyRevision(parsed.ResourceID())
+		ref, perr := ecs.ParseTaskDefinitionRef(parsed.ResourceID())
+		family, rev := ref.Family, ref.Revision
 		if perr != nil || rev == 0 {
 			return errdefs.InvalidArgument("The ARN %s is not valid.", *resourceARN)
 		}

@@ -122,5 +122,5 @@ func (a *API) taskDefinitionARN(ref string) string {
 	if err != nil || rev == 0 {
 		return ref
 	}
-	return a.arn("task-definition/" + family + ":" + itoa(rev))
+	return ecs.TaskDefinitionARN(a.scope, family, rev)
 }

@@ -4,9 +4,8 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"strconv"
-	"strings"
 
+	"github.com/fargohq/fargo/internal/arn"
 	"github.com/fargohq/fargo/internal/ecs"
 	"github.com/fargohq/fargo/internal/errdefs"
 	"github.com/fargohq/fargo/internal/store"
@@ -104,29 +103,19 @@ func (a *API) findTaskDefinition(ctx context.Context, ref string) (ecs.TaskDefin
 	return ecs.TaskDefinition{}, errTaskDefinitionNotFound
 }
 
-// taskDefinitionRef splits a task definition reference into family and revision (0: latest).
+// taskDefinitionRef splits a task definition reference (family, family:revision or an ARN of
+// this region and account) into family and revision (0: latest ACTIVE).
 func (a *API) taskDefinitionRef(ref string) (string, int, error) {
-	name, err := a.resourceName(ref, "task-definition")
+	if arn.IsARN(ref) {
+		if _, err := a.resourceName(ref, "task-definition"); err != nil {
+			return "", 0, errTaskDefinitionNotFound
+		}
+	}
+	r, err := ecs.ParseTaskDefinitionRef(ref)
 	if err != nil {
-		return "", 0, errTaskDefinitionNotFound
+		return "", 0, err
 	}
-	return parseFamilyRevision(name)
-}
-
-// parseFamilyRevision splits "family" or "family:revision".
-func parseFamilyRevision(s string) (string, int, error) {
-	family, revText, hasRev := strings.Cut(s, ":")
-	if family == "" || strings.Contains(family, "/") {
-		return "", 0, errTaskDefinitionNotFound
-	}
-	if !hasRev {
-		return family, 0, nil
-	}
-	rev, err := strconv.Atoi(revText)
-	if err != nil || rev < 1 {
-		return "", 0, errdefs.InvalidArgument("Invalid revision number. Number: %s", revText)
-	}
-	return family, rev, nil
+	return r.Family, r.Revision, nil
 }
 
 func taskDefinitionID(family string, rev int) string { return store.TaskDefinitionID(family, rev) }

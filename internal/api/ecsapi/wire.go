@@ -47,6 +47,9 @@ func (e epochSeconds) MarshalJSON() ([]byte, error) {
 }
 
 func (e *epochSeconds) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil // an absent timestamp, as encoding/json treats null for other types
+	}
 	var f float64
 	if err := json.Unmarshal(b, &f); err != nil {
 		return err
