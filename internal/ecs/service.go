@@ -1,5 +1,7 @@
 package ecs
 
+import "time"
+
 // ServiceStatus is the lifecycle state of a service as ECS reports it.
 type ServiceStatus string
 
@@ -10,11 +12,149 @@ const (
 	ServiceInactive ServiceStatus = "INACTIVE"
 )
 
-// Service is an ECS service. The scheduler and the deployment controller fill in the rest of
-// its state; a cluster with an ACTIVE or DRAINING service cannot be deleted.
+// DeploymentStatus is the status of one deployment of a service.
+type DeploymentStatus string
+
+// Deployment statuses.
+const (
+	DeploymentPrimary  DeploymentStatus = "PRIMARY"
+	DeploymentActive   DeploymentStatus = "ACTIVE"
+	DeploymentInactive DeploymentStatus = "INACTIVE"
+)
+
+// RolloutState is the progress of a deployment.
+type RolloutState string
+
+// Rollout states.
+const (
+	RolloutInProgress RolloutState = "IN_PROGRESS"
+	RolloutCompleted  RolloutState = "COMPLETED"
+	RolloutFailed     RolloutState = "FAILED"
+)
+
+// MaxServiceEvents is how many events a service keeps, newest first, as ECS does.
+const MaxServiceEvents = 100
+
+// Service is an ECS service: the desired count of tasks of a task definition, kept running by
+// the scheduler. Running and pending counts are not stored: they are derived from the tasks when
+// a service is read, so they can never disagree with them.
 type Service struct {
 	Name        string
 	ARN         string
 	ClusterName string
+	ClusterARN  string
 	Status      ServiceStatus
+
+	TaskDefinitionARN string
+	DesiredCount      int
+	LaunchType        string
+	PlatformVersion   string
+	// SchedulingStrategy is REPLICA or DAEMON.
+	SchedulingStrategy            string
+	DeploymentController          string
+	DeploymentConfiguration       DeploymentConfiguration
+	LoadBalancers                 []LoadBalancer
+	HealthCheckGracePeriodSeconds int
+	NetworkConfiguration          NetworkConfiguration
+	PlacementConstraints          []PlacementConstraint
+	PlacementStrategy             []PlacementStrategy
+	EnableECSManagedTags          bool
+	EnableExecuteCommand          bool
+	PropagateTags                 string
+	Tags                          []Tag
+	CreatedAt                     time.Time
+	CreatedBy                     string
+	ClientToken                   string
+
+	// Deployments, PRIMARY first. The scheduler keeps them up to date.
+	Deployments []Deployment
+	// Events, newest first, at most MaxServiceEvents.
+	Events []ServiceEvent
+	// Backoff is the scheduler's memory of failed task launches; see scheduler.
+	Backoff LaunchBackoff
 }
+
+// Deployment is one rollout of a task definition within a service.
+type Deployment struct {
+	ID                   string // "ecs-svc/" and 19 digits
+	Status               DeploymentStatus
+	TaskDefinitionARN    string
+	DesiredCount         int
+	FailedTasks          int
+	CreatedAt            time.Time
+	UpdatedAt            time.Time
+	LaunchType           string
+	PlatformVersion      string
+	NetworkConfiguration NetworkConfiguration
+	RolloutState         RolloutState
+	RolloutStateReason   string
+}
+
+// DeploymentConfiguration bounds how many tasks may run during a deployment.
+type DeploymentConfiguration struct {
+	MaximumPercent         int
+	MinimumHealthyPercent  int
+	CircuitBreakerEnable   bool
+	CircuitBreakerRollback bool
+	// Alarms are accepted and stored; fargo has no CloudWatch alarms to watch.
+	AlarmNames        []string
+	AlarmsEnable      bool
+	AlarmRollback     bool
+	Strategy          string
+	BakeTimeInMinutes int
+}
+
+// LoadBalancer connects a container port of a service's tasks to a target group.
+type LoadBalancer struct {
+	TargetGroupARN   string
+	LoadBalancerName string
+	ContainerName    string
+	ContainerPort    int
+}
+
+// PlacementConstraint restricts where tasks may be placed.
+type PlacementConstraint struct {
+	Type       string
+	Expression string
+}
+
+// PlacementStrategy orders the container instances a task may be placed on.
+type PlacementStrategy struct {
+	Type  string
+	Field string
+}
+
+// ServiceEvent is one line of a service's history, in ECS's words.
+type ServiceEvent struct {
+	ID        string
+	CreatedAt time.Time
+	Message   string
+}
+
+// LaunchBackoff tracks consecutive failed task launches of a service, so that the scheduler
+// waits longer between attempts while tasks keep failing.
+type LaunchBackoff struct {
+	ConsecutiveFailures int
+	NotBefore           time.Time
+}
+
+// Primary returns the PRIMARY deployment, the one new tasks are started for.
+func (s Service) Primary() (Deployment, bool) {
+	for _, d := range s.Deployments {
+		if d.Status == DeploymentPrimary {
+			return d, true
+		}
+	}
+	return Deployment{}, false
+}
+
+// AddEvent prepends an event and keeps at most MaxServiceEvents.
+func (s *Service) AddEvent(e ServiceEvent) {
+	s.Events = append([]ServiceEvent{e}, s.Events...)
+	if len(s.Events) > MaxServiceEvents {
+		s.Events = s.Events[:MaxServiceEvents]
+	}
+}
+
+// Active reports whether the service still schedules tasks.
+func (s Service) Active() bool { return s.Status == ServiceActive }

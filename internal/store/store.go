@@ -24,6 +24,10 @@ type Store struct {
 	TaskDefinitions Collection[ecs.TaskDefinition]
 	// Services are ECS services by ServiceID(cluster, name).
 	Services Collection[ecs.Service]
+	// Tasks are ECS tasks by TaskID(cluster, id), stopped ones included until they expire.
+	Tasks Collection[ecs.Task]
+	// ContainerInstances are container instances by ContainerInstanceID(cluster, id).
+	ContainerInstances Collection[ecs.ContainerInstance]
 }
 
 // New returns a Store over kv. The Store does not own kv.
@@ -34,6 +38,8 @@ func New(store kv.KV) *Store {
 		TaskDefinitionFamilies: newCollection[ecs.TaskDefinitionFamily](store, "ecs/taskdef-families"),
 		TaskDefinitions:        newCollection[ecs.TaskDefinition](store, "ecs/taskdefs"),
 		Services:               newCollection[ecs.Service](store, "ecs/services"),
+		Tasks:                  newCollection[ecs.Task](store, "ecs/tasks"),
+		ContainerInstances:     newCollection[ecs.ContainerInstance](store, "ecs/container-instances"),
 	}
 }
 
@@ -50,3 +56,9 @@ func TaskDefinitionID(family string, rev int) string {
 
 // ServiceID is the ID of service name in cluster.
 func ServiceID(cluster, name string) string { return cluster + "/" + name }
+
+// TaskID is the ID of task id in cluster.
+func TaskID(cluster, id string) string { return cluster + "/" + id }
+
+// ContainerInstanceID is the ID of container instance id in cluster.
+func ContainerInstanceID(cluster, id string) string { return cluster + "/" + id }
