@@ -72,6 +72,9 @@ type Service struct {
 	Events []ServiceEvent
 	// Backoff is the scheduler's memory of failed task launches; see scheduler.
 	Backoff LaunchBackoff
+	// Steady is set while the service is in a steady state, so that the scheduler reports
+	// reaching it once per time it is reached.
+	Steady bool
 }
 
 // Deployment is one rollout of a task definition within a service.
@@ -135,7 +138,10 @@ type ServiceEvent struct {
 // waits longer between attempts while tasks keep failing.
 type LaunchBackoff struct {
 	ConsecutiveFailures int
-	NotBefore           time.Time
+	// NotBefore is when the scheduler may start a task again.
+	NotBefore time.Time
+	// ResetAt is when a task last started well; failures before it no longer count.
+	ResetAt time.Time
 }
 
 // Primary returns the PRIMARY deployment, the one new tasks are started for.

@@ -1,0 +1,187 @@
+package scheduler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/fargohq/fargo/internal/arn"
+	"github.com/fargohq/fargo/internal/ecs"
+	"github.com/fargohq/fargo/internal/errdefs"
+	"github.com/fargohq/fargo/internal/reconcile"
+	"github.com/fargohq/fargo/internal/store"
+)
+
+// placementRetry is how soon the scheduler tries again to place a task no instance could take.
+const placementRetry = 5 * time.Second
+
+// launch creates the tasks a plan starts, placed on the cluster's container instances, and adds
+// the event that names them.
+func (c *Controller) launch(ctx context.Context, plan *Plan, now time.Time) error {
+	svc := plan.Service
+	for _, l := range plan.Start {
+		td, err := c.taskDefinition(ctx, l.TaskDefinitionARN)
+		if err != nil {
+			return err
+		}
+		load := c.instanceLoad(svc.ClusterName)
+		instances := c.clusterInstances(svc.ClusterName)
+		var started []string
+		for range l.Count {
+			inst, ok := Place(instances, load, now)
+			if !ok {
+				plan.Service.AddEvent(event(now, fmt.Sprintf("(service %s) was unable to place a task because no container instance met all of its requirements. Reason: No Container Instances were found in your cluster.", svc.Name)))
+				plan.requeue(placementRetry)
+				break
+			}
+			id, err := c.createTask(ctx, td, svc, l.DeploymentID, inst, now)
+			if err != nil {
+				return err
+			}
+			started = append(started, id)
+		}
+		if len(started) > 0 {
+			plan.Service.AddEvent(StartedEvent(svc.Name, started, now))
+		}
+	}
+	return nil
+}
+
+func (c *Controller) createTask(ctx context.Context, td ecs.TaskDefinition, svc ecs.Service, deploymentID string, inst ecs.ContainerInstance, now time.Time) (string, error) {
+	id := c.cfg.NewTaskID()
+	t := ecs.NewTask(td, ecs.TaskParams{
+		ID:                   id,
+		ARN:                  c.scope.New("ecs", "task/"+svc.ClusterName+"/"+id).String(),
+		ClusterName:          svc.ClusterName,
+		ClusterARN:           svc.ClusterARN,
+		Group:                "service:" + svc.Name,
+		StartedBy:            deploymentID,
+		ServiceName:          svc.Name,
+		DeploymentID:         deploymentID,
+		NetworkConfiguration: svc.NetworkConfiguration,
+		EnableExecuteCommand: svc.EnableExecuteCommand,
+		CreatedAt:            now,
+	})
+	t.ContainerInstanceID, t.ContainerInstanceARN = inst.ID, inst.ARN
+	if svc.PropagateTags == "SERVICE" {
+		t.Tags = svc.Tags
+	} else if svc.PropagateTags == "TASK_DEFINITION" {
+		t.Tags = td.Tags
+	}
+	it, err := c.st.Tasks.Create(ctx, store.TaskID(svc.ClusterName, id), t)
+	if err != nil {
+		return "", fmt.Errorf("create task for service %s: %w", svc.Name, err)
+	}
+	c.tasks.Upsert(it)
+	return id, nil
+}
+
+func (c *Controller) taskDefinition(ctx context.Context, tdARN string) (ecs.TaskDefinition, error) {
+	a, err := arn.Parse(tdARN)
+	if err != nil {
+		return ecs.TaskDefinition{}, reconcile.Terminal(err)
+	}
+	ref, err := ecs.ParseTaskDefinitionRef(a.ResourceID())
+	if err != nil {
+		return ecs.TaskDefinition{}, reconcile.Terminal(err)
+	}
+	it, err := c.st.TaskDefinitions.Get(ctx, store.TaskDefinitionID(ref.Family, ref.Revision))
+	if err != nil {
+		return ecs.TaskDefinition{}, fmt.Errorf("task definition %s: %w", tdARN, err)
+	}
+	return it.Value, nil
+}
+
+func (c *Controller) clusterInstances(cluster string) []ecs.ContainerInstance {
+	items := c.instances.Filter(func(it store.Item[ecs.ContainerInstance]) bool { return it.Value.ClusterName == cluster })
+	out := make([]ecs.ContainerInstance, len(items))
+	for i, it := range items {
+		out[i] = it.Value
+	}
+	return out
+}
+
+// instanceLoad counts the live tasks on each container instance of a cluster.
+func (c *Controller) instanceLoad(cluster string) map[string]int {
+	load := map[string]int{}
+	for _, it := range c.tasks.Filter(func(it store.Item[ecs.Task]) bool {
+		return it.Value.ClusterName == cluster && !it.Value.IsStopped()
+	}) {
+		load[it.Value.ContainerInstanceID]++
+	}
+	return load
+}
+
+// reconcileTask places tasks that RunTask created without an instance, and finishes tasks that
+// were stopped before any instance ran them.
+func (c *Controller) reconcileTask(ctx context.Context, key string) (reconcile.Result, error) {
+	it, ok := c.tasks.Get(key)
+	if !ok {
+		return reconcile.Result{Gone: true}, nil
+	}
+	t := it.Value
+	if t.ContainerInstanceID != "" || t.IsStopped() {
+		return reconcile.Result{}, nil
+	}
+	now := c.cfg.Now()
+	if t.Terminating() {
+		return reconcile.Result{}, c.updateTask(ctx, key, func(t *ecs.Task) { finishUnplaced(t, now) })
+	}
+	inst, placed := Place(c.clusterInstances(t.ClusterName), c.instanceLoad(t.ClusterName), now)
+	if !placed {
+		return reconcile.Result{RequeueAfter: placementRetry}, nil
+	}
+	return reconcile.Result{}, c.updateTask(ctx, key, func(t *ecs.Task) {
+		if t.ContainerInstanceID == "" && !t.Terminating() {
+			t.ContainerInstanceID, t.ContainerInstanceARN = inst.ID, inst.ARN
+			t.Version++
+		}
+	})
+}
+
+func finishUnplaced(t *ecs.Task, now time.Time) {
+	if t.ContainerInstanceID != "" || t.IsStopped() {
+		return
+	}
+	t.LastStatus = ecs.TaskStopped
+	t.StoppedAt, t.ExecutionStoppedAt = now, now
+	for i := range t.Containers {
+		t.Containers[i].LastStatus = ecs.ContainerStopped
+	}
+	t.Version++
+}
+
+func (c *Controller) updateTask(ctx context.Context, key string, fn func(*ecs.Task)) error {
+	it, err := c.st.Tasks.Update(ctx, key, func(t *ecs.Task) error { fn(t); return nil })
+	if errors.Is(err, errdefs.ErrNotFound) {
+		return nil
+	}
+	if err == nil {
+		c.tasks.Upsert(it)
+	}
+	return err
+}
+
+// collectGarbage deletes stopped tasks older than the retention, every GCInterval.
+func (c *Controller) collectGarbage(ctx context.Context) error {
+	tick := time.NewTicker(c.cfg.GCInterval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tick.C:
+		}
+		cutoff := c.cfg.Now().Add(-c.cfg.StoppedTaskRetention)
+		for _, it := range c.tasks.Filter(func(it store.Item[ecs.Task]) bool {
+			return it.Value.IsStopped() && it.Value.StoppedAt.Before(cutoff)
+		}) {
+			var txn store.Txn
+			c.st.Tasks.Remove(&txn, it.ID, it.Revision)
+			if _, err := c.st.Commit(ctx, &txn); err != nil && !errors.Is(err, errdefs.ErrConflict) {
+				c.log.Warn("expire stopped task", "task", it.ID, "err", err)
+			}
+		}
+	}
+}

@@ -1,0 +1,223 @@
+package scheduler
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/fargohq/fargo/internal/ecs"
+)
+
+// Snapshot is what PlanService decides on: a service and every task it started that the store
+// still holds.
+type Snapshot struct {
+	Service ecs.Service
+	Tasks   []ecs.Task
+	Now     time.Time
+}
+
+// Plan is what the scheduler must do for one service.
+type Plan struct {
+	// Start says how many tasks to start for which deployment.
+	Start []Launch
+	// Stop lists tasks to stop, with the code and reason ECS reports.
+	Stop []Stop
+	// Service is the service with its deployments, events and backoff brought up to date.
+	Service ecs.Service
+	// RequeueAfter asks to look again after a delay (a backoff or grace period ends); 0: no need.
+	RequeueAfter time.Duration
+}
+
+// Launch asks for Count new tasks of a deployment.
+type Launch struct {
+	DeploymentID      string
+	TaskDefinitionARN string
+	Count             int
+}
+
+// Stop asks to stop one task.
+type Stop struct {
+	TaskID string
+	Code   ecs.TaskStopCode
+	Reason string
+}
+
+// counts summarises a service's tasks for one plan.
+type counts struct {
+	desired, maxTotal, minHealthy int
+	active                        []ecs.Task // desired RUNNING and not stopped, minus planned stops
+	stopping                      map[string]bool
+}
+
+// PlanService decides what to do for a service. It is pure: the same snapshot gives the same plan.
+func PlanService(s Snapshot) Plan {
+	p := Plan{Service: s.Service}
+	c := newCounts(s)
+	p.stopUnhealthy(s, c)
+	p.scaleDownPrimary(s, c)
+	p.stopOldDeployments(s, c)
+	p.updateBackoff(s)
+	p.startPrimary(s, c)
+	p.tidyDeployments(s, c)
+	p.drainToInactive(s)
+	return p
+}
+
+func newCounts(s Snapshot) *counts {
+	c := &counts{stopping: map[string]bool{}}
+	if s.Service.Active() {
+		c.desired = s.Service.DesiredCount
+	}
+	cfg := s.Service.DeploymentConfiguration
+	c.maxTotal = max(c.desired*cfg.MaximumPercent/100, c.desired)
+	c.minHealthy = (c.desired*cfg.MinimumHealthyPercent + 99) / 100
+	for _, t := range s.Tasks {
+		if isActive(t) {
+			c.active = append(c.active, t)
+		}
+	}
+	return c
+}
+
+func isActive(t ecs.Task) bool { return !t.Terminating() && !t.IsStopped() }
+
+func isRunning(t ecs.Task) bool { return isActive(t) && t.LastStatus == ecs.TaskRunning }
+
+// isHealthy reports whether a task counts towards minimumHealthyPercent: running and not
+// reported unhealthy.
+func isHealthy(t ecs.Task) bool { return isRunning(t) && t.HealthStatus != ecs.HealthUnhealthy }
+
+func (p *Plan) stop(c *counts, t ecs.Task, code ecs.TaskStopCode, reason string) {
+	if c.stopping[t.ID] {
+		return
+	}
+	c.stopping[t.ID] = true
+	p.Stop = append(p.Stop, Stop{TaskID: t.ID, Code: code, Reason: reason})
+	c.active = slices.DeleteFunc(c.active, func(x ecs.Task) bool { return x.ID == t.ID })
+}
+
+// stopUnhealthy replaces running tasks whose health checks fail, once the grace period ended.
+func (p *Plan) stopUnhealthy(s Snapshot, c *counts) {
+	grace := time.Duration(s.Service.HealthCheckGracePeriodSeconds) * time.Second
+	for _, t := range slices.Clone(c.active) {
+		if !isRunning(t) || t.HealthStatus != ecs.HealthUnhealthy {
+			continue
+		}
+		if until := t.StartedAt.Add(grace); s.Now.Before(until) {
+			p.requeue(until.Sub(s.Now))
+			continue
+		}
+		p.stop(c, t, ecs.StopServiceSchedulerInitiated, "Task failed container health checks")
+		p.Service.AddEvent(event(s.Now, fmt.Sprintf("(service %s) (task %s) failed container health checks.", s.Service.Name, t.ID)))
+	}
+}
+
+// scaleDownPrimary stops the PRIMARY deployment's tasks beyond the desired count: pending ones
+// first, then the newest-started.
+func (p *Plan) scaleDownPrimary(s Snapshot, c *counts) {
+	primary, ok := s.Service.Primary()
+	if !ok {
+		return
+	}
+	mine := tasksOf(c.active, primary.ID)
+	extra := len(mine) - c.desired
+	if extra <= 0 {
+		return
+	}
+	slices.SortFunc(mine, newestFirst)
+	for _, t := range mine[:extra] {
+		p.stop(c, t, ecs.StopServiceSchedulerInitiated, scalingReason(primary.ID))
+	}
+}
+
+// stopOldDeployments stops tasks of deployments other than PRIMARY as far as
+// minimumHealthyPercent allows: tasks that are not running yet at once, running ones while
+// enough healthy tasks remain.
+func (p *Plan) stopOldDeployments(s Snapshot, c *counts) {
+	primary, _ := s.Service.Primary()
+	var old []ecs.Task
+	for _, t := range c.active {
+		if t.DeploymentID != primary.ID {
+			old = append(old, t)
+		}
+	}
+	slices.SortFunc(old, func(a, b ecs.Task) int {
+		return cmp.Compare(boolRank(isHealthy(a)), boolRank(isHealthy(b)))
+	})
+	for _, t := range old {
+		if isHealthy(t) && countHealthy(c.active) <= c.minHealthy {
+			continue
+		}
+		p.stop(c, t, ecs.StopServiceSchedulerInitiated, scalingReason(primary.ID))
+	}
+}
+
+// startPrimary starts PRIMARY tasks up to the desired count, within maximumPercent.
+func (p *Plan) startPrimary(s Snapshot, c *counts) {
+	primary, ok := s.Service.Primary()
+	if !ok || c.desired == 0 {
+		return
+	}
+	missing := c.desired - len(tasksOf(c.active, primary.ID))
+	room := c.maxTotal - len(c.active)
+	n := min(missing, room)
+	if n <= 0 {
+		return
+	}
+	if nb := p.Service.Backoff.NotBefore; s.Now.Before(nb) {
+		p.requeue(nb.Sub(s.Now))
+		return
+	}
+	p.Start = append(p.Start, Launch{DeploymentID: primary.ID, TaskDefinitionARN: primary.TaskDefinitionARN, Count: n})
+}
+
+func (p *Plan) requeue(d time.Duration) {
+	if d > 0 && (p.RequeueAfter == 0 || d < p.RequeueAfter) {
+		p.RequeueAfter = d
+	}
+}
+
+func tasksOf(tasks []ecs.Task, deploymentID string) []ecs.Task {
+	var out []ecs.Task
+	for _, t := range tasks {
+		if t.DeploymentID == deploymentID {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func countHealthy(tasks []ecs.Task) int {
+	n := 0
+	for _, t := range tasks {
+		if isHealthy(t) {
+			n++
+		}
+	}
+	return n
+}
+
+// newestFirst orders tasks that have not started before started ones, then by start time,
+// newest first.
+func newestFirst(a, b ecs.Task) int {
+	if c := cmp.Compare(boolRank(isRunning(a)), boolRank(isRunning(b))); c != 0 {
+		return c
+	}
+	return b.StartedAt.Compare(a.StartedAt)
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func scalingReason(deploymentID string) string {
+	return "Scaling activity initiated by (deployment " + deploymentID + ")"
+}
+
+func event(at time.Time, msg string) ecs.ServiceEvent {
+	return ecs.ServiceEvent{ID: eventID(at, msg), CreatedAt: at, Message: msg}
+}

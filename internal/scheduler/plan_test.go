@@ -1,0 +1,174 @@
+package scheduler_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fargohq/fargo/internal/ecs"
+	"github.com/fargohq/fargo/internal/scheduler"
+)
+
+var t0 = time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+
+func service(desired int, deployments ...ecs.Deployment) ecs.Service {
+	if len(deployments) == 0 {
+		deployments = []ecs.Deployment{{ID: "d2", Status: ecs.DeploymentPrimary, TaskDefinitionARN: "td:2", RolloutState: ecs.RolloutInProgress}}
+	}
+	return ecs.Service{
+		Name: "web", ClusterName: "demo", Status: ecs.ServiceActive, DesiredCount: desired,
+		DeploymentConfiguration: ecs.DeploymentConfiguration{MaximumPercent: 200, MinimumHealthyPercent: 100},
+		Deployments:             deployments,
+	}
+}
+
+func rolling() []ecs.Deployment {
+	return []ecs.Deployment{
+		{ID: "d2", Status: ecs.DeploymentPrimary, TaskDefinitionARN: "td:2", RolloutState: ecs.RolloutInProgress},
+		{ID: "d1", Status: ecs.DeploymentActive, TaskDefinitionARN: "td:1", RolloutState: ecs.RolloutCompleted},
+	}
+}
+
+func task(id, deployment string, status ecs.TaskStatus, started time.Time) ecs.Task {
+	return ecs.Task{ID: id, DeploymentID: deployment, ServiceName: "web", LastStatus: status, DesiredStatus: ecs.TaskRunning, HealthStatus: ecs.HealthUnknown, StartedAt: started}
+}
+
+func failed(id string, stopped time.Time) ecs.Task {
+	t := task(id, "d2", ecs.TaskStopped, time.Time{})
+	t.DesiredStatus, t.StopCode, t.StoppedAt = ecs.TaskStopped, ecs.StopEssentialContainerExited, stopped
+	return t
+}
+
+func stopIDs(p scheduler.Plan) string {
+	var ids []string
+	for _, s := range p.Stop {
+		ids = append(ids, s.TaskID)
+	}
+	return strings.Join(ids, ",")
+}
+
+func starts(p scheduler.Plan) string {
+	var out []string
+	for _, l := range p.Start {
+		out = append(out, fmt.Sprintf("%s×%d", l.DeploymentID, l.Count))
+	}
+	return strings.Join(out, ",")
+}
+
+func TestPlanService(t *testing.T) {
+	t.Parallel()
+	unhealthy := task("u", "d2", ecs.TaskRunning, t0.Add(-time.Minute))
+	unhealthy.HealthStatus = ecs.HealthUnhealthy
+	graceSvc := service(1)
+	graceSvc.HealthCheckGracePeriodSeconds = 120
+	draining := service(0)
+	draining.Status = ecs.ServiceDraining
+	tests := []struct {
+		name        string
+		svc         ecs.Service
+		tasks       []ecs.Task
+		wantStart   string
+		wantStop    string
+		wantDeploys int
+		wantRequeue bool
+		wantEvent   string
+		wantStatus  ecs.ServiceStatus
+		wantRollout ecs.RolloutState
+	}{
+		{name: "new service starts desired", svc: service(2), wantStart: "d2×2", wantDeploys: 1},
+		{name: "pending tasks are not started twice", svc: service(2), tasks: []ecs.Task{task("a", "d2", ecs.TaskPending, time.Time{})}, wantStart: "d2×1", wantDeploys: 1},
+		{name: "steady state completes the rollout", svc: service(2), tasks: []ecs.Task{task("a", "d2", ecs.TaskRunning, t0), task("b", "d2", ecs.TaskRunning, t0)},
+			wantDeploys: 1, wantEvent: "has reached a steady state", wantRollout: ecs.RolloutCompleted},
+		{name: "scale in stops the newest", svc: service(1), tasks: []ecs.Task{task("old", "d2", ecs.TaskRunning, t0.Add(-time.Hour)), task("new", "d2", ecs.TaskRunning, t0), task("p", "d2", ecs.TaskPending, time.Time{})},
+			wantStop: "p,new", wantDeploys: 1},
+		{name: "rolling starts new first", svc: service(2, rolling()...), tasks: []ecs.Task{task("a", "d1", ecs.TaskRunning, t0), task("b", "d1", ecs.TaskRunning, t0)},
+			wantStart: "d2×2", wantDeploys: 2},
+		{name: "rolling stops old when new are healthy", svc: service(2, rolling()...), tasks: []ecs.Task{
+			task("a", "d1", ecs.TaskRunning, t0), task("b", "d1", ecs.TaskRunning, t0), task("c", "d2", ecs.TaskRunning, t0), task("d", "d2", ecs.TaskRunning, t0)},
+			wantStop: "a,b", wantDeploys: 2},
+		{name: "rolling keeps old while new are pending", svc: service(2, rolling()...), tasks: []ecs.Task{
+			task("a", "d1", ecs.TaskRunning, t0), task("b", "d1", ecs.TaskRunning, t0), task("c", "d2", ecs.TaskPending, t0), task("d", "d2", ecs.TaskPending, t0)},
+			wantDeploys: 2},
+		{name: "finished deployment leaves", svc: service(1, rolling()...), tasks: []ecs.Task{task("c", "d2", ecs.TaskRunning, t0)},
+			wantDeploys: 1, wantRollout: ecs.RolloutCompleted},
+		{name: "unhealthy task is replaced", svc: service(1), tasks: []ecs.Task{unhealthy}, wantStop: "u", wantStart: "d2×1", wantDeploys: 1, wantEvent: "failed container health checks"},
+		{name: "grace period protects unhealthy task", svc: graceSvc, tasks: []ecs.Task{unhealthy}, wantDeploys: 1, wantRequeue: true},
+		{name: "backoff after repeated failures", svc: service(1), tasks: []ecs.Task{failed("f1", t0.Add(-3*time.Second)), failed("f2", t0.Add(-2*time.Second)), failed("f3", t0.Add(-time.Second))},
+			wantDeploys: 1, wantRequeue: true, wantEvent: "unable to consistently start tasks"},
+		{name: "draining service stops everything", svc: draining, tasks: []ecs.Task{task("a", "d2", ecs.TaskRunning, t0)}, wantStop: "a", wantDeploys: 1, wantStatus: ecs.ServiceDraining},
+		{name: "drained service turns inactive", svc: draining, tasks: []ecs.Task{failed("x", t0)}, wantDeploys: 1, wantStatus: ecs.ServiceInactive},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			p := scheduler.PlanService(scheduler.Snapshot{Service: tt.svc, Tasks: tt.tasks, Now: t0})
+			if got := starts(p); got != tt.wantStart {
+				t.Errorf("start %q, want %q", got, tt.wantStart)
+			}
+			if got := stopIDs(p); got != tt.wantStop {
+				t.Errorf("stop %q, want %q", got, tt.wantStop)
+			}
+			if len(p.Service.Deployments) != tt.wantDeploys {
+				t.Errorf("deployments %d, want %d", len(p.Service.Deployments), tt.wantDeploys)
+			}
+			if (p.RequeueAfter > 0) != tt.wantRequeue {
+				t.Errorf("requeue after %v", p.RequeueAfter)
+			}
+			if tt.wantEvent != "" && (len(p.Service.Events) == 0 || !hasEvent(p.Service, tt.wantEvent)) {
+				t.Errorf("events %+v lack %q", p.Service.Events, tt.wantEvent)
+			}
+			if tt.wantStatus != "" && p.Service.Status != tt.wantStatus {
+				t.Errorf("status %s, want %s", p.Service.Status, tt.wantStatus)
+			}
+			if tt.wantRollout != "" && p.Service.Deployments[0].RolloutState != tt.wantRollout {
+				t.Errorf("rollout %s, want %s", p.Service.Deployments[0].RolloutState, tt.wantRollout)
+			}
+		})
+	}
+}
+
+func hasEvent(s ecs.Service, substr string) bool {
+	for _, e := range s.Events {
+		if strings.Contains(e.Message, substr) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestPlanIsStableOnceSteady(t *testing.T) {
+	t.Parallel()
+	svc := service(2)
+	tasks := []ecs.Task{task("a", "d2", ecs.TaskRunning, t0), task("b", "d2", ecs.TaskRunning, t0)}
+	first := scheduler.PlanService(scheduler.Snapshot{Service: svc, Tasks: tasks, Now: t0})
+	second := scheduler.PlanService(scheduler.Snapshot{Service: first.Service, Tasks: tasks, Now: t0.Add(time.Minute)})
+	if len(second.Service.Events) != len(first.Service.Events) || len(second.Start)+len(second.Stop) != 0 {
+		t.Fatalf("a steady service must not change: %+v", second)
+	}
+}
+
+func TestPlaceSpreads(t *testing.T) {
+	t.Parallel()
+	instances := []ecs.ContainerInstance{
+		{ID: "a", Status: ecs.InstanceActive, AgentConnected: true, LastHeartbeat: t0},
+		{ID: "b", Status: ecs.InstanceActive, AgentConnected: true, LastHeartbeat: t0},
+		{ID: "gone", Status: ecs.InstanceActive, AgentConnected: true, LastHeartbeat: t0.Add(-time.Hour)},
+		{ID: "draining", Status: ecs.InstanceDraining, AgentConnected: true, LastHeartbeat: t0},
+	}
+	load := map[string]int{"a": 2}
+	var got []string
+	for range 3 {
+		in, ok := scheduler.Place(instances, load, t0)
+		if !ok {
+			t.Fatal("no placement")
+		}
+		got = append(got, in.ID)
+	}
+	if strings.Join(got, ",") != "b,b,a" {
+		t.Fatalf("placed on %v", got)
+	}
+	if _, ok := scheduler.Place(instances[2:], map[string]int{}, t0); ok {
+		t.Fatal("placed on a stale or draining instance")
+	}
+}
