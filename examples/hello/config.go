@@ -1,0 +1,103 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+	"time"
+)
+
+// DefaultPort is the port hello listens on when neither LISTEN_ADDR nor PORT is set: the
+// containerPort of the example task definitions.
+const DefaultPort = 8080
+
+// Config is hello's settings, read from the environment by loadConfig. The zero value is not
+// ready to serve; loadConfig fills in the defaults.
+type Config struct {
+	// Addr is the address to listen on (LISTEN_ADDR, else 127.0.0.1:$PORT).
+	Addr string
+	// Version is what / and /version report and X-App-Version carries (VERSION).
+	Version string
+	// StartupDelay is how long to wait before listening, to simulate a slow start.
+	StartupDelay time.Duration
+	// ShutdownDelay is how long to keep serving after SIGTERM before closing the listener.
+	ShutdownDelay time.Duration
+	// ExitImmediately makes SIGTERM end the process at once, abandoning in-flight requests.
+	ExitImmediately bool
+	// UnhealthyAfter, when positive, makes /health fail from that long after start on.
+	UnhealthyAfter time.Duration
+	// FailHealthFile, when set, makes /health fail while that file exists.
+	FailHealthFile string
+}
+
+// loadConfig reads the settings from getenv (os.Getenv in main) and checks them.
+func loadConfig(getenv func(string) string) (Config, error) {
+	addr, err := listenAddr(getenv)
+	cfg := Config{
+		Addr:           addr,
+		Version:        getenv("VERSION"),
+		FailHealthFile: getenv("FAIL_HEALTH_FILE"),
+	}
+	if cfg.Version == "" {
+		cfg.Version = "v1"
+	}
+	errs := []error{err}
+	for _, d := range []struct {
+		name string
+		dst  *time.Duration
+	}{
+		{"STARTUP_DELAY", &cfg.StartupDelay},
+		{"SHUTDOWN_DELAY", &cfg.ShutdownDelay},
+		{"UNHEALTHY_AFTER", &cfg.UnhealthyAfter},
+	} {
+		*d.dst, err = parseDuration(d.name, getenv(d.name))
+		errs = append(errs, err)
+	}
+	switch v := getenv("EXIT_IMMEDIATELY_ON_SIGTERM"); v {
+	case "", "false", "0":
+	case "true", "1":
+		cfg.ExitImmediately = true
+	default:
+		errs = append(errs, fmt.Errorf("EXIT_IMMEDIATELY_ON_SIGTERM=%q: want true or false", v))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return Config{}, err
+	}
+	return cfg, nil
+}
+
+// listenAddr is LISTEN_ADDR if set, else 127.0.0.1:$PORT, else 127.0.0.1:8080. The health
+// check mode uses it alone, so that a probe does not depend on the other settings.
+func listenAddr(getenv func(string) string) (string, error) {
+	if addr := getenv("LISTEN_ADDR"); addr != "" {
+		if _, _, err := net.SplitHostPort(addr); err != nil {
+			return "", fmt.Errorf("LISTEN_ADDR=%q: %w", addr, err)
+		}
+		return addr, nil
+	}
+	port := DefaultPort
+	if v := getenv("PORT"); v != "" {
+		p, err := strconv.Atoi(v)
+		if err != nil || p < 0 || p > 65535 {
+			return "", fmt.Errorf("PORT=%q: want a port number", v)
+		}
+		port = p
+	}
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), nil
+}
+
+// parseDuration parses a non-negative Go duration; empty means zero.
+func parseDuration(name, v string) (time.Duration, error) {
+	if v == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return 0, fmt.Errorf("%s=%q: %w", name, v, err)
+	}
+	if d < 0 {
+		return 0, fmt.Errorf("%s=%q: must not be negative", name, v)
+	}
+	return d, nil
+}
