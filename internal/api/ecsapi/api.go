@@ -2,6 +2,7 @@ package ecsapi
 
 import (
 	"context"
+	"io"
 	"time"
 
 	"github.com/fargohq/fargo/internal/api/awsproto"
@@ -17,14 +18,20 @@ type API struct {
 	store *store.Store
 	scope arn.Scope
 	now   func() time.Time
+	// random is where task and deployment ids come from; nil means crypto/rand.
+	random io.Reader
 }
 
 // New returns the ECS API over st, naming resources in scope. now is the clock.
-func New(st *store.Store, scope arn.Scope, now func() time.Time) *API {
+func New(st *store.Store, scope arn.Scope, now func() time.Time, opts ...Option) *API {
 	if now == nil {
 		now = time.Now
 	}
-	return &API{store: st, scope: scope, now: now}
+	a := &API{store: st, scope: scope, now: now}
+	for _, o := range opts {
+		o(a)
+	}
+	return a
 }
 
 // Service describes the ECS endpoint for the front door.
@@ -57,6 +64,11 @@ func (a *API) operations() map[string]awsproto.Handler {
 		"ListTaskDefinitionFamilies": awsproto.JSON(a.listTaskDefinitionFamilies),
 		"DeregisterTaskDefinition":   awsproto.JSON(a.deregisterTaskDefinition),
 		"DeleteTaskDefinitions":      awsproto.JSON(a.deleteTaskDefinitions),
+		"CreateService":              awsproto.JSON(a.createService),
+		"UpdateService":              awsproto.JSON(a.updateService),
+		"DescribeServices":           awsproto.JSON(a.describeServices),
+		"ListServices":               awsproto.JSON(a.listServices),
+		"DeleteService":              awsproto.JSON(a.deleteService),
 	}
 }
 

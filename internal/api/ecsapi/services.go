@@ -1,0 +1,142 @@
+package ecsapi
+
+import (
+	"context"
+	"errors"
+
+	"github.com/fargohq/fargo/internal/ecs"
+	"github.com/fargohq/fargo/internal/errdefs"
+	"github.com/fargohq/fargo/internal/store"
+)
+
+func (a *API) createService(ctx context.Context, in *createServiceInput) (*serviceOutput, error) {
+	if deref(in.ServiceName) == "" {
+		return nil, errdefs.InvalidArgument("serviceName must be specified.")
+	}
+	cluster, err := a.clusterOrDefault(ctx, in.Cluster, true)
+	if err != nil {
+		return nil, err
+	}
+	var td ecs.TaskDefinition
+	if in.TaskDefinition != nil {
+		if td, err = a.activeTaskDefinition(ctx, *in.TaskDefinition); err != nil {
+			return nil, err
+		}
+	}
+	s, err := serviceFromCreateInput(in, cluster, td.ARN)
+	if err != nil {
+		return nil, err
+	}
+	s.ARN = ecs.ServiceARN(a.scope, cluster.Name, s.Name)
+	s.CreatedBy = callerARN(ctx)
+	if s, err = ecs.ValidateService(s, td); err != nil {
+		return nil, err
+	}
+	deploymentID, err := a.newDeploymentID()
+	if err != nil {
+		return nil, err
+	}
+	saved, err := a.storeNewService(ctx, ecs.NewService(s, deploymentID, a.now()))
+	if err != nil {
+		return nil, err
+	}
+	return a.serviceResult(ctx, saved, true)
+}
+
+// storeNewService stores s unless a service of its name exists; ecs.ResolveCreate decides what
+// an existing one means.
+func (a *API) storeNewService(ctx context.Context, s ecs.Service) (ecs.Service, error) {
+	id := store.ServiceID(s.ClusterName, s.Name)
+	for range maxServiceUpdateAttempts {
+		cur, err := a.store.Services.Get(ctx, id)
+		exists := err == nil
+		if err != nil && !errors.Is(err, errdefs.ErrNotFound) {
+			return ecs.Service{}, err
+		}
+		result, create, err := ecs.ResolveCreate(cur.Value, exists, s)
+		if err != nil || !create {
+			return result, err
+		}
+		var txn store.Txn
+		if err := a.store.Services.Put(&txn, id, s, cur.Revision); err != nil {
+			return ecs.Service{}, err
+		}
+		if _, err := a.store.Commit(ctx, &txn); errors.Is(err, errdefs.ErrConflict) {
+			continue // created or changed concurrently: decide again
+		} else if err != nil {
+			return ecs.Service{}, err
+		}
+		return s, nil
+	}
+	return ecs.Service{}, errdefs.Conflict("service %s: too many concurrent updates", id)
+}
+
+func (a *API) updateService(ctx context.Context, in *updateServiceInput) (*serviceOutput, error) {
+	cluster, name, err := a.serviceRef(ctx, in.Cluster, in.Service)
+	if err != nil {
+		return nil, err
+	}
+	var td ecs.TaskDefinition
+	if in.TaskDefinition != nil {
+		if td, err = a.activeTaskDefinition(ctx, *in.TaskDefinition); err != nil {
+			return nil, err
+		}
+	}
+	deploymentID, err := a.newDeploymentID()
+	if err != nil {
+		return nil, err
+	}
+	saved, err := a.modifyService(ctx, cluster.Name, name, func(cur ecs.Service) (ecs.Service, error) {
+		if cur.Status != ecs.ServiceActive {
+			return ecs.Service{}, ecs.ErrServiceNotActive
+		}
+		next, err := applyServiceUpdate(cur, in, td.ARN)
+		if err != nil {
+			return ecs.Service{}, err
+		}
+		runs := td
+		if runs.ARN != next.TaskDefinitionARN && next.TaskDefinitionARN != "" {
+			if runs, err = a.taskDefinitionByARN(ctx, next.TaskDefinitionARN); err != nil {
+				return ecs.Service{}, err
+			}
+		}
+		if next, err = ecs.ValidateService(next, runs); err != nil {
+			return ecs.Service{}, err
+		}
+		return ecs.UpdateService(cur, next, in.ForceNewDeployment, deploymentID, a.now())
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a.serviceResult(ctx, saved, false)
+}
+
+func (a *API) deleteService(ctx context.Context, in *deleteServiceInput) (*serviceOutput, error) {
+	cluster, name, err := a.serviceRef(ctx, in.Cluster, in.Service)
+	if err != nil {
+		return nil, err
+	}
+	saved, err := a.modifyService(ctx, cluster.Name, name, func(cur ecs.Service) (ecs.Service, error) {
+		return ecs.DeleteService(cur, deref(in.Force), a.now())
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a.serviceResult(ctx, saved, false)
+}
+
+// serviceRef resolves the cluster and service an UpdateService or DeleteService request names.
+func (a *API) serviceRef(ctx context.Context, clusterRef, serviceRef *string) (ecs.Cluster, string, error) {
+	if deref(serviceRef) == "" {
+		return ecs.Cluster{}, "", errdefs.InvalidArgument("service must be specified.")
+	}
+	cluster, err := a.clusterOrDefault(ctx, clusterRef, true)
+	if err != nil {
+		return ecs.Cluster{}, "", err
+	}
+	name, ok := a.clusterChild(*serviceRef, "service", cluster.Name)
+	if !ok {
+		return ecs.Cluster{}, "", ecs.ErrServiceNotFound
+	}
+	return cluster, name, nil
+}

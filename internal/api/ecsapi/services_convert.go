@@ -1,0 +1,194 @@
+package ecsapi
+
+import (
+	"github.com/fargohq/fargo/internal/ecs"
+	"github.com/fargohq/fargo/internal/errdefs"
+)
+
+// serviceFromCreateInput is the service a CreateService request asks for, before validation.
+func serviceFromCreateInput(in *createServiceInput, cluster ecs.Cluster, tdARN string) (ecs.Service, error) {
+	s := ecs.Service{
+		Name:                          deref(in.ServiceName),
+		ClusterName:                   cluster.Name,
+		ClusterARN:                    cluster.ARN,
+		TaskDefinitionARN:             tdARN,
+		PlatformVersion:               deref(in.PlatformVersion),
+		SchedulingStrategy:            deref(in.SchedulingStrategy),
+		LoadBalancers:                 listFromWire(in.LoadBalancers, loadBalancerFromWire),
+		HealthCheckGracePeriodSeconds: int(deref(in.HealthCheckGracePeriodSeconds)),
+		PlacementConstraints:          listFromWire(in.PlacementConstraints, placementConstraintFromWire),
+		PlacementStrategy:             listFromWire(in.PlacementStrategy, placementStrategyFromWire),
+		EnableECSManagedTags:          in.EnableECSManagedTags,
+		EnableExecuteCommand:          in.EnableExecuteCommand,
+		PropagateTags:                 deref(in.PropagateTags),
+		Tags:                          tagsFromWire(in.Tags),
+		ClientToken:                   deref(in.ClientToken),
+	}
+	var err error
+	if s.DeploymentController, err = controllerFromWire(in.DeploymentController); err != nil {
+		return ecs.Service{}, err
+	}
+	if s.LaunchType, err = ecs.LaunchTypeForStrategy(deref(in.LaunchType), strategyFromWire(in.CapacityProviderStrategy)); err != nil {
+		return ecs.Service{}, err
+	}
+	if s.DesiredCount, err = ecs.ResolveDesiredCount(firstNonEmpty(s.SchedulingStrategy, ecs.SchedulingReplica), in.DesiredCount != nil, int(deref(in.DesiredCount))); err != nil {
+		return ecs.Service{}, err
+	}
+	defaults := ecs.DefaultDeploymentConfiguration(firstNonEmpty(s.SchedulingStrategy, ecs.SchedulingReplica), firstNonEmpty(s.DeploymentController, ecs.ControllerECS))
+	s.DeploymentConfiguration = deploymentConfigurationFromWire(defaults, in.DeploymentConfiguration)
+	s.NetworkConfiguration, err = networkConfigurationFromWire(in.NetworkConfiguration)
+	return s, err
+}
+
+// applyServiceUpdate returns cur with the members an UpdateService request gives, before
+// validation; members it leaves out keep their values.
+func applyServiceUpdate(cur ecs.Service, in *updateServiceInput, tdARN string) (ecs.Service, error) {
+	next := cur
+	var err error
+	if tdARN != "" {
+		next.TaskDefinitionARN = tdARN
+	}
+	if in.DesiredCount != nil {
+		next.DesiredCount = int(*in.DesiredCount)
+	}
+	if in.DeploymentController != nil {
+		if next.DeploymentController, err = controllerFromWire(in.DeploymentController); err != nil {
+			return ecs.Service{}, err
+		}
+	}
+	if in.CapacityProviderStrategy != nil {
+		if next.LaunchType, err = ecs.LaunchTypeForStrategy("", strategyFromWire(in.CapacityProviderStrategy)); err != nil {
+			return ecs.Service{}, err
+		}
+	}
+	next.DeploymentConfiguration = deploymentConfigurationFromWire(cur.DeploymentConfiguration, in.DeploymentConfiguration)
+	if in.NetworkConfiguration != nil {
+		if next.NetworkConfiguration, err = networkConfigurationFromWire(in.NetworkConfiguration); err != nil {
+			return ecs.Service{}, err
+		}
+	}
+	if in.PlacementConstraints != nil {
+		next.PlacementConstraints = listFromWire(in.PlacementConstraints, placementConstraintFromWire)
+	}
+	if in.PlacementStrategy != nil {
+		next.PlacementStrategy = listFromWire(in.PlacementStrategy, placementStrategyFromWire)
+	}
+	if in.PlatformVersion != nil {
+		next.PlatformVersion = *in.PlatformVersion
+	}
+	if in.HealthCheckGracePeriodSeconds != nil {
+		next.HealthCheckGracePeriodSeconds = int(*in.HealthCheckGracePeriodSeconds)
+	}
+	if in.LoadBalancers != nil {
+		next.LoadBalancers = listFromWire(in.LoadBalancers, loadBalancerFromWire)
+	}
+	next.EnableExecuteCommand = deref(firstSet(in.EnableExecuteCommand, &cur.EnableExecuteCommand))
+	next.EnableECSManagedTags = deref(firstSet(in.EnableECSManagedTags, &cur.EnableECSManagedTags))
+	next.PropagateTags = deref(firstSet(in.PropagateTags, &cur.PropagateTags))
+	return next, nil
+}
+
+func firstSet[T any](p, def *T) *T {
+	if p != nil {
+		return p
+	}
+	return def
+}
+
+func firstNonEmpty(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+func controllerFromWire(in *wireDeploymentController) (string, error) {
+	if in == nil {
+		return "", nil
+	}
+	if in.Type == nil {
+		return "", errdefs.InvalidArgument("deploymentController.type must be specified.")
+	}
+	return *in.Type, nil
+}
+
+// deploymentConfigurationFromWire returns base with the members in gives.
+func deploymentConfigurationFromWire(base ecs.DeploymentConfiguration, in *wireDeploymentConfiguration) ecs.DeploymentConfiguration {
+	if in == nil {
+		return base
+	}
+	out := base
+	if in.MaximumPercent != nil {
+		out.MaximumPercent = int(*in.MaximumPercent)
+	}
+	if in.MinimumHealthyPercent != nil {
+		out.MinimumHealthyPercent = int(*in.MinimumHealthyPercent)
+	}
+	if cb := in.DeploymentCircuitBreaker; cb != nil {
+		out.CircuitBreakerEnable, out.CircuitBreakerRollback = cb.Enable, cb.Rollback
+	}
+	if al := in.Alarms; al != nil {
+		out.AlarmNames, out.AlarmsEnable, out.AlarmRollback = al.AlarmNames, al.Enable, al.Rollback
+	}
+	if in.Strategy != nil {
+		out.Strategy = *in.Strategy
+	}
+	if in.BakeTimeInMinutes != nil {
+		out.BakeTimeInMinutes = int(*in.BakeTimeInMinutes)
+	}
+	return out
+}
+
+// networkConfigurationFromWire converts a network configuration; subnets, which the model
+// requires in awsvpcConfiguration, must be given.
+func networkConfigurationFromWire(in *wireNetworkConfiguration) (ecs.NetworkConfiguration, error) {
+	if in == nil || in.AwsvpcConfiguration == nil {
+		return ecs.NetworkConfiguration{}, nil
+	}
+	c := in.AwsvpcConfiguration
+	if len(c.Subnets) == 0 {
+		return ecs.NetworkConfiguration{}, errdefs.InvalidArgument("subnets can not be empty.")
+	}
+	return ecs.NetworkConfiguration{Subnets: c.Subnets, SecurityGroups: c.SecurityGroups, AssignPublicIP: deref(c.AssignPublicIp)}, nil
+}
+
+func networkConfigurationToWire(c ecs.NetworkConfiguration) *wireNetworkConfiguration {
+	if len(c.Subnets) == 0 && len(c.SecurityGroups) == 0 && c.AssignPublicIP == "" {
+		return nil
+	}
+	return &wireNetworkConfiguration{AwsvpcConfiguration: &wireAwsVpcConfiguration{
+		Subnets:        append([]string{}, c.Subnets...),
+		SecurityGroups: append([]string{}, c.SecurityGroups...),
+		AssignPublicIp: optional(c.AssignPublicIP),
+	}}
+}
+
+func loadBalancerFromWire(lb wireLoadBalancer) ecs.LoadBalancer {
+	return ecs.LoadBalancer{
+		TargetGroupARN: deref(lb.TargetGroupArn), LoadBalancerName: deref(lb.LoadBalancerName),
+		ContainerName: deref(lb.ContainerName), ContainerPort: int(deref(lb.ContainerPort)),
+	}
+}
+
+func loadBalancerToWire(lb ecs.LoadBalancer) wireLoadBalancer {
+	return wireLoadBalancer{
+		TargetGroupArn: optional(lb.TargetGroupARN), LoadBalancerName: optional(lb.LoadBalancerName),
+		ContainerName: optional(lb.ContainerName), ContainerPort: optional(int32(lb.ContainerPort)),
+	}
+}
+
+func placementConstraintFromWire(p wirePlacementConstraint) ecs.PlacementConstraint {
+	return ecs.PlacementConstraint{Type: deref(p.Type), Expression: deref(p.Expression)}
+}
+
+func placementConstraintToWire(p ecs.PlacementConstraint) wirePlacementConstraint {
+	return wirePlacementConstraint{Type: optional(p.Type), Expression: optional(p.Expression)}
+}
+
+func placementStrategyFromWire(p wirePlacementStrategy) ecs.PlacementStrategy {
+	return ecs.PlacementStrategy{Type: deref(p.Type), Field: deref(p.Field)}
+}
+
+func placementStrategyToWire(p ecs.PlacementStrategy) wirePlacementStrategy {
+	return wirePlacementStrategy{Type: optional(p.Type), Field: optional(p.Field)}
+}

@@ -1,0 +1,113 @@
+package ecsapi
+
+import "github.com/fargohq/fargo/internal/ecs"
+
+// serviceCounts are a service's task counts, derived from its tasks: in total and by
+// deployment id.
+type serviceCounts struct {
+	total        ecs.TaskCounts
+	byDeployment map[string]ecs.TaskCounts
+}
+
+// countServiceTasks derives the counts of service name from the tasks of its cluster. Tasks of
+// a deleted service of the same name are all stopping or stopped, so they count for nothing.
+func countServiceTasks(name string, tasks []ecs.Task) serviceCounts {
+	c := serviceCounts{byDeployment: map[string]ecs.TaskCounts{}}
+	for _, t := range tasks {
+		if t.ServiceName != name {
+			continue
+		}
+		c.total = c.total.Add(t)
+		if t.DeploymentID != "" {
+			c.byDeployment[t.DeploymentID] = c.byDeployment[t.DeploymentID].Add(t)
+		}
+	}
+	return c
+}
+
+func serviceToWire(s ecs.Service, counts serviceCounts, withTags bool) wireService {
+	out := wireService{
+		ServiceArn:                    ptr(s.ARN),
+		ServiceName:                   ptr(s.Name),
+		ClusterArn:                    ptr(s.ClusterARN),
+		LoadBalancers:                 alwaysListToWire(s.LoadBalancers, loadBalancerToWire),
+		ServiceRegistries:             []wireServiceRegistry{},
+		Status:                        ptr(string(s.Status)),
+		DesiredCount:                  int32(s.DesiredCount),
+		RunningCount:                  int32(counts.total.Running),
+		PendingCount:                  int32(counts.total.Pending),
+		LaunchType:                    optional(s.LaunchType),
+		PlatformVersion:               optional(s.PlatformVersion),
+		TaskDefinition:                optional(s.TaskDefinitionARN),
+		DeploymentConfiguration:       deploymentConfigurationToWire(s.DeploymentConfiguration, s.DeploymentController),
+		Deployments:                   make([]wireDeployment, len(s.Deployments)),
+		Events:                        alwaysListToWire(s.Events, serviceEventToWire),
+		CreatedAt:                     epochPtr(s.CreatedAt),
+		PlacementConstraints:          alwaysListToWire(s.PlacementConstraints, placementConstraintToWire),
+		PlacementStrategy:             alwaysListToWire(s.PlacementStrategy, placementStrategyToWire),
+		NetworkConfiguration:          networkConfigurationToWire(s.NetworkConfiguration),
+		HealthCheckGracePeriodSeconds: ptr(int32(s.HealthCheckGracePeriodSeconds)),
+		SchedulingStrategy:            optional(s.SchedulingStrategy),
+		DeploymentController:          &wireDeploymentController{Type: ptr(firstNonEmpty(s.DeploymentController, ecs.ControllerECS))},
+		CreatedBy:                     optional(s.CreatedBy),
+		EnableECSManagedTags:          s.EnableECSManagedTags,
+		PropagateTags:                 ptr(firstNonEmpty(s.PropagateTags, ecs.PropagateNone)),
+		EnableExecuteCommand:          s.EnableExecuteCommand,
+	}
+	if s.PlatformVersion != "" {
+		out.PlatformFamily = ptr(ecs.PlatformFamilyLinux)
+	}
+	for i, d := range s.Deployments {
+		out.Deployments[i] = deploymentToWire(d, counts.byDeployment[d.ID])
+	}
+	if withTags {
+		out.Tags = ptr(tagsToWire(s.Tags))
+	}
+	return out
+}
+
+func deploymentToWire(d ecs.Deployment, counts ecs.TaskCounts) wireDeployment {
+	out := wireDeployment{
+		ID:                   ptr(d.ID),
+		Status:               ptr(string(d.Status)),
+		TaskDefinition:       optional(d.TaskDefinitionARN),
+		DesiredCount:         int32(d.DesiredCount),
+		PendingCount:         int32(counts.Pending),
+		RunningCount:         int32(counts.Running),
+		FailedTasks:          int32(d.FailedTasks),
+		CreatedAt:            epochPtr(d.CreatedAt),
+		UpdatedAt:            epochPtr(d.UpdatedAt),
+		LaunchType:           optional(d.LaunchType),
+		PlatformVersion:      optional(d.PlatformVersion),
+		NetworkConfiguration: networkConfigurationToWire(d.NetworkConfiguration),
+		RolloutState:         optional(string(d.RolloutState)),
+		RolloutStateReason:   optional(d.RolloutStateReason),
+	}
+	if d.PlatformVersion != "" {
+		out.PlatformFamily = ptr(ecs.PlatformFamilyLinux)
+	}
+	return out
+}
+
+// deploymentConfigurationToWire sends a service's deployment configuration as ECS does: the
+// circuit breaker and alarms (off unless set) for the ECS controller, and the bake time for
+// the strategies that bake.
+func deploymentConfigurationToWire(c ecs.DeploymentConfiguration, controller string) *wireDeploymentConfiguration {
+	out := &wireDeploymentConfiguration{
+		MaximumPercent:        ptr(int32(c.MaximumPercent)),
+		MinimumHealthyPercent: ptr(int32(c.MinimumHealthyPercent)),
+		Strategy:              optional(c.Strategy),
+	}
+	if controller == ecs.ControllerECS || controller == "" {
+		out.DeploymentCircuitBreaker = &wireDeploymentCircuitBreaker{Enable: c.CircuitBreakerEnable, Rollback: c.CircuitBreakerRollback}
+		out.Alarms = &wireDeploymentAlarms{AlarmNames: append([]string{}, c.AlarmNames...), Enable: c.AlarmsEnable, Rollback: c.AlarmRollback}
+	}
+	if c.Strategy != "" && c.Strategy != ecs.StrategyRolling {
+		out.BakeTimeInMinutes = ptr(int32(c.BakeTimeInMinutes))
+	}
+	return out
+}
+
+func serviceEventToWire(e ecs.ServiceEvent) wireServiceEvent {
+	return wireServiceEvent{ID: optional(e.ID), CreatedAt: epochPtr(e.CreatedAt), Message: ptr(e.Message)}
+}

@@ -1,0 +1,119 @@
+package ecsapi
+
+import (
+	"context"
+	"errors"
+
+	"github.com/fargohq/fargo/internal/arn"
+	"github.com/fargohq/fargo/internal/ecs"
+	"github.com/fargohq/fargo/internal/errdefs"
+	"github.com/fargohq/fargo/internal/store"
+)
+
+// maxDescribeServices is how many services one DescribeServices call may name.
+const maxDescribeServices = 10
+
+func (a *API) describeServices(ctx context.Context, in *describeServicesInput) (*describeServicesOutput, error) {
+	withTags, err := parseTagsInclude(in.Include)
+	if err != nil {
+		return nil, err
+	}
+	if len(in.Services) == 0 {
+		return nil, errdefs.InvalidArgument("Services cannot be empty.")
+	}
+	if len(in.Services) > maxDescribeServices {
+		return nil, errdefs.InvalidArgument("The services parameter can contain at most %d items.", maxDescribeServices)
+	}
+	cluster, err := a.clusterOrDefault(ctx, in.Cluster, false)
+	if err != nil {
+		return nil, err
+	}
+	tasks, err := a.clusterTasks(ctx, cluster.Name)
+	if err != nil {
+		return nil, err
+	}
+	out := &describeServicesOutput{Services: []wireService{}, Failures: []wireFailure{}}
+	for _, ref := range in.Services {
+		name, ok := a.clusterChild(ref, "service", cluster.Name)
+		if !ok {
+			out.Failures = append(out.Failures, missing(a.missingARN(ref, "service", cluster.Name)))
+			continue
+		}
+		it, err := a.store.Services.Get(ctx, store.ServiceID(cluster.Name, name))
+		if errors.Is(err, errdefs.ErrNotFound) {
+			out.Failures = append(out.Failures, missing(ecs.ServiceARN(a.scope, cluster.Name, name)))
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out.Services = append(out.Services, serviceToWire(it.Value, countServiceTasks(name, tasks), withTags))
+	}
+	return out, nil
+}
+
+// missingARN is the ARN a MISSING failure reports for a reference that could not be resolved:
+// the reference itself when it is an ARN, else the ARN it would have in cluster.
+func (a *API) missingARN(ref, typ, cluster string) string {
+	if arn.IsARN(ref) {
+		return ref
+	}
+	return a.arn(typ + "/" + cluster + "/" + ref)
+}
+
+// parseTagsInclude reads an include list whose only value is TAGS (ServiceField, TaskField).
+func parseTagsInclude(include []string) (bool, error) {
+	withTags := false
+	for _, f := range include {
+		if f != "TAGS" {
+			return false, invalidEnum("include", f, "TAGS")
+		}
+		withTags = true
+	}
+	return withTags, nil
+}
+
+func (a *API) listServices(ctx context.Context, in *listServicesInput) (*listServicesOutput, error) {
+	launchType, strategy, mgmt := deref(in.LaunchType), deref(in.SchedulingStrategy), deref(in.ResourceManagementType)
+	switch {
+	case launchType != "" && !validLaunchType(launchType):
+		return nil, invalidEnum("launchType", launchType, "EC2, FARGATE, EXTERNAL, MANAGED_INSTANCES")
+	case strategy != "" && strategy != ecs.SchedulingReplica && strategy != ecs.SchedulingDaemon:
+		return nil, invalidEnum("schedulingStrategy", strategy, "REPLICA, DAEMON")
+	case mgmt != "" && mgmt != "CUSTOMER" && mgmt != "ECS":
+		return nil, invalidEnum("resourceManagementType", mgmt, "CUSTOMER, ECS")
+	}
+	cluster, err := a.clusterOrDefault(ctx, in.Cluster, true)
+	if err != nil {
+		return nil, err
+	}
+	items, _, err := a.store.Services.List(ctx, cluster.Name+"/")
+	if err != nil {
+		return nil, err
+	}
+	// Only ACTIVE services are listed: ECS hides a service from ListServices as soon as
+	// DeleteService makes it DRAINING. Every fargo service is managed by its customer.
+	arns := []string{}
+	for _, it := range items {
+		s := it.Value
+		if s.Status != ecs.ServiceActive || mgmt == "ECS" ||
+			(launchType != "" && s.LaunchType != launchType) || (strategy != "" && s.SchedulingStrategy != strategy) {
+			continue
+		}
+		arns = append(arns, s.ARN)
+	}
+	page, next, err := paginate(arns, func(s string) string { return s }, in.NextToken, in.MaxResults, 10)
+	if err != nil {
+		return nil, err
+	}
+	return &listServicesOutput{ServiceArns: page, NextToken: next}, nil
+}
+
+func validLaunchType(s string) bool {
+	for _, v := range ecs.Compatibility("").Values() {
+		if string(v) == s {
+			return true
+		}
+	}
+	return false
+}

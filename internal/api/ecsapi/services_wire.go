@@ -1,0 +1,203 @@
+package ecsapi
+
+// Wire shapes of the service operations, named after the model's shapes. Members fargo does not
+// implement (service connect, VPC Lattice, volume configurations, ...) are accepted by leaving
+// them out of the request structs, and never sent.
+
+type wireLoadBalancer struct {
+	TargetGroupArn   *string `json:"targetGroupArn,omitempty"`
+	LoadBalancerName *string `json:"loadBalancerName,omitempty"`
+	ContainerName    *string `json:"containerName,omitempty"`
+	ContainerPort    *int32  `json:"containerPort,omitempty"`
+}
+
+type wireAwsVpcConfiguration struct {
+	Subnets        []string `json:"subnets"`
+	SecurityGroups []string `json:"securityGroups,omitempty"`
+	AssignPublicIp *string  `json:"assignPublicIp,omitempty"`
+}
+
+type wireNetworkConfiguration struct {
+	AwsvpcConfiguration *wireAwsVpcConfiguration `json:"awsvpcConfiguration,omitempty"`
+}
+
+type wireDeploymentCircuitBreaker struct {
+	Enable   bool `json:"enable"`
+	Rollback bool `json:"rollback"`
+}
+
+type wireDeploymentAlarms struct {
+	AlarmNames []string `json:"alarmNames"`
+	Rollback   bool     `json:"rollback"`
+	Enable     bool     `json:"enable"`
+}
+
+type wireDeploymentConfiguration struct {
+	DeploymentCircuitBreaker *wireDeploymentCircuitBreaker `json:"deploymentCircuitBreaker,omitempty"`
+	MaximumPercent           *int32                        `json:"maximumPercent,omitempty"`
+	MinimumHealthyPercent    *int32                        `json:"minimumHealthyPercent,omitempty"`
+	Alarms                   *wireDeploymentAlarms         `json:"alarms,omitempty"`
+	Strategy                 *string                       `json:"strategy,omitempty"`
+	BakeTimeInMinutes        *int32                        `json:"bakeTimeInMinutes,omitempty"`
+}
+
+type wireDeploymentController struct {
+	Type *string `json:"type,omitempty"`
+}
+
+type wirePlacementConstraint struct {
+	Type       *string `json:"type,omitempty"`
+	Expression *string `json:"expression,omitempty"`
+}
+
+type wirePlacementStrategy struct {
+	Type  *string `json:"type,omitempty"`
+	Field *string `json:"field,omitempty"`
+}
+
+type wireServiceEvent struct {
+	ID        *string       `json:"id,omitempty"`
+	CreatedAt *epochSeconds `json:"createdAt,omitempty"`
+	Message   *string       `json:"message,omitempty"`
+}
+
+type wireServiceRegistry struct {
+	RegistryArn   *string `json:"registryArn,omitempty"`
+	Port          *int32  `json:"port,omitempty"`
+	ContainerName *string `json:"containerName,omitempty"`
+	ContainerPort *int32  `json:"containerPort,omitempty"`
+}
+
+// wireDeployment is the model's Deployment. Counts are always sent.
+type wireDeployment struct {
+	ID                   *string                   `json:"id,omitempty"`
+	Status               *string                   `json:"status,omitempty"`
+	TaskDefinition       *string                   `json:"taskDefinition,omitempty"`
+	DesiredCount         int32                     `json:"desiredCount"`
+	PendingCount         int32                     `json:"pendingCount"`
+	RunningCount         int32                     `json:"runningCount"`
+	FailedTasks          int32                     `json:"failedTasks"`
+	CreatedAt            *epochSeconds             `json:"createdAt,omitempty"`
+	UpdatedAt            *epochSeconds             `json:"updatedAt,omitempty"`
+	LaunchType           *string                   `json:"launchType,omitempty"`
+	PlatformVersion      *string                   `json:"platformVersion,omitempty"`
+	PlatformFamily       *string                   `json:"platformFamily,omitempty"`
+	NetworkConfiguration *wireNetworkConfiguration `json:"networkConfiguration,omitempty"`
+	RolloutState         *string                   `json:"rolloutState,omitempty"`
+	RolloutStateReason   *string                   `json:"rolloutStateReason,omitempty"`
+}
+
+// wireService is the model's Service. Counts and the lists clients index are always sent;
+// deployments in particular must never be null (the ServicesStable waiter reads its length).
+type wireService struct {
+	ServiceArn                    *string                      `json:"serviceArn,omitempty"`
+	ServiceName                   *string                      `json:"serviceName,omitempty"`
+	ClusterArn                    *string                      `json:"clusterArn,omitempty"`
+	LoadBalancers                 []wireLoadBalancer           `json:"loadBalancers"`
+	ServiceRegistries             []wireServiceRegistry        `json:"serviceRegistries"`
+	Status                        *string                      `json:"status,omitempty"`
+	DesiredCount                  int32                        `json:"desiredCount"`
+	RunningCount                  int32                        `json:"runningCount"`
+	PendingCount                  int32                        `json:"pendingCount"`
+	LaunchType                    *string                      `json:"launchType,omitempty"`
+	PlatformVersion               *string                      `json:"platformVersion,omitempty"`
+	PlatformFamily                *string                      `json:"platformFamily,omitempty"`
+	TaskDefinition                *string                      `json:"taskDefinition,omitempty"`
+	DeploymentConfiguration       *wireDeploymentConfiguration `json:"deploymentConfiguration,omitempty"`
+	Deployments                   []wireDeployment             `json:"deployments"`
+	Events                        []wireServiceEvent           `json:"events"`
+	CreatedAt                     *epochSeconds                `json:"createdAt,omitempty"`
+	PlacementConstraints          []wirePlacementConstraint    `json:"placementConstraints"`
+	PlacementStrategy             []wirePlacementStrategy      `json:"placementStrategy"`
+	NetworkConfiguration          *wireNetworkConfiguration    `json:"networkConfiguration,omitempty"`
+	HealthCheckGracePeriodSeconds *int32                       `json:"healthCheckGracePeriodSeconds,omitempty"`
+	SchedulingStrategy            *string                      `json:"schedulingStrategy,omitempty"`
+	DeploymentController          *wireDeploymentController    `json:"deploymentController,omitempty"`
+	// Tags is sent, [] when there are none, only when the caller asked for TAGS.
+	Tags                 *[]wireTag `json:"tags,omitempty"`
+	CreatedBy            *string    `json:"createdBy,omitempty"`
+	EnableECSManagedTags bool       `json:"enableECSManagedTags"`
+	PropagateTags        *string    `json:"propagateTags,omitempty"`
+	EnableExecuteCommand bool       `json:"enableExecuteCommand"`
+}
+
+type createServiceInput struct {
+	Cluster                       *string                            `json:"cluster"`
+	ServiceName                   *string                            `json:"serviceName"`
+	TaskDefinition                *string                            `json:"taskDefinition"`
+	LoadBalancers                 []wireLoadBalancer                 `json:"loadBalancers"`
+	ServiceRegistries             []wireServiceRegistry              `json:"serviceRegistries"`
+	DesiredCount                  *int32                             `json:"desiredCount"`
+	ClientToken                   *string                            `json:"clientToken"`
+	LaunchType                    *string                            `json:"launchType"`
+	CapacityProviderStrategy      []wireCapacityProviderStrategyItem `json:"capacityProviderStrategy"`
+	PlatformVersion               *string                            `json:"platformVersion"`
+	Role                          *string                            `json:"role"`
+	DeploymentConfiguration       *wireDeploymentConfiguration       `json:"deploymentConfiguration"`
+	PlacementConstraints          []wirePlacementConstraint          `json:"placementConstraints"`
+	PlacementStrategy             []wirePlacementStrategy            `json:"placementStrategy"`
+	NetworkConfiguration          *wireNetworkConfiguration          `json:"networkConfiguration"`
+	HealthCheckGracePeriodSeconds *int32                             `json:"healthCheckGracePeriodSeconds"`
+	SchedulingStrategy            *string                            `json:"schedulingStrategy"`
+	DeploymentController          *wireDeploymentController          `json:"deploymentController"`
+	Tags                          []wireTag                          `json:"tags"`
+	EnableECSManagedTags          bool                               `json:"enableECSManagedTags"`
+	PropagateTags                 *string                            `json:"propagateTags"`
+	EnableExecuteCommand          bool                               `json:"enableExecuteCommand"`
+}
+
+type updateServiceInput struct {
+	Cluster                       *string                            `json:"cluster"`
+	Service                       *string                            `json:"service"`
+	DesiredCount                  *int32                             `json:"desiredCount"`
+	TaskDefinition                *string                            `json:"taskDefinition"`
+	CapacityProviderStrategy      []wireCapacityProviderStrategyItem `json:"capacityProviderStrategy"`
+	DeploymentConfiguration       *wireDeploymentConfiguration       `json:"deploymentConfiguration"`
+	NetworkConfiguration          *wireNetworkConfiguration          `json:"networkConfiguration"`
+	PlacementConstraints          []wirePlacementConstraint          `json:"placementConstraints"`
+	PlacementStrategy             []wirePlacementStrategy            `json:"placementStrategy"`
+	PlatformVersion               *string                            `json:"platformVersion"`
+	ForceNewDeployment            bool                               `json:"forceNewDeployment"`
+	HealthCheckGracePeriodSeconds *int32                             `json:"healthCheckGracePeriodSeconds"`
+	DeploymentController          *wireDeploymentController          `json:"deploymentController"`
+	EnableExecuteCommand          *bool                              `json:"enableExecuteCommand"`
+	EnableECSManagedTags          *bool                              `json:"enableECSManagedTags"`
+	LoadBalancers                 []wireLoadBalancer                 `json:"loadBalancers"`
+	PropagateTags                 *string                            `json:"propagateTags"`
+	ServiceRegistries             []wireServiceRegistry              `json:"serviceRegistries"`
+}
+
+type serviceOutput struct {
+	Service *wireService `json:"service,omitempty"`
+}
+
+type describeServicesInput struct {
+	Cluster  *string  `json:"cluster"`
+	Services []string `json:"services"`
+	Include  []string `json:"include"`
+}
+
+type describeServicesOutput struct {
+	Services []wireService `json:"services"`
+	Failures []wireFailure `json:"failures"`
+}
+
+type listServicesInput struct {
+	Cluster                *string `json:"cluster"`
+	NextToken              *string `json:"nextToken"`
+	MaxResults             *int32  `json:"maxResults"`
+	LaunchType             *string `json:"launchType"`
+	SchedulingStrategy     *string `json:"schedulingStrategy"`
+	ResourceManagementType *string `json:"resourceManagementType"`
+}
+
+type listServicesOutput struct {
+	ServiceArns []string `json:"serviceArns"`
+	NextToken   *string  `json:"nextToken,omitempty"`
+}
+
+type deleteServiceInput struct {
+	Cluster *string `json:"cluster"`
+	Service *string `json:"service"`
+	Force   *bool   `json:"force"`
+}
