@@ -75,8 +75,8 @@ func TestCreateServiceReportsECSDefaults(t *testing.T) {
 	ctx := apitest.Context(t)
 	out, err := env.ECS.CreateService(ctx, &ecssdk.CreateServiceInput{
 		Cluster: aws.String("c"), ServiceName: aws.String("web"), TaskDefinition: aws.String("web"),
-		Tags: []types.Tag{{Key: aws.String("team"), Value: aws.String("a")}},
-		LoadBalancers: []types.LoadBalancer{{TargetGroupArn: aws.String(targetGroup), ContainerName: aws.String("web"), ContainerPort: aws.Int32(8080)}},
+		Tags:                 []types.Tag{{Key: aws.String("team"), Value: aws.String("a")}},
+		LoadBalancers:        []types.LoadBalancer{{TargetGroupArn: aws.String(targetGroup), ContainerName: aws.String("web"), ContainerPort: aws.Int32(8080)}},
 		NetworkConfiguration: &types.NetworkConfiguration{AwsvpcConfiguration: &types.AwsVpcConfiguration{Subnets: []string{"subnet-1"}}},
 	})
 	if err != nil {
