@@ -1,6 +1,9 @@
 package ecs
 
-import "strconv"
+import (
+	"slices"
+	"strconv"
+)
 
 // TaskCounts are the running and pending tasks of a service, deployment, cluster or container
 // instance, derived from the tasks whenever they are read.
@@ -68,6 +71,31 @@ func RemainingResources(inst ContainerInstance, tasks []Task) Resources {
 		left.Memory -= used.Memory
 	}
 	return left
+}
+
+// UsedHostPorts are the host ports that tasks placed on a container instance hold, by protocol
+// (tcp and udp), sorted: the ports its remaining resources no longer offer.
+func UsedHostPorts(inst ContainerInstance, tasks []Task) (tcp, udp []int) {
+	for _, t := range tasks {
+		if t.ContainerInstanceID != inst.ID || t.ClusterName != inst.ClusterName || t.IsStopped() {
+			continue
+		}
+		for _, c := range t.Containers {
+			for _, b := range c.NetworkBindings {
+				if b.HostPort == 0 {
+					continue
+				}
+				if b.Protocol == TransportProtocolUDP {
+					udp = append(udp, b.HostPort)
+				} else {
+					tcp = append(tcp, b.HostPort)
+				}
+			}
+		}
+	}
+	slices.Sort(tcp)
+	slices.Sort(udp)
+	return slices.Compact(tcp), slices.Compact(udp)
 }
 
 // Resources is what t reserves on its container instance: the task size when it has one,

@@ -48,3 +48,24 @@ func TestRemainingResources(t *testing.T) {
 		t.Fatalf("RemainingResources = %+v, want %+v", got, want)
 	}
 }
+
+func TestUsedHostPorts(t *testing.T) {
+	t.Parallel()
+	inst := ContainerInstance{ID: "i1", ClusterName: "c"}
+	bound := func(ports ...NetworkBinding) Task {
+		return Task{ClusterName: "c", ContainerInstanceID: "i1", LastStatus: TaskRunning, Containers: []Container{{NetworkBindings: ports}}}
+	}
+	stopped := bound(NetworkBinding{HostPort: 9000})
+	stopped.LastStatus = TaskStopped
+	tcp, udp := UsedHostPorts(inst, []Task{
+		bound(NetworkBinding{ContainerPort: 80, HostPort: 32001}, NetworkBinding{ContainerPort: 53, HostPort: 32002, Protocol: TransportProtocolUDP}),
+		bound(NetworkBinding{ContainerPort: 80, HostPort: 32000, Protocol: TransportProtocolTCP}, NetworkBinding{ContainerPort: 81}),
+		stopped,
+	})
+	if diff := cmp.Diff([]int{32000, 32001}, tcp); diff != "" {
+		t.Errorf("tcp (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]int{32002}, udp); diff != "" {
+		t.Errorf("udp (-want +got):\n%s", diff)
+	}
+}

@@ -69,6 +69,13 @@ func (a *API) operations() map[string]awsproto.Handler {
 		"DescribeServices":           awsproto.JSON(a.describeServices),
 		"ListServices":               awsproto.JSON(a.listServices),
 		"DeleteService":              awsproto.JSON(a.deleteService),
+		"RunTask":                    awsproto.JSON(a.runTask),
+		"StartTask":                  awsproto.JSON(a.startTask),
+		"StopTask":                   awsproto.JSON(a.stopTask),
+		"DescribeTasks":              awsproto.JSON(a.describeTasks),
+		"ListTasks":                  awsproto.JSON(a.listTasks),
+		"ListContainerInstances":     awsproto.JSON(a.listContainerInstances),
+		"DescribeContainerInstances": awsproto.JSON(a.describeContainerInstances),
 	}
 }
 

@@ -137,8 +137,16 @@ func (a *API) deleteCluster(ctx context.Context, in *deleteClusterInput) (*clust
 	if counts.activeServices > 0 {
 		return nil, ecs.ErrClusterContainsServices
 	}
-	if counts.runningTasks+counts.pendingTasks > 0 {
-		return nil, ecs.ErrClusterContainsTasks
+	// Container instances do not keep a cluster alive: fargo registers its own node in every
+	// cluster. Tasks do until they stopped.
+	tasks, err := a.clusterTasks(ctx, name)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range tasks {
+		if !t.IsStopped() {
+			return nil, ecs.ErrClusterContainsTasks
+		}
 	}
 	it, err := a.updateCluster1(ctx, name, func(c *ecs.Cluster) error {
 		c.Status = ecs.ClusterInactive
@@ -252,6 +260,24 @@ func (a *API) clusterCounts(ctx context.Context, cluster string) (clusterCounts,
 	for _, s := range services {
 		if s.Value.Status == ecs.ServiceActive || s.Value.Status == ecs.ServiceDraining {
 			c.activeServices++
+		}
+	}
+	tasks, err := a.clusterTasks(ctx, cluster)
+	if err != nil {
+		return clusterCounts{}, err
+	}
+	var tc ecs.TaskCounts
+	for _, t := range tasks {
+		tc = tc.Add(t)
+	}
+	c.runningTasks, c.pendingTasks = tc.Running, tc.Pending
+	instances, _, err := a.store.ContainerInstances.List(ctx, cluster+"/")
+	if err != nil {
+		return clusterCounts{}, fmt.Errorf("list container instances of %s: %w", cluster, err)
+	}
+	for _, it := range instances {
+		if it.Value.Status == ecs.InstanceActive || it.Value.Status == ecs.InstanceDraining {
+			c.instances++
 		}
 	}
 	return c, nil

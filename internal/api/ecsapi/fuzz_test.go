@@ -34,6 +34,17 @@ func FuzzOperations(f *testing.F) {
 		`{"taskDefinition":"f:1","include":["TAGS"]}`, `{"taskDefinitions":["f:1","f"]}`, `{"familyPrefix":"f","sort":"DESC","maxResults":1}`,
 		`{"resourceArn":"arn:aws:ecs:us-east-1:000000000000:task-definition/f:1","tags":[{"key":"k","value":"v"}]}`,
 		`{"nextToken":"YQ","maxResults":0}`,
+		`{"cluster":"a","serviceName":"s","taskDefinition":"f","desiredCount":2,"loadBalancers":[{"targetGroupArn":"arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/t/1","containerName":"c","containerPort":80}],"deploymentConfiguration":{"maximumPercent":150,"minimumHealthyPercent":50,"deploymentCircuitBreaker":{"enable":true,"rollback":true}},"networkConfiguration":{"awsvpcConfiguration":{"subnets":["s-1"]}},"clientToken":"t"}`,
+		`{"cluster":"a","service":"s","taskDefinition":"f:1","forceNewDeployment":true,"desiredCount":0,"volumeConfigurations":[]}`,
+		`{"cluster":"a","services":["s","arn:aws:ecs:us-east-1:000000000000:service/a/s","ghost"],"include":["TAGS"]}`,
+		`{"cluster":"a","service":"s","force":true}`, `{"cluster":"a","launchType":"FARGATE","schedulingStrategy":"REPLICA","maxResults":1}`,
+		`{"cluster":"a","taskDefinition":"f","count":2,"launchType":"FARGATE","startedBy":"GitHub-Actions","tags":[],"clientToken":"c1","overrides":{"containerOverrides":[{"name":"c","command":["x"]}]},"networkConfiguration":{"awsvpcConfiguration":{"subnets":["s"],"assignPublicIp":"DISABLED"}}}`,
+		`{"cluster":"a","taskDefinition":"f","containerInstances":["0123456789abcdef0123456789abcdef"]}`,
+		`{"cluster":"a","tasks":["0123456789abcdef0123456789abcdef","arn:aws:ecs:us-east-1:000000000000:task/a/0123456789abcdef0123456789abcdef"],"include":["TAGS"]}`,
+		`{"cluster":"a","task":"arn:aws:ecs:us-east-1:000000000000:task/a/0123456789abcdef0123456789abcdef","reason":"r"}`,
+		`{"cluster":"a","desiredStatus":"STOPPED","family":"f","serviceName":"s","startedBy":"x"}`,
+		`{"cluster":"a","containerInstances":["x"],"include":["TAGS","CONTAINER_INSTANCE_HEALTH"],"status":"DRAINING","filter":""}`,
+		`{"resourceArn":"arn:aws:ecs:us-east-1:000000000000:service/a/s","tags":[{"key":"k","value":"v"}]}`,
 	}
 	for i, s := range seeds {
 		f.Add(uint8(i), []byte(s))

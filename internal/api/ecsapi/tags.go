@@ -3,10 +3,12 @@ package ecsapi
 import (
 	"context"
 	"errors"
+	"strings"
 
 	"github.com/fargohq/fargo/internal/arn"
 	"github.com/fargohq/fargo/internal/ecs"
 	"github.com/fargohq/fargo/internal/errdefs"
+	"github.com/fargohq/fargo/internal/store"
 )
 
 type tagResourceInput struct {
@@ -70,6 +72,16 @@ func (a *API) listTagsForResource(ctx context.Context, in *listTagsForResourceIn
 			tags = td.Value.Tags
 			return err
 		},
+		service: func(id string) error {
+			s, err := a.store.Services.Get(ctx, id)
+			tags = s.Value.Tags
+			return err
+		},
+		task: func(id string) error {
+			t, err := a.store.Tasks.Get(ctx, id)
+			tags = t.Value.Tags
+			return err
+		},
 	})
 	if err != nil {
 		return nil, err
@@ -99,6 +111,22 @@ func (a *API) updateTags(ctx context.Context, resourceARN *string, fn func([]ecs
 			})
 			return err
 		},
+		service: func(id string) error {
+			_, err := a.store.Services.Update(ctx, id, func(s *ecs.Service) error {
+				tags, err := fn(s.Tags)
+				s.Tags = tags
+				return err
+			})
+			return err
+		},
+		task: func(id string) error {
+			_, err := a.store.Tasks.Update(ctx, id, func(t *ecs.Task) error {
+				tags, err := fn(t.Tags)
+				t.Tags = tags
+				return err
+			})
+			return err
+		},
 	})
 }
 
@@ -107,6 +135,8 @@ func (a *API) updateTags(ctx context.Context, resourceARN *string, fn func([]ecs
 type taggable struct {
 	cluster        func(name string) error
 	taskDefinition func(id string) error
+	service        func(id string) error
+	task           func(id string) error
 }
 
 func (a *API) withTaggable(ctx context.Context, resourceARN *string, t taggable) error {
@@ -127,6 +157,16 @@ func (a *API) withTaggable(ctx context.Context, resourceARN *string, t taggable)
 			return errdefs.InvalidArgument("The ARN %s is not valid.", *resourceARN)
 		}
 		err = t.taskDefinition(taskDefinitionID(family, rev))
+	case "service", "task":
+		cluster, name, ok := strings.Cut(parsed.ResourceID(), "/")
+		if !ok || cluster == "" || name == "" || strings.Contains(name, "/") {
+			return errdefs.InvalidArgument("Long arn format must be used for tagging operations.")
+		}
+		if parsed.ResourceType() == "service" {
+			err = t.service(store.ServiceID(cluster, name))
+		} else {
+			err = t.task(store.TaskID(cluster, name))
+		}
 	default:
 		return errdefs.InvalidArgument("The ARN %s is not a taggable ECS resource.", *resourceARN)
 	}

@@ -1,0 +1,147 @@
+package ecsapi
+
+import "github.com/fargohq/fargo/internal/ecs"
+
+// defaultEphemeralStorageGiB is the ephemeral storage of a Fargate task that asked for none.
+const defaultEphemeralStorageGiB = 20
+
+func taskOverrideFromWire(in *wireTaskOverride) ecs.TaskOverride {
+	if in == nil {
+		return ecs.TaskOverride{}
+	}
+	out := ecs.TaskOverride{
+		ContainerOverrides: listFromWire(in.ContainerOverrides, containerOverrideFromWire),
+		CPU:                deref(in.Cpu),
+		Memory:             deref(in.Memory),
+		ExecutionRoleARN:   deref(in.ExecutionRoleArn),
+		TaskRoleARN:        deref(in.TaskRoleArn),
+	}
+	if in.EphemeralStorage != nil {
+		out.EphemeralStorageGiB = int(in.EphemeralStorage.SizeInGiB)
+	}
+	return out
+}
+
+func containerOverrideFromWire(in wireContainerOverride) ecs.ContainerOverride {
+	return ecs.ContainerOverride{
+		Name:                 deref(in.Name),
+		Command:              in.Command,
+		Environment:          listFromWire(in.Environment, keyValuePairFromWire),
+		EnvironmentFiles:     listFromWire(in.EnvironmentFiles, environmentFileFromWire),
+		CPU:                  int(deref(in.Cpu)),
+		Memory:               int(deref(in.Memory)),
+		MemoryReservation:    int(deref(in.MemoryReservation)),
+		ResourceRequirements: listFromWire(in.ResourceRequirements, resourceRequirementFromWire),
+	}
+}
+
+// taskOverrideToWire sends a task's overrides as ECS does: always, with its lists.
+func taskOverrideToWire(o ecs.TaskOverride) *wireTaskOverride {
+	out := &wireTaskOverride{
+		ContainerOverrides:            alwaysListToWire(o.ContainerOverrides, containerOverrideToWire),
+		Cpu:                           optional(o.CPU),
+		InferenceAcceleratorOverrides: []wireInferenceAcceleratorOverride{},
+		ExecutionRoleArn:              optional(o.ExecutionRoleARN),
+		Memory:                        optional(o.Memory),
+		TaskRoleArn:                   optional(o.TaskRoleARN),
+	}
+	if o.EphemeralStorageGiB > 0 {
+		out.EphemeralStorage = &wireEphemeralStorage{SizeInGiB: int32(o.EphemeralStorageGiB)}
+	}
+	return out
+}
+
+func containerOverrideToWire(c ecs.ContainerOverride) wireContainerOverride {
+	return wireContainerOverride{
+		Name:                 ptr(c.Name),
+		Command:              c.Command,
+		Environment:          listToWire(c.Environment, keyValuePairToWire),
+		EnvironmentFiles:     listToWire(c.EnvironmentFiles, environmentFileToWire),
+		Cpu:                  optional(int32(c.CPU)),
+		Memory:               optional(int32(c.Memory)),
+		MemoryReservation:    optional(int32(c.MemoryReservation)),
+		ResourceRequirements: listToWire(c.ResourceRequirements, resourceRequirementToWire),
+	}
+}
+
+// taskToWire sends a task as DescribeTasks does. Fargate tasks report the resolved platform
+// version, Linux and their ephemeral storage; a task is CONNECTED from the time it connected.
+func (a *API) taskToWire(t ecs.Task, withTags bool) wireTask {
+	out := wireTask{
+		Attachments:          []wireAttachment{},
+		Attributes:           []wireAttribute{},
+		AvailabilityZone:     ptr(a.scope.Region + "a"),
+		ClusterArn:           optional(t.ClusterARN),
+		ConnectivityAt:       epochPtr(t.ConnectivityAt),
+		ContainerInstanceArn: optional(t.ContainerInstanceARN),
+		Containers:           make([]wireContainer, len(t.Containers)),
+		Cpu:                  optional(t.CPU),
+		CreatedAt:            epochPtr(t.CreatedAt),
+		DesiredStatus:        optional(string(t.DesiredStatus)),
+		EnableExecuteCommand: t.EnableExecuteCommand,
+		ExecutionStoppedAt:   epochPtr(t.ExecutionStoppedAt),
+		Group:                optional(t.Group),
+		HealthStatus:         optional(string(t.HealthStatus)),
+		LastStatus:           optional(string(t.LastStatus)),
+		LaunchType:           optional(t.LaunchType),
+		Memory:               optional(t.Memory),
+		Overrides:            taskOverrideToWire(t.Overrides),
+		PullStartedAt:        epochPtr(t.PullStartedAt),
+		PullStoppedAt:        epochPtr(t.PullStoppedAt),
+		StartedAt:            epochPtr(t.StartedAt),
+		StartedBy:            optional(t.StartedBy),
+		StopCode:             optional(string(t.StopCode)),
+		StoppedAt:            epochPtr(t.StoppedAt),
+		StoppedReason:        optional(t.StoppedReason),
+		StoppingAt:           epochPtr(t.StoppingAt),
+		TaskArn:              ptr(t.ARN),
+		TaskDefinitionArn:    optional(t.TaskDefinitionARN),
+		Version:              t.Version,
+	}
+	if !t.ConnectivityAt.IsZero() || t.LastStatus == ecs.TaskRunning {
+		out.Connectivity = ptr("CONNECTED")
+	}
+	if t.LaunchType == string(ecs.CompatibilityFargate) {
+		out.PlatformVersion = ptr(ecs.FargatePlatformVersion)
+		out.PlatformFamily = ptr(ecs.PlatformFamilyLinux)
+		out.EphemeralStorage = &wireEphemeralStorage{SizeInGiB: int32(max(t.Overrides.EphemeralStorageGiB, defaultEphemeralStorageGiB))}
+	}
+	for i, c := range t.Containers {
+		out.Containers[i] = containerToWire(c, t.ARN)
+	}
+	if withTags {
+		out.Tags = ptr(tagsToWire(t.Tags))
+	}
+	return out
+}
+
+func containerToWire(c ecs.Container, taskARN string) wireContainer {
+	out := wireContainer{
+		ContainerArn:      optional(c.ARN),
+		TaskArn:           ptr(taskARN),
+		Name:              ptr(c.Name),
+		Image:             optional(c.Image),
+		RuntimeID:         optional(c.RuntimeID),
+		LastStatus:        optional(string(c.LastStatus)),
+		Reason:            optional(c.Reason),
+		NetworkBindings:   alwaysListToWire(c.NetworkBindings, networkBindingToWire),
+		NetworkInterfaces: []wireNetworkInterface{},
+		HealthStatus:      optional(string(c.HealthStatus)),
+		Cpu:               optional(c.CPU),
+		Memory:            optional(c.Memory),
+		MemoryReservation: optional(c.MemoryReservation),
+	}
+	if c.HasExitCode {
+		out.ExitCode = ptr(int32(c.ExitCode))
+	}
+	return out
+}
+
+func networkBindingToWire(b ecs.NetworkBinding) wireNetworkBinding {
+	return wireNetworkBinding{
+		BindIP:        optional(b.BindIP),
+		ContainerPort: ptr(int32(b.ContainerPort)),
+		HostPort:      ptr(int32(b.HostPort)),
+		Protocol:      ptr(firstNonEmpty(string(b.Protocol), string(ecs.TransportProtocolTCP))),
+	}
+}

@@ -1,0 +1,119 @@
+package ecsapi
+
+import (
+	"context"
+	"errors"
+
+	"github.com/fargohq/fargo/internal/ecs"
+	"github.com/fargohq/fargo/internal/errdefs"
+	"github.com/fargohq/fargo/internal/store"
+)
+
+// maxDescribeTasks is how many tasks one DescribeTasks call may name.
+const maxDescribeTasks = 100
+
+func (a *API) stopTask(ctx context.Context, in *stopTaskInput) (*stopTaskOutput, error) {
+	if deref(in.Task) == "" {
+		return nil, errdefs.InvalidArgument("task must be specified.")
+	}
+	cluster, err := a.clusterOrDefault(ctx, in.Cluster, true)
+	if err != nil {
+		return nil, err
+	}
+	id, ok := a.clusterChild(*in.Task, "task", cluster.Name)
+	if !ok {
+		return nil, ecs.ErrTaskNotFound
+	}
+	it, err := a.store.Tasks.Update(ctx, store.TaskID(cluster.Name, id), func(t *ecs.Task) error {
+		*t = t.StoppedByUser(deref(in.Reason), a.now())
+		return nil
+	})
+	if errors.Is(err, errdefs.ErrNotFound) {
+		return nil, ecs.ErrTaskNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &stopTaskOutput{Task: ptr(a.taskToWire(it.Value, false))}, nil
+}
+
+func (a *API) describeTasks(ctx context.Context, in *describeTasksInput) (*tasksOutput, error) {
+	withTags, err := parseTagsInclude(in.Include)
+	if err != nil {
+		return nil, err
+	}
+	if len(in.Tasks) == 0 {
+		return nil, errdefs.InvalidArgument("Tasks cannot be empty.")
+	}
+	if len(in.Tasks) > maxDescribeTasks {
+		return nil, errdefs.InvalidArgument("The tasks parameter can contain at most %d items.", maxDescribeTasks)
+	}
+	cluster, err := a.clusterOrDefault(ctx, in.Cluster, false)
+	if err != nil {
+		return nil, err
+	}
+	out := &tasksOutput{Tasks: []wireTask{}, Failures: []wireFailure{}}
+	for _, ref := range in.Tasks {
+		id, ok := a.clusterChild(ref, "task", cluster.Name)
+		if !ok {
+			out.Failures = append(out.Failures, missing(a.missingARN(ref, "task", cluster.Name)))
+			continue
+		}
+		it, err := a.store.Tasks.Get(ctx, store.TaskID(cluster.Name, id))
+		if errors.Is(err, errdefs.ErrNotFound) {
+			out.Failures = append(out.Failures, missing(ecs.TaskARN(a.scope, cluster.Name, id)))
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out.Tasks = append(out.Tasks, a.taskToWire(it.Value, withTags))
+	}
+	return out, nil
+}
+
+func (a *API) listTasks(ctx context.Context, in *listTasksInput) (*listTasksOutput, error) {
+	cluster, err := a.clusterOrDefault(ctx, in.Cluster, true)
+	if err != nil {
+		return nil, err
+	}
+	filter := ecs.TaskFilter{
+		Family: deref(in.Family), StartedBy: deref(in.StartedBy), ServiceName: deref(in.ServiceName),
+		DesiredStatus: ecs.TaskStatus(deref(in.DesiredStatus)), LaunchType: deref(in.LaunchType),
+	}
+	if ref := deref(in.ContainerInstance); ref != "" {
+		id, ok := a.clusterChild(ref, "container-instance", cluster.Name)
+		if !ok {
+			return nil, errdefs.InvalidArgument("The container instance %s was not found in the cluster.", ref)
+		}
+		filter.ContainerInstanceID = id
+	}
+	if filter, err = filter.Validate(); err != nil {
+		return nil, err
+	}
+	if deref(in.DaemonName) != "" {
+		return &listTasksOutput{TaskArns: []string{}}, nil // fargo has no daemons
+	}
+	if filter.ServiceName != "" {
+		if _, err := a.store.Services.Get(ctx, store.ServiceID(cluster.Name, filter.ServiceName)); errors.Is(err, errdefs.ErrNotFound) {
+			return nil, ecs.ErrServiceNotFound
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	tasks, err := a.clusterTasks(ctx, cluster.Name)
+	if err != nil {
+		return nil, err
+	}
+	arns := []string{}
+	for _, t := range tasks {
+		if filter.Matches(t) {
+			arns = append(arns, t.ARN)
+		}
+	}
+	page, next, err := paginate(arns, func(s string) string { return s }, in.NextToken, in.MaxResults, 100)
+	if err != nil {
+		return nil, err
+	}
+	return &listTasksOutput{TaskArns: page, NextToken: next}, nil
+}
