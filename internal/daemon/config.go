@@ -6,6 +6,8 @@ import (
 	"net"
 	"regexp"
 	"time"
+
+	"github.com/fargohq/fargo/internal/runtime"
 )
 
 // Defaults of `fargo server`.
@@ -28,6 +30,10 @@ type Config struct {
 	EtcdEndpoints []string
 	// ShutdownGrace bounds how long in-flight API requests may take after a stop signal.
 	ShutdownGrace time.Duration
+	// Driver runs task containers: "process", or "auto" (the default; process for now).
+	Driver string
+	// Runtime, when set, replaces the driver Driver names (tests inject the fake driver).
+	Runtime runtime.Driver
 }
 
 var (
@@ -45,6 +51,9 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.AccountID == "" {
 		c.AccountID = DefaultAccountID
+	}
+	if c.Driver == "" {
+		c.Driver = "auto"
 	}
 	if c.ShutdownGrace <= 0 {
 		c.ShutdownGrace = 10 * time.Second
@@ -65,6 +74,9 @@ func (c Config) Validate() error {
 	}
 	if !accountPattern.MatchString(c.AccountID) {
 		return fmt.Errorf("account id %q must be 12 digits", c.AccountID)
+	}
+	if c.Driver != "auto" && c.Driver != "process" {
+		return fmt.Errorf("driver %q: choose auto or process", c.Driver)
 	}
 	return nil
 }

@@ -15,18 +15,23 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	clientv3 "go.etcd.io/etcd/client/v3"
+	"golang.org/x/sync/errgroup"
 
+	"github.com/fargohq/fargo/internal/agent"
 	"github.com/fargohq/fargo/internal/api"
 	"github.com/fargohq/fargo/internal/api/ecsapi"
 	"github.com/fargohq/fargo/internal/api/stsapi"
 	"github.com/fargohq/fargo/internal/arn"
 	"github.com/fargohq/fargo/internal/credentials"
 	"github.com/fargohq/fargo/internal/embedetcd"
+	"github.com/fargohq/fargo/internal/runtime"
+	"github.com/fargohq/fargo/internal/runtime/process"
+	"github.com/fargohq/fargo/internal/scheduler"
 	"github.com/fargohq/fargo/internal/store"
 	"github.com/fargohq/fargo/internal/store/kv/etcdkv"
 )
 
-// Server is a running fargo control plane.
+// Server is a running fargo control plane with this node's agent.
 type Server struct {
 	cfg      Config
 	log      *slog.Logger
@@ -35,8 +40,19 @@ type Server struct {
 	err      error
 }
 
+// parts are the components Start builds, in the order they must close.
+type parts struct {
+	etcd    *etcdHandle
+	httpSrv *http.Server
+	apiLn   net.Listener
+	metaLn  net.Listener
+	sched   *scheduler.Controller
+	agent   *agent.Agent
+}
+
 // Start builds and starts every component, and returns once the API answers. The server stops
-// when ctx ends; Wait returns after everything has shut down.
+// when ctx ends; Wait returns after everything has shut down. Tasks keep running when the
+// server stops: the next server on the same data dir re-adopts them.
 func Start(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
@@ -51,73 +67,126 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	if _, err := credentials.Ensure(cfg.DataDir, time.Now()); err != nil {
 		return nil, err
 	}
-	keys, err := credentials.NewKeyring(cfg.DataDir)
+	p, endpoint, err := build(ctx, cfg, log)
 	if err != nil {
 		return nil, err
 	}
-	etcd, err := openEtcd(ctx, cfg, log)
-	if err != nil {
-		return nil, err
-	}
-	kvs := etcdkv.New(etcd.client)
-	etcd.closeKV = kvs.Close
-	st := store.New(kvs)
-
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	scope := arn.Scope{Partition: "aws", Region: cfg.Region, AccountID: cfg.AccountID}
-	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	front, err := api.New(api.Config{AccountID: cfg.AccountID}, api.Deps{
-		Credentials: keys.Lookup,
-		Logger:      log,
-		Registerer:  reg,
-		Fallback:    mux,
-	}, ecsapi.New(st, scope, time.Now).Service(), stsapi.Service())
-	if err != nil {
-		_ = etcd.closeAll()
-		return nil, err
-	}
-
-	ln, err := net.Listen("tcp", cfg.APIAddr)
-	if err != nil {
-		_ = etcd.closeAll()
-		return nil, fmt.Errorf("listen on %s: %w", cfg.APIAddr, err)
-	}
-	s := &Server{cfg: cfg, log: log, endpoint: "http://" + ln.Addr().String(), done: make(chan struct{})}
+	s := &Server{cfg: cfg, log: log, endpoint: endpoint, done: make(chan struct{})}
 	if err := writeState(cfg.DataDir, State{Endpoint: s.endpoint, Region: cfg.Region, AccountID: cfg.AccountID, PID: os.Getpid()}); err != nil {
-		_ = ln.Close()
-		_ = etcd.closeAll()
+		p.close()
 		return nil, fmt.Errorf("write server state: %w", err)
 	}
-	httpSrv := &http.Server{Handler: front, ReadHeaderTimeout: 10 * time.Second}
-	go s.run(ctx, httpSrv, ln, etcd)
+	go s.run(ctx, p)
 	return s, nil
 }
 
-// run serves until ctx ends, then shuts down the API before the store it writes to.
-func (s *Server) run(ctx context.Context, httpSrv *http.Server, ln net.Listener, etcd *etcdHandle) {
+func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoint string, err error) {
+	p = &parts{}
+	defer func() {
+		if err != nil {
+			p.close()
+		}
+	}()
+	keys, err := credentials.NewKeyring(cfg.DataDir)
+	if err != nil {
+		return p, "", err
+	}
+	if p.etcd, err = openEtcd(ctx, cfg, log); err != nil {
+		return p, "", err
+	}
+	kvs := etcdkv.New(p.etcd.client)
+	p.etcd.closeKV = kvs.Close
+	st := store.New(kvs)
+	scope := arn.Scope{Partition: "aws", Region: cfg.Region, AccountID: cfg.AccountID}
+
+	node, metaLn, err := openNode(cfg.DataDir, log)
+	if err != nil {
+		return p, "", fmt.Errorf("node identity: %w", err)
+	}
+	p.metaLn = metaLn
+	drv, err := openDriver(cfg, log)
+	if err != nil {
+		return p, "", err
+	}
+	p.sched = scheduler.New(st, scope, scheduler.Config{}, log.With("component", "scheduler"))
+	if p.agent, err = agent.New(st, drv, scope, metaLn, agent.Config{NodeID: node.NodeID, Region: cfg.Region}, log); err != nil {
+		return p, "", err
+	}
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	front, err := api.New(api.Config{AccountID: cfg.AccountID}, api.Deps{
+		Credentials: keys.Lookup, Logger: log, Registerer: reg, Fallback: mux,
+	}, ecsapi.New(st, scope, time.Now).Service(), stsapi.Service())
+	if err != nil {
+		return p, "", err
+	}
+	if p.apiLn, err = net.Listen("tcp", cfg.APIAddr); err != nil {
+		return p, "", fmt.Errorf("listen on %s: %w", cfg.APIAddr, err)
+	}
+	p.httpSrv = &http.Server{Handler: front, ReadHeaderTimeout: 10 * time.Second}
+	return p, "http://" + p.apiLn.Addr().String(), nil
+}
+
+func openDriver(cfg Config, log *slog.Logger) (runtime.Driver, error) {
+	if cfg.Runtime != nil {
+		return cfg.Runtime, nil
+	}
+	drv, err := process.New(process.Config{StateDir: filepath.Join(cfg.DataDir, "runtime", "process")}, log.With("component", "process-driver"))
+	if err != nil {
+		return nil, fmt.Errorf("process driver: %w", err)
+	}
+	return drv, nil
+}
+
+// run serves until ctx ends, then stops the API first (no new writes), then the controllers,
+// then the store.
+func (s *Server) run(ctx context.Context, p *parts) {
 	defer close(s.done)
+	ctrlCtx, stopCtrl := context.WithCancel(context.WithoutCancel(ctx))
+	ctrls, ctrlCtx := errgroup.WithContext(ctrlCtx)
+	ctrls.Go(func() error { return p.sched.Run(ctrlCtx) })
+	ctrls.Go(func() error { return p.agent.Run(ctrlCtx) })
+
 	serveErr := make(chan error, 1)
-	go func() { serveErr <- httpSrv.Serve(ln) }()
+	go func() { serveErr <- p.httpSrv.Serve(p.apiLn) }()
 	var err error
 	select {
 	case <-ctx.Done():
 	case err = <-serveErr:
+	case <-ctrlCtx.Done():
+		err = errors.New("a controller stopped")
 	}
 	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.ShutdownGrace)
 	defer cancel()
-	if serr := httpSrv.Shutdown(shutdownCtx); serr != nil {
+	if serr := p.httpSrv.Shutdown(shutdownCtx); serr != nil {
 		err = errors.Join(err, fmt.Errorf("shut down api: %w", serr))
 	}
-	if err == nil {
-		err = <-serveErr
+	if serr := <-serveErr; !errors.Is(serr, http.ErrServerClosed) {
+		err = errors.Join(err, serr)
 	}
-	if errors.Is(err, http.ErrServerClosed) {
-		err = nil
-	}
-	s.err = errors.Join(err, etcd.closeAll())
+	stopCtrl()
+	err = errors.Join(err, ctrls.Wait())
+	p.httpSrv = nil
+	s.err = errors.Join(err, p.close())
 	s.log.Info("server stopped")
+}
+
+// close releases what build acquired, in reverse order.
+func (p *parts) close() error {
+	var err error
+	if p.apiLn != nil && p.httpSrv == nil {
+		_ = p.apiLn.Close()
+	}
+	if p.metaLn != nil {
+		_ = p.metaLn.Close()
+	}
+	if p.etcd != nil {
+		err = p.etcd.closeAll()
+	}
+	return err
 }
 
 // Endpoint returns the API's URL, for example http://127.0.0.1:4566.
@@ -153,6 +222,12 @@ func openEtcd(ctx context.Context, cfg Config, log *slog.Logger) (*etcdHandle, e
 		c, err := clientv3.New(clientv3.Config{Endpoints: cfg.EtcdEndpoints, DialTimeout: 5 * time.Second, Context: ctx})
 		if err != nil {
 			return nil, fmt.Errorf("connect to etcd %v: %w", cfg.EtcdEndpoints, err)
+		}
+		pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		if _, err := c.Get(pingCtx, "/fargo/"); err != nil {
+			_ = c.Close()
+			return nil, fmt.Errorf("reach etcd %v: %w", cfg.EtcdEndpoints, err)
 		}
 		return &etcdHandle{client: c, close: c.Close}, nil
 	}

@@ -17,6 +17,7 @@ import (
 var (
 	buildOnce sync.Once
 	binPath   string
+	binDir    string
 	buildErr  error
 )
 
@@ -32,8 +33,9 @@ func fargoBinary(t *testing.T) string {
 			buildErr = err
 			return
 		}
-		binPath = filepath.Join(dir, "fargo")
-		out, err := exec.Command("go", "build", "-o", binPath, "../../cmd/fargo").CombinedOutput()
+		binDir, binPath = dir, filepath.Join(dir, "fargo")
+		// hello is the example app the task definitions run through PATH.
+		out, err := exec.Command("go", "build", "-o", dir+"/", "../../cmd/fargo", "../../examples/hello").CombinedOutput()
 		if err != nil {
 			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
 		}
@@ -49,20 +51,24 @@ type server struct {
 	bin     string
 	dataDir string
 	cmd     *exec.Cmd
-	logs    *bytes.Buffer
+	logs    *syncBuffer
 	env     []string // the exports of `fargo env`, as KEY=VALUE
 }
 
 // startServer runs `fargo server` on a free port with dataDir and waits until it answers.
 func startServer(t *testing.T, dataDir string) *server {
 	t.Helper()
-	s := &server{bin: fargoBinary(t), dataDir: dataDir, logs: &bytes.Buffer{}}
+	s := &server{bin: fargoBinary(t), dataDir: dataDir, logs: &syncBuffer{}}
 	_ = os.Remove(filepath.Join(dataDir, "server.json"))
 	s.cmd = exec.Command(s.bin, "server", "--data-dir", dataDir, "--api-addr", "127.0.0.1:0")
+	s.cmd.Env = append(os.Environ(), "PATH="+binDir+string(os.PathListSeparator)+os.Getenv("PATH"))
 	s.cmd.Stdout, s.cmd.Stderr = s.logs, s.logs
 	if err := s.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	// Cleanups run last-registered first: stop the server, then end by PID any task process it
+	// left, so no test leaks processes (tasks outlive fargo by design).
+	t.Cleanup(func() { killTaskProcesses(dataDir) })
 	t.Cleanup(func() { s.stop(t) })
 	deadline := time.Now().Add(60 * time.Second)
 	for {
@@ -140,7 +146,7 @@ func (s *server) aws(t *testing.T, extraEnv []string, args ...string) awsResult 
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "aws", append(args, "--endpoint-url", s.endpoint(), "--output", "json")...)
 	home := t.TempDir()
-	cmd.Env = append([]string{"HOME=" + home, "PATH=" + os.Getenv("PATH"),
+	cmd.Env = append([]string{"HOME=" + home, "PATH=" + binDir + string(os.PathListSeparator) + os.Getenv("PATH"),
 		"AWS_CONFIG_FILE=" + filepath.Join(home, "config"), "AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(home, "credentials"),
 		"AWS_MAX_ATTEMPTS=1", "AWS_PAGER="}, s.env...)
 	cmd.Env = append(cmd.Env, extraEnv...)
@@ -183,4 +189,38 @@ func get(v any, path ...any) any {
 		}
 	}
 	return v
+}
+
+// syncBuffer collects a process's output; tests read it while the process still writes.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// killTaskProcesses kills the processes whose environment points at the task metadata endpoint
+// of the server of dataDir: the tasks it ran.
+func killTaskProcesses(dataDir string) {
+	data, err := os.ReadFile(filepath.Join(dataDir, "node.json"))
+	if err != nil {
+		return
+	}
+	var node struct {
+		MetadataAddr string `json:"metadataAddr"`
+	}
+	if json.Unmarshal(data, &node) != nil || node.MetadataAddr == "" {
+		return
+	}
+	killProcessesWithEnvPrefix("ECS_CONTAINER_METADATA_URI_V4=http://" + node.MetadataAddr + "/")
 }

@@ -1,0 +1,47 @@
+package agent
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/fargohq/fargo/internal/errdefs"
+	"github.com/fargohq/fargo/internal/runtime"
+)
+
+// orphanStopGrace is how long an orphaned container gets between SIGTERM and SIGKILL.
+const orphanStopGrace = 10 * time.Second
+
+// adopt runs once at start: containers of this node's live tasks are watched again (their
+// tasks are queued), containers no live task owns are stopped and removed.
+func (a *Agent) adopt(ctx context.Context) error {
+	all, err := a.drv.List(ctx)
+	if err != nil {
+		return fmt.Errorf("list containers: %w", err)
+	}
+	for _, st := range all {
+		key := st.Labels[labelTaskKey]
+		it, ok := a.tasks.Get(key)
+		switch {
+		case ok && a.mine(it.Value) && !it.Value.IsStopped():
+			a.queue.Add(key)
+		case ok && it.Value.IsStopped() && st.State != runtime.StateRunning:
+			// kept for its logs until the stopped task expires
+		default:
+			a.log.Info("removing orphaned container", "container", st.ID, "task", key)
+			a.removeOrphan(ctx, st)
+		}
+	}
+	return nil
+}
+
+func (a *Agent) removeOrphan(ctx context.Context, st runtime.Status) {
+	if err := a.drv.Stop(ctx, st.ID, orphanStopGrace); err != nil && !errors.Is(err, errdefs.ErrNotFound) {
+		a.log.Warn("stop orphaned container", "container", st.ID, "err", err)
+		return
+	}
+	if err := a.drv.Remove(ctx, st.ID); err != nil && !errors.Is(err, errdefs.ErrNotFound) {
+		a.log.Warn("remove orphaned container", "container", st.ID, "err", err)
+	}
+}

@@ -1,0 +1,30 @@
+package agent
+
+import (
+	"bufio"
+	"os"
+	goruntime "runtime"
+	"strconv"
+	"strings"
+)
+
+func hostCPU() int { return goruntime.NumCPU() * 1024 }
+
+// hostMemoryMiB reads MemTotal from /proc/meminfo; 2048 when it cannot.
+func hostMemoryMiB() int {
+	f, err := os.Open("/proc/meminfo")
+	if err != nil {
+		return 2048
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		if len(fields) >= 2 && fields[0] == "MemTotal:" {
+			if kb, err := strconv.Atoi(fields[1]); err == nil {
+				return kb / 1024
+			}
+		}
+	}
+	return 2048
+}

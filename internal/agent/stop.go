@@ -1,0 +1,91 @@
+package agent
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/fargohq/fargo/internal/ecs"
+	"github.com/fargohq/fargo/internal/errdefs"
+	"github.com/fargohq/fargo/internal/runtime"
+)
+
+// stepStop moves a task that should stop through DEACTIVATING (no new traffic), STOPPING
+// (containers get SIGTERM, then SIGKILL after their stopTimeout), DEPROVISIONING and STOPPED.
+func (a *Agent) stepStop(ctx context.Context, t *ecs.Task, td ecs.TaskDefinition, states map[string]runtime.Status) {
+	now := a.cfg.Now()
+	switch t.LastStatus {
+	case ecs.TaskProvisioning, ecs.TaskPending, ecs.TaskActivating, ecs.TaskRunning:
+		t.LastStatus = ecs.TaskDeactivating
+		return
+	case ecs.TaskDeactivating:
+		t.LastStatus = ecs.TaskStopping
+		if t.StoppingAt.IsZero() {
+			t.StoppingAt = now
+		}
+	}
+	running := false
+	for i := range t.Containers {
+		c := &t.Containers[i]
+		st, exists := states[c.Name]
+		switch {
+		case exists && st.State == runtime.StateRunning:
+			running = true
+		case exists && c.LastStatus != ecs.ContainerStopped:
+			recordExit(c, st)
+		case !exists:
+			c.LastStatus = ecs.ContainerStopped
+		}
+	}
+	if running {
+		a.stopContainersAsync(ctx, *t, td)
+		return
+	}
+	if t.LastStatus == ecs.TaskStopping {
+		t.LastStatus = ecs.TaskDeprovisioning
+		t.ExecutionStoppedAt = now
+		return
+	}
+	t.LastStatus = ecs.TaskStopped
+	t.StoppedAt = now
+	t.HealthStatus = taskHealth(*t, td)
+	for _, c := range t.Containers {
+		a.forget(containerID(*t, c.Name))
+	}
+}
+
+// stopContainersAsync stops the task's running containers in the background, each with its
+// own stopTimeout, and queues the task again when they are down. A stop already under way is
+// not started twice.
+func (a *Agent) stopContainersAsync(_ context.Context, t ecs.Task, td ecs.TaskDefinition) {
+	key := t.ClusterName + "/" + t.ID
+	a.mu.Lock()
+	if a.stopping[key] {
+		a.mu.Unlock()
+		return
+	}
+	a.stopping[key] = true
+	a.mu.Unlock()
+	a.goWork(func(ctx context.Context) {
+		defer func() {
+			a.mu.Lock()
+			delete(a.stopping, key)
+			a.mu.Unlock()
+			a.queue.Add(key)
+		}()
+		done := make(chan struct{}, len(t.Containers))
+		for _, c := range t.Containers {
+			def, _ := td.Container(c.Name)
+			id, grace := containerID(t, c.Name), time.Duration(stopTimeoutOf(def))*time.Second
+			go func() {
+				defer func() { done <- struct{}{} }()
+				if err := a.drv.Stop(ctx, id, grace); err != nil && !errors.Is(err, errdefs.ErrNotFound) && ctx.Err() == nil {
+					a.log.Warn("stop container", "container", id, "err", err)
+				}
+			}()
+		}
+		for range t.Containers {
+			<-done
+		}
+	})
+}
