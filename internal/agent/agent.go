@@ -80,9 +80,9 @@ type Agent struct {
 	clusters     *store.Informer[ecs.Cluster]
 	clusterNudge chan struct{}
 	tasks        *store.Informer[ecs.Task]
-	queue    *reconcile.Controller
-	work     *errgroup.Group // owns container watchers, health checkers and stops
-	workCtx  context.Context
+	queue        *reconcile.Controller
+	work         *errgroup.Group // owns container watchers, health checkers and stops
+	workCtx      context.Context
 
 	mu       sync.Mutex
 	watched  map[string]bool               // container IDs with a running watcher

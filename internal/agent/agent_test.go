@@ -144,7 +144,9 @@ func TestServiceReachesSteadyState(t *testing.T) {
 	t.Parallel()
 	n := startNode(t, nil)
 	n.setup(t, 2, "app", nil)
-	w := ecssdk.NewServicesStableWaiter(n.env.ECS, func(o *ecssdk.ServicesStableWaiterOptions) { o.MinDelay, o.MaxDelay = 50*time.Millisecond, 200*time.Millisecond })
+	w := ecssdk.NewServicesStableWaiter(n.env.ECS, func(o *ecssdk.ServicesStableWaiterOptions) {
+		o.MinDelay, o.MaxDelay = 50*time.Millisecond, 200*time.Millisecond
+	})
 	if err := w.Wait(apitest.Context(t), &ecssdk.DescribeServicesInput{Cluster: aws.String("demo"), Services: []string{"web"}}, 30*time.Second); err != nil {
 		t.Fatal(err)
 	}
@@ -313,4 +315,3 @@ func TestRestartReadoptsAndRemovesOrphans(t *testing.T) {
 		return false
 	})
 }
-
