@@ -128,6 +128,13 @@ func ValidateService(s Service, td TaskDefinition) (Service, error) {
 	if err := validateServiceKind(s, td); err != nil {
 		return Service{}, err
 	}
+	if s.SchedulingStrategy == SchedulingDaemon {
+		// Fargate runs no daemons: DAEMON services are EC2 services unless told otherwise.
+		if s.LaunchType == string(CompatibilityFargate) {
+			return Service{}, errdefs.InvalidArgument("The daemon scheduling strategy is not supported with the FARGATE launch type.")
+		}
+		s.LaunchType = firstNonEmpty(s.LaunchType, string(CompatibilityEC2))
+	}
 	launch, err := ResolveLaunch(td, s.LaunchType, s.PlatformVersion)
 	if err != nil {
 		return Service{}, err

@@ -54,6 +54,12 @@ func TestValidateServiceDefaults(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Fatalf("ValidateService (-want +got):\n%s", diff)
 	}
+	daemon := baseService(td)
+	daemon.SchedulingStrategy, daemon.DesiredCount = SchedulingDaemon, 0
+	daemon.DeploymentConfiguration = DefaultDeploymentConfiguration(SchedulingDaemon, ControllerECS)
+	if got, err := ValidateService(daemon, td); err != nil || got.LaunchType != "EC2" || got.PlatformVersion != "" {
+		t.Fatalf("daemon service: launch %q platform %q, %v", got.LaunchType, got.PlatformVersion, err)
+	}
 	ec2, err := ValidateService(baseService(bridgeTaskDefinition()), bridgeTaskDefinition())
 	if err != nil || ec2.LaunchType != "EC2" || ec2.PlatformVersion != "" {
 		t.Fatalf("bridge task definition: launch %q platform %q, %v", ec2.LaunchType, ec2.PlatformVersion, err)
@@ -99,6 +105,10 @@ func TestValidateServiceRejects(t *testing.T) {
 		{"memberOf without expression", func(s *Service) { s.PlacementConstraints = []PlacementConstraint{{Type: PlacementMemberOf}} }, td, "A memberOf placement constraint requires an expression."},
 		{"reserved tag", func(s *Service) { s.Tags = []Tag{{Key: "aws:x", Value: "1"}} }, td, "Tag keys with the aws: prefix are reserved for AWS use."},
 		{"grace period", func(s *Service) { s.HealthCheckGracePeriodSeconds = -1 }, td, "healthCheckGracePeriodSeconds must be 0 or more."},
+		{"daemon on Fargate", func(s *Service) {
+			s.SchedulingStrategy, s.DesiredCount, s.LaunchType = SchedulingDaemon, 0, "FARGATE"
+			s.DeploymentConfiguration = DefaultDeploymentConfiguration(SchedulingDaemon, ControllerECS)
+		}, td, "The daemon scheduling strategy is not supported with the FARGATE launch type."},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

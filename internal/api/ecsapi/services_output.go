@@ -41,7 +41,7 @@ func serviceToWire(s ecs.Service, counts serviceCounts, withTags bool) wireServi
 		TaskDefinition:                optional(s.TaskDefinitionARN),
 		DeploymentConfiguration:       deploymentConfigurationToWire(s.DeploymentConfiguration, s.DeploymentController),
 		Deployments:                   make([]wireDeployment, len(s.Deployments)),
-		Events:                        alwaysListToWire(s.Events, serviceEventToWire),
+		Events:                        alwaysListToWire(s.Events[:min(len(s.Events), ecs.MaxServiceEvents)], serviceEventToWire),
 		CreatedAt:                     epochPtr(s.CreatedAt),
 		PlacementConstraints:          alwaysListToWire(s.PlacementConstraints, placementConstraintToWire),
 		PlacementStrategy:             alwaysListToWire(s.PlacementStrategy, placementStrategyToWire),

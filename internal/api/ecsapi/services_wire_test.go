@@ -1,0 +1,165 @@
+package ecsapi
+
+import (
+	"reflect"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// serviceShapes maps the botocore shapes of the service, task and container instance
+// operations to their wire types (testdata/services-members.json lists the model's members).
+var serviceShapes = map[string]reflect.Type{
+	"CreateServiceRequest":               reflect.TypeFor[createServiceInput](),
+	"CreateServiceResponse":              reflect.TypeFor[serviceOutput](),
+	"UpdateServiceRequest":               reflect.TypeFor[updateServiceInput](),
+	"UpdateServiceResponse":              reflect.TypeFor[serviceOutput](),
+	"DeleteServiceRequest":               reflect.TypeFor[deleteServiceInput](),
+	"DeleteServiceResponse":              reflect.TypeFor[serviceOutput](),
+	"DescribeServicesRequest":            reflect.TypeFor[describeServicesInput](),
+	"DescribeServicesResponse":           reflect.TypeFor[describeServicesOutput](),
+	"ListServicesRequest":                reflect.TypeFor[listServicesInput](),
+	"ListServicesResponse":               reflect.TypeFor[listServicesOutput](),
+	"RunTaskRequest":                     reflect.TypeFor[runTaskInput](),
+	"RunTaskResponse":                    reflect.TypeFor[tasksOutput](),
+	"StartTaskRequest":                   reflect.TypeFor[startTaskInput](),
+	"StartTaskResponse":                  reflect.TypeFor[tasksOutput](),
+	"StopTaskRequest":                    reflect.TypeFor[stopTaskInput](),
+	"StopTaskResponse":                   reflect.TypeFor[stopTaskOutput](),
+	"DescribeTasksRequest":               reflect.TypeFor[describeTasksInput](),
+	"DescribeTasksResponse":              reflect.TypeFor[tasksOutput](),
+	"ListTasksRequest":                   reflect.TypeFor[listTasksInput](),
+	"ListTasksResponse":                  reflect.TypeFor[listTasksOutput](),
+	"ListContainerInstancesRequest":      reflect.TypeFor[listContainerInstancesInput](),
+	"ListContainerInstancesResponse":     reflect.TypeFor[listContainerInstancesOutput](),
+	"DescribeContainerInstancesRequest":  reflect.TypeFor[describeContainerInstancesInput](),
+	"DescribeContainerInstancesResponse": reflect.TypeFor[describeContainerInstancesOutput](),
+	"Service":                            reflect.TypeFor[wireService](),
+	"Deployment":                         reflect.TypeFor[wireDeployment](),
+	"DeploymentConfiguration":            reflect.TypeFor[wireDeploymentConfiguration](),
+	"DeploymentCircuitBreaker":           reflect.TypeFor[wireDeploymentCircuitBreaker](),
+	"DeploymentAlarms":                   reflect.TypeFor[wireDeploymentAlarms](),
+	"DeploymentController":               reflect.TypeFor[wireDeploymentController](),
+	"LoadBalancer":                       reflect.TypeFor[wireLoadBalancer](),
+	"NetworkConfiguration":               reflect.TypeFor[wireNetworkConfiguration](),
+	"AwsVpcConfiguration":                reflect.TypeFor[wireAwsVpcConfiguration](),
+	"PlacementConstraint":                reflect.TypeFor[wirePlacementConstraint](),
+	"PlacementStrategy":                  reflect.TypeFor[wirePlacementStrategy](),
+	"ServiceEvent":                       reflect.TypeFor[wireServiceEvent](),
+	"ServiceRegistry":                    reflect.TypeFor[wireServiceRegistry](),
+	"Task":                               reflect.TypeFor[wireTask](),
+	"Container":                          reflect.TypeFor[wireContainer](),
+	"NetworkBinding":                     reflect.TypeFor[wireNetworkBinding](),
+	"NetworkInterface":                   reflect.TypeFor[wireNetworkInterface](),
+	"TaskOverride":                       reflect.TypeFor[wireTaskOverride](),
+	"ContainerOverride":                  reflect.TypeFor[wireContainerOverride](),
+	"InferenceAcceleratorOverride":       reflect.TypeFor[wireInferenceAcceleratorOverride](),
+	"EphemeralStorage":                   reflect.TypeFor[wireEphemeralStorage](),
+	"Attachment":                         reflect.TypeFor[wireAttachment](),
+	"Attribute":                          reflect.TypeFor[wireAttribute](),
+	"KeyValuePair":                       reflect.TypeFor[wireKeyValuePair](),
+	"EnvironmentFile":                    reflect.TypeFor[wireEnvironmentFile](),
+	"ResourceRequirement":                reflect.TypeFor[wireResourceRequirement](),
+	"Failure":                            reflect.TypeFor[wireFailure](),
+	"Tag":                                reflect.TypeFor[wireTag](),
+	"ContainerInstance":                  reflect.TypeFor[wireContainerInstance](),
+	"Resource":                           reflect.TypeFor[wireResource](),
+	"VersionInfo":                        reflect.TypeFor[wireVersionInfo](),
+	"ContainerInstanceHealthStatus":      reflect.TypeFor[wireContainerInstanceHealthStatus](),
+	"InstanceHealthCheckResult":          reflect.TypeFor[wireInstanceHealthCheckResult](),
+}
+
+// notImplemented are the model members fargo neither reads nor sends, by shape. Request
+// members left out are accepted and ignored; response members left out are never sent.
+var notImplemented = map[string][]string{
+	"CreateServiceRequest":    {"availabilityZoneRebalancing", "serviceConnectConfiguration", "volumeConfigurations", "vpcLatticeConfigurations"},
+	"UpdateServiceRequest":    {"availabilityZoneRebalancing", "serviceConnectConfiguration", "volumeConfigurations", "vpcLatticeConfigurations"},
+	"RunTaskRequest":          {"volumeConfigurations"},
+	"StartTaskRequest":        {"volumeConfigurations"},
+	"ListServicesRequest":     {},
+	"DescribeServicesRequest": {},
+	"Service": {
+		"availabilityZoneRebalancing", "capacityProviderStrategy", "currentServiceDeployment", "currentServiceRevisions",
+		"resourceManagementType", "roleArn", "taskSets",
+	},
+	"Deployment": {
+		"capacityProviderStrategy", "fargateEphemeralStorage", "serviceConnectConfiguration", "serviceConnectResources",
+		"volumeConfigurations", "vpcLatticeConfigurations",
+	},
+	"DeploymentConfiguration": {"canaryConfiguration", "lifecycleHooks", "linearConfiguration"},
+	"LoadBalancer":            {"advancedConfiguration"},
+	"Task":                    {"capacityProviderName", "fargateEphemeralStorage", "inferenceAccelerators"},
+	"Container":               {"gpuIds", "imageDigest", "managedAgents"},
+	"NetworkBinding":          {"containerPortRange", "hostPortRange"},
+	"ContainerInstance":       {"agentUpdateStatus", "capacityProviderName", "ec2InstanceId", "statusReason"},
+}
+
+// TestServiceWireShapesMatchModel checks every wire struct of the service, task and container
+// instance operations against the botocore model: each JSON name is a member of the shape with
+// the Go type its kind calls for, and the members left out are exactly those notImplemented
+// lists (so that a new member in the model, or a typo, shows up here).
+func TestServiceWireShapesMatchModel(t *testing.T) {
+	t.Parallel()
+	var model struct {
+		Shapes map[string]map[string]string `json:"shapes"`
+	}
+	readJSON(t, "testdata/services-members.json", &model)
+	shapeNames := map[reflect.Type]string{}
+	for name, typ := range serviceShapes {
+		shapeNames[typ] = name
+	}
+	// The clusters' wire type serves the capacity provider strategies too; its members are the
+	// clusters' to check.
+	shapeNames[reflect.TypeFor[wireCapacityProviderStrategyItem]()] = "CapacityProviderStrategyItem"
+	for name, typ := range serviceShapes {
+		members, ok := model.Shapes[name]
+		if !ok {
+			t.Errorf("wire type %s maps to %s, which the model does not reach", typ, name)
+			continue
+		}
+		var left []string
+		got := wireMembers(typ, shapeNames)
+		for member, kind := range members {
+			g, ok := got[member]
+			switch {
+			case !ok:
+				left = append(left, member)
+			case g != kind:
+				t.Errorf("%s.%s is %s on the wire, %s in the model", name, member, g, kind)
+			}
+			delete(got, member)
+		}
+		for member := range got {
+			t.Errorf("%s (%s) has %s, which the model does not", name, typ, member)
+		}
+		sort.Strings(left)
+		want := slices.Clone(notImplemented[name])
+		sort.Strings(want)
+		if diff := cmp.Diff(want, left, cmp.Comparer(func(a, b []string) bool { return slices.Equal(a, b) })); diff != "" && (len(want) > 0 || len(left) > 0) {
+			t.Errorf("%s: members left out (-listed +actual):\n%s", name, diff)
+		}
+	}
+}
+
+// wireMembers returns the JSON names of a wire struct with the model kind of each field.
+func wireMembers(typ reflect.Type, shapes map[reflect.Type]string) map[string]string {
+	out := map[string]string{}
+	for i := range typ.NumField() {
+		f := typ.Field(i)
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		switch k := goKind(f.Type, shapes); k {
+		case "bool":
+			out[name] = "boolean"
+		case "int64":
+			out[name] = "long"
+		case "float64":
+			out[name] = "double"
+		default:
+			out[name] = k
+		}
+	}
+	return out
+}
