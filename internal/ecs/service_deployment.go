@@ -72,7 +72,8 @@ func isRetryOf(requested, existing Service) bool {
 }
 
 // UpdateService applies next, cur with UpdateService's changes applied and validated, to cur.
-// A new task definition, network, load balancers or platform version, or force, start a new
+// A new task definition, network, load balancers, launch type or platform version, or force,
+// start a new
 // PRIMARY deployment at the front of deployments (with deploymentID); the previous PRIMARY
 // becomes ACTIVE and keeps its desired count, for the scheduler to scale it down. The PRIMARY
 // deployment always gets the service's desired count.
@@ -85,7 +86,8 @@ func UpdateService(cur, next Service, force bool, deploymentID string, at time.T
 	}
 	rollout := force || next.TaskDefinitionARN != cur.TaskDefinitionARN ||
 		!sameNetworkConfiguration(next.NetworkConfiguration, cur.NetworkConfiguration) ||
-		!slices.Equal(next.LoadBalancers, cur.LoadBalancers) || next.PlatformVersion != cur.PlatformVersion
+		!slices.Equal(next.LoadBalancers, cur.LoadBalancers) || next.PlatformVersion != cur.PlatformVersion ||
+		next.LaunchType != cur.LaunchType
 	if rollout && cur.DeploymentController != ControllerECS {
 		return Service{}, controllerRefusal(cur, next, force)
 	}
