@@ -73,10 +73,9 @@ func isRetryOf(requested, existing Service) bool {
 
 // UpdateService applies next, cur with UpdateService's changes applied and validated, to cur.
 // A new task definition, network, load balancers, launch type or platform version, or force,
-// start a new
-// PRIMARY deployment at the front of deployments (with deploymentID); the previous PRIMARY
-// becomes ACTIVE and keeps its desired count, for the scheduler to scale it down. The PRIMARY
-// deployment always gets the service's desired count.
+// start a new PRIMARY deployment at the front of deployments (with deploymentID); the previous
+// PRIMARY becomes ACTIVE and keeps its desired count, for the scheduler to scale it down. The
+// PRIMARY deployment always gets the service's desired count.
 func UpdateService(cur, next Service, force bool, deploymentID string, at time.Time) (Service, error) {
 	if cur.Status != ServiceActive {
 		return Service{}, ErrServiceNotActive
