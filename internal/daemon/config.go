@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"path/filepath"
 	"regexp"
 	"time"
 
@@ -43,6 +44,13 @@ var (
 
 // withDefaults fills in defaults and checks the result.
 func (c Config) withDefaults() (Config, error) {
+	if c.DataDir != "" {
+		abs, err := filepath.Abs(c.DataDir)
+		if err != nil {
+			return c, fmt.Errorf("data dir: %w", err)
+		}
+		c.DataDir = abs
+	}
 	if c.APIAddr == "" {
 		c.APIAddr = DefaultAPIAddr
 	}

@@ -134,7 +134,12 @@ func openDriver(cfg Config, log *slog.Logger) (runtime.Driver, error) {
 	if cfg.Runtime != nil {
 		return cfg.Runtime, nil
 	}
-	drv, err := process.New(process.Config{StateDir: filepath.Join(cfg.DataDir, "runtime", "process")}, log.With("component", "process-driver"))
+	// Containers of the process driver are host commands: they find programs on the server's
+	// PATH, as a user who runs them by hand would.
+	drv, err := process.New(process.Config{
+		StateDir: filepath.Join(cfg.DataDir, "runtime", "process"),
+		BaseEnv:  hostBaseEnv(),
+	}, log.With("component", "process-driver"))
 	if err != nil {
 		return nil, fmt.Errorf("process driver: %w", err)
 	}
@@ -236,4 +241,16 @@ func openEtcd(ctx context.Context, cfg Config, log *slog.Logger) (*etcdHandle, e
 		return nil, fmt.Errorf("start embedded etcd: %w", err)
 	}
 	return &etcdHandle{client: srv.Client(), close: srv.Close}, nil
+}
+
+// hostBaseEnv is the environment every process-driver container starts from: the server's
+// PATH, HOME, locale and temporary directory, nothing else (no credentials leak into tasks).
+func hostBaseEnv() []string {
+	var env []string
+	for _, name := range []string{"PATH", "HOME", "LANG", "TMPDIR"} {
+		if v, ok := os.LookupEnv(name); ok {
+			env = append(env, name+"="+v)
+		}
+	}
+	return env
 }
