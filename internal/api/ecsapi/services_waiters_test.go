@@ -19,6 +19,13 @@ const (
 	waiterFailed   = "waiter state transitioned to Failure"
 )
 
+// How long the waiters in these tests wait: briefly when the test expects them to keep
+// waiting, long enough for a slow (race-detector) run when it expects an outcome.
+const (
+	keepsWaiting = 150 * time.Millisecond
+	settles      = 10 * time.Second
+)
+
 // fastWaiter makes the SDK waiters poll every few milliseconds.
 func fastWaiter[O any](set func(o *O, min, max time.Duration)) func(*O) {
 	return func(o *O) { set(o, 2*time.Millisecond, 10*time.Millisecond) }
@@ -38,12 +45,12 @@ func waiterOutcome(err error) string {
 	return err.Error()
 }
 
-func waitServicesStable(t *testing.T, env *apitest.Env, names ...string) string {
+func waitServicesStable(t *testing.T, env *apitest.Env, wait time.Duration, names ...string) string {
 	t.Helper()
 	w := ecssdk.NewServicesStableWaiter(env.ECS, fastWaiter(func(o *ecssdk.ServicesStableWaiterOptions, min, max time.Duration) {
 		o.MinDelay, o.MaxDelay = min, max
 	}))
-	err := w.Wait(apitest.Context(t), &ecssdk.DescribeServicesInput{Cluster: aws.String("c"), Services: names}, 150*time.Millisecond)
+	err := w.Wait(apitest.Context(t), &ecssdk.DescribeServicesInput{Cluster: aws.String("c"), Services: names}, wait)
 	return waiterOutcome(err)
 }
 
@@ -52,16 +59,16 @@ func TestServicesStableWaiter(t *testing.T) {
 	env := serviceEnv(t)
 	ctx := apitest.Context(t)
 	first := aws.ToString(createService(t, env, "web", 2).Deployments[0].Id)
-	if got := waitServicesStable(t, env, "web"); got != waiterTimedOut {
+	if got := waitServicesStable(t, env, keepsWaiting, "web"); got != waiterTimedOut {
 		t.Fatalf("no task running yet: waiter %q, want it to keep waiting", got)
 	}
 	putTask(t, env, "c", "a1", "web", first, ecs.TaskRunning, ecs.TaskRunning)
 	putTask(t, env, "c", "a2", "web", first, ecs.TaskPending, ecs.TaskRunning)
-	if got := waitServicesStable(t, env, "web"); got != waiterTimedOut {
+	if got := waitServicesStable(t, env, keepsWaiting, "web"); got != waiterTimedOut {
 		t.Fatalf("one of two running: waiter %q", got)
 	}
 	setTaskStatus(t, env, "c", "a2", ecs.TaskRunning)
-	if got := waitServicesStable(t, env, "web"); got != "" {
+	if got := waitServicesStable(t, env, settles, "web"); got != "" {
 		t.Fatalf("two of two running: waiter %q, want success", got)
 	}
 
@@ -69,7 +76,7 @@ func TestServicesStableWaiter(t *testing.T) {
 	if _, err := env.ECS.UpdateService(ctx, &ecssdk.UpdateServiceInput{Cluster: aws.String("c"), Service: aws.String("web"), TaskDefinition: aws.String("web:2")}); err != nil {
 		t.Fatal(err)
 	}
-	if got := waitServicesStable(t, env, "web"); got != waiterTimedOut {
+	if got := waitServicesStable(t, env, keepsWaiting, "web"); got != waiterTimedOut {
 		t.Fatalf("two deployments: waiter %q", got)
 	}
 	// The scheduler's work, done by hand: old deployment gone, new tasks running.
@@ -85,7 +92,7 @@ func TestServicesStableWaiter(t *testing.T) {
 	}
 	putTask(t, env, "c", "b1", "web", second, ecs.TaskRunning, ecs.TaskRunning)
 	putTask(t, env, "c", "b2", "web", second, ecs.TaskRunning, ecs.TaskRunning)
-	if got := waitServicesStable(t, env, "web"); got != "" {
+	if got := waitServicesStable(t, env, settles, "web"); got != "" {
 		t.Fatalf("new deployment done: waiter %q, want success", got)
 	}
 }
@@ -95,30 +102,30 @@ func TestServicesStableWaiterFailures(t *testing.T) {
 	env := serviceEnv(t)
 	ctx := apitest.Context(t)
 	createService(t, env, "web", 0)
-	if got := waitServicesStable(t, env, "web"); got != "" {
+	if got := waitServicesStable(t, env, settles, "web"); got != "" {
 		t.Fatalf("zero desired, zero running: waiter %q, want success", got)
 	}
-	if got := waitServicesStable(t, env, "web", "ghost"); got != waiterFailed {
+	if got := waitServicesStable(t, env, settles, "web", "ghost"); got != waiterFailed {
 		t.Fatalf("MISSING service: waiter %q, want failure", got)
 	}
 	if _, err := env.ECS.DeleteService(ctx, &ecssdk.DeleteServiceInput{Cluster: aws.String("c"), Service: aws.String("web")}); err != nil {
 		t.Fatal(err)
 	}
-	if got := waitServicesStable(t, env, "web"); got != waiterFailed {
+	if got := waitServicesStable(t, env, settles, "web"); got != waiterFailed {
 		t.Fatalf("DRAINING service: waiter %q, want failure", got)
 	}
 	inactive := ecssdk.NewServicesInactiveWaiter(env.ECS, fastWaiter(func(o *ecssdk.ServicesInactiveWaiterOptions, min, max time.Duration) {
 		o.MinDelay, o.MaxDelay = min, max
 	}))
 	in := &ecssdk.DescribeServicesInput{Cluster: aws.String("c"), Services: []string{"web"}}
-	if got := waiterOutcome(inactive.Wait(ctx, in, 100*time.Millisecond)); got != waiterTimedOut {
+	if got := waiterOutcome(inactive.Wait(ctx, in, keepsWaiting)); got != waiterTimedOut {
 		t.Fatalf("ServicesInactive while DRAINING: %q", got)
 	}
 	setServiceStatus(t, env, "c", "web", ecs.ServiceInactive)
-	if got := waiterOutcome(inactive.Wait(ctx, in, time.Second)); got != "" {
+	if got := waiterOutcome(inactive.Wait(ctx, in, settles)); got != "" {
 		t.Fatalf("ServicesInactive once INACTIVE: %q", got)
 	}
-	if got := waitServicesStable(t, env, "web"); got != waiterFailed {
+	if got := waitServicesStable(t, env, settles, "web"); got != waiterFailed {
 		t.Fatalf("INACTIVE service: waiter %q, want failure", got)
 	}
 }

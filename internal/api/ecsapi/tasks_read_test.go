@@ -197,40 +197,40 @@ func TestTaskWaiters(t *testing.T) {
 	ctx := apitest.Context(t)
 	tasks := runTasks(t, env, &ecssdk.RunTaskInput{TaskDefinition: aws.String("web"), Count: aws.Int32(2)})
 	arns := []string{aws.ToString(tasks[0].TaskArn), aws.ToString(tasks[1].TaskArn)}
-	running := func(arns ...string) string {
+	running := func(wait time.Duration, arns ...string) string {
 		w := ecssdk.NewTasksRunningWaiter(env.ECS, fastWaiter(func(o *ecssdk.TasksRunningWaiterOptions, min, max time.Duration) { o.MinDelay, o.MaxDelay = min, max }))
-		return waiterOutcome(w.Wait(ctx, &ecssdk.DescribeTasksInput{Cluster: aws.String("c"), Tasks: arns}, 150*time.Millisecond))
+		return waiterOutcome(w.Wait(ctx, &ecssdk.DescribeTasksInput{Cluster: aws.String("c"), Tasks: arns}, wait))
 	}
-	stopped := func(arns ...string) string {
+	stopped := func(wait time.Duration, arns ...string) string {
 		w := ecssdk.NewTasksStoppedWaiter(env.ECS, fastWaiter(func(o *ecssdk.TasksStoppedWaiterOptions, min, max time.Duration) { o.MinDelay, o.MaxDelay = min, max }))
-		return waiterOutcome(w.Wait(ctx, &ecssdk.DescribeTasksInput{Cluster: aws.String("c"), Tasks: arns}, 150*time.Millisecond))
+		return waiterOutcome(w.Wait(ctx, &ecssdk.DescribeTasksInput{Cluster: aws.String("c"), Tasks: arns}, wait))
 	}
-	if got := running(arns...); got != waiterTimedOut {
+	if got := running(keepsWaiting, arns...); got != waiterTimedOut {
 		t.Fatalf("TasksRunning while PROVISIONING: %q", got)
 	}
 	observe(t, env, "c", taskID(&arns[0]), func(task *ecs.Task) { task.LastStatus = ecs.TaskRunning })
-	if got := running(arns...); got != waiterTimedOut {
+	if got := running(keepsWaiting, arns...); got != waiterTimedOut {
 		t.Fatalf("TasksRunning with one of two running: %q", got)
 	}
 	observe(t, env, "c", taskID(&arns[1]), func(task *ecs.Task) { task.LastStatus = ecs.TaskRunning })
-	if got := running(arns...); got != "" {
+	if got := running(settles, arns...); got != "" {
 		t.Fatalf("TasksRunning with both running: %q", got)
 	}
-	if got := running(arns[0], taskARN+"c/ffffffffffffffffffffffffffffffff"); got != waiterFailed {
+	if got := running(settles, arns[0], taskARN+"c/ffffffffffffffffffffffffffffffff"); got != waiterFailed {
 		t.Fatalf("TasksRunning with a MISSING task: %q", got)
 	}
-	if got := stopped(arns...); got != waiterTimedOut {
+	if got := stopped(keepsWaiting, arns...); got != waiterTimedOut {
 		t.Fatalf("TasksStopped while running: %q", got)
 	}
 	observe(t, env, "c", taskID(&arns[1]), func(task *ecs.Task) {
 		*task = task.StoppedByUser("", time.Now())
 		task.LastStatus = ecs.TaskStopped
 	})
-	if got := running(arns...); got != waiterFailed {
+	if got := running(settles, arns...); got != waiterFailed {
 		t.Fatalf("TasksRunning with a STOPPED task: %q", got)
 	}
 	observe(t, env, "c", taskID(&arns[0]), func(task *ecs.Task) { task.LastStatus = ecs.TaskStopped })
-	if got := stopped(arns...); got != "" {
+	if got := stopped(settles, arns...); got != "" {
 		t.Fatalf("TasksStopped with both stopped: %q", got)
 	}
 }
