@@ -64,11 +64,10 @@ func (c *Controller) createTask(ctx context.Context, td ecs.TaskDefinition, svc 
 		CreatedAt:            now,
 	})
 	t.ContainerInstanceID, t.ContainerInstanceARN = inst.ID, inst.ARN
-	if svc.PropagateTags == "SERVICE" {
-		t.Tags = svc.Tags
-	} else if svc.PropagateTags == "TASK_DEFINITION" {
-		t.Tags = td.Tags
+	if svc.LaunchType != "" {
+		t.LaunchType = svc.LaunchType
 	}
+	t.Tags = serviceTaskTags(svc, td)
 	it, err := c.st.Tasks.Create(ctx, store.TaskID(svc.ClusterName, id), t)
 	if err != nil {
 		return "", fmt.Errorf("create task for service %s: %w", svc.Name, err)
@@ -184,4 +183,20 @@ func (c *Controller) collectGarbage(ctx context.Context) error {
 			}
 		}
 	}
+}
+
+// serviceTaskTags are the tags a service's task gets: propagated from the service or the task
+// definition, plus ECS's managed tags when the service asks for them.
+func serviceTaskTags(svc ecs.Service, td ecs.TaskDefinition) []ecs.Tag {
+	var tags []ecs.Tag
+	switch svc.PropagateTags {
+	case "SERVICE":
+		tags = append(tags, svc.Tags...)
+	case "TASK_DEFINITION":
+		tags = append(tags, td.Tags...)
+	}
+	if svc.EnableECSManagedTags {
+		tags = append(tags, ecs.Tag{Key: "aws:ecs:clusterName", Value: svc.ClusterName}, ecs.Tag{Key: "aws:ecs:serviceName", Value: svc.Name})
+	}
+	return tags
 }
