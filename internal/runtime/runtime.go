@@ -3,7 +3,11 @@ package runtime
 import (
 	"context"
 	"io"
+	"os"
+	"strings"
 	"time"
+
+	"github.com/fargohq/fargo/internal/errdefs"
 )
 
 // ContainerSpec is everything a driver needs to start one container of a task.
@@ -129,7 +133,9 @@ type Driver interface {
 	// process started, so the agent can re-adopt them or stop the ones it no longer tracks.
 	List(ctx context.Context) ([]Status, error)
 	// Exec runs cmd inside the running container with a timeout; for health checks.
-	// ["CMD-SHELL", "..."] runs through the container's shell.
+	// ["CMD-SHELL", "..."] runs through the container's shell, ["CMD", args...] and a bare argv
+	// run args. A command still running after timeout is killed and the error wraps
+	// context.DeadlineExceeded; a container that is not running gives ErrFailedPrecondition.
 	Exec(ctx context.Context, id string, cmd []string, timeout time.Duration) (ExecResult, error)
 	// Logs returns the container's output from its start, as selected by opts.
 	Logs(ctx context.Context, id string, opts LogOptions) (LogReader, error)
@@ -140,4 +146,32 @@ type Driver interface {
 type LogReader interface {
 	Next(ctx context.Context) (LogLine, error)
 	io.Closer
+}
+
+// ReadEnvironmentFiles reads the KEY=VALUE lines of files, in order, as ECS reads
+// environmentFiles: blank lines and lines starting with # are skipped, the value is everything
+// after the first "=", and a later file wins over an earlier one. Every driver uses it so that
+// the files mean the same on every node.
+func ReadEnvironmentFiles(files []string) ([]EnvVar, error) {
+	var vars []EnvVar
+	for _, name := range files {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			return nil, errdefs.InvalidArgument("environment file: %v", err)
+		}
+		for i, line := range strings.Split(string(data), "\n") {
+			line = strings.TrimSuffix(line, "\r")
+			trimmed := strings.TrimSpace(line)
+			if trimmed == "" || strings.HasPrefix(trimmed, "#") {
+				continue
+			}
+			key, value, ok := strings.Cut(line, "=")
+			key = strings.TrimSpace(key)
+			if !ok || key == "" {
+				return nil, errdefs.InvalidArgument("environment file %s, line %d: want KEY=VALUE", name, i+1)
+			}
+			vars = append(vars, EnvVar{Name: key, Value: value})
+		}
+	}
+	return vars, nil
 }
