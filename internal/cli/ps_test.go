@@ -1,0 +1,121 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fargohq/fargo/internal/api/logsapi/logsapitest"
+)
+
+// rows returns the lines of out with runs of blanks collapsed to one space.
+func rows(out string) []string {
+	var lines []string
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		lines = append(lines, strings.Join(strings.Fields(l), " "))
+	}
+	return lines
+}
+
+func TestPs(t *testing.T) {
+	t.Parallel()
+	srv := demo(t)
+	now := func() time.Time { return t0.Add(5 * time.Minute) }
+	tests := []struct {
+		name    string
+		opts    psOptions
+		want    []string
+		notWant []string
+	}{
+		{
+			name: "every cluster",
+			opts: psOptions{output: "table"},
+			want: []string{
+				"CLUSTER SERVICE STATUS DESIRED RUNNING PENDING DEPLOYMENTS",
+				"demo web ACTIVE 2 1 0 PRIMARY web:1 1/2 IN_PROGRESS",
+				"CLUSTER TASK SERVICE/GROUP LAST DESIRED HEALTH PORTS AGE",
+				"demo aaaaaaaa web RUNNING RUNNING HEALTHY 127.0.0.1:32768->80/tcp 5m",
+				"other cccccccc family:batch RUNNING RUNNING UNKNOWN - 3h",
+			},
+			notWant: []string{"bbbbbbbb"},
+		},
+		{
+			name:    "one cluster",
+			opts:    psOptions{output: "table", cluster: "other"},
+			want:    []string{"other cccccccc family:batch RUNNING RUNNING UNKNOWN - 3h"},
+			notWant: []string{"demo", "SERVICE STATUS"},
+		},
+		{
+			name: "stopped tasks too",
+			opts: psOptions{output: "table", cluster: "demo", all: true},
+			want: []string{"demo bbbbbbbb web STOPPED STOPPED UNKNOWN - 1h", "demo aaaaaaaa web RUNNING"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var out bytes.Buffer
+			if err := runPs(logsapitest.Context(t), tt.opts, srv.clients, &out, now); err != nil {
+				t.Fatal(err)
+			}
+			got := strings.Join(rows(out.String()), "\n")
+			for _, w := range tt.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("output lacks %q:\n%s", w, out.String())
+				}
+			}
+			for _, w := range tt.notWant {
+				if strings.Contains(got, w) {
+					t.Errorf("output has %q:\n%s", w, out.String())
+				}
+			}
+		})
+	}
+}
+
+func TestPsJSON(t *testing.T) {
+	t.Parallel()
+	srv := demo(t)
+	var out bytes.Buffer
+	if err := runPs(logsapitest.Context(t), psOptions{output: "json", cluster: "demo"}, srv.clients, &out, time.Now); err != nil {
+		t.Fatal(err)
+	}
+	var got []struct {
+		Cluster  string
+		Services []struct{ ServiceName string }
+		Tasks    []struct{ TaskArn string }
+	}
+	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	if len(got) != 1 || got[0].Cluster != "demo" || len(got[0].Services) != 1 || got[0].Services[0].ServiceName != "web" ||
+		len(got[0].Tasks) != 1 || !strings.HasSuffix(got[0].Tasks[0].TaskArn, taskA) {
+		t.Fatalf("%+v", got)
+	}
+}
+
+func TestPsErrors(t *testing.T) {
+	t.Parallel()
+	srv := demo(t)
+	ctx := logsapitest.Context(t)
+	if err := runPs(ctx, psOptions{output: "yaml"}, srv.clients, &bytes.Buffer{}, time.Now); err == nil {
+		t.Fatal("-o yaml accepted")
+	}
+	if err := runPs(ctx, psOptions{output: "table", cluster: "ghost"}, srv.clients, &bytes.Buffer{}, time.Now); err == nil {
+		t.Fatal("unknown cluster accepted")
+	}
+}
+
+func TestPsEmpty(t *testing.T) {
+	t.Parallel()
+	srv := newTestServer(t)
+	var out bytes.Buffer
+	if err := runPs(logsapitest.Context(t), psOptions{output: "table"}, srv.clients, &out, time.Now); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.TrimSpace(out.String()); got != "no services or tasks" {
+		t.Fatalf("output %q", got)
+	}
+}
