@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"strconv"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -69,6 +68,7 @@ func Run(t *testing.T, newDriver NewDriver, images Images) {
 		{"Remove", testRemove},
 		{"List", testList},
 		{"DuplicateStart", testDuplicate},
+		{"ConcurrentUse", testConcurrent},
 		{"UnknownID", testUnknown},
 		{"Readopt", testReadopt},
 		{"ReadoptExitedMeanwhile", testReadoptExited},
@@ -88,9 +88,8 @@ type harness struct {
 	images    Images
 	stateDir  string
 	drv       runtime.Driver
+	tasks     int // tasks made so far, for unique ids
 }
-
-var taskSeq atomic.Int64
 
 func newHarness(t *testing.T, newDriver NewDriver, images Images) *harness {
 	h := &harness{t: t, newDriver: newDriver, images: images, stateDir: t.TempDir()}
@@ -123,7 +122,8 @@ func (h *harness) removeAll() {
 // spec returns a container named name of a new task that runs p.
 func (h *harness) spec(name string, p Program) runtime.ContainerSpec {
 	spec := h.images.Run(p)
-	task := fmt.Sprintf("task%04d%d", taskSeq.Add(1), time.Now().UnixNano()%100000)
+	h.tasks++
+	task := fmt.Sprintf("task%04d", h.tasks)
 	spec.ID, spec.TaskID, spec.Name = task+"-"+name, task, name
 	spec.Labels = map[string]string{"test": h.t.Name(), "container": name}
 	return spec

@@ -87,6 +87,9 @@ func (p Program) EnvVar() runtime.EnvVar {
 //	if code, ok := drivertest.RunProgram(); ok {
 //		os.Exit(code)
 //	}
+//
+// A test binary built with -race sleeps a second at exit unless the container's environment
+// has GORACE=atexit_sleep_ms=0.
 func RunProgram() (int, bool) {
 	raw, ok := os.LookupEnv(ProgramEnv)
 	if !ok {

@@ -2,6 +2,8 @@ package drivertest
 
 import (
 	"errors"
+	"fmt"
+	"sync"
 	"time"
 
 	"github.com/fargohq/fargo/internal/errdefs"
@@ -111,5 +113,55 @@ func testReadoptExited(h *harness) {
 	b := h.newDriver(h.t, h.stateDir)
 	if st := h.wait(b, spec.ID); st.ExitCode != 5 || st.FinishedAt.IsZero() {
 		h.t.Fatalf("the new driver reports code %d, finished %v; want 5 and a finish time", st.ExitCode, st.FinishedAt)
+	}
+}
+
+// testConcurrent starts, inspects, lists, stops and removes containers from many goroutines.
+func testConcurrent(h *harness) {
+	const n = 6
+	var specs []runtime.ContainerSpec
+	for i := range n {
+		specs = append(specs, h.spec(fmt.Sprintf("c%d", i), Program{Steps: []Step{Out("ready")}, Forever: true}))
+	}
+	each := func(f func(spec runtime.ContainerSpec) error) {
+		var wg sync.WaitGroup
+		for _, spec := range specs {
+			wg.Go(func() {
+				if err := f(spec); err != nil {
+					h.t.Errorf("%s: %v", spec.ID, err)
+				}
+			})
+		}
+		wg.Wait()
+	}
+	listing, stopListing := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(listing)
+		for {
+			select {
+			case <-stopListing:
+				return
+			default:
+			}
+			if _, err := h.drv.List(h.ctx()); err != nil {
+				h.t.Errorf("list: %v", err)
+				return
+			}
+		}
+	}()
+	each(func(spec runtime.ContainerSpec) error {
+		_, err := h.drv.Start(h.ctx(), spec)
+		return err
+	})
+	each(func(spec runtime.ContainerSpec) error {
+		_, err := h.drv.Inspect(h.ctx(), spec.ID)
+		return err
+	})
+	each(func(spec runtime.ContainerSpec) error { return h.drv.Stop(h.ctx(), spec.ID, 5*time.Second) })
+	each(func(spec runtime.ContainerSpec) error { return h.drv.Remove(h.ctx(), spec.ID) })
+	close(stopListing)
+	<-listing
+	if all := h.list(h.drv); len(all) != 0 {
+		h.t.Fatalf("%d containers left after removing all", len(all))
 	}
 }

@@ -8,6 +8,13 @@
 // and records its exit code. Everything the driver knows is in files under Config.StateDir, so a
 // new driver, after fargo restarted or crashed, re-adopts the containers a previous one started.
 //
+// Nothing runs unsupervised: signals sent to the shim are forwarded to the container's process
+// group; if the shim is killed, the kernel kills the container's main process
+// (PR_SET_PDEATHSIG), and the next driver call that looks at the container kills the rest of
+// its group and records it exited with exit code -1. When the main process exits, the shim
+// kills what is left of its group (and cgroup), as a container runtime does. Process start
+// times recorded next to pids tell a container from a later process that got the same pid.
+//
 // The state directory holds one directory per container:
 //
 //	containers/<id>/container.json  the spec as started: identity, labels, ports, command line,
