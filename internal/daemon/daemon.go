@@ -20,6 +20,7 @@ import (
 	"github.com/fargohq/fargo/internal/agent"
 	"github.com/fargohq/fargo/internal/api"
 	"github.com/fargohq/fargo/internal/api/ecsapi"
+	"github.com/fargohq/fargo/internal/api/logsapi"
 	"github.com/fargohq/fargo/internal/api/stsapi"
 	"github.com/fargohq/fargo/internal/arn"
 	"github.com/fargohq/fargo/internal/credentials"
@@ -119,7 +120,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	front, err := api.New(api.Config{AccountID: cfg.AccountID}, api.Deps{
 		Credentials: keys.Lookup, Logger: log, Registerer: reg, Fallback: mux,
-	}, ecsapi.New(st, scope, time.Now).Service(), stsapi.Service())
+	}, ecsapi.New(st, scope, time.Now).Service(), stsapi.Service(), logsapi.New(st, logSource{drv}, time.Now).Service())
 	if err != nil {
 		return p, "", err
 	}

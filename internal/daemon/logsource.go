@@ -1,0 +1,29 @@
+package daemon
+
+import (
+	"context"
+	"time"
+
+	"github.com/fargohq/fargo/internal/api/logsapi"
+	"github.com/fargohq/fargo/internal/runtime"
+)
+
+// logSource lets the logs API read container output from the node's runtime driver.
+type logSource struct{ drv runtime.Driver }
+
+var _ logsapi.LogSource = logSource{}
+
+func (s logSource) Logs(ctx context.Context, id string, since time.Time, tail int) (logsapi.LineReader, error) {
+	r, err := s.drv.Logs(ctx, id, runtime.LogOptions{Since: since, Tail: tail})
+	if err != nil {
+		return nil, err
+	}
+	return lineReader{r}, nil
+}
+
+type lineReader struct{ runtime.LogReader }
+
+func (r lineReader) Next(ctx context.Context) (logsapi.Line, error) {
+	l, err := r.LogReader.Next(ctx)
+	return logsapi.Line{Time: l.Time, Stream: l.Stream, Text: l.Text}, err
+}
