@@ -31,7 +31,7 @@ var allowed = map[string][]string{
 	"internal/store":                   {"internal/ecs", "internal/elb", "internal/codedeploy", "internal/registry", "internal/store/kv", "internal/arn", "internal/errdefs"},
 	"internal/store/...":               {"internal/store/...", "internal/ecs", "internal/elb", "internal/codedeploy", "internal/registry", "internal/arn", "internal/errdefs"},
 	"internal/runtime":                 {"internal/errdefs"},
-	"internal/runtime/...":             {"internal/runtime", "internal/errdefs"},
+	"internal/runtime/...":             {"internal/runtime", "internal/errdefs", "internal/fsutil"},
 	"internal/lb/...":                  {"internal/lb/...", "internal/errdefs"},
 	"internal/scheduler":               {"internal/store/...", "internal/ecs", "internal/elb", "internal/reconcile", "internal/arn", "internal/errdefs"},
 	"internal/deployer":                {"internal/store/...", "internal/ecs", "internal/elb", "internal/codedeploy", "internal/reconcile", "internal/arn", "internal/errdefs"},

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -49,6 +51,8 @@ func TestServiceLifecycle(t *testing.T) {
 		}
 	}
 
+	s.checkLogsAndPs(t)
+
 	run := s.awsJSON(t, "ecs", "run-task", "--cluster", "demo", "--task-definition", "migrate", "--started-by", "e2e")
 	taskARN, _ := get(run, "tasks", 0, "taskArn").(string)
 	if taskARN == "" {
@@ -87,4 +91,39 @@ func httpGet(t *testing.T, url string) string {
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return string(b)
+}
+
+// checkLogsAndPs runs `fargo logs` and `fargo ps` against the server and the aws CLI's logs
+// commands, as a user would after `eval "$(fargo env)"`.
+func (s *server) checkLogsAndPs(t *testing.T) {
+	t.Helper()
+	logs := s.fargo(t, "logs", "--cluster", "demo", "--service", "web", "--tail", "20")
+	if !strings.Contains(logs, "listening on") {
+		t.Fatalf("fargo logs shows no start-up line:\n%s", logs)
+	}
+	ps := s.fargo(t, "ps", "--cluster", "demo")
+	if !strings.Contains(ps, "web") || !strings.Contains(ps, "RUNNING") || !strings.Contains(ps, "->8080/tcp") {
+		t.Fatalf("fargo ps:\n%s", ps)
+	}
+	streams := s.awsJSON(t, "logs", "describe-log-streams", "--log-group-name", "/ecs/hello")
+	name, _ := get(streams, "logStreams", 0, "logStreamName").(string)
+	if !strings.HasPrefix(name, "ecs/web/") {
+		t.Fatalf("describe-log-streams: %v", streams)
+	}
+	events := s.awsJSON(t, "logs", "get-log-events", "--log-group-name", "/ecs/hello", "--log-stream-name", name, "--start-from-head")
+	if msg, _ := get(events, "events", 0, "message").(string); !strings.Contains(msg, "listening on") {
+		t.Fatalf("get-log-events: %v", events)
+	}
+}
+
+// fargo runs a fargo client command with the server's environment and returns its output.
+func (s *server) fargo(t *testing.T, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(s.bin, args...)
+	cmd.Env = append(os.Environ(), s.env...)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("fargo %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
 }

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/fargohq/fargo/internal/fsutil"
 	"github.com/fargohq/fargo/internal/runtime"
 )
 
@@ -125,48 +126,10 @@ func writeJSON(path string, v any) error {
 	if err != nil {
 		return err
 	}
-	if err := writeFileAtomic(path, append(data, '\n')); err != nil {
+	if err := fsutil.WriteFileAtomic(path, append(data, '\n'), 0o600); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
-}
-
-// writeFileAtomic writes data to path so that readers (and a crash) see the old content or the
-// new, never a mix: a temporary file in the same directory, fsync, rename, fsync of the
-// directory. (It is internal/fsutil.WriteFileAtomic, which runtime packages may not import.)
-func writeFileAtomic(path string, data []byte) (err error) {
-	dir := filepath.Dir(path)
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			_ = tmp.Close()
-			_ = os.Remove(tmp.Name())
-		}
-	}()
-	if _, err := tmp.Write(data); err != nil {
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return err
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	if err := d.Sync(); err != nil {
-		_ = d.Close()
-		return err
-	}
-	return d.Close()
 }
 
 func readRecord(dir string) (record, error) {
