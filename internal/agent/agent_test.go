@@ -2,7 +2,9 @@ package agent_test
 
 import (
 	"context"
+	"encoding/json"
 	"net"
+	"net/http"
 	"testing"
 	"time"
 
@@ -314,4 +316,45 @@ func TestRestartReadoptsAndRemovesOrphans(t *testing.T) {
 		}
 		return false
 	})
+}
+
+func TestTaskMetadataEndpoint(t *testing.T) {
+	t.Parallel()
+	n := startNode(t, nil)
+	n.setup(t, 1, "app", nil)
+	eventually(t, "one running task", func() bool { return len(n.running(t)) == 1 })
+	task := n.running(t)[0]
+	base := "http://" + n.meta + "/v4/" + task.ID + "-web"
+	var doc map[string]any
+	getJSON(t, base+"/task", &doc)
+	if doc["TaskARN"] != task.ARN || doc["Family"] != "app" || doc["KnownStatus"] != "RUNNING" || doc["LaunchType"] != "FARGATE" {
+		t.Fatalf("task metadata: %v", doc)
+	}
+	getJSON(t, base, &doc)
+	if doc["Name"] != "web" || doc["ContainerARN"] != task.Containers[0].ARN {
+		t.Fatalf("container metadata: %v", doc)
+	}
+	resp, err := http.Get("http://" + n.meta + "/v4/nope-web")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("unknown container: %d", resp.StatusCode)
+	}
+}
+
+func getJSON(t *testing.T, url string, v any) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d", url, resp.StatusCode)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		t.Fatal(err)
+	}
 }
