@@ -24,11 +24,17 @@ func startServer(t testing.TB, ctx context.Context, dir string) (*daemon.Server,
 	if err != nil {
 		t.Fatal(err)
 	}
+	return srv, clientFor(t, srv, dir)
+}
+
+// clientFor returns an ECS client for the server of dir.
+func clientFor(t testing.TB, srv *daemon.Server, dir string) *ecssdk.Client {
+	t.Helper()
 	creds, err := credentials.Load(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return srv, ecssdk.NewFromConfig(apitest.Config(srv.Endpoint(), creds.AccessKeyID, creds.SecretAccessKey))
+	return ecssdk.NewFromConfig(apitest.Config(srv.Endpoint(), creds.AccessKeyID, creds.SecretAccessKey))
 }
 
 func TestServerKeepsStateAcrossRestart(t *testing.T) {
