@@ -19,6 +19,9 @@ func (a *Agent) stepStop(ctx context.Context, t *ecs.Task, td ecs.TaskDefinition
 		t.LastStatus = ecs.TaskDeactivating
 		return
 	case ecs.TaskDeactivating:
+		if !drainedOrOverdue(*t, now) {
+			return // lbsync deregisters the task's targets; SIGTERM only once they drained
+		}
 		t.LastStatus = ecs.TaskStopping
 		if t.StoppingAt.IsZero() {
 			t.StoppingAt = now
@@ -88,4 +91,14 @@ func (a *Agent) stopContainersAsync(_ context.Context, t ecs.Task, td ecs.TaskDe
 			<-done
 		}
 	})
+}
+
+// maxDrainWait bounds how long a task waits for its targets to drain: ALB's longest
+// deregistration delay, plus a margin, so a stuck load balancer controller cannot keep a task
+// from ever stopping.
+const maxDrainWait = 3600*time.Second + time.Minute
+
+// drainedOrOverdue reports whether a DEACTIVATING task may go on to STOPPING.
+func drainedOrOverdue(t ecs.Task, now time.Time) bool {
+	return !t.LoadBalanced || t.Drained || now.Sub(t.StoppingAt) > maxDrainWait
 }

@@ -98,6 +98,18 @@ type Task struct {
 	NetworkConfiguration NetworkConfiguration
 	Tags                 []Tag
 	ClientToken          string
+
+	// LoadBalanced is set when the task's service puts its containers behind target groups: the
+	// task then counts as healthy only when its targets are, and it stops only after they drained.
+	LoadBalanced bool
+	// TargetHealth sums up the task's targets as the load balancer sees them (UNKNOWN until one
+	// was checked); TargetHealthGroup names the target group that failed, for the stop reason.
+	// Both are written by lbsync.
+	TargetHealth      HealthStatus
+	TargetHealthGroup string
+	// Drained is set by lbsync once every target of a stopping task has been deregistered and
+	// drained; only then does the agent send SIGTERM.
+	Drained bool
 }
 
 // Container is one container of a task as ECS reports it.

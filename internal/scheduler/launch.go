@@ -68,6 +68,7 @@ func (c *Controller) createTask(ctx context.Context, td ecs.TaskDefinition, svc 
 		t.LaunchType = svc.LaunchType
 	}
 	t.Tags = serviceTaskTags(svc, td)
+	t.LoadBalanced = len(svc.LoadBalancers) > 0
 	it, err := c.st.Tasks.Create(ctx, store.TaskID(svc.ClusterName, id), t)
 	if err != nil {
 		return "", fmt.Errorf("create task for service %s: %w", svc.Name, err)

@@ -84,9 +84,11 @@ func isActive(t ecs.Task) bool { return !t.Terminating() && !t.IsStopped() }
 
 func isRunning(t ecs.Task) bool { return isActive(t) && t.LastStatus == ecs.TaskRunning }
 
-// isHealthy reports whether a task counts towards minimumHealthyPercent: running and not
-// reported unhealthy.
-func isHealthy(t ecs.Task) bool { return isRunning(t) && t.HealthStatus != ecs.HealthUnhealthy }
+// isHealthy reports whether a task counts towards minimumHealthyPercent: running, not reported
+// unhealthy by its containers and, behind a load balancer, with healthy targets.
+func isHealthy(t ecs.Task) bool {
+	return isRunning(t) && t.HealthStatus != ecs.HealthUnhealthy && (!t.LoadBalanced || t.TargetHealth == ecs.HealthHealthy)
+}
 
 func (p *Plan) stop(c *counts, t ecs.Task, code ecs.TaskStopCode, reason string) {
 	if c.stopping[t.ID] {
@@ -101,15 +103,22 @@ func (p *Plan) stop(c *counts, t ecs.Task, code ecs.TaskStopCode, reason string)
 func (p *Plan) stopUnhealthy(s Snapshot, c *counts) {
 	grace := time.Duration(s.Service.HealthCheckGracePeriodSeconds) * time.Second
 	for _, t := range slices.Clone(c.active) {
-		if !isRunning(t) || t.HealthStatus != ecs.HealthUnhealthy {
+		containersFailed := t.HealthStatus == ecs.HealthUnhealthy
+		targetsFailed := t.LoadBalanced && t.TargetHealth == ecs.HealthUnhealthy
+		if !isRunning(t) || !containersFailed && !targetsFailed {
 			continue
 		}
 		if until := t.StartedAt.Add(grace); s.Now.Before(until) {
 			p.requeue(until.Sub(s.Now))
 			continue
 		}
-		p.stop(c, t, ecs.StopServiceSchedulerInitiated, "Task failed container health checks")
-		p.Service.AddEvent(event(s.Now, fmt.Sprintf("(service %s) (task %s) failed container health checks.", s.Service.Name, t.ID)))
+		if containersFailed {
+			p.stop(c, t, ecs.StopServiceSchedulerInitiated, "Task failed container health checks")
+			p.Service.AddEvent(event(s.Now, fmt.Sprintf("(service %s) (task %s) failed container health checks.", s.Service.Name, t.ID)))
+			continue
+		}
+		p.stop(c, t, ecs.StopServiceSchedulerInitiated, "Task failed ELB health checks in (target-group "+t.TargetHealthGroup+")")
+		p.Service.AddEvent(event(s.Now, fmt.Sprintf("(service %s) (task %s) failed ELB health checks in (target-group %s)", s.Service.Name, t.ID, t.TargetHealthGroup)))
 	}
 }
 

@@ -62,6 +62,10 @@ func TestPlanService(t *testing.T) {
 	unhealthy.HealthStatus = ecs.HealthUnhealthy
 	graceSvc := service(1)
 	graceSvc.HealthCheckGracePeriodSeconds = 120
+	elbSick := task("e", "d2", ecs.TaskRunning, t0.Add(-time.Minute))
+	elbSick.LoadBalanced, elbSick.TargetHealth, elbSick.TargetHealthGroup = true, ecs.HealthUnhealthy, "arn:tg/blue"
+	elbNew := task("n", "d2", ecs.TaskRunning, t0)
+	elbNew.LoadBalanced, elbNew.TargetHealth = true, ecs.HealthUnknown
 	draining := service(0)
 	draining.Status = ecs.ServiceDraining
 	tests := []struct {
@@ -93,6 +97,8 @@ func TestPlanService(t *testing.T) {
 		{name: "finished deployment leaves", svc: service(1, rolling()...), tasks: []ecs.Task{task("c", "d2", ecs.TaskRunning, t0)},
 			wantDeploys: 1, wantRollout: ecs.RolloutCompleted},
 		{name: "unhealthy task is replaced", svc: service(1), tasks: []ecs.Task{unhealthy}, wantStop: "u", wantStart: "d2×1", wantDeploys: 1, wantEvent: "failed container health checks"},
+		{name: "task failing ELB health checks is replaced", svc: service(1), tasks: []ecs.Task{elbSick}, wantStop: "e", wantStart: "d2×1", wantDeploys: 1, wantEvent: "failed ELB health checks in (target-group arn:tg/blue)"},
+		{name: "old tasks stay until new targets are healthy", svc: service(1, rolling()...), tasks: []ecs.Task{task("a", "d1", ecs.TaskRunning, t0), elbNew}, wantDeploys: 2},
 		{name: "grace period protects unhealthy task", svc: graceSvc, tasks: []ecs.Task{unhealthy}, wantDeploys: 1, wantRequeue: true},
 		{name: "backoff after repeated failures", svc: service(1), tasks: []ecs.Task{failed("f1", t0.Add(-3*time.Second)), failed("f2", t0.Add(-2*time.Second)), failed("f3", t0.Add(-time.Second))},
 			wantDeploys: 1, wantRequeue: true, wantEvent: "unable to consistently start tasks"},
