@@ -75,6 +75,9 @@ type Service struct {
 	// Steady is set while the service is in a steady state, so that the scheduler reports
 	// reaching it once per time it is reached.
 	Steady bool
+	// StableTaskDefinitionARN is the task definition of the last deployment that COMPLETED: the
+	// circuit breaker rolls back to it.
+	StableTaskDefinitionARN string
 }
 
 // Deployment is one rollout of a task definition within a service.
@@ -91,6 +94,9 @@ type Deployment struct {
 	NetworkConfiguration NetworkConfiguration
 	RolloutState         RolloutState
 	RolloutStateReason   string
+	// FailureResetAt is when a task of the deployment last ran healthy; the circuit breaker
+	// counts only failures after it.
+	FailureResetAt time.Time
 }
 
 // DeploymentConfiguration bounds how many tasks may run during a deployment.

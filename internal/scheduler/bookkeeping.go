@@ -72,13 +72,9 @@ func (p *Plan) tidyDeployments(s Snapshot, c *counts) {
 		return
 	}
 	live := map[string]int{}
-	failed := map[string]int{}
 	for _, t := range s.Tasks {
 		if !t.IsStopped() {
 			live[t.DeploymentID]++
-		}
-		if launchFailed(t) {
-			failed[t.DeploymentID]++
 		}
 	}
 	var kept []ecs.Deployment
@@ -88,7 +84,6 @@ func (p *Plan) tidyDeployments(s Snapshot, c *counts) {
 		}
 		if d.Status == ecs.DeploymentPrimary {
 			d.DesiredCount = c.desired
-			d.FailedTasks = failed[d.ID]
 		}
 		kept = append(kept, d)
 	}
@@ -109,6 +104,7 @@ func (p *Plan) completeRollout(s Snapshot, id string) {
 	for i := range p.Service.Deployments {
 		d := &p.Service.Deployments[i]
 		if d.ID == id {
+			p.Service.StableTaskDefinitionARN = d.TaskDefinitionARN
 			d.RolloutState = ecs.RolloutCompleted
 			d.RolloutStateReason = "ECS deployment " + id + " completed."
 			d.UpdatedAt = s.Now

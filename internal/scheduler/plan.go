@@ -53,11 +53,14 @@ type counts struct {
 // PlanService decides what to do for a service. It is pure: the same snapshot gives the same plan.
 func PlanService(s Snapshot) Plan {
 	p := Plan{Service: s.Service}
+	// The plan changes deployments in place; it must not change the snapshot's.
+	p.Service.Deployments = slices.Clone(s.Service.Deployments)
 	c := newCounts(s)
 	p.stopUnhealthy(s, c)
 	p.scaleDownPrimary(s, c)
 	p.stopOldDeployments(s, c)
 	p.updateBackoff(s)
+	p.checkBreaker(s, c)
 	p.startPrimary(s, c)
 	p.tidyDeployments(s, c)
 	p.drainToInactive(s)
@@ -162,10 +165,11 @@ func (p *Plan) stopOldDeployments(s Snapshot, c *counts) {
 	}
 }
 
-// startPrimary starts PRIMARY tasks up to the desired count, within maximumPercent.
+// startPrimary starts PRIMARY tasks up to the desired count, within maximumPercent. A FAILED
+// deployment starts nothing.
 func (p *Plan) startPrimary(s Snapshot, c *counts) {
-	primary, ok := s.Service.Primary()
-	if !ok || c.desired == 0 {
+	primary, ok := p.Service.Primary()
+	if !ok || c.desired == 0 || primary.RolloutState == ecs.RolloutFailed {
 		return
 	}
 	missing := c.desired - len(tasksOf(c.active, primary.ID))

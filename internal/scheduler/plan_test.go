@@ -2,6 +2,7 @@ package scheduler_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -176,5 +177,54 @@ func TestPlaceSpreads(t *testing.T) {
 	}
 	if _, ok := scheduler.Place(instances[2:], map[string]int{}, t0); ok {
 		t.Fatal("placed on a stale or draining instance")
+	}
+}
+
+func TestCircuitBreaker(t *testing.T) {
+	t.Parallel()
+	svc := service(4, rolling()...)
+	svc.DeploymentConfiguration.CircuitBreakerEnable = true
+	svc.DeploymentConfiguration.CircuitBreakerRollback = true
+	svc.StableTaskDefinitionARN = "td:1"
+	svc.TaskDefinitionARN = "td:2"
+	old := []ecs.Task{task("a", "d1", ecs.TaskRunning, t0), task("b", "d1", ecs.TaskRunning, t0), task("c", "d1", ecs.TaskRunning, t0), task("d", "d1", ecs.TaskRunning, t0)}
+	twoFailures := append(slices.Clone(old), failed("f1", t0.Add(-2*time.Second)), failed("f2", t0.Add(-time.Second)))
+	p := scheduler.PlanService(scheduler.Snapshot{Service: svc, Tasks: twoFailures, Now: t0})
+	if p.Service.Deployments[0].RolloutState != ecs.RolloutInProgress || p.Service.Deployments[0].FailedTasks != 2 {
+		t.Fatalf("tripped below the threshold of 3: %+v", p.Service.Deployments[0])
+	}
+	threeFailures := append(twoFailures, failed("f3", t0.Add(-500*time.Millisecond)))
+	p = scheduler.PlanService(scheduler.Snapshot{Service: svc, Tasks: threeFailures, Now: t0})
+	// The failed deployment has no task left, so it leaves deployments[] at once, as the deploy
+	// action expects of a rolled-back deployment.
+	if len(p.Service.Deployments) != 2 || p.Service.Deployments[1].ID != "d1" {
+		t.Fatalf("deployments after trip: %+v", p.Service.Deployments)
+	}
+	rollback := p.Service.Deployments[0]
+	if rollback.Status != ecs.DeploymentPrimary || rollback.TaskDefinitionARN != "td:1" || rollback.RolloutState != ecs.RolloutInProgress {
+		t.Fatalf("rollback deployment %+v", rollback)
+	}
+	if p.Service.TaskDefinitionARN != "td:1" || !hasEvent(p.Service, "deployment failed: tasks failed to start") {
+		t.Fatalf("service after rollback: %s %+v", p.Service.TaskDefinitionARN, p.Service.Events)
+	}
+	// A healthy task of the deployment resets the count.
+	healthy := append(slices.Clone(threeFailures), task("ok", "d2", ecs.TaskRunning, t0))
+	p = scheduler.PlanService(scheduler.Snapshot{Service: svc, Tasks: healthy, Now: t0})
+	if p.Service.Deployments[0].ID != "d2" {
+		t.Fatalf("rolled back although a task of the deployment is healthy: %+v", p.Service.Deployments)
+	}
+	if p.Service.Deployments[0].FailedTasks != 0 || p.Service.Deployments[0].RolloutState != ecs.RolloutInProgress {
+		t.Fatalf("no reset after a healthy task: %+v", p.Service.Deployments[0])
+	}
+}
+
+func TestCircuitBreakerWithoutRollbackStopsLaunching(t *testing.T) {
+	t.Parallel()
+	svc := service(1)
+	svc.DeploymentConfiguration.CircuitBreakerEnable = true
+	tasks := []ecs.Task{failed("f1", t0.Add(-3*time.Minute)), failed("f2", t0.Add(-2*time.Minute)), failed("f3", t0.Add(-time.Minute))}
+	p := scheduler.PlanService(scheduler.Snapshot{Service: svc, Tasks: tasks, Now: t0.Add(time.Hour)})
+	if p.Service.Deployments[0].RolloutState != ecs.RolloutFailed || len(p.Start) != 0 {
+		t.Fatalf("FAILED deployment must launch nothing: %+v %+v", p.Service.Deployments[0], p.Start)
 	}
 }

@@ -1,0 +1,82 @@
+package scheduler
+
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"time"
+
+	"github.com/fargohq/fargo/internal/ecs"
+)
+
+// Circuit breaker thresholds: half the desired count, at least 3 and at most 200 failed tasks.
+const (
+	breakerMin = 3
+	breakerMax = 200
+)
+
+// breakerThreshold is how many failed tasks trip the circuit breaker of a deployment.
+func breakerThreshold(desired int) int {
+	return min(max((desired+1)/2, breakerMin), breakerMax)
+}
+
+// checkBreaker counts the PRIMARY deployment's failed tasks since one of its tasks last ran
+// healthy and, when the circuit breaker is on and the count reaches the threshold, fails the
+// deployment and, with rollback, starts a new deployment of the last stable task definition.
+func (p *Plan) checkBreaker(s Snapshot, c *counts) {
+	i := primaryIndex(p.Service)
+	if i < 0 {
+		return
+	}
+	d := &p.Service.Deployments[i]
+	for _, t := range s.Tasks {
+		if t.DeploymentID == d.ID && isHealthy(t) && t.StartedAt.After(d.FailureResetAt) {
+			d.FailureResetAt = t.StartedAt
+		}
+	}
+	failed := 0
+	for _, t := range s.Tasks {
+		if t.DeploymentID == d.ID && launchFailed(t) && t.StoppedAt.After(d.FailureResetAt) {
+			failed++
+		}
+	}
+	d.FailedTasks = failed
+	cfg := s.Service.DeploymentConfiguration
+	if !cfg.CircuitBreakerEnable || d.RolloutState != ecs.RolloutInProgress || failed < breakerThreshold(c.desired) {
+		return
+	}
+	d.RolloutState = ecs.RolloutFailed
+	d.RolloutStateReason = "ECS deployment circuit breaker: tasks failed to start."
+	d.UpdatedAt = s.Now
+	p.Service.AddEvent(event(s.Now, fmt.Sprintf("(service %s) (deployment %s) deployment failed: tasks failed to start.", s.Service.Name, d.ID)))
+	if cfg.CircuitBreakerRollback && p.Service.StableTaskDefinitionARN != "" {
+		p.rollBack(s, i)
+	}
+}
+
+// rollBack replaces the failed PRIMARY deployment i with a new deployment of the last stable
+// task definition; the failed one leaves deployments[] once its tasks are gone.
+func (p *Plan) rollBack(s Snapshot, i int) {
+	failed := &p.Service.Deployments[i]
+	failed.Status = ecs.DeploymentActive
+	p.Service.TaskDefinitionARN = p.Service.StableTaskDefinitionARN
+	d := ecs.NewDeployment(rollbackID(failed.ID, s.Now), p.Service, s.Now)
+	d.RolloutStateReason = "ECS deployment " + d.ID + " in progress. Rolling back from " + failed.ID + "."
+	p.Service.Deployments = append([]ecs.Deployment{d}, p.Service.Deployments...)
+	p.Service.AddEvent(event(s.Now, fmt.Sprintf("(service %s) (deployment %s) rolling back to task definition %s.", s.Service.Name, d.ID, p.Service.StableTaskDefinitionARN)))
+}
+
+// rollbackID derives the rollback deployment's id from the failed one, so planning stays pure.
+func rollbackID(failedID string, at time.Time) string {
+	sum := sha256.Sum256([]byte(failedID + at.UTC().Format(time.RFC3339Nano)))
+	return ecs.DeploymentID(binary.BigEndian.Uint64(sum[:8]))
+}
+
+func primaryIndex(s ecs.Service) int {
+	for i, d := range s.Deployments {
+		if d.Status == ecs.DeploymentPrimary {
+			return i
+		}
+	}
+	return -1
+}
