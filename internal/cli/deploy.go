@@ -1,0 +1,213 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	ecssdk "github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/goccy/go-yaml"
+	"github.com/spf13/cobra"
+)
+
+type deployOptions struct {
+	client      clientOptions
+	cluster     string
+	service     string
+	taskDefFile string
+	container   string
+	image       string
+	env         []string
+	wait        bool
+	timeout     time.Duration
+	interval    time.Duration
+	verifyURL   string
+}
+
+func newDeployCmd(stdout io.Writer) *cobra.Command {
+	o := deployOptions{interval: time.Second}
+	cmd := &cobra.Command{
+		Use:   "deploy",
+		Short: "Register a task definition with a new image and deploy it to a service, showing progress",
+		Long: `Read a task definition file (JSON or YAML, as for aws ecs register-task-definition), set one
+container's image (and environment), register it, update the service, and wait until the
+deployment completed. Exits non-zero with the reason when the deployment fails or is rolled back.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := newClients(cmd.Context(), o.client, os.Getenv)
+			if err != nil {
+				return err
+			}
+			return runDeploy(cmd.Context(), o, c.ecs, newProgress(stdout))
+		},
+	}
+	f := cmd.Flags()
+	addClientFlags(cmd, &o.client)
+	f.StringVar(&o.cluster, "cluster", "default", "cluster of the service")
+	f.StringVar(&o.service, "service", "", "service to deploy (required)")
+	f.StringVar(&o.taskDefFile, "task-definition", "", "task definition file, JSON or YAML (required)")
+	f.StringVar(&o.container, "container", "", "container whose image and environment to set (default: the only container)")
+	f.StringVar(&o.image, "image", "", "new image of the container")
+	f.StringArrayVar(&o.env, "env", nil, "NAME=VALUE to set in the container's environment (repeatable)")
+	f.BoolVar(&o.wait, "wait", true, "wait until the deployment completed, failed or was rolled back")
+	f.DurationVar(&o.timeout, "timeout", 30*time.Minute, "how long to wait")
+	f.StringVar(&o.verifyURL, "verify-url", "", "send load to this URL during the deployment and fail if any request fails")
+	_ = cmd.MarkFlagRequired("service")
+	_ = cmd.MarkFlagRequired("task-definition")
+	return cmd
+}
+
+// ecsAPI is what deploy needs of the ECS client.
+type ecsAPI interface {
+	RegisterTaskDefinition(context.Context, *ecssdk.RegisterTaskDefinitionInput, ...func(*ecssdk.Options)) (*ecssdk.RegisterTaskDefinitionOutput, error)
+	DescribeServices(context.Context, *ecssdk.DescribeServicesInput, ...func(*ecssdk.Options)) (*ecssdk.DescribeServicesOutput, error)
+	UpdateService(context.Context, *ecssdk.UpdateServiceInput, ...func(*ecssdk.Options)) (*ecssdk.UpdateServiceOutput, error)
+}
+
+func runDeploy(ctx context.Context, o deployOptions, client ecsAPI, out *progress) error {
+	start := time.Now()
+	in, err := readTaskDefinition(o.taskDefFile)
+	if err != nil {
+		return err
+	}
+	if err := setContainer(in, o.container, o.image, o.env); err != nil {
+		return err
+	}
+	reg, err := client.RegisterTaskDefinition(ctx, in)
+	if err != nil {
+		return fmt.Errorf("register task definition: %w", err)
+	}
+	tdARN := aws.ToString(reg.TaskDefinition.TaskDefinitionArn)
+	out.line("registered %s", tdARN)
+	svc, err := describeService(ctx, client, o.cluster, o.service)
+	if err != nil {
+		return err
+	}
+	if svc.DeploymentController != nil && svc.DeploymentController.Type != types.DeploymentControllerTypeEcs {
+		return fmt.Errorf("service %s uses the %s deployment controller; fargo deploy drives ECS rolling deployments", o.service, svc.DeploymentController.Type)
+	}
+	upd, err := client.UpdateService(ctx, &ecssdk.UpdateServiceInput{Cluster: aws.String(o.cluster), Service: aws.String(o.service), TaskDefinition: aws.String(tdARN)})
+	if err != nil {
+		return fmt.Errorf("update service: %w", err)
+	}
+	id := primaryID(upd.Service)
+	out.line("deployment %s started", id)
+	if !o.wait {
+		return nil
+	}
+	verify := startVerify(ctx, o.verifyURL)
+	waitErr := waitDeployment(ctx, client, o, id, out)
+	summary, verifyErr := verify.finish()
+	out.line("%s after %s", outcome(waitErr), time.Since(start).Round(100*time.Millisecond))
+	if summary != "" {
+		out.line("%s", summary)
+	}
+	return errors.Join(waitErr, verifyErr)
+}
+
+func outcome(err error) string {
+	if err != nil {
+		return "deployment did not complete"
+	}
+	return "deployment completed"
+}
+
+// readTaskDefinition reads a task definition file as aws ecs register-task-definition
+// --cli-input-json and the deploy GitHub Action do: JSON or YAML, read-only members dropped.
+func readTaskDefinition(path string) (*ecssdk.RegisterTaskDefinitionInput, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var doc map[string]any
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("parse %s: %w", path, err)
+	}
+	for _, k := range []string{"taskDefinitionArn", "revision", "status", "requiresAttributes", "compatibilities", "registeredAt", "registeredBy", "deregisteredAt"} {
+		delete(doc, k)
+	}
+	for _, k := range []string{"cpu", "memory"} { // YAML users write numbers; the API takes strings
+		if v, ok := doc[k]; ok {
+			doc[k] = fmt.Sprint(v)
+		}
+	}
+	// The SDK's input struct has the API's member names, which encoding/json matches
+	// case-insensitively.
+	j, err := json.Marshal(doc)
+	if err != nil {
+		return nil, err
+	}
+	var in ecssdk.RegisterTaskDefinitionInput
+	if err := json.Unmarshal(j, &in); err != nil {
+		return nil, fmt.Errorf("%s is not a task definition: %w", path, err)
+	}
+	return &in, nil
+}
+
+// setContainer sets the image and environment of one container (the only one when name is
+// empty).
+func setContainer(in *ecssdk.RegisterTaskDefinitionInput, name, image string, env []string) error {
+	var c *types.ContainerDefinition
+	for i := range in.ContainerDefinitions {
+		if name == "" && len(in.ContainerDefinitions) == 1 || aws.ToString(in.ContainerDefinitions[i].Name) == name {
+			c = &in.ContainerDefinitions[i]
+		}
+	}
+	if c == nil {
+		if image == "" && len(env) == 0 {
+			return nil
+		}
+		return fmt.Errorf("no container %q in the task definition (use --container)", name)
+	}
+	if image != "" {
+		c.Image = aws.String(image)
+	}
+	for _, kv := range env {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok {
+			return fmt.Errorf("--env %q: want NAME=VALUE", kv)
+		}
+		c.Environment = setEnv(c.Environment, k, v)
+	}
+	return nil
+}
+
+func setEnv(env []types.KeyValuePair, name, value string) []types.KeyValuePair {
+	for i := range env {
+		if aws.ToString(env[i].Name) == name {
+			env[i].Value = aws.String(value)
+			return env
+		}
+	}
+	return append(env, types.KeyValuePair{Name: aws.String(name), Value: aws.String(value)})
+}
+
+func describeService(ctx context.Context, client ecsAPI, cluster, service string) (types.Service, error) {
+	out, err := client.DescribeServices(ctx, &ecssdk.DescribeServicesInput{Cluster: aws.String(cluster), Services: []string{service}})
+	if err != nil {
+		return types.Service{}, fmt.Errorf("describe service: %w", err)
+	}
+	if len(out.Failures) > 0 || len(out.Services) == 0 {
+		return types.Service{}, fmt.Errorf("service %s not found in cluster %s", service, cluster)
+	}
+	return out.Services[0], nil
+}
+
+func primaryID(s *types.Service) string {
+	if s == nil {
+		return ""
+	}
+	for _, d := range s.Deployments {
+		if aws.ToString(d.Status) == "PRIMARY" {
+			return aws.ToString(d.Id)
+		}
+	}
+	return ""
+}
