@@ -159,3 +159,12 @@ func (l *Listener) validate(hasAlpn bool) error {
 	}
 	return nil
 }
+
+// PortClaim says which listener binds a port. fargo serves the listeners of every load
+// balancer on one address, so a port can belong to one listener of all load balancers, not
+// only of one; a claim per port makes that unique in the same transaction that writes the
+// listener.
+type PortClaim struct {
+	Port        int
+	ListenerARN string
+}

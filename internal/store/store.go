@@ -3,8 +3,10 @@ package store
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/fargohq/fargo/internal/ecs"
+	"github.com/fargohq/fargo/internal/elb"
 	"github.com/fargohq/fargo/internal/store/kv"
 )
 
@@ -28,6 +30,21 @@ type Store struct {
 	Tasks Collection[ecs.Task]
 	// ContainerInstances are container instances by ContainerInstanceID(cluster, id).
 	ContainerInstances Collection[ecs.ContainerInstance]
+
+	// LoadBalancers are ELBv2 load balancers by name (names are unique per region).
+	LoadBalancers Collection[elb.LoadBalancer]
+	// Listeners are listeners by ListenerID; LoadBalancerPrefix lists one load balancer's.
+	Listeners Collection[elb.Listener]
+	// ListenerPorts claim each port for one listener, by ListenerPortID.
+	ListenerPorts Collection[elb.PortClaim]
+	// Rules are listener rules, each listener's default rule included, by RuleID;
+	// ListenerPrefix lists one listener's, LoadBalancerPrefix one load balancer's.
+	Rules Collection[elb.Rule]
+	// TargetGroups are target groups by name (names are unique per region).
+	TargetGroups Collection[elb.TargetGroup]
+	// TargetRegistrations are the targets of target groups by TargetRegistrationID;
+	// TargetGroupPrefix lists one group's.
+	TargetRegistrations Collection[elb.Registration]
 }
 
 // New returns a Store over kv. The Store does not own kv.
@@ -40,6 +57,12 @@ func New(store kv.KV) *Store {
 		Services:               newCollection[ecs.Service](store, "ecs/services"),
 		Tasks:                  newCollection[ecs.Task](store, "ecs/tasks"),
 		ContainerInstances:     newCollection[ecs.ContainerInstance](store, "ecs/container-instances"),
+		LoadBalancers:          newCollection[elb.LoadBalancer](store, "elb/load-balancers"),
+		Listeners:              newCollection[elb.Listener](store, "elb/listeners"),
+		ListenerPorts:          newCollection[elb.PortClaim](store, "elb/listener-ports"),
+		Rules:                  newCollection[elb.Rule](store, "elb/rules"),
+		TargetGroups:           newCollection[elb.TargetGroup](store, "elb/target-groups"),
+		TargetRegistrations:    newCollection[elb.Registration](store, "elb/targets"),
 	}
 }
 
@@ -62,3 +85,27 @@ func TaskID(cluster, id string) string { return cluster + "/" + id }
 
 // ContainerInstanceID is the ID of container instance id in cluster.
 func ContainerInstanceID(cluster, id string) string { return cluster + "/" + id }
+
+// LoadBalancerPrefix is the ID prefix of a load balancer's listeners and rules.
+func LoadBalancerPrefix(lb elb.LoadBalancerRef) string { return lb.Name + "/" + lb.ID + "/" }
+
+// ListenerID is the ID of a listener: <lb-name>/<lb-id>/<id>, the end of its ARN.
+func ListenerID(l elb.ListenerRef) string { return LoadBalancerPrefix(l.LoadBalancer) + l.ID }
+
+// ListenerPrefix is the ID prefix of a listener's rules.
+func ListenerPrefix(l elb.ListenerRef) string { return ListenerID(l) + "/" }
+
+// RuleID is the ID of a rule: <lb-name>/<lb-id>/<listener-id>/<id>, the end of its ARN.
+func RuleID(r elb.RuleRef) string { return ListenerPrefix(r.Listener) + r.ID }
+
+// ListenerPortID is the ID of a port's claim, zero-padded so that claims sort by port.
+func ListenerPortID(port int) string { return fmt.Sprintf("%05d", port) }
+
+// TargetGroupPrefix is the ID prefix of a target group's registrations.
+func TargetGroupPrefix(group string) string { return group + "/" }
+
+// TargetRegistrationID is the ID of target t in the target group named group:
+// <group>/<target-id>/<port>. Target ids hold no '/'.
+func TargetRegistrationID(group string, t elb.Target) string {
+	return TargetGroupPrefix(group) + t.ID + "/" + strconv.Itoa(t.Port)
+}
