@@ -1,0 +1,68 @@
+// Package lb is fargo's Application Load Balancer data plane: listeners, rules, weighted
+// target groups, health checks and draining, with ALB's semantics. It knows nothing about ECS
+// or the store; the lbsync controller turns ELB objects and task targets into a Config and
+// records the health that the proxy reports.
+//
+// # Compiled table
+//
+// Proxy.Apply validates a Config and compiles it into an immutable table: per listener the
+// rules in order with pre-parsed conditions (lower-cased host and header patterns, canonical
+// header names, parsed CIDRs), per forward action the weighted groups with their stickiness
+// cookies and metric handles, per group its registered targets. The table is swapped in with
+// one atomic pointer store. A request loads the pointer once and routes only by that
+// snapshot, so it sees the old routing or the new, never a mix (invariant 2). Nothing on the
+// request path takes a lock.
+//
+// # Target lifecycle
+//
+// Targets are runtime objects keyed by group, ID, address and scheme; they outlive tables, so
+// health, in-flight counts, round-robin positions and connection pools carry over from one
+// config to the next. Each target has its own http.Transport (a large idle pool, no small
+// caps) whose connections are tracked, so that releasing a target can close exactly its
+// connections.
+//
+//	register → initial ─1 success──────────────→ healthy ─UnhealthyThreshold failures─→ unhealthy
+//	            └─UnhealthyThreshold failures─→ unhealthy ─HealthyThreshold successes─→ healthy
+//	checks disabled → unavailable (routable at once)
+//	removed from the config → draining → released (unused, Target.NotRegistered)
+//
+// A target gets requests only when healthy or unavailable (invariant 1); a new target needs
+// one passed check, as on ALB. When no target of a group is routable and every registered one
+// is unhealthy, the group fails open and routes to all of them (invariant 5); targets still in
+// their initial checks never get traffic. A group without targets answers 503 with ALB's
+// page. Slow start ramps the share of a target that just became routable linearly.
+//
+// Health checks run in one goroutine per checked target: the first check shortly after
+// registration, then every Interval with a little jitter.
+//
+// # Drain
+//
+// A target that leaves the config (or whose group does) is marked draining: routing skips it
+// from that moment, even through a table loaded just before the swap. Requests in flight on it
+// continue (invariant 3). It is released as soon as none is in flight (an idle target at
+// once) or when its group's DeregistrationDelay elapses, whichever comes first. The in-flight
+// count and the released flag share one atomic word, so a request can never start on a
+// released target. Release closes the target's upstream connections (idle ones, and busy ones
+// when the delay cut them short) and reports state unused through OnHealthChange, which is
+// the controller's signal that the task may stop. A target registered again while draining
+// starts over in its initial state.
+//
+// # Retries
+//
+// A request whose attempt failed before any byte can have been acted on by the target is
+// retried once on another routable target of the same group, invisibly to the client
+// (invariant 4): the connection could not be made (refused, unreachable, dial timeout), or a
+// fresh connection was reset or closed before any response, or a reused connection died
+// before the request was written or the method is idempotent. A timeout waiting for the
+// response is never retried (504); other failures answer 502. Request bodies are recorded as
+// they are sent, up to ProxyConfig.MaxRetryBody, so that a retry can replay them; a larger
+// body is not retried. Retried failures are counted in fargo_lb_target_errors_total.
+//
+// # Hot path
+//
+// Per request: one atomic load of the table, rule matching without allocation, a
+// weighted or round-robin choice over atomics, header rewriting in place, a pooled 32 KiB copy
+// buffer, and counters resolved once per table rather than per request. Responses of unknown
+// length and server-sent events are flushed as they arrive; WebSocket upgrades are passed
+// through and count as in flight until they close.
+package lb
