@@ -22,11 +22,11 @@ const (
 
 // Descriptions that go with the reason codes.
 const (
-	descInitial     = "Initial health checks in progress"
-	descTimeout     = "Request timed out"
-	descFailed      = "Health checks failed"
-	descDraining    = "Target deregistration is in progress"
-	descDisabled    = "Health checks are disabled"
+	descInitial       = "Initial health checks in progress"
+	descTimeout       = "Request timed out"
+	descFailed        = "Health checks failed"
+	descDraining      = "Target deregistration is in progress"
+	descDisabled      = "Health checks are disabled"
 	descNotRegistered = "Target is not registered to the target group"
 )
 

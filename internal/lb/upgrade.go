@@ -73,8 +73,8 @@ type hijackSet struct {
 	mu     sync.Mutex
 	n      int
 	conns  map[net.Conn]struct{}
-	closed bool // no new upgrades
-	forced bool // close upgraded connections at once
+	closed bool          // no new upgrades
+	forced bool          // close upgraded connections at once
 	empty  chan struct{} // closed when n drops to 0 after close began
 }
 

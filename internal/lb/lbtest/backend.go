@@ -27,7 +27,7 @@ type Backend struct {
 	Addr   string // host:port
 	Server *httptest.Server
 	// Requests counts requests other than health checks.
-	Requests atomic.Int64
+	Requests  atomic.Int64
 	unhealthy atomic.Bool
 }
 
