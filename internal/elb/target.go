@@ -66,6 +66,9 @@ type Registration struct {
 	// Health is what the controller last observed; initial (Elb.RegistrationInProgress) until
 	// it checks the target.
 	Health TargetHealth
+	// TaskARN names the ECS task this target belongs to when ECS registered it for a service
+	// (empty for targets registered through the API).
+	TaskARN string
 }
 
 // The health ALB reports in the states that the API, not health checks, decides.

@@ -1,0 +1,180 @@
+package lbsync
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/fargohq/fargo/internal/ecs"
+	"github.com/fargohq/fargo/internal/elb"
+	"github.com/fargohq/fargo/internal/lb"
+	"github.com/fargohq/fargo/internal/reconcile"
+	"github.com/fargohq/fargo/internal/store"
+)
+
+// Proxy is what the controller needs of the data plane.
+type Proxy interface {
+	Apply(cfg lb.Config) error
+	Health() []lb.TargetHealth
+}
+
+// Config tunes the controller. The zero value works.
+type Config struct {
+	Settings
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+}
+
+// Controller keeps the proxy's configuration, the registrations' health and ECS tasks'
+// targets in step.
+type Controller struct {
+	cfg   Config
+	st    *store.Store
+	proxy Proxy
+	log   *slog.Logger
+
+	lbs       *store.Informer[elb.LoadBalancer]
+	listeners *store.Informer[elb.Listener]
+	rules     *store.Informer[elb.Rule]
+	groups    *store.Informer[elb.TargetGroup]
+	regs      *store.Informer[elb.Registration]
+	instances *store.Informer[ecs.ContainerInstance]
+	tasks     *store.Informer[ecs.Task]
+	services  *store.Informer[ecs.Service]
+
+	configQ *reconcile.Controller // one key: the whole data plane
+	regQ    *reconcile.Controller // registrations, for their health
+	taskQ   *reconcile.Controller // ECS tasks, for their targets
+
+	mu     sync.Mutex
+	health map[string]lb.TargetHealth // by GroupID + "|" + TargetID
+	warned map[string]string          // problems already logged, by object
+}
+
+const configKey = "config"
+
+// New returns a controller over st driving proxy.
+func New(st *store.Store, proxy Proxy, cfg Config, log *slog.Logger) *Controller {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.BindHost == "" {
+		cfg.BindHost = "127.0.0.1"
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	c := &Controller{cfg: cfg, st: st, proxy: proxy, log: log.With("component", "lbsync"),
+		health: map[string]lb.TargetHealth{}, warned: map[string]string{}}
+	c.configQ = reconcile.New("lbsync-config", reconcile.ReconcilerFunc(c.reconcileConfig), reconcile.Config{ResyncPeriod: 30 * time.Second}, log)
+	c.regQ = reconcile.New("lbsync-health", reconcile.ReconcilerFunc(c.reconcileRegistration), reconcile.Config{Workers: 2}, log)
+	c.taskQ = reconcile.New("lbsync-tasks", reconcile.ReconcilerFunc(c.reconcileTask), reconcile.Config{Workers: 2, ResyncPeriod: 30 * time.Second}, log)
+	configChanged := func(string) { c.configQ.Add(configKey) }
+	c.lbs = store.NewInformer(st.LoadBalancers, configChanged)
+	c.listeners = store.NewInformer(st.Listeners, configChanged)
+	c.rules = store.NewInformer(st.Rules, configChanged)
+	c.groups = store.NewInformer(st.TargetGroups, func(string) { c.configQ.Add(configKey); c.requeueRegistrations() })
+	c.instances = store.NewInformer(st.ContainerInstances, configChanged)
+	c.regs = store.NewInformer(st.TargetRegistrations, c.registrationChanged)
+	c.tasks = store.NewInformer(st.Tasks, c.taskQ.Add)
+	c.services = store.NewInformer(st.Services, c.serviceChanged)
+	return c
+}
+
+// Notify tells the controller that the proxy's view of a target changed (wire it to the
+// proxy's health callback).
+func (c *Controller) Notify(h lb.TargetHealth) {
+	c.mu.Lock()
+	c.health[h.GroupID+"|"+h.TargetID] = h
+	c.mu.Unlock()
+	c.configQ.Add(configKey) // a released draining target can now be deleted
+	if ref, err := elb.ParseTargetGroupARN(h.GroupID); err == nil {
+		c.regQ.Add(store.TargetGroupPrefix(ref.Name) + registrationSuffix(h.TargetID))
+	}
+}
+
+// registrationSuffix turns a proxy target id "<id>:<port>" into the end of a registration's
+// store id, "<id>/<port>".
+func registrationSuffix(targetKey string) string {
+	i := strings.LastIndex(targetKey, ":")
+	if i < 0 {
+		return targetKey
+	}
+	return targetKey[:i] + "/" + targetKey[i+1:]
+}
+
+// Run runs the controller until ctx ends.
+func (c *Controller) Run(ctx context.Context) error {
+	g, ctx := errgroup.WithContext(ctx)
+	informers := []interface {
+		Run(context.Context) error
+		Synced() <-chan struct{}
+	}{c.lbs, c.listeners, c.rules, c.groups, c.regs, c.instances, c.tasks, c.services}
+	for _, inf := range informers {
+		g.Go(func() error { return inf.Run(ctx) })
+	}
+	g.Go(func() error {
+		for _, inf := range informers {
+			select {
+			case <-inf.Synced():
+			case <-ctx.Done():
+				return nil
+			}
+		}
+		c.configQ.Add(configKey)
+		g2, ctx2 := errgroup.WithContext(ctx)
+		g2.Go(func() error { return c.configQ.Run(ctx2) })
+		g2.Go(func() error { return c.regQ.Run(ctx2) })
+		g2.Go(func() error { return c.taskQ.Run(ctx2) })
+		return g2.Wait()
+	})
+	return g.Wait()
+}
+
+func (c *Controller) registrationChanged(id string) {
+	c.configQ.Add(configKey)
+	c.regQ.Add(id)
+	if it, ok := c.regs.Get(id); ok && it.Value.TaskARN != "" {
+		if key, ok := taskKeyOf(it.Value.TaskARN); ok {
+			c.taskQ.Add(key)
+		}
+	}
+}
+
+func (c *Controller) requeueRegistrations() {
+	for _, it := range c.regs.Filter(func(store.Item[elb.Registration]) bool { return true }) {
+		c.regQ.Add(it.ID)
+	}
+}
+
+// serviceChanged requeues the service's tasks: its loadBalancers decide their targets.
+func (c *Controller) serviceChanged(id string) {
+	cluster, name, _ := strings.Cut(id, "/")
+	for _, t := range c.tasks.Filter(func(it store.Item[ecs.Task]) bool {
+		return it.Value.ClusterName == cluster && it.Value.ServiceName == name
+	}) {
+		c.taskQ.Add(t.ID)
+	}
+}
+
+// taskKeyOf turns arn:aws:ecs:r:a:task/<cluster>/<id> into the task's store id.
+func taskKeyOf(taskARN string) (string, bool) {
+	i := strings.Index(taskARN, ":task/")
+	if i < 0 {
+		return "", false
+	}
+	return taskARN[i+len(":task/"):], true
+}
+
+func values[T any](inf *store.Informer[T]) []T {
+	items := inf.Filter(func(store.Item[T]) bool { return true })
+	out := make([]T, len(items))
+	for i, it := range items {
+		out[i] = it.Value
+	}
+	return out
+}

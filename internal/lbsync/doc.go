@@ -1,0 +1,14 @@
+// Package lbsync connects the ELB objects in the store to fargo's data plane and ECS tasks to
+// target groups.
+//
+//   - Compile turns load balancers, listeners, rules, target groups and target registrations
+//     into one lb.Config, which the controller applies to the proxy whenever any of them
+//     changes; the proxy swaps its routing atomically.
+//   - The proxy's health observations are written back to the registrations, where
+//     DescribeTargetHealth reads them; draining registrations are deleted once the proxy
+//     released the target.
+//   - Tasks of services with loadBalancers are registered in their target groups when they run,
+//     their target health is summed up on the task (the scheduler counts a task healthy only
+//     with healthy targets), and a stopping task's targets are deregistered and drained before
+//     the task is marked Drained, which is when the agent sends SIGTERM.
+package lbsync
