@@ -19,6 +19,7 @@ var allowed = map[string][]string{
 	"internal/arn":                     {"internal/errdefs"},
 	"internal/errdefs":                 {},
 	"internal/fsutil":                  {},
+	"internal/loadtest":                {"internal/errdefs"},
 	"internal/credentials":             {"internal/errdefs", "internal/fsutil"},
 	"internal/reconcile":               {"internal/errdefs"},
 	"internal/embedetcd/...":           {"internal/errdefs", "internal/embedetcd"},

@@ -16,6 +16,8 @@ const (
 	DefaultAPIAddr   = "127.0.0.1:4566"
 	DefaultRegion    = "us-east-1"
 	DefaultAccountID = "000000000000"
+	// DefaultLBBindHost is where load balancer listeners bind unless told otherwise.
+	DefaultLBBindHost = "127.0.0.1"
 )
 
 // Config is everything `fargo server` can be told. The zero value plus a DataDir works.
@@ -35,6 +37,8 @@ type Config struct {
 	Driver string
 	// Runtime, when set, replaces the driver Driver names (tests inject the fake driver).
 	Runtime runtime.Driver
+	// LBBindHost is the address load balancer listeners bind on; 127.0.0.1 when empty.
+	LBBindHost string
 }
 
 var (
@@ -60,6 +64,9 @@ func (c Config) withDefaults() (Config, error) {
 	if c.AccountID == "" {
 		c.AccountID = DefaultAccountID
 	}
+	if c.LBBindHost == "" {
+		c.LBBindHost = DefaultLBBindHost
+	}
 	if c.Driver == "" {
 		c.Driver = "auto"
 	}
@@ -82,6 +89,9 @@ func (c Config) Validate() error {
 	}
 	if !accountPattern.MatchString(c.AccountID) {
 		return fmt.Errorf("account id %q must be 12 digits", c.AccountID)
+	}
+	if net.ParseIP(c.LBBindHost) == nil {
+		return fmt.Errorf("load balancer bind address %q is not an IP address", c.LBBindHost)
 	}
 	if c.Driver != "auto" && c.Driver != "process" {
 		return fmt.Errorf("driver %q: choose auto or process", c.Driver)

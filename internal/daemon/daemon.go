@@ -20,11 +20,14 @@ import (
 	"github.com/fargohq/fargo/internal/agent"
 	"github.com/fargohq/fargo/internal/api"
 	"github.com/fargohq/fargo/internal/api/ecsapi"
+	"github.com/fargohq/fargo/internal/api/elbapi"
 	"github.com/fargohq/fargo/internal/api/logsapi"
 	"github.com/fargohq/fargo/internal/api/stsapi"
 	"github.com/fargohq/fargo/internal/arn"
 	"github.com/fargohq/fargo/internal/credentials"
 	"github.com/fargohq/fargo/internal/embedetcd"
+	"github.com/fargohq/fargo/internal/lb"
+	"github.com/fargohq/fargo/internal/lbsync"
 	"github.com/fargohq/fargo/internal/runtime"
 	"github.com/fargohq/fargo/internal/runtime/process"
 	"github.com/fargohq/fargo/internal/scheduler"
@@ -49,6 +52,8 @@ type parts struct {
 	metaLn  net.Listener
 	sched   *scheduler.Controller
 	agent   *agent.Agent
+	proxy   *lb.Proxy
+	lbsync  *lbsync.Controller
 }
 
 // Start builds and starts every component, and returns once the API answers. The server stops
@@ -116,11 +121,15 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	if err := buildLoadBalancing(p, st, cfg, reg, log); err != nil {
+		return p, "", err
+	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	front, err := api.New(api.Config{AccountID: cfg.AccountID}, api.Deps{
 		Credentials: keys.Lookup, Logger: log, Registerer: reg, Fallback: mux,
-	}, ecsapi.New(st, scope, time.Now).Service(), stsapi.Service(), logsapi.New(st, logSource{drv}, time.Now).Service())
+	}, ecsapi.New(st, scope, time.Now).Service(), stsapi.Service(), logsapi.New(st, logSource{drv}, time.Now).Service(),
+		elbapi.New(st, scope, time.Now, elbapi.Config{CertificateDir: filepath.Join(cfg.DataDir, "certs")}).Service())
 	if err != nil {
 		return p, "", err
 	}
@@ -129,6 +138,21 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 	}
 	p.httpSrv = &http.Server{Handler: front, ReadHeaderTimeout: 10 * time.Second}
 	return p, "http://" + p.apiLn.Addr().String(), nil
+}
+
+// buildLoadBalancing builds the ALB data plane and the controller that configures it from the
+// store; the proxy reports target health to the controller.
+func buildLoadBalancing(p *parts, st *store.Store, cfg Config, reg prometheus.Registerer, log *slog.Logger) error {
+	var ctrl *lbsync.Controller
+	proxy, err := lb.New(lb.ProxyConfig{OnHealthChange: func(h lb.TargetHealth) { ctrl.Notify(h) }}, log.With("component", "lb"), reg)
+	if err != nil {
+		return fmt.Errorf("load balancer: %w", err)
+	}
+	ctrl = lbsync.New(st, proxy, lbsync.Config{Settings: lbsync.Settings{
+		BindHost: cfg.LBBindHost, CertDir: filepath.Join(cfg.DataDir, "certs"),
+	}}, log)
+	p.proxy, p.lbsync = proxy, ctrl
+	return nil
 }
 
 func openDriver(cfg Config, log *slog.Logger) (runtime.Driver, error) {
@@ -155,6 +179,8 @@ func (s *Server) run(ctx context.Context, p *parts) {
 	ctrls, ctrlCtx := errgroup.WithContext(ctrlCtx)
 	ctrls.Go(func() error { return p.sched.Run(ctrlCtx) })
 	ctrls.Go(func() error { return p.agent.Run(ctrlCtx) })
+	ctrls.Go(func() error { return p.proxy.Run(ctrlCtx) })
+	ctrls.Go(func() error { return p.lbsync.Run(ctrlCtx) })
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- p.httpSrv.Serve(p.apiLn) }()
