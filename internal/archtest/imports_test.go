@@ -52,7 +52,7 @@ var allowed = map[string][]string{
 	"internal/api":                     {"internal/api/...", "internal/errdefs"},
 	"internal/console":                 {"internal/store/...", "internal/ecs", "internal/elb", "internal/codedeploy", "internal/registry", "internal/arn"},
 	"internal/daemon":                  {"internal/..."},
-	"internal/cli":                     {"internal/daemon", "internal/credentials", "internal/errdefs", "internal/arn", "internal/runtime/process/..."},
+	"internal/cli":                     {"internal/daemon", "internal/credentials", "internal/errdefs", "internal/arn", "internal/runtime/process/...", "internal/lb/...", "internal/loadtest"},
 	"internal/archtest":                {},
 	"cmd/fargo":                        {"internal/cli"},
 	"examples/...":                     {},
