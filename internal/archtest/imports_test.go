@@ -99,7 +99,7 @@ func check(p pkg) []string {
 			continue
 		}
 		target := strings.TrimPrefix(imp, module+"/")
-		if strings.HasSuffix(path.Base(target), "test") && !strings.HasSuffix(path.Base(rel), "test") {
+		if isTestHelper(target) && !isTestHelper(rel) {
 			// go list reports non-test imports only: xxxtest helpers belong in _test.go files.
 			bad = append(bad, rel+" must import "+target+" only from tests")
 			continue
@@ -136,4 +136,11 @@ func match(pattern, rel string) bool {
 		return rel == base || strings.HasPrefix(rel, base+"/")
 	}
 	return rel == pattern
+}
+
+// isTestHelper reports whether a package is a test helper (xxxtest), which only tests may
+// import. loadtest is not one: it is the load generator of fargo deploy and fargo bench.
+func isTestHelper(rel string) bool {
+	base := path.Base(rel)
+	return strings.HasSuffix(base, "test") && base != "loadtest"
 }
