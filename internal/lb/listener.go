@@ -37,7 +37,9 @@ func (e *ListenerError) Is(target error) bool { return target == e.Kind }
 
 // listener is one bound port and the http.Server on it.
 type listener struct {
-	spec     Listener
+	id       string
+	https    bool
+	spec     Listener     // guarded by Proxy.mu
 	ln       net.Listener // nil when binding failed
 	srv      *http.Server
 	addr     string // the bound address (the real port when spec.Addr asks for :0)
@@ -115,8 +117,8 @@ func certError(spec *Listener, err error) error {
 // bind opens the listener's socket and queues its server; p.mu is held. A listener that
 // failed is returned too, unbound, so the next Apply retries it.
 func (p *Proxy) bind(spec Listener, cr certResult) (*listener, error) {
-	l := &listener{spec: spec}
 	https := spec.Protocol == ProtocolHTTPS
+	l := &listener{id: spec.ID, https: https, spec: spec}
 	if https && cr.err != nil {
 		return l, certError(&spec, cr.err)
 	}
@@ -159,13 +161,13 @@ func tlsConfig(cert *tls.Certificate, h2 bool) *tls.Config {
 
 func (l *listener) serve(log *slog.Logger) {
 	var err error
-	if l.spec.Protocol == ProtocolHTTPS {
+	if l.https {
 		err = l.srv.ServeTLS(l.ln, "", "")
 	} else {
 		err = l.srv.Serve(l.ln)
 	}
 	if err != nil && !errors.Is(err, http.ErrServerClosed) && !l.stopping.Load() {
-		log.Error("lb listener stopped", "listener", l.spec.ID, "addr", l.addr, "err", err)
+		log.Error("lb listener stopped", "listener", l.id, "addr", l.addr, "err", err)
 	}
 }
 

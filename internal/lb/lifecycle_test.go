@@ -1,0 +1,224 @@
+package lb_test
+
+import (
+	"net"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/fargohq/fargo/internal/lb"
+	"github.com/fargohq/fargo/internal/lb/lbtest"
+)
+
+// TestHealthGatesTraffic covers invariant 1: a target gets requests only after it passed a
+// health check, and stops getting them once it failed UnhealthyThreshold checks.
+func TestHealthGatesTraffic(t *testing.T) {
+	t.Parallel()
+	old, fresh := lbtest.NewBackend(t, "old"), lbtest.NewBackend(t, "new")
+	fresh.SetHealthy(false)
+	p := lbtest.Start(t, lb.ProxyConfig{})
+	cfg := lb.Config{
+		Listeners:    []lb.Listener{lbtest.Listener("l", lbtest.Forward("g"))},
+		TargetGroups: []lb.TargetGroup{lbtest.Group("g", old, fresh)},
+	}
+	if err := p.Apply(cfg); err != nil {
+		t.Fatal(err)
+	}
+	lbtest.WaitState(t, p, "g", "old", lb.StateHealthy)
+	url := "http://" + p.ListenerAddr("l") + "/"
+	for range 50 {
+		if _, body := do(t, nil, "GET", url, nil); body != "old" {
+			t.Fatalf("request served by %q before it passed a health check", body)
+		}
+	}
+	if got := lbtest.State(p, "g", "new"); got != lb.StateUnhealthy && got != lb.StateInitial {
+		t.Fatalf("failing target is %s", got)
+	}
+	fresh.SetHealthy(true) // unhealthy now: needs HealthyThreshold (2) successes
+	lbtest.WaitState(t, p, "g", "new", lb.StateHealthy)
+	seen := map[string]bool{}
+	for range 20 {
+		_, body := do(t, nil, "GET", url, nil)
+		seen[body] = true
+	}
+	if !seen["new"] || !seen["old"] {
+		t.Fatalf("after both are healthy requests went to %v", seen)
+	}
+	old.SetHealthy(false)
+	lbtest.WaitState(t, p, "g", "old", lb.StateUnhealthy)
+	for range 20 {
+		if _, body := do(t, nil, "GET", url, nil); body != "new" {
+			t.Fatalf("request served by unhealthy %q", body)
+		}
+	}
+}
+
+// TestFailOpen covers invariant 5: when every target is unhealthy, all of them get requests.
+func TestFailOpen(t *testing.T) {
+	t.Parallel()
+	a, b := lbtest.NewBackend(t, "a"), lbtest.NewBackend(t, "b")
+	p := start(t, lb.Config{
+		Listeners:    []lb.Listener{lbtest.Listener("l", lbtest.Forward("g"))},
+		TargetGroups: []lb.TargetGroup{lbtest.Group("g", a, b)},
+	})
+	a.SetHealthy(false)
+	b.SetHealthy(false)
+	lbtest.WaitState(t, p, "g", "a", lb.StateUnhealthy)
+	lbtest.WaitState(t, p, "g", "b", lb.StateUnhealthy)
+	seen := map[string]int{}
+	for range 20 {
+		res, body := do(t, nil, "GET", "http://"+p.ListenerAddr("l")+"/", nil)
+		if res.StatusCode != 200 {
+			t.Fatalf("status %d while failing open", res.StatusCode)
+		}
+		seen[body]++
+	}
+	if seen["a"] == 0 || seen["b"] == 0 {
+		t.Fatalf("fail-open requests went to %v, want both", seen)
+	}
+}
+
+// TestDrainSlowRequest covers invariant 3 end to end: a 2 s request started before its target
+// was removed completes with 200, new requests go to the other target at once, and the
+// release is notified right after the slow request ended.
+func TestDrainSlowRequest(t *testing.T) {
+	t.Parallel()
+	a, b := lbtest.NewBackend(t, "a"), lbtest.NewBackend(t, "b")
+	events := make(chan lb.TargetHealth, 100)
+	p := lbtest.Start(t, lb.ProxyConfig{OnHealthChange: func(th lb.TargetHealth) { events <- th }})
+	cfg := func(targets ...*lbtest.Backend) lb.Config {
+		g := lbtest.Group("g", targets...)
+		g.DeregistrationDelay = time.Minute
+		return lb.Config{Listeners: []lb.Listener{lbtest.Listener("l", lbtest.Forward("g"))}, TargetGroups: []lb.TargetGroup{g}}
+	}
+	if err := p.Apply(cfg(a)); err != nil {
+		t.Fatal(err)
+	}
+	lbtest.WaitState(t, p, "g", "a", lb.StateHealthy)
+	url := "http://" + p.ListenerAddr("l")
+
+	var slowEnd time.Time
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		res, body := do(t, nil, "GET", url+"/slow?d=2s", nil)
+		slowEnd = time.Now()
+		if res.StatusCode != 200 || body != "a" {
+			t.Errorf("slow request: %d %q, want 200 from a", res.StatusCode, body)
+		}
+	})
+	lbtest.Eventually(t, 5*time.Second, "slow request in flight", func() bool { return a.Requests.Load() == 1 })
+	if err := p.Apply(cfg(b)); err != nil {
+		t.Fatal(err)
+	}
+	if got := lbtest.State(p, "g", "a"); got != lb.StateDraining {
+		t.Fatalf("removed target is %s, want draining", got)
+	}
+	lbtest.WaitState(t, p, "g", "b", lb.StateHealthy)
+	for range 10 {
+		if res, body := do(t, nil, "GET", url+"/", nil); res.StatusCode != 200 || body != "b" {
+			t.Fatalf("new request while a drains: %d %q, want 200 from b", res.StatusCode, body)
+		}
+	}
+	var released time.Time
+	for th := range events {
+		if th.TargetID == "a" && th.State == lb.StateUnused {
+			released = time.Now()
+			if th.Reason != lb.ReasonNotRegistered {
+				t.Errorf("release reason %q", th.Reason)
+			}
+			break
+		}
+	}
+	wg.Wait()
+	if d := released.Sub(slowEnd); d > time.Second || d < -time.Second {
+		t.Errorf("released %s after the slow request ended, want right after", d)
+	}
+	if a.Requests.Load() != 1 {
+		t.Errorf("draining target got %d requests, want only the slow one", a.Requests.Load())
+	}
+}
+
+// TestRetry covers invariant 4: requests that failed before reaching a target are retried on
+// another one, invisibly; others are not.
+func TestRetry(t *testing.T) {
+	t.Parallel()
+	good := lbtest.NewBackend(t, "good")
+	closedPort := func(t *testing.T) string { // a port nothing listens on
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		addr := ln.Addr().String()
+		ln.Close()
+		return addr
+	}
+	resetter := func(t *testing.T) string { // accepts connections and resets them unanswered
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { ln.Close() })
+		go func() {
+			for {
+				c, err := ln.Accept()
+				if err != nil {
+					return
+				}
+				c.(*net.TCPConn).SetLinger(0)
+				c.Close()
+			}
+		}()
+		return ln.Addr().String()
+	}
+	tests := []struct {
+		name   string
+		bad    func(*testing.T) string
+		method string
+		body   string
+	}{
+		{"refused GET", closedPort, "GET", ""},
+		{"refused POST with body", closedPort, "POST", "payload"},
+		{"reset on fresh connection", resetter, "POST", "payload"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			g := lb.TargetGroup{ID: "g", HealthCheck: lb.HealthCheck{Disabled: true}, Targets: []lb.Target{
+				{ID: "bad", Addr: tt.bad(t)}, {ID: "good", Addr: good.Addr},
+			}}
+			p := start(t, lb.Config{Listeners: []lb.Listener{lbtest.Listener("l", lbtest.Forward("g"))}, TargetGroups: []lb.TargetGroup{g}})
+			for i := range 20 { // round robin: half of them try the bad target first
+				res, body := do(t, nil, tt.method, "http://"+p.ListenerAddr("l")+"/echo", func(r *http.Request) {
+					if tt.body != "" {
+						r.Body = http.NoBody
+						r.Body = readCloser(tt.body)
+						r.ContentLength = int64(len(tt.body))
+					}
+				})
+				if res.StatusCode != 200 || body != tt.body || res.Header.Get("X-Backend") != "good" {
+					t.Fatalf("request %d: %d %q from %q, want 200 %q from good", i, res.StatusCode, body, res.Header.Get("X-Backend"), tt.body)
+				}
+			}
+		})
+	}
+}
+
+func TestNoRetryAfterTimeout(t *testing.T) {
+	t.Parallel()
+	a, b := lbtest.NewBackend(t, "a"), lbtest.NewBackend(t, "b")
+	p := lbtest.Start(t, lb.ProxyConfig{ResponseTimeout: 200 * time.Millisecond})
+	g := lbtest.Group("g", a, b)
+	if err := p.Apply(lb.Config{Listeners: []lb.Listener{lbtest.Listener("l", lbtest.Forward("g"))}, TargetGroups: []lb.TargetGroup{g}}); err != nil {
+		t.Fatal(err)
+	}
+	lbtest.WaitState(t, p, "g", "a", lb.StateHealthy)
+	lbtest.WaitState(t, p, "g", "b", lb.StateHealthy)
+	res, body := do(t, nil, "GET", "http://"+p.ListenerAddr("l")+"/slow?d=2s", nil)
+	if res.StatusCode != http.StatusGatewayTimeout {
+		t.Fatalf("status %d %q, want 504", res.StatusCode, body)
+	}
+	if n := a.Requests.Load() + b.Requests.Load(); n != 1 {
+		t.Errorf("%d targets got the request, want 1 (no retry after a timeout)", n)
+	}
+}
