@@ -88,6 +88,12 @@ func (hc HealthCheck) apply(spec HealthCheckSpec) (HealthCheck, error) {
 	setInt(&hc.TimeoutSeconds, spec.TimeoutSeconds)
 	setInt(&hc.HealthyThreshold, spec.HealthyThreshold)
 	setInt(&hc.UnhealthyThreshold, spec.UnhealthyThreshold)
+	// A request that shortens the interval without naming a timeout (the seed's
+	// --health-check-interval-seconds 5) gets a timeout that fits, not an error about a value it
+	// never chose.
+	if spec.TimeoutSeconds == 0 && hc.TimeoutSeconds >= hc.IntervalSeconds {
+		hc.TimeoutSeconds = max(hc.IntervalSeconds-1, 2)
+	}
 	return hc, hc.validate()
 }
 
