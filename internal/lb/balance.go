@@ -95,10 +95,12 @@ func (g *group) choose(r *http.Request, now int64, exclude *target) int {
 			return i
 		}
 	}
-	switch g.algorithm {
-	case AlgorithmLeastRequests:
+	switch {
+	case g.algorithm == AlgorithmLeastRequests:
 		return g.leastPick(mode, exclude)
-	case AlgorithmWeightedRandom:
+	case g.algorithm == AlgorithmWeightedRandom, exclude != nil:
+		// A retry leaves the round-robin position alone: otherwise a dead target that its
+		// checks have not caught yet would be every request's first choice.
 		return g.nth(mode, exclude, rand.IntN(n))
 	}
 	return g.nth(mode, exclude, int(g.rr.Add(1)%uint64(n)))

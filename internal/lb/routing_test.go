@@ -139,7 +139,7 @@ func TestForwardedHeaders(t *testing.T) {
 	}
 }
 
-// TestWeightedForward sends 2,000 requests through a 90/10 forward (the selection itself is
+// TestWeightedForward sends 1,000 requests through a 90/10 forward (the selection itself is
 // tested over 10,000 picks in TestWeightedGroups).
 func TestWeightedForward(t *testing.T) {
 	t.Parallel()
@@ -148,7 +148,7 @@ func TestWeightedForward(t *testing.T) {
 		Listeners:    []lb.Listener{lbtest.Listener("l", lbtest.Forward("blue", 90, "green", 10))},
 		TargetGroups: []lb.TargetGroup{lbtest.Group("blue", blue), lbtest.Group("green", green)},
 	})
-	const n = 2000
+	const n = 1000
 	c := &http.Client{Transport: &lbtest.RawTransport{KeepAlive: true}}
 	got := map[string]int{}
 	for range n {
@@ -158,7 +158,7 @@ func TestWeightedForward(t *testing.T) {
 		}
 		got[body]++
 	}
-	// Five standard deviations of the binomial: 2000·0.1 ± 67.
+	// Five standard deviations of the binomial: 1000·0.1 ± 47.
 	if tol := 5 * math.Sqrt(n*0.1*0.9); math.Abs(float64(got["green"])-n*0.1) > tol {
 		t.Errorf("green got %d of %d requests, want %d ± %.0f", got["green"], n, n/10, tol)
 	}

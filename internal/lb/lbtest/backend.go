@@ -2,6 +2,7 @@ package lbtest
 
 import (
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -29,6 +30,7 @@ type Backend struct {
 	// Requests counts requests other than health checks.
 	Requests  atomic.Int64
 	unhealthy atomic.Bool
+	conns     atomic.Int64
 }
 
 // NewBackend starts a backend that stops at the end of the test.
@@ -42,17 +44,29 @@ func NewBackend(t testing.TB, name string) *Backend {
 	mux.Handle("/ws", websocket.Handler(func(c *websocket.Conn) { _, _ = io.Copy(c, c) }))
 	mux.HandleFunc("/echo", b.echo)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, b.Name) })
-	b.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	b.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Backend", b.Name)
 		if r.URL.Path != "/health" {
 			b.Requests.Add(1)
 		}
 		mux.ServeHTTP(w, r)
 	}))
+	b.Server.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		switch s {
+		case http.StateNew:
+			b.conns.Add(1)
+		case http.StateClosed, http.StateHijacked:
+			b.conns.Add(-1)
+		}
+	}
+	b.Server.Start()
 	b.Addr = strings.TrimPrefix(b.Server.URL, "http://")
 	t.Cleanup(b.Server.Close)
 	return b
 }
+
+// Conns returns the number of open client connections (hijacked ones excluded).
+func (b *Backend) Conns() int { return int(b.conns.Load()) }
 
 // SetHealthy switches the answer of /health between 200 and 503.
 func (b *Backend) SetHealthy(ok bool) { b.unhealthy.Store(!ok) }

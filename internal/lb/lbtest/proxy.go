@@ -8,14 +8,20 @@ import (
 	"github.com/fargohq/fargo/internal/lb"
 )
 
-// Start creates a Proxy and runs it until the end of the test, when it waits for Run to
-// return.
+// Start creates a Proxy and runs it until the end of the test.
 func Start(t testing.TB, cfg lb.ProxyConfig) *lb.Proxy {
 	t.Helper()
 	p, err := lb.New(cfg, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	Run(t, p)
+	return p
+}
+
+// Run runs p until the end of the test, when it waits for Run to return.
+func Run(t testing.TB, p *lb.Proxy) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- p.Run(ctx) }()
@@ -25,7 +31,6 @@ func Start(t testing.TB, cfg lb.ProxyConfig) *lb.Proxy {
 			t.Errorf("Run: %v", err)
 		}
 	})
-	return p
 }
 
 // Eventually polls cond every 5 ms until it holds, and fails the test after timeout.
