@@ -230,3 +230,10 @@ func (r Redirect) withDefaults() (Redirect, error) {
 	}
 	return r, nil
 }
+
+// SameAction reports whether a and b do the same.
+func SameAction(a, b Action) bool {
+	return a.Type == b.Type && a.Order == b.Order && a.FixedResponse == b.FixedResponse && a.Redirect == b.Redirect &&
+		a.Forward.Stickiness == b.Forward.Stickiness && a.Forward.StickinessSeconds == b.Forward.StickinessSeconds &&
+		slices.Equal(a.Forward.TargetGroups, b.Forward.TargetGroups)
+}

@@ -168,3 +168,12 @@ type PortClaim struct {
 	Port        int
 	ListenerARN string
 }
+
+// SameListenerSettings reports whether listener b with default rule bDef was created with the
+// settings of a and aDef, so that creating a listener that exists returns it (ALB's
+// idempotency) instead of DuplicateListener. Tags do not count.
+func SameListenerSettings(a Listener, aDef Rule, b Listener, bDef Rule) bool {
+	return a.LoadBalancerARN == b.LoadBalancerARN && a.Port == b.Port && a.Protocol == b.Protocol &&
+		a.SSLPolicy == b.SSLPolicy && slices.Equal(a.Certificates, b.Certificates) &&
+		slices.EqualFunc(aDef.Actions, bDef.Actions, SameAction)
+}

@@ -9,10 +9,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awscreds "github.com/aws/aws-sdk-go-v2/credentials"
 	ecssdk "github.com/aws/aws-sdk-go-v2/service/ecs"
+	elbv2sdk "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	stssdk "github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/fargohq/fargo/internal/api"
 	"github.com/fargohq/fargo/internal/api/ecsapi"
+	"github.com/fargohq/fargo/internal/api/elbapi"
 	"github.com/fargohq/fargo/internal/api/stsapi"
 	"github.com/fargohq/fargo/internal/arn"
 	"github.com/fargohq/fargo/internal/credentials"
@@ -33,9 +35,13 @@ type Env struct {
 	Credentials credentials.Credentials
 	// AWS is the SDK configuration every client below uses: the test server's endpoint, its
 	// credentials, and no retries (a test must see the first answer).
-	AWS aws.Config
-	ECS *ecssdk.Client
-	STS *stssdk.Client
+	AWS   aws.Config
+	ECS   *ecssdk.Client
+	STS   *stssdk.Client
+	ELBV2 *elbv2sdk.Client
+	// CertificateDir is the ELBv2 API's certificate directory (<id>.crt and <id>.key of
+	// arn:aws:acm:...:certificate/<id>); it starts empty.
+	CertificateDir string
 }
 
 // New starts a front door for the test; it stops when the test ends.
@@ -57,8 +63,10 @@ func New(t testing.TB) *Env {
 	t.Cleanup(func() { _ = mem.Close() })
 	st := store.New(mem)
 	scope := arn.Scope{Partition: "aws", Region: Region, AccountID: AccountID}
+	certDir := t.TempDir()
 	front, err := api.New(api.Config{AccountID: AccountID}, api.Deps{Credentials: keys.Lookup},
-		ecsapi.New(st, scope, time.Now).Service(), stsapi.Service())
+		ecsapi.New(st, scope, time.Now).Service(), stsapi.Service(),
+		elbapi.New(st, scope, time.Now, elbapi.Config{CertificateDir: certDir}).Service())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,12 +74,14 @@ func New(t testing.TB) *Env {
 	t.Cleanup(srv.Close)
 	cfg := Config(srv.URL, creds.AccessKeyID, creds.SecretAccessKey)
 	return &Env{
-		URL:         srv.URL,
-		Store:       st,
-		Credentials: creds,
-		AWS:         cfg,
-		ECS:         ecssdk.NewFromConfig(cfg),
-		STS:         stssdk.NewFromConfig(cfg),
+		URL:            srv.URL,
+		Store:          st,
+		Credentials:    creds,
+		AWS:            cfg,
+		ECS:            ecssdk.NewFromConfig(cfg),
+		STS:            stssdk.NewFromConfig(cfg),
+		ELBV2:          elbv2sdk.NewFromConfig(cfg),
+		CertificateDir: certDir,
 	}
 }
 

@@ -1,0 +1,207 @@
+package elbapi
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+
+	"github.com/fargohq/fargo/internal/elb"
+	"github.com/fargohq/fargo/internal/errdefs"
+	"github.com/fargohq/fargo/internal/store"
+)
+
+func (a *API) createLoadBalancer(ctx context.Context, in *createLoadBalancerInput) (*loadBalancersOutput, error) {
+	spec, err := in.spec()
+	if err != nil {
+		return nil, err
+	}
+	id, err := a.newID()
+	if err != nil {
+		return nil, err
+	}
+	lb, err := elb.NewLoadBalancer(a.scope, spec, id, a.now())
+	if err != nil {
+		return nil, err
+	}
+	saved, err := retry(func() (elb.LoadBalancer, error) { return a.createOrReturnLoadBalancer(ctx, lb) })
+	if err != nil {
+		return nil, err
+	}
+	return &loadBalancersOutput{LoadBalancers: list[wireLoadBalancer]{a.loadBalancerToWire(saved)}}, nil
+}
+
+// createOrReturnLoadBalancer stores lb, or returns the load balancer of that name when it has
+// the same settings: CreateLoadBalancer is idempotent.
+func (a *API) createOrReturnLoadBalancer(ctx context.Context, lb elb.LoadBalancer) (elb.LoadBalancer, error) {
+	cur, err := a.store.LoadBalancers.Get(ctx, lb.Name)
+	switch {
+	case err == nil && elb.SameLoadBalancerSettings(cur.Value, lb):
+		return cur.Value, nil
+	case err == nil:
+		return elb.LoadBalancer{}, elb.Errorf(elb.ErrDuplicateLoadBalancerName, "A load balancer with the same name '%s' exists, but with different settings", lb.Name)
+	case !errors.Is(err, errdefs.ErrNotFound):
+		return elb.LoadBalancer{}, err
+	}
+	all, _, err := a.store.LoadBalancers.List(ctx, "")
+	if err != nil {
+		return elb.LoadBalancer{}, err
+	}
+	if len(all) >= elb.MaxLoadBalancers {
+		return elb.LoadBalancer{}, elb.Errorf(elb.ErrTooManyLoadBalancers, "The maximum number of load balancers (%d) has been reached", elb.MaxLoadBalancers)
+	}
+	if _, err := a.store.LoadBalancers.Create(ctx, lb.Name, lb); errors.Is(err, errdefs.ErrAlreadyExists) {
+		return elb.LoadBalancer{}, errdefs.Conflict("created concurrently")
+	} else if err != nil {
+		return elb.LoadBalancer{}, err
+	}
+	return lb, nil
+}
+
+func (a *API) describeLoadBalancers(ctx context.Context, in *describeLoadBalancersInput) (*loadBalancersOutput, error) {
+	if len(in.LoadBalancerArns) > 0 && len(in.Names) > 0 {
+		return nil, errdefs.InvalidArgument("Load balancer names and load balancer ARNs cannot be specified at the same time")
+	}
+	lbs, err := a.selectLoadBalancers(ctx, in)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(lbs, func(x, y elb.LoadBalancer) int { return strings.Compare(x.Name, y.Name) })
+	page, next, err := paginate(lbs, func(lb elb.LoadBalancer) string { return lb.Name }, in.Marker, in.PageSize)
+	if err != nil {
+		return nil, err
+	}
+	out := &loadBalancersOutput{LoadBalancers: list[wireLoadBalancer]{}, NextMarker: next}
+	for _, lb := range page {
+		out.LoadBalancers = append(out.LoadBalancers, a.loadBalancerToWire(lb))
+	}
+	return out, nil
+}
+
+// selectLoadBalancers returns the load balancers a describe call names, each once, or all.
+func (a *API) selectLoadBalancers(ctx context.Context, in *describeLoadBalancersInput) ([]elb.LoadBalancer, error) {
+	var out []elb.LoadBalancer
+	seen := map[string]bool{}
+	add := func(it store.Item[elb.LoadBalancer], err error) error {
+		if errors.Is(err, errdefs.ErrNotFound) {
+			return elb.Errorf(elb.ErrLoadBalancerNotFound, "One or more load balancers not found")
+		}
+		if err == nil && !seen[it.Value.Name] {
+			seen[it.Value.Name] = true
+			out = append(out, it.Value)
+		}
+		return err
+	}
+	for _, arn := range in.LoadBalancerArns {
+		if err := add(a.loadBalancer(ctx, arn)); err != nil {
+			return nil, err
+		}
+	}
+	for _, name := range in.Names {
+		if err := elb.ValidateLoadBalancerName(name); err != nil {
+			return nil, err
+		}
+		if err := add(a.store.LoadBalancers.Get(ctx, name)); err != nil {
+			return nil, err
+		}
+	}
+	if len(in.LoadBalancerArns) > 0 || len(in.Names) > 0 {
+		return out, nil
+	}
+	all, _, err := a.store.LoadBalancers.List(ctx, "")
+	return values(all), err
+}
+
+// deleteLoadBalancer deletes a load balancer with its listeners and rules. Deleting one that
+// does not exist succeeds, as on AWS.
+func (a *API) deleteLoadBalancer(ctx context.Context, in *loadBalancerARNInput) (*emptyOutput, error) {
+	lbARN, err := required(in.LoadBalancerArn, "loadBalancerArn")
+	if err != nil {
+		return nil, err
+	}
+	_, err = retry(func() (struct{}, error) { return struct{}{}, a.deleteLoadBalancerOnce(ctx, lbARN) })
+	if errors.Is(err, elb.ErrLoadBalancerNotFound) {
+		return &emptyOutput{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &emptyOutput{}, nil
+}
+
+func (a *API) deleteLoadBalancerOnce(ctx context.Context, lbARN string) error {
+	lb, err := a.loadBalancer(ctx, lbARN)
+	if err != nil {
+		return err
+	}
+	if lb.Value.DeletionProtected() {
+		return elb.Errorf(elb.ErrOperationNotPermitted, "Load balancer '%s' cannot be deleted because deletion protection is enabled", lbARN)
+	}
+	var txn store.Txn
+	a.store.LoadBalancers.Remove(&txn, lb.ID, lb.Revision)
+	prefix := store.LoadBalancerPrefix(lb.Value.Ref())
+	listeners, _, err := a.store.Listeners.List(ctx, prefix)
+	if err != nil {
+		return err
+	}
+	for _, l := range listeners {
+		a.store.Listeners.Remove(&txn, l.ID, l.Revision)
+		if err := a.releasePort(ctx, &txn, l.Value); err != nil {
+			return err
+		}
+	}
+	rules, _, err := a.store.Rules.List(ctx, prefix)
+	if err != nil {
+		return err
+	}
+	for _, r := range rules {
+		a.store.Rules.Remove(&txn, r.ID, r.Revision)
+	}
+	_, err = a.store.Commit(ctx, &txn)
+	return err
+}
+
+func (a *API) describeLoadBalancerAttributes(ctx context.Context, in *loadBalancerARNInput) (*attributesOutput, error) {
+	lbARN, err := required(in.LoadBalancerArn, "loadBalancerArn")
+	if err != nil {
+		return nil, err
+	}
+	lb, err := a.loadBalancer(ctx, lbARN)
+	if err != nil {
+		return nil, err
+	}
+	return &attributesOutput{Attributes: attributesToWire(lb.Value.Attributes)}, nil
+}
+
+func (a *API) modifyLoadBalancerAttributes(ctx context.Context, in *modifyLoadBalancerAttributesInput) (*attributesOutput, error) {
+	lbARN, err := required(in.LoadBalancerArn, "loadBalancerArn")
+	if err != nil {
+		return nil, err
+	}
+	if err := requireList(in.Attributes, "attributes"); err != nil {
+		return nil, err
+	}
+	changes, err := attributesFromWire(in.Attributes)
+	if err != nil {
+		return nil, err
+	}
+	lb, err := a.loadBalancer(ctx, lbARN)
+	if err != nil {
+		return nil, err
+	}
+	saved, err := a.store.LoadBalancers.Update(ctx, lb.ID, func(cur *elb.LoadBalancer) error {
+		if cur.ARN != lbARN {
+			return elb.Errorf(elb.ErrLoadBalancerNotFound, "Load balancer '%s' not found", lbARN)
+		}
+		next, err := cur.WithAttributes(changes)
+		if err != nil {
+			return err
+		}
+		*cur = next
+		return nil
+	})
+	if err != nil {
+		return nil, notFoundAs(err, elb.ErrLoadBalancerNotFound, "Load balancer '%s' not found", lbARN)
+	}
+	return &attributesOutput{Attributes: attributesToWire(saved.Value.Attributes)}, nil
+}

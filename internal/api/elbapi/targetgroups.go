@@ -1,0 +1,248 @@
+package elbapi
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+
+	"github.com/fargohq/fargo/internal/elb"
+	"github.com/fargohq/fargo/internal/errdefs"
+	"github.com/fargohq/fargo/internal/store"
+)
+
+func (a *API) createTargetGroup(ctx context.Context, in *createTargetGroupInput) (*targetGroupsOutput, error) {
+	spec, err := in.spec()
+	if err != nil {
+		return nil, err
+	}
+	id, err := a.newID()
+	if err != nil {
+		return nil, err
+	}
+	tg, err := elb.NewTargetGroup(a.scope, spec, id)
+	if err != nil {
+		return nil, err
+	}
+	saved, err := retry(func() (elb.TargetGroup, error) { return a.createOrReturnTargetGroup(ctx, tg) })
+	if err != nil {
+		return nil, err
+	}
+	rt, err := a.readRouting(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &targetGroupsOutput{TargetGroups: list[wireTargetGroup]{targetGroupToWire(saved, rt.users[saved.ARN])}}, nil
+}
+
+// createOrReturnTargetGroup stores tg, or returns the target group of that name when it has
+// the same settings: CreateTargetGroup is idempotent.
+func (a *API) createOrReturnTargetGroup(ctx context.Context, tg elb.TargetGroup) (elb.TargetGroup, error) {
+	cur, err := a.store.TargetGroups.Get(ctx, tg.Name)
+	switch {
+	case err == nil && elb.SameTargetGroupSettings(cur.Value, tg):
+		return cur.Value, nil
+	case err == nil:
+		return elb.TargetGroup{}, elb.Errorf(elb.ErrDuplicateTargetGroupName, "A target group with the same name '%s' exists, but with different settings", tg.Name)
+	case !errors.Is(err, errdefs.ErrNotFound):
+		return elb.TargetGroup{}, err
+	}
+	all, _, err := a.store.TargetGroups.List(ctx, "")
+	if err != nil {
+		return elb.TargetGroup{}, err
+	}
+	if len(all) >= elb.MaxTargetGroups {
+		return elb.TargetGroup{}, elb.Errorf(elb.ErrTooManyTargetGroups, "The maximum number of target groups (%d) has been reached", elb.MaxTargetGroups)
+	}
+	if _, err := a.store.TargetGroups.Create(ctx, tg.Name, tg); errors.Is(err, errdefs.ErrAlreadyExists) {
+		return elb.TargetGroup{}, errdefs.Conflict("created concurrently")
+	} else if err != nil {
+		return elb.TargetGroup{}, err
+	}
+	return tg, nil
+}
+
+func (a *API) describeTargetGroups(ctx context.Context, in *describeTargetGroupsInput) (*targetGroupsOutput, error) {
+	filters := 0
+	for _, given := range []bool{in.LoadBalancerArn != nil, len(in.TargetGroupArns) > 0, len(in.Names) > 0} {
+		if given {
+			filters++
+		}
+	}
+	if filters > 1 {
+		return nil, errdefs.InvalidArgument("You can specify only one of load balancer ARN, target group ARNs and names")
+	}
+	rt, err := a.readRouting(ctx)
+	if err != nil {
+		return nil, err
+	}
+	tgs, err := a.selectTargetGroups(ctx, in, rt)
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(tgs, func(x, y elb.TargetGroup) int { return strings.Compare(x.Name, y.Name) })
+	page, next, err := paginate(tgs, func(tg elb.TargetGroup) string { return tg.Name }, in.Marker, in.PageSize)
+	if err != nil {
+		return nil, err
+	}
+	out := &targetGroupsOutput{TargetGroups: list[wireTargetGroup]{}, NextMarker: next}
+	for _, tg := range page {
+		out.TargetGroups = append(out.TargetGroups, targetGroupToWire(tg, rt.users[tg.ARN]))
+	}
+	return out, nil
+}
+
+// selectTargetGroups returns the target groups a describe call names, each once, those a load
+// balancer uses, or all.
+func (a *API) selectTargetGroups(ctx context.Context, in *describeTargetGroupsInput, rt routing) ([]elb.TargetGroup, error) {
+	var out []elb.TargetGroup
+	seen := map[string]bool{}
+	add := func(it store.Item[elb.TargetGroup], err error) error {
+		if errors.Is(err, errdefs.ErrNotFound) {
+			return elb.Errorf(elb.ErrTargetGroupNotFound, "One or more target groups not found")
+		}
+		if err == nil && !seen[it.Value.Name] {
+			seen[it.Value.Name] = true
+			out = append(out, it.Value)
+		}
+		return err
+	}
+	for _, arn := range in.TargetGroupArns {
+		if err := add(a.targetGroup(ctx, arn)); err != nil {
+			return nil, err
+		}
+	}
+	for _, name := range in.Names {
+		if err := elb.ValidateTargetGroupName(name); err != nil {
+			return nil, err
+		}
+		if err := add(a.store.TargetGroups.Get(ctx, name)); err != nil {
+			return nil, err
+		}
+	}
+	if len(in.TargetGroupArns) > 0 || len(in.Names) > 0 {
+		return out, nil
+	}
+	if in.LoadBalancerArn != nil {
+		if _, err := a.loadBalancer(ctx, *in.LoadBalancerArn); err != nil {
+			return nil, err
+		}
+	}
+	for _, it := range rt.groups {
+		if in.LoadBalancerArn == nil || slices.Contains(rt.users[it.Value.ARN], *in.LoadBalancerArn) {
+			out = append(out, it.Value)
+		}
+	}
+	return out, nil
+}
+
+func (a *API) modifyTargetGroup(ctx context.Context, in *modifyTargetGroupInput) (*targetGroupsOutput, error) {
+	tgARN, err := required(in.TargetGroupArn, "targetGroupArn")
+	if err != nil {
+		return nil, err
+	}
+	spec, err := in.healthCheck().spec()
+	if err != nil {
+		return nil, err
+	}
+	saved, err := a.updateTargetGroup(ctx, tgARN, func(tg elb.TargetGroup) (elb.TargetGroup, error) { return tg.WithHealthCheck(spec) })
+	if err != nil {
+		return nil, err
+	}
+	rt, err := a.readRouting(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &targetGroupsOutput{TargetGroups: list[wireTargetGroup]{targetGroupToWire(saved, rt.users[tgARN])}}, nil
+}
+
+// updateTargetGroup applies fn to the target group tgARN names, read-modify-write.
+func (a *API) updateTargetGroup(ctx context.Context, tgARN string, fn func(elb.TargetGroup) (elb.TargetGroup, error)) (elb.TargetGroup, error) {
+	cur, err := a.targetGroup(ctx, tgARN)
+	if err != nil {
+		return elb.TargetGroup{}, err
+	}
+	saved, err := a.store.TargetGroups.Update(ctx, cur.ID, func(tg *elb.TargetGroup) error {
+		if tg.ARN != tgARN {
+			return errdefs.NotFound("stale ARN")
+		}
+		next, err := fn(*tg)
+		if err != nil {
+			return err
+		}
+		*tg = next
+		return nil
+	})
+	if err != nil {
+		return elb.TargetGroup{}, notFoundAs(err, elb.ErrTargetGroupNotFound, "Target group '%s' not found", tgARN)
+	}
+	return saved.Value, nil
+}
+
+// deleteTargetGroup deletes a target group that no rule uses, with its registrations. Deleting
+// one that does not exist succeeds, as on AWS.
+func (a *API) deleteTargetGroup(ctx context.Context, in *targetGroupARNInput) (*emptyOutput, error) {
+	tgARN, err := required(in.TargetGroupArn, "targetGroupArn")
+	if err != nil {
+		return nil, err
+	}
+	_, err = retry(func() (struct{}, error) {
+		cur, err := a.targetGroup(ctx, tgARN)
+		if err != nil {
+			return struct{}{}, err
+		}
+		rt, err := a.readRouting(ctx)
+		if err != nil {
+			return struct{}{}, err
+		}
+		if lbs := rt.users[tgARN]; len(lbs) > 0 {
+			return struct{}{}, elb.Errorf(elb.ErrResourceInUse, "Target group '%s' is currently in use by a listener or a rule of load balancer '%s'", tgARN, lbs[0])
+		}
+		regs, _, err := a.store.TargetRegistrations.List(ctx, store.TargetGroupPrefix(cur.Value.Name))
+		if err != nil {
+			return struct{}{}, err
+		}
+		var txn store.Txn
+		a.store.TargetGroups.Remove(&txn, cur.ID, cur.Revision)
+		for _, r := range regs {
+			a.store.TargetRegistrations.Remove(&txn, r.ID, r.Revision)
+		}
+		_, err = a.store.Commit(ctx, &txn)
+		return struct{}{}, err
+	})
+	if err != nil && !errors.Is(err, elb.ErrTargetGroupNotFound) {
+		return nil, err
+	}
+	return &emptyOutput{}, nil
+}
+
+func (a *API) describeTargetGroupAttributes(ctx context.Context, in *targetGroupARNInput) (*attributesOutput, error) {
+	tgARN, err := required(in.TargetGroupArn, "targetGroupArn")
+	if err != nil {
+		return nil, err
+	}
+	tg, err := a.targetGroup(ctx, tgARN)
+	if err != nil {
+		return nil, err
+	}
+	return &attributesOutput{Attributes: attributesToWire(tg.Value.Attributes)}, nil
+}
+
+func (a *API) modifyTargetGroupAttributes(ctx context.Context, in *modifyTargetGroupAttributesInput) (*attributesOutput, error) {
+	tgARN, err := required(in.TargetGroupArn, "targetGroupArn")
+	if err != nil {
+		return nil, err
+	}
+	if err := requireList(in.Attributes, "attributes"); err != nil {
+		return nil, err
+	}
+	changes, err := attributesFromWire(in.Attributes)
+	if err != nil {
+		return nil, err
+	}
+	saved, err := a.updateTargetGroup(ctx, tgARN, func(tg elb.TargetGroup) (elb.TargetGroup, error) { return tg.WithAttributes(changes) })
+	if err != nil {
+		return nil, err
+	}
+	return &attributesOutput{Attributes: attributesToWire(saved.Attributes)}, nil
+}
