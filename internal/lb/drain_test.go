@@ -31,42 +31,7 @@ func TestDrain(t *testing.T) {
 			t.Parallel()
 			synctest.Test(t, func(t *testing.T) {
 				f := startFake(t)
-				both := groupConfig(HealthCheck{Interval: 5 * time.Second}, delay, "a", "b")
-				onlyB := groupConfig(HealthCheck{Interval: 5 * time.Second}, delay, "b")
-				if err := f.p.Apply(both); err != nil {
-					t.Fatal(err)
-				}
-				time.Sleep(time.Second)
-				a := f.target("a")
-				if tt.inFlight && !a.acquire() {
-					t.Fatal("cannot start a request on a healthy target")
-				}
-				if err := f.p.Apply(onlyB); err != nil {
-					t.Fatal(err)
-				}
-				start := time.Now()
-				synctest.Wait()
-				if tt.wantReleasedAfter != 0 {
-					if got := f.state("a"); got != StateDraining {
-						t.Fatalf("after removal: %s, want draining", got)
-					}
-				}
-				switch {
-				case tt.endAfter > 0:
-					time.Sleep(tt.endAfter)
-					a.done()
-				case tt.readdAfter > 0:
-					time.Sleep(tt.readdAfter)
-					if err := f.p.Apply(both); err != nil {
-						t.Fatal(err)
-					}
-				}
-				synctest.Wait()
-				for f.state("a") == StateDraining && time.Since(start) < 10*delay {
-					time.Sleep(100 * time.Millisecond)
-					synctest.Wait()
-				}
-				took := time.Since(start)
+				a, took := f.drain(t, delay, tt.inFlight, tt.endAfter, tt.readdAfter)
 				released := f.state("a") == ""
 				switch {
 				case tt.wantReleasedAfter < 0 && released:
@@ -97,6 +62,47 @@ func TestDrain(t *testing.T) {
 			})
 		})
 	}
+}
+
+// drain registers targets a and b, optionally starts a request on a, removes a, then ends the
+// request or registers a again after the given time, and waits until a is no longer
+// draining. It returns a and how long after its removal that was.
+func (f *fakeTargets) drain(t *testing.T, delay time.Duration, inFlight bool, endAfter, readdAfter time.Duration) (*target, time.Duration) {
+	t.Helper()
+	both := groupConfig(HealthCheck{Interval: 5 * time.Second}, delay, "a", "b")
+	onlyB := groupConfig(HealthCheck{Interval: 5 * time.Second}, delay, "b")
+	if err := f.p.Apply(both); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(time.Second)
+	a := f.target("a")
+	if inFlight && !a.acquire() {
+		t.Fatal("cannot start a request on a healthy target")
+	}
+	if err := f.p.Apply(onlyB); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	synctest.Wait()
+	if got := f.state("a"); inFlight && got != StateDraining {
+		t.Fatalf("after removal: %s, want draining", got)
+	}
+	switch {
+	case endAfter > 0:
+		time.Sleep(endAfter)
+		a.done()
+	case readdAfter > 0:
+		time.Sleep(readdAfter)
+		if err := f.p.Apply(both); err != nil {
+			t.Fatal(err)
+		}
+	}
+	synctest.Wait()
+	for f.state("a") == StateDraining && time.Since(start) < 10*delay {
+		time.Sleep(100 * time.Millisecond)
+		synctest.Wait()
+	}
+	return a, time.Since(start)
 }
 
 // TestDrainGroupRemoved drains every target of a group that leaves the config, with the

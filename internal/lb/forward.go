@@ -73,6 +73,8 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request, start time.Time,
 		rt.inflight.Inc()
 		rl := rt.match(r)
 		switch {
+		case r.Method == http.MethodConnect: // ALB does not tunnel
+			o.status = writeError(w, http.StatusBadRequest)
 		case rl == nil:
 			o.status = writeError(w, http.StatusServiceUnavailable)
 		case rl.act.kind == actFixed:

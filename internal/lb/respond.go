@@ -122,6 +122,7 @@ var (
 	serverHeader = []string{"awselb/2.0"}
 	htmlType     = []string{"text/html"}
 	errorPages   = map[int][]byte{
+		http.StatusBadRequest:         errorPage("400 Bad Request"),
 		http.StatusBadGateway:         errorPage("502 Bad Gateway"),
 		http.StatusServiceUnavailable: errorPage("503 Service Temporarily Unavailable"),
 		http.StatusGatewayTimeout:     errorPage("504 Gateway Time-out"),

@@ -54,9 +54,9 @@ func (h *handler) upgrade(w http.ResponseWriter, r *http.Request, res *http.Resp
 		}
 	}
 	var wg sync.WaitGroup
+	var sent int64
 	wg.Go(func() {
-		n, _, _ := copyBody(conn, nil, back)
-		o.bytes = n
+		sent, _, _ = copyBody(conn, nil, back)
 		conn.Close()
 		back.Close()
 	})
@@ -64,6 +64,7 @@ func (h *handler) upgrade(w http.ResponseWriter, r *http.Request, res *http.Resp
 	conn.Close()
 	back.Close()
 	wg.Wait()
+	o.bytes = sent
 	return http.StatusSwitchingProtocols
 }
 
