@@ -147,13 +147,17 @@ func TestListenerErrors(t *testing.T) {
 		call func() error
 		want string
 	}{
-		{"same port, other settings", create(func(in *elbv2.CreateListenerInput) { in.Port, in.DefaultActions = aws.Int32(8080), forward(aws.ToString(used.TargetGroupArn)) }), "DuplicateListener"},
+		{"same port, other settings", create(func(in *elbv2.CreateListenerInput) {
+			in.Port, in.DefaultActions = aws.Int32(8080), forward(aws.ToString(used.TargetGroupArn))
+		}), "DuplicateListener"},
 		{"same port, other action", create(func(in *elbv2.CreateListenerInput) {
 			in.Port = aws.Int32(8080)
 			in.DefaultActions = []types.Action{{Type: types.ActionTypeEnumFixedResponse, FixedResponseConfig: &types.FixedResponseActionConfig{StatusCode: aws.String("404")}}}
 		}), "DuplicateListener"},
 		{"port of another load balancer", create(func(in *elbv2.CreateListenerInput) { in.Port = aws.Int32(9000) }), "DuplicateListener"},
-		{"missing load balancer", create(func(in *elbv2.CreateListenerInput) { in.LoadBalancerArn = aws.String(arnPrefix + "loadbalancer/app/x/0123456789abcdef") }), "LoadBalancerNotFound"},
+		{"missing load balancer", create(func(in *elbv2.CreateListenerInput) {
+			in.LoadBalancerArn = aws.String(arnPrefix + "loadbalancer/app/x/0123456789abcdef")
+		}), "LoadBalancerNotFound"},
 		{"missing target group", create(func(in *elbv2.CreateListenerInput) { in.DefaultActions = forward(ghostTG) }), "TargetGroupNotFound"},
 		{"group of another load balancer", create(func(in *elbv2.CreateListenerInput) { in.DefaultActions = forward(aws.ToString(used.TargetGroupArn)) }), "TargetGroupAssociationLimit"},
 		{"http2 group behind http", create(func(in *elbv2.CreateListenerInput) { in.DefaultActions = forward(aws.ToString(h2.TargetGroupArn)) }), "IncompatibleProtocols"},
@@ -168,7 +172,9 @@ func TestListenerErrors(t *testing.T) {
 		{"two certificates", create(func(in *elbv2.CreateListenerInput) {
 			in.Protocol, in.Certificates = types.ProtocolEnumHttps, []types.Certificate{{CertificateArn: aws.String(acmARN)}, {CertificateArn: aws.String(acmARN)}}
 		}), "TooManyCertificates"},
-		{"authenticate action", create(func(in *elbv2.CreateListenerInput) { in.DefaultActions = []types.Action{{Type: types.ActionTypeEnumAuthenticateOidc}} }), "ValidationError"},
+		{"authenticate action", create(func(in *elbv2.CreateListenerInput) {
+			in.DefaultActions = []types.Action{{Type: types.ActionTypeEnumAuthenticateOidc}}
+		}), "ValidationError"},
 		{"redirect to itself", create(func(in *elbv2.CreateListenerInput) {
 			in.DefaultActions = []types.Action{{Type: types.ActionTypeEnumRedirect, RedirectConfig: &types.RedirectActionConfig{StatusCode: types.RedirectActionStatusCodeEnumHttp301}}}
 		}), "InvalidLoadBalancerAction"},

@@ -167,7 +167,9 @@ func TestRuleErrors(t *testing.T) {
 	}{
 		{"priority in use", create(func(in *elbv2.CreateRuleInput) { in.Priority = aws.Int32(1) }), "PriorityInUse"},
 		{"priority 0", create(func(in *elbv2.CreateRuleInput) { in.Priority = aws.Int32(0) }), "ValidationError"},
-		{"missing listener", create(func(in *elbv2.CreateRuleInput) { in.ListenerArn = aws.String(env.listener[:len(env.listener)-16] + "0123456789abcdef") }), "ListenerNotFound"},
+		{"missing listener", create(func(in *elbv2.CreateRuleInput) {
+			in.ListenerArn = aws.String(env.listener[:len(env.listener)-16] + "0123456789abcdef")
+		}), "ListenerNotFound"},
 		{"missing group", create(func(in *elbv2.CreateRuleInput) { in.Actions = forward(arnPrefix + "targetgroup/x/0123456789abcdef") }), "TargetGroupNotFound"},
 		{"no conditions", create(func(in *elbv2.CreateRuleInput) { in.Conditions = []types.RuleCondition{} }), "ValidationError"},
 		{"two paths", create(func(in *elbv2.CreateRuleInput) { in.Conditions = append(pathRule("/a"), pathRule("/b")...) }), "ValidationError"},
