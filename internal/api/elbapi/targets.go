@@ -193,7 +193,7 @@ func (a *API) describeTargetHealth(ctx context.Context, in *describeTargetHealth
 	}
 	inUse := len(rt.users[tgARN]) > 0
 	out := &describeTargetHealthOutput{TargetHealthDescriptions: list[wireTargetHealthDescription]{}}
-	if in.Targets == nil {
+	if len(in.Targets) == 0 { // absent or empty: every registered target
 		for _, r := range current {
 			out.TargetHealthDescriptions = append(out.TargetHealthDescriptions, healthToWire(tg.Value, r.Value.Target, r.Value.Reported(inUse)))
 		}
