@@ -1,10 +1,34 @@
 package cli
 
-import "fmt"
+import (
+	"context"
+	"fmt"
 
-// startLoad is replaced by the load harness; until then --verify-url is refused.
+	"github.com/fargohq/fargo/internal/loadtest"
+)
+
+// startLoad sends constant load to url (keep-alive and new-connection clients, GETs and
+// POSTs, no retries) until the deployment ends, then reports what it counted and fails if any
+// request failed.
 func startLoad(url string) verification {
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	var res loadtest.Result
+	var runErr error
+	go func() {
+		defer close(done)
+		res, runErr = loadtest.Run(ctx, loadtest.Config{URL: url, KeepAliveClients: 4, NewConnectionClients: 2, PostPercent: 10, Rate: 200})
+	}()
 	return verification{finish: func() (string, error) {
-		return "", fmt.Errorf("--verify-url %s: the load harness is not built into this version", url)
+		cancel()
+		<-done
+		if runErr != nil {
+			return "", fmt.Errorf("--verify-url: %w", runErr)
+		}
+		summary := "load during the deployment: " + res.String()
+		if res.Failed() > 0 {
+			return summary, fmt.Errorf("%d of %d requests to %s failed during the deployment", res.Failed(), res.Requests(), url)
+		}
+		return summary, nil
 	}}
 }
