@@ -130,6 +130,12 @@ func (h *handler) forward(w http.ResponseWriter, r *http.Request, fwd *forward, 
 		o.prepared = true
 	}
 	body := newReplayBody(r, h.p.cfg.MaxRetryBody)
+	if body != nil && r.ProtoMajor == 1 {
+		// A target may answer before it read the whole body (streaming uploads, early
+		// errors). net/http would discard the rest of the client's body as soon as the
+		// response starts, cutting the upload short; the target decides, not the proxy.
+		_ = http.NewResponseController(w).EnableFullDuplex()
+	}
 	res, err, flags := h.roundTrip(r, t, body)
 	if err != nil && classify(r, err, flags) == failRetryable {
 		if rb, ok := body.replay(); ok {

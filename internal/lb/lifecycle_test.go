@@ -3,6 +3,7 @@ package lb_test
 import (
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -153,23 +154,32 @@ func TestRetry(t *testing.T) {
 		ln.Close()
 		return addr
 	}
-	resetter := func(t *testing.T) string { // accepts connections and resets them unanswered
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { ln.Close() })
-		go func() {
-			for {
-				c, err := ln.Accept()
-				if err != nil {
-					return
-				}
-				c.(*net.TCPConn).SetLinger(0)
-				c.Close()
+	// hangUp accepts connections and closes them unanswered: with a reset (linger 0) or after
+	// reading the request, with an orderly close (the client sees EOF).
+	hangUp := func(reset bool) func(*testing.T) string {
+		return func(t *testing.T) string {
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
 			}
-		}()
-		return ln.Addr().String()
+			t.Cleanup(func() { ln.Close() })
+			go func() {
+				for {
+					c, err := ln.Accept()
+					if err != nil {
+						return
+					}
+					if reset {
+						c.(*net.TCPConn).SetLinger(0)
+					} else {
+						c.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
+						c.Read(make([]byte, 4096))
+					}
+					c.Close()
+				}
+			}()
+			return ln.Addr().String()
+		}
 	}
 	tests := []struct {
 		name   string
@@ -179,7 +189,8 @@ func TestRetry(t *testing.T) {
 	}{
 		{"refused GET", closedPort, "GET", ""},
 		{"refused POST with body", closedPort, "POST", "payload"},
-		{"reset on fresh connection", resetter, "POST", "payload"},
+		{"reset on a fresh connection", hangUp(true), "POST", "payload"},
+		{"EOF on a fresh connection", hangUp(false), "POST", "payload"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -220,5 +231,79 @@ func TestNoRetryAfterTimeout(t *testing.T) {
 	}
 	if n := a.Requests.Load() + b.Requests.Load(); n != 1 {
 		t.Errorf("%d targets got the request, want 1 (no retry after a timeout)", n)
+	}
+}
+
+// TestRetryBodyLimit: a body is replayed only if it was not read yet or fit in MaxRetryBody;
+// otherwise the failure reaches the client as 502.
+func TestRetryBodyLimit(t *testing.T) {
+	t.Parallel()
+	good := lbtest.NewBackend(t, "good")
+	readAndClose := func(t *testing.T) string {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { ln.Close() })
+		go func() {
+			for {
+				c, err := ln.Accept()
+				if err != nil {
+					return
+				}
+				c.SetReadDeadline(time.Now().Add(200 * time.Millisecond))
+				for n := 0; n < 1024; { // the whole request, so the body was sent
+					m, err := c.Read(make([]byte, 4096))
+					if n += m; err != nil {
+						break
+					}
+				}
+				c.Close()
+			}
+		}()
+		return ln.Addr().String()
+	}
+	refused := func(t *testing.T) string {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		ln.Close()
+		return ln.Addr().String()
+	}
+	tests := []struct {
+		name     string
+		bad      func(*testing.T) string
+		wantFail int
+	}{
+		{"unread body is replayed", refused, 0},
+		{"sent body beyond the limit is not", readAndClose, 5},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			p := lbtest.Start(t, lb.ProxyConfig{MaxRetryBody: 16})
+			g := lb.TargetGroup{ID: "g", HealthCheck: lb.HealthCheck{Disabled: true}, Targets: []lb.Target{
+				{ID: "bad", Addr: tt.bad(t)}, {ID: "good", Addr: good.Addr}}}
+			if err := p.Apply(lb.Config{Listeners: []lb.Listener{lbtest.Listener("l", lbtest.Forward("g"))}, TargetGroups: []lb.TargetGroup{g}}); err != nil {
+				t.Fatal(err)
+			}
+			body := strings.Repeat("x", 1024)
+			failed := 0
+			for range 10 {
+				res, got := do(t, nil, "POST", "http://"+p.ListenerAddr("l")+"/echo", func(r *http.Request) {
+					r.Body, r.ContentLength = readCloser(body), int64(len(body))
+				})
+				switch {
+				case res.StatusCode == http.StatusBadGateway:
+					failed++
+				case res.StatusCode != 200 || got != body:
+					t.Fatalf("%d, %d bytes", res.StatusCode, len(got))
+				}
+			}
+			if failed != tt.wantFail {
+				t.Errorf("%d of 10 requests failed, want %d", failed, tt.wantFail)
+			}
+		})
 	}
 }

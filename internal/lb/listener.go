@@ -73,39 +73,41 @@ func sameBinding(a, b *Listener) bool {
 	return a.Addr == b.Addr && a.Protocol == b.Protocol && a.IdleTimeout == b.IdleTimeout
 }
 
-// syncListeners makes the running listeners those of specs; p.mu is held. It returns the
-// listeners that failed, joined.
+// syncListeners makes the running listeners those of specs; p.mu is held. Listeners that go
+// away or need a new socket stop first, so that their addresses are free for the new ones.
+// It returns the listeners that failed, joined.
 func (p *Proxy) syncListeners(specs []Listener, certs map[string]certResult) error {
-	var errs []error
-	want := make(map[string]bool, len(specs))
-	for _, spec := range specs {
-		want[spec.ID] = true
-		cr := certs[spec.ID]
-		if old := p.listeners[spec.ID]; old != nil {
-			if old.ln != nil && sameBinding(&old.spec, &spec) {
-				old.spec = spec
-				if spec.Protocol == ProtocolHTTPS {
-					if cr.err != nil { // keep serving the certificate it has
-						errs = append(errs, certError(&spec, cr.err))
-						continue
-					}
-					old.tlsCfg.Store(tlsConfig(cr.cert, spec.HTTP2))
-				}
-				continue
-			}
-			p.stopListener(old) // before binding: the new one may want the same address
-		}
-		l, err := p.bind(spec, cr)
-		if err != nil {
-			errs = append(errs, err)
-		}
-		p.listeners[spec.ID] = l
+	want := make(map[string]*Listener, len(specs))
+	for i := range specs {
+		want[specs[i].ID] = &specs[i]
 	}
 	for id, l := range p.listeners {
-		if !want[id] {
+		if spec := want[id]; spec == nil || l.ln == nil || !sameBinding(&l.spec, spec) {
 			p.stopListener(l)
 			delete(p.listeners, id)
 		}
+	}
+	var errs []error
+	for _, spec := range specs {
+		cr := certs[spec.ID]
+		l := p.listeners[spec.ID]
+		if l == nil {
+			var err error
+			if l, err = p.bind(spec, cr); err != nil {
+				errs = append(errs, err)
+			}
+			p.listeners[spec.ID] = l
+			continue
+		}
+		l.spec = spec
+		if spec.Protocol != ProtocolHTTPS {
+			continue
+		}
+		if cr.err != nil { // keep serving the certificate it has
+			errs = append(errs, certError(&spec, cr.err))
+			continue
+		}
+		l.tlsCfg.Store(tlsConfig(cr.cert, spec.HTTP2))
 	}
 	return errors.Join(errs...)
 }

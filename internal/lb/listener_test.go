@@ -139,3 +139,26 @@ func TestListenerChanges(t *testing.T) {
 		t.Error("old address still accepts connections")
 	}
 }
+
+// TestListenerReplaced: a listener deleted and created again under a new ID on the same port
+// (as ALB listener ARNs change) gets the port in the same Apply.
+func TestListenerReplaced(t *testing.T) {
+	t.Parallel()
+	b := lbtest.NewBackend(t, "b")
+	p := start(t, lb.Config{
+		Listeners:    []lb.Listener{lbtest.Listener("old", lbtest.Forward("g"))},
+		TargetGroups: []lb.TargetGroup{lbtest.Group("g", b)},
+	})
+	addr := p.ListenerAddr("old")
+	l := lbtest.Listener("new", lbtest.Forward("g"))
+	l.Addr = addr
+	if err := p.Apply(lb.Config{Listeners: []lb.Listener{l}, TargetGroups: []lb.TargetGroup{lbtest.Group("g", b)}}); err != nil {
+		t.Fatalf("Apply() = %v", err)
+	}
+	if got := p.ListenerAddr("new"); got != addr {
+		t.Fatalf("new listener bound %q, want %q", got, addr)
+	}
+	if res, body := do(t, nil, "GET", "http://"+addr+"/", nil); res.StatusCode != 200 || body != "b" {
+		t.Fatalf("%d %q", res.StatusCode, body)
+	}
+}

@@ -20,7 +20,7 @@ import (
 // Defaults of ProxyConfig.
 const (
 	DefaultMaxIdleConnsPerTarget = 1024
-	DefaultIdleConnTimeout       = 90 * time.Second
+	DefaultIdleConnTimeout       = 4 * time.Second
 	DefaultDialTimeout           = 10 * time.Second
 	DefaultResponseTimeout       = 60 * time.Second
 	DefaultReadHeaderTimeout     = 60 * time.Second
@@ -33,7 +33,11 @@ type ProxyConfig struct {
 	// MaxIdleConnsPerTarget is how many idle keep-alive connections the proxy keeps to one
 	// target; size it to the concurrency served (default DefaultMaxIdleConnsPerTarget).
 	MaxIdleConnsPerTarget int
-	// IdleConnTimeout closes idle upstream connections (default DefaultIdleConnTimeout).
+	// IdleConnTimeout closes idle upstream connections (default DefaultIdleConnTimeout). It
+	// should be shorter than the targets' own keep-alive timeout (5 s in Node.js and many
+	// others): a target that closes an idle connection just as the proxy sends a request on it
+	// fails that request, and a written non-idempotent request cannot be retried. Under load,
+	// connections are never idle that long, so the pool stays warm.
 	IdleConnTimeout time.Duration
 	// DialTimeout bounds connecting to a target (default DefaultDialTimeout).
 	DialTimeout time.Duration

@@ -2,6 +2,7 @@ package lb_test
 
 import (
 	"bufio"
+	"context"
 	"crypto/tls"
 	"io"
 	"net/http"
@@ -126,5 +127,36 @@ func TestHTTPS(t *testing.T) {
 				t.Errorf("SSE over %s: %q", res.Proto, body)
 			}
 		})
+	}
+}
+
+// TestFullDuplex: a target that starts its response before it read the request body gets
+// the rest of the body afterwards, here sent only once the client saw the response start.
+func TestFullDuplex(t *testing.T) {
+	t.Parallel()
+	b := lbtest.NewBackend(t, "b")
+	p := start(t, lb.Config{
+		Listeners:    []lb.Listener{lbtest.Listener("l", lbtest.Forward("g"))},
+		TargetGroups: []lb.TargetGroup{lbtest.Group("g", b)},
+	})
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	pr, pw := io.Pipe()
+	stop := context.AfterFunc(ctx, func() { pw.CloseWithError(ctx.Err()) }) // never hang
+	defer stop()
+	req, _ := http.NewRequestWithContext(ctx, "POST", "http://"+p.ListenerAddr("l")+"/duplex", pr)
+	go func() { _, _ = pw.Write([]byte("hello, ")) }()
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	go func() {
+		_, _ = pw.Write([]byte("world"))
+		pw.Close()
+	}()
+	got, err := io.ReadAll(res.Body)
+	if err != nil || string(got) != "hello, world" {
+		t.Fatalf("echoed %q (%v), want %q", got, err, "hello, world")
 	}
 }

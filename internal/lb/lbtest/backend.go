@@ -22,6 +22,7 @@ import (
 //	/sse?n=3&d=50ms  n server-sent events, d apart, each flushed
 //	/ws              WebSocket echo
 //	/echo            the request body back; request headers as X-Got-<name> response headers
+//	/duplex          the request body back, streamed while it is read (full duplex)
 //	anything else    the name as the body
 type Backend struct {
 	Name   string
@@ -43,6 +44,7 @@ func NewBackend(t testing.TB, name string) *Backend {
 	mux.HandleFunc("/sse", b.sse)
 	mux.Handle("/ws", websocket.Handler(func(c *websocket.Conn) { _, _ = io.Copy(c, c) }))
 	mux.HandleFunc("/echo", b.echo)
+	mux.HandleFunc("/duplex", duplex)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, b.Name) })
 	b.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Backend", b.Name)
@@ -110,5 +112,30 @@ func (b *Backend) echo(w http.ResponseWriter, r *http.Request) {
 		w.Header()["X-Got-"+k] = vv
 	}
 	w.Header().Set("X-Got-Host", r.Host)
-	_, _ = io.Copy(w, r.Body)
+	body, err := io.ReadAll(r.Body) // all of it before answering: net/http is half-duplex
+	if err != nil {
+		w.WriteHeader(http.StatusBadRequest)
+		return
+	}
+	_, _ = w.Write(body)
+}
+
+func duplex(w http.ResponseWriter, r *http.Request) {
+	rc := http.NewResponseController(w)
+	_ = rc.EnableFullDuplex()
+	w.WriteHeader(http.StatusOK)
+	_ = rc.Flush()
+	buf := make([]byte, 4096)
+	for {
+		n, err := r.Body.Read(buf)
+		if n > 0 {
+			if _, werr := w.Write(buf[:n]); werr != nil {
+				return
+			}
+			_ = rc.Flush()
+		}
+		if err != nil {
+			return
+		}
+	}
 }
