@@ -49,8 +49,16 @@ func (c *Controller) releaseDrained(ctx context.Context) error {
 		}
 		var txn store.Txn
 		c.st.TargetRegistrations.Remove(&txn, it.ID, it.Revision)
-		if _, err := c.st.Commit(ctx, &txn); err != nil && !errors.Is(err, errdefs.ErrConflict) {
+		if _, err := c.st.Commit(ctx, &txn); errors.Is(err, errdefs.ErrConflict) {
+			continue
+		} else if err != nil {
 			return fmt.Errorf("release %s: %w", it.ID, err)
+		}
+		// The watch cannot say whose registration a delete was: forget it now and tell the
+		// task here, so that it learns at once that its targets drained.
+		c.regs.Forget(it.ID)
+		if key, ok := taskKeyOf(it.Value.TaskARN); ok {
+			c.taskQ.Add(key)
 		}
 	}
 	return nil

@@ -111,6 +111,12 @@ func (inf *Informer[T]) Upsert(it Item[T]) {
 	inf.apply(Change[T]{ID: it.ID, Value: it.Value, Revision: it.Revision})
 }
 
+// Forget drops an object the caller just deleted, so that its next read does not see it even
+// before the watch delivers the delete.
+func (inf *Informer[T]) Forget(id string) {
+	inf.apply(Change[T]{ID: id, Deleted: true})
+}
+
 // Synced is closed once the first List completed.
 func (inf *Informer[T]) Synced() <-chan struct{} { return inf.synced }
 

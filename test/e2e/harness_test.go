@@ -8,8 +8,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -70,6 +72,11 @@ func startServer(t *testing.T, dataDir string) *server {
 	// left, so no test leaks processes (tasks outlive fargo by design).
 	t.Cleanup(func() { killTaskProcesses(dataDir) })
 	t.Cleanup(func() { s.stop(t) })
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("server log:\n%s", s.logs)
+		}
+	})
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		if _, err := os.Stat(filepath.Join(dataDir, "server.json")); err == nil {
@@ -223,4 +230,32 @@ func killTaskProcesses(dataDir string) {
 		return
 	}
 	killProcessesWithEnvPrefix("ECS_CONTAINER_METADATA_URI_V4=http://" + node.MetadataAddr + "/")
+	// The containers' supervisors (runtime shims) name their state directory, inside dataDir.
+	killProcessesWithArg(dataDir)
+}
+
+// killProcessesWithArg ends, by PID, the processes with a command-line argument inside dir,
+// and waits a moment for them to go, so that the test's temporary directory can be removed.
+func killProcessesWithArg(dir string) {
+	entries, _ := os.ReadDir("/proc")
+	var killed []int
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		cmdline, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if err != nil || !bytes.Contains(cmdline, []byte(dir)) {
+			continue
+		}
+		if syscall.Kill(pid, syscall.SIGKILL) == nil {
+			killed = append(killed, pid)
+		}
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for _, pid := range killed {
+		for syscall.Kill(pid, 0) == nil && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
 }
