@@ -187,7 +187,9 @@ func (c *Controller) groupByARN(groupARN string) (elb.TargetGroup, bool) {
 
 func (c *Controller) groupRegistrations(groupName string) []elb.Registration {
 	prefix := store.TargetGroupPrefix(groupName)
-	items := c.regs.Filter(func(it store.Item[elb.Registration]) bool { return len(it.ID) > len(prefix) && it.ID[:len(prefix)] == prefix })
+	items := c.regs.Filter(func(it store.Item[elb.Registration]) bool {
+		return len(it.ID) > len(prefix) && it.ID[:len(prefix)] == prefix
+	})
 	out := make([]elb.Registration, len(items))
 	for i, it := range items {
 		out[i] = it.Value
