@@ -35,6 +35,7 @@ func TestClassify(t *testing.T) {
 		{"dial timeout", "POST", timeoutErr{}, 0, failRetryable},
 		{"reset on a fresh connection", "POST", reset, flagGotConn | flagWrote, failRetryable},
 		{"EOF on a fresh connection", "POST", io.EOF, flagGotConn | flagWrote, failRetryable},
+		{"closed under a write on a fresh connection", "POST", &net.OpError{Op: "write", Net: "tcp", Err: net.ErrClosed}, flagGotConn | flagWrote, failRetryable},
 		{"timeout after sending", "GET", timeoutErr{}, flagGotConn | flagWrote, failTimeout},
 		{"reused connection, not written", "POST", reset, flagGotConn | flagReused, failRetryable},
 		{"reused connection, written, idempotent", "PUT", reset, flagGotConn | flagReused | flagWrote, failRetryable},

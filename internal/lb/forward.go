@@ -137,7 +137,9 @@ func (h *handler) forward(w http.ResponseWriter, r *http.Request, fwd *forward, 
 		_ = http.NewResponseController(w).EnableFullDuplex()
 	}
 	res, err, flags := h.roundTrip(r, t, body)
-	if err != nil && classify(r, err, flags) == failRetryable {
+	// A target released while the request was in flight (its deregistration delay ran out)
+	// had its connections closed under the request: that failure is not retried.
+	if err != nil && !t.released() && classify(r, err, flags) == failRetryable {
 		if rb, ok := body.replay(); ok {
 			if idx2, t2 := fg.g.pick(r, now, t); t2 != nil {
 				// Invisible to the client, but not to the operator.
@@ -252,8 +254,11 @@ func isTimeout(err error) bool {
 	return errors.Is(err, context.DeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout())
 }
 
+// isResetOrEOF reports errors of a connection that the target closed or reset. net.ErrClosed
+// belongs here too: the transport closes its end when it reads EOF, and a write still in
+// progress then fails with it.
 func isResetOrEOF(err error) bool {
-	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) ||
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, net.ErrClosed) ||
 		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) ||
 		errors.Is(err, syscall.ECONNABORTED) ||
 		strings.Contains(err.Error(), "server closed idle connection")

@@ -307,3 +307,35 @@ func TestRetryBodyLimit(t *testing.T) {
 		})
 	}
 }
+
+// TestDrainDeadline: when the deregistration delay runs out, requests still in flight on the
+// target are cut (502), and not retried elsewhere: the target may have acted on them.
+func TestDrainDeadline(t *testing.T) {
+	t.Parallel()
+	a, b := lbtest.NewBackend(t, "a"), lbtest.NewBackend(t, "b")
+	cfg := func(bs ...*lbtest.Backend) lb.Config {
+		g := lbtest.Group("g", bs...)
+		g.DeregistrationDelay = 300 * time.Millisecond
+		return lb.Config{Listeners: []lb.Listener{lbtest.Listener("l", lbtest.Forward("g"))}, TargetGroups: []lb.TargetGroup{g}}
+	}
+	p := start(t, cfg(a))
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		res, _ := do(t, nil, "POST", "http://"+p.ListenerAddr("l")+"/slow?d=10s", nil)
+		if res.StatusCode != http.StatusBadGateway {
+			t.Errorf("request cut by the deregistration delay: %d, want 502", res.StatusCode)
+		}
+	})
+	lbtest.Eventually(t, 5*time.Second, "request in flight", func() bool { return a.Requests.Load() == 1 })
+	start := time.Now()
+	if err := p.Apply(cfg(b)); err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("request cut after %s, want about the 300 ms delay", d)
+	}
+	if n := b.Requests.Load(); n != 0 {
+		t.Errorf("the cut request was retried on b (%d requests)", n)
+	}
+}

@@ -281,6 +281,8 @@ func (p *Proxy) ListenerAddr(id string) string {
 }
 
 func (p *Proxy) notify(th TargetHealth) {
+	p.log.Debug("lb target health", "group", th.GroupID, "target", th.TargetID, "addr", th.Addr,
+		"state", th.State, "reason", th.Reason)
 	if p.cfg.OnHealthChange != nil {
 		p.events.push(th)
 	}

@@ -99,6 +99,8 @@ func (t *target) done() {
 
 func (t *target) inFlight() int { return int(t.flight.Load() &^ releasedBit) }
 
+func (t *target) released() bool { return t.flight.Load()&releasedBit != 0 }
+
 // routable reports whether routing may pick the target when its group has routable targets.
 func routable(state uint32) bool { return state == stHealthy || state == stUnavailable }
 
