@@ -25,6 +25,8 @@ type handler struct {
 	xfPort  []string
 }
 
+var _ http.Handler = (*handler)(nil)
+
 // outcome is what one request came to, for metrics and the access log.
 type outcome struct {
 	status   int
