@@ -121,7 +121,7 @@ func waitTargets(t *testing.T, s *server, tgARN string, n int) {
 	}
 }
 
-func freePort(t *testing.T) int {
+func freePort(t testing.TB) int {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -24,7 +24,7 @@ var (
 )
 
 // fargoBinary builds ./cmd/fargo once per test run.
-func fargoBinary(t *testing.T) string {
+func fargoBinary(t testing.TB) string {
 	t.Helper()
 	if os.Getenv("FARGO_E2E") != "1" {
 		t.Skip("end-to-end tests run with FARGO_E2E=1")
@@ -58,7 +58,7 @@ type server struct {
 }
 
 // startServer runs `fargo server` on a free port with dataDir and waits until it answers.
-func startServer(t *testing.T, dataDir string) *server {
+func startServer(t testing.TB, dataDir string) *server {
 	t.Helper()
 	s := &server{bin: fargoBinary(t), dataDir: dataDir, logs: &syncBuffer{}}
 	_ = os.Remove(filepath.Join(dataDir, "server.json"))
@@ -91,7 +91,7 @@ func startServer(t *testing.T, dataDir string) *server {
 	return s
 }
 
-func (s *server) stop(t *testing.T) {
+func (s *server) stop(t testing.TB) {
 	t.Helper()
 	if s.cmd.ProcessState != nil {
 		return
@@ -112,7 +112,7 @@ func (s *server) stop(t *testing.T) {
 }
 
 // fargoEnv runs `fargo env` and parses its export lines.
-func (s *server) fargoEnv(t *testing.T) []string {
+func (s *server) fargoEnv(t testing.TB) []string {
 	t.Helper()
 	out, err := exec.Command(s.bin, "env", "--data-dir", s.dataDir).Output()
 	if err != nil {

@@ -72,7 +72,7 @@ func startLoadtest(ctx context.Context, cfg loadtest.Config) <-chan loadtest.Res
 	return out
 }
 
-func (s *server) sdkClients(t *testing.T) (*ecssdk.Client, *elbsdk.Client) {
+func (s *server) sdkClients(t testing.TB) (*ecssdk.Client, *elbsdk.Client) {
 	t.Helper()
 	creds, err := credentials.Load(s.dataDir)
 	if err != nil {
