@@ -58,6 +58,13 @@
 // they are sent, up to ProxyConfig.MaxRetryBody, so that a retry can replay them; a larger
 // body is not retried. Retried failures are counted in fargo_lb_target_errors_total.
 //
+// # Target statistics
+//
+// Each target counts its attempts, 5xx answers, failures and a latency histogram in atomics
+// of its own (a few adds per request, counted before the request leaves the target's in-flight
+// count). Proxy.TargetStats reads them for registered and draining targets, so that a
+// deployment can compare a new version's error rate and latency with the old one's.
+//
 // # Hot path
 //
 // Per request: one atomic load of the table, rule matching without allocation, a

@@ -34,8 +34,9 @@ type outcome struct {
 	fg       *fwdGroup
 	idx      int
 	t        *target
-	prepared bool // request headers rewritten for the upstream
-	abort    bool // the response broke off mid-body: abort the client connection
+	end      time.Time // when the response ended, if it came from t
+	prepared bool      // request headers rewritten for the upstream
+	abort    bool      // the response broke off mid-body: abort the client connection
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -48,7 +49,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		} else {
 			rt.direct.inc(p.met.requests, o.status, rt.id, "", "")
 		}
-		end := p.now()
+		end := o.end
+		if o.t == nil {
+			end = p.now()
+		}
 		rt.latency.Observe(end.Sub(start).Seconds())
 		rt.inflight.Dec()
 		if p.access != nil {
@@ -127,6 +131,7 @@ func (h *handler) forward(w http.ResponseWriter, r *http.Request, fwd *forward, 
 		return false
 	}
 	o.fg, o.idx, o.t = fg, idx, t
+	tStart := start
 	if !o.prepared {
 		h.prepare(r)
 		o.prepared = true
@@ -146,8 +151,11 @@ func (h *handler) forward(w http.ResponseWriter, r *http.Request, fwd *forward, 
 			if idx2, t2 := fg.g.pick(r, now, t); t2 != nil {
 				// Invisible to the client, but not to the operator.
 				h.p.met.errors.WithLabelValues(fg.g.id, t.key.id, errRetry).Inc()
+				retryAt := h.p.now()
+				t.stats.errors.Add(1)
+				t.stats.observe(0, retryAt.Sub(start))
 				t.done()
-				o.idx, o.t, t = idx2, t2, t2
+				o.idx, o.t, t, tStart = idx2, t2, t2, retryAt
 				res, err, flags = h.roundTrip(r, t, rb)
 			}
 		}
@@ -157,6 +165,10 @@ func (h *handler) forward(w http.ResponseWriter, r *http.Request, fwd *forward, 
 	} else {
 		h.respond(w, r, res, o)
 	}
+	// Counted before done: once done, a draining target may be released, and its last
+	// requests would be missing from the last TargetStats that lists it.
+	o.end = h.p.now()
+	t.stats.observe(o.status, o.end.Sub(tStart))
 	t.done()
 	return true
 }
@@ -173,6 +185,7 @@ func (h *handler) failed(w http.ResponseWriter, r *http.Request, group string, t
 		kind = errConnect
 	}
 	h.p.met.errors.WithLabelValues(group, t.key.id, kind).Inc()
+	t.stats.errors.Add(1)
 	return writeError(w, status)
 }
 

@@ -14,9 +14,6 @@ const (
 	errBackend = "backend" // failed after the request reached the target (502)
 )
 
-// latencyBuckets are fixed, so observing costs one binary search and two atomic adds.
-var latencyBuckets = []float64{.0005, .001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30, 60}
-
 type metrics struct {
 	requests     *prometheus.CounterVec   // listener, target_group, target, code
 	errors       *prometheus.CounterVec   // target_group, target, kind
@@ -42,7 +39,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "fargo_lb_request_duration_seconds",
 			Help:    "Time from request to the end of the response, by listener.",
-			Buckets: latencyBuckets,
+			Buckets: latencySeconds(),
 		}, []string{"listener"}),
 		healthChecks: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "fargo_lb_health_checks_total",
@@ -85,4 +82,13 @@ func (m *metrics) forget(group, target string) {
 	l := prometheus.Labels{"target_group": group, "target": target}
 	m.requests.DeletePartialMatch(l)
 	m.errors.DeletePartialMatch(l)
+}
+
+// latencySeconds returns latencyBounds in seconds, the buckets of the request histogram.
+func latencySeconds() []float64 {
+	out := make([]float64, len(latencyBounds))
+	for i, b := range latencyBounds {
+		out[i] = b.Seconds()
+	}
+	return out
 }

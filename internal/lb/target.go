@@ -57,6 +57,7 @@ type target struct {
 	state  atomic.Uint32 // st* constant
 	since  atomic.Int64  // unix nanoseconds the target last became routable (slow start)
 	idle   chan struct{} // signalled when flight drops to zero while draining
+	stats  targetStats
 
 	mu        sync.Mutex
 	health    health
