@@ -110,6 +110,8 @@ type Task struct {
 	// Drained is set by lbsync once every target of a stopping task has been deregistered and
 	// drained; only then does the agent send SIGTERM.
 	Drained bool
+	// Traffic is what the load balancer counted for the task's targets (written by lbsync).
+	Traffic TrafficStats
 }
 
 // Container is one container of a task as ECS reports it.

@@ -42,14 +42,44 @@ func (p *Plan) checkBreaker(s Snapshot, c *counts) {
 	}
 	d.FailedTasks = failed
 	cfg := s.Service.DeploymentConfiguration
-	if !cfg.CircuitBreakerEnable || d.RolloutState != ecs.RolloutInProgress || failed < breakerThreshold(c.desired) {
+	if d.RolloutState != ecs.RolloutInProgress {
 		return
 	}
+	if cfg.CircuitBreakerEnable && failed >= breakerThreshold(c.desired) {
+		p.failDeployment(s, i, "ECS deployment circuit breaker: tasks failed to start.", "tasks failed to start.", cfg.CircuitBreakerRollback)
+		return
+	}
+	if why := trafficVerdict(s, d.ID); why != "" {
+		// Beyond ECS: the load balancer's own evidence about the new revision.
+		p.failDeployment(s, i, "fargo load balancer evidence: "+why+".", why+".", true)
+	}
+}
+
+// trafficVerdict judges the traffic the load balancer counted for a deployment's tasks against
+// the service's budget.
+func trafficVerdict(s Snapshot, deploymentID string) string {
+	budget, ok := s.Service.Budget()
+	if !ok {
+		return ""
+	}
+	var sum ecs.TrafficStats
+	for _, t := range s.Tasks {
+		if t.DeploymentID == deploymentID {
+			sum = sum.Add(t.Traffic)
+		}
+	}
+	return budget.Exceeded(sum)
+}
+
+// failDeployment marks PRIMARY deployment i FAILED and, with rollback, rolls back to the last
+// stable task definition.
+func (p *Plan) failDeployment(s Snapshot, i int, reason, eventText string, rollback bool) {
+	d := &p.Service.Deployments[i]
 	d.RolloutState = ecs.RolloutFailed
-	d.RolloutStateReason = "ECS deployment circuit breaker: tasks failed to start."
+	d.RolloutStateReason = reason
 	d.UpdatedAt = s.Now
-	p.Service.AddEvent(event(s.Now, fmt.Sprintf("(service %s) (deployment %s) deployment failed: tasks failed to start.", s.Service.Name, d.ID)))
-	if cfg.CircuitBreakerRollback && p.Service.StableTaskDefinitionARN != "" {
+	p.Service.AddEvent(event(s.Now, fmt.Sprintf("(service %s) (deployment %s) deployment failed: %s", s.Service.Name, d.ID, eventText)))
+	if rollback && p.Service.StableTaskDefinitionARN != "" {
 		p.rollBack(s, i)
 	}
 }

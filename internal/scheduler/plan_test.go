@@ -228,3 +228,43 @@ func TestCircuitBreakerWithoutRollbackStopsLaunching(t *testing.T) {
 		t.Fatalf("FAILED deployment must launch nothing: %+v %+v", p.Service.Deployments[0], p.Start)
 	}
 }
+
+func TestTrafficBudgetRollsBack(t *testing.T) {
+	t.Parallel()
+	svc := service(2, rolling()...)
+	svc.StableTaskDefinitionARN = "td:1"
+	svc.Tags = []ecs.Tag{{Key: ecs.TagRollbackErrorRate, Value: "5"}, {Key: ecs.TagRollbackP99Millis, Value: "300"}}
+	withTraffic := func(id string, s ecs.TrafficStats) ecs.Task {
+		tk := task(id, "d2", ecs.TaskRunning, t0)
+		tk.Traffic = s
+		return tk
+	}
+	old := []ecs.Task{task("a", "d1", ecs.TaskRunning, t0), task("b", "d1", ecs.TaskRunning, t0)}
+	tests := []struct {
+		name     string
+		traffic  []ecs.TrafficStats
+		wantFail string
+	}{
+		{"within budget", []ecs.TrafficStats{{Requests: 100, Errors: 2}, {Requests: 100, Errors: 3}}, ""},
+		{"too few requests to judge", []ecs.TrafficStats{{Requests: 5, Errors: 5}}, ""},
+		{"error rate over budget", []ecs.TrafficStats{{Requests: 50, Errors: 5}, {Requests: 50, Errors: 4}}, "9.0% of 100 requests failed"},
+		{"latency over budget", []ecs.TrafficStats{{Requests: 100, Slow: 3}}, "3 of 100 requests took longer than 300 ms"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			tasks := slices.Clone(old)
+			for i, s := range tt.traffic {
+				tasks = append(tasks, withTraffic(fmt.Sprint("n", i), s))
+			}
+			p := scheduler.PlanService(scheduler.Snapshot{Service: svc, Tasks: tasks, Now: t0})
+			failed := p.Service.Deployments[0].ID != "d2"
+			if failed != (tt.wantFail != "") {
+				t.Fatalf("rolled back = %v, want %v: %+v", failed, tt.wantFail != "", p.Service.Deployments)
+			}
+			if failed && !hasEvent(p.Service, tt.wantFail) {
+				t.Fatalf("events %+v lack %q", p.Service.Events, tt.wantFail)
+			}
+		})
+	}
+}

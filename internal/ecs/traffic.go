@@ -1,0 +1,81 @@
+package ecs
+
+import (
+	"strconv"
+)
+
+// TrafficStats is what fargo's load balancer counted for one task's targets since they were
+// registered. lbsync writes it; the scheduler judges deployments by it.
+type TrafficStats struct {
+	Requests int64
+	// Errors are 5xx responses and failures to reach the target.
+	Errors int64
+	// Slow are requests that took longer than the service's latency budget (0 without one).
+	Slow int64
+}
+
+// Add returns the sum of s and o.
+func (s TrafficStats) Add(o TrafficStats) TrafficStats {
+	return TrafficStats{Requests: s.Requests + o.Requests, Errors: s.Errors + o.Errors, Slow: s.Slow + o.Slow}
+}
+
+// TrafficBudget is how much a new revision may fail, measured by fargo's load balancer, before
+// its deployment is rolled back. ECS has no such setting; a service names it with tags:
+//
+//	fargo:rollback:error-rate    percent of requests that may fail (5xx or unreachable), e.g. 1
+//	fargo:rollback:p99-ms        99th percentile latency in milliseconds, e.g. 500
+//	fargo:rollback:min-requests  requests to see before judging (default 20)
+type TrafficBudget struct {
+	ErrorRatePercent float64 // 0: not judged
+	P99Millis        int64   // 0: not judged
+	MinRequests      int64
+}
+
+// Tag keys of the traffic budget.
+const (
+	TagRollbackErrorRate   = "fargo:rollback:error-rate"
+	TagRollbackP99Millis   = "fargo:rollback:p99-ms"
+	TagRollbackMinRequests = "fargo:rollback:min-requests"
+	defaultBudgetRequests  = 20
+)
+
+// Budget returns the service's traffic budget; ok is false when it has none.
+func (s Service) Budget() (TrafficBudget, bool) {
+	b := TrafficBudget{MinRequests: defaultBudgetRequests}
+	for _, t := range s.Tags {
+		switch t.Key {
+		case TagRollbackErrorRate:
+			if v, err := strconv.ParseFloat(t.Value, 64); err == nil && v >= 0 {
+				b.ErrorRatePercent = v
+			}
+		case TagRollbackP99Millis:
+			if v, err := strconv.ParseInt(t.Value, 10, 64); err == nil && v > 0 {
+				b.P99Millis = v
+			}
+		case TagRollbackMinRequests:
+			if v, err := strconv.ParseInt(t.Value, 10, 64); err == nil && v > 0 {
+				b.MinRequests = v
+			}
+		}
+	}
+	return b, b.ErrorRatePercent > 0 || b.P99Millis > 0
+}
+
+// Exceeded says why traffic s breaks budget b, or "" when it does not (or too few requests
+// were seen to judge).
+func (b TrafficBudget) Exceeded(s TrafficStats) string {
+	if s.Requests < b.MinRequests || s.Requests == 0 {
+		return ""
+	}
+	rate := 100 * float64(s.Errors) / float64(s.Requests)
+	if b.ErrorRatePercent > 0 && rate > b.ErrorRatePercent {
+		return strconv.FormatFloat(rate, 'f', 1, 64) + "% of " + strconv.FormatInt(s.Requests, 10) +
+			" requests failed (budget " + strconv.FormatFloat(b.ErrorRatePercent, 'f', -1, 64) + "%)"
+	}
+	// p99 above the budget means more than 1% of requests were slower than it.
+	if b.P99Millis > 0 && 100*s.Slow > s.Requests {
+		return strconv.FormatInt(s.Slow, 10) + " of " + strconv.FormatInt(s.Requests, 10) +
+			" requests took longer than " + strconv.FormatInt(b.P99Millis, 10) + " ms (p99 budget)"
+	}
+	return ""
+}
