@@ -31,6 +31,7 @@ type appConfig struct {
 	PID            int
 	UnhealthyAfter time.Duration
 	FailHealthFile string
+	FailRequests   bool
 	// LookupEnv reads the environment for /env (os.LookupEnv in main).
 	LookupEnv func(string) (string, bool)
 }
@@ -69,6 +70,10 @@ func (a *app) Handler() http.Handler {
 func (a *app) Drain() { a.draining.Store(true) }
 
 func (a *app) hello(w http.ResponseWriter, _ *http.Request) {
+	if a.cfg.FailRequests {
+		text(w, http.StatusInternalServerError, fmt.Sprintf("broken release %s\n", a.cfg.Version))
+		return
+	}
 	text(w, http.StatusOK, fmt.Sprintf("hello from %s (%s, pid %d)\n", a.cfg.Version, a.cfg.Hostname, a.cfg.PID))
 }
 

@@ -30,6 +30,24 @@ func testAppConfig(env map[string]string) appConfig {
 	}
 }
 
+func TestFailRequests(t *testing.T) {
+	t.Parallel()
+	cfg := testAppConfig(nil)
+	cfg.FailRequests = true
+	srv := httptest.NewServer(newApp(cfg, slog.New(slog.DiscardHandler)).Handler())
+	t.Cleanup(srv.Close)
+	for path, want := range map[string]int{"/": 500, "/health": 200} {
+		resp, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("%s: %d, want %d", path, resp.StatusCode, want)
+		}
+	}
+}
+
 func TestEndpoints(t *testing.T) {
 	t.Parallel()
 	env := map[string]string{

@@ -29,6 +29,9 @@ type Config struct {
 	UnhealthyAfter time.Duration
 	// FailHealthFile, when set, makes /health fail while that file exists.
 	FailHealthFile string
+	// FailRequests makes / answer 500 while /health still passes: a bad release that health
+	// checks do not catch (FAIL_REQUESTS).
+	FailRequests bool
 }
 
 // loadConfig reads the settings from getenv (os.Getenv in main) and checks them.
@@ -53,6 +56,13 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	} {
 		*d.dst, err = parseDuration(d.name, getenv(d.name))
 		errs = append(errs, err)
+	}
+	switch v := getenv("FAIL_REQUESTS"); v {
+	case "", "false", "0":
+	case "true", "1":
+		cfg.FailRequests = true
+	default:
+		errs = append(errs, fmt.Errorf("FAIL_REQUESTS=%q: want true or false", v))
 	}
 	switch v := getenv("EXIT_IMMEDIATELY_ON_SIGTERM"); v {
 	case "", "false", "0":

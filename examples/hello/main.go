@@ -59,6 +59,7 @@ func run(ctx context.Context, args []string, lookupEnv func(string) (string, boo
 		PID:            os.Getpid(),
 		UnhealthyAfter: cfg.UnhealthyAfter,
 		FailHealthFile: cfg.FailHealthFile,
+		FailRequests:   cfg.FailRequests,
 		LookupEnv:      lookupEnv,
 	}, logger)
 	s := &server{cfg: cfg, app: a, logger: logger, signals: signals}

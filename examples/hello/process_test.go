@@ -48,7 +48,7 @@ func buildAndRun(m *testing.M) int {
 
 // settings are the variables hello reads; the tests' own environment must not leak into them.
 var settings = []string{"PORT", "LISTEN_ADDR", "VERSION", "STARTUP_DELAY", "SHUTDOWN_DELAY",
-	"EXIT_IMMEDIATELY_ON_SIGTERM", "UNHEALTHY_AFTER", "FAIL_HEALTH_FILE"}
+	"EXIT_IMMEDIATELY_ON_SIGTERM", "UNHEALTHY_AFTER", "FAIL_HEALTH_FILE", "FAIL_REQUESTS"}
 
 // helloEnv is this process's environment without hello's settings, plus env.
 func helloEnv(env ...string) []string {

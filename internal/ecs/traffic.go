@@ -2,6 +2,7 @@ package ecs
 
 import (
 	"strconv"
+	"time"
 )
 
 // TrafficStats is what fargo's load balancer counted for one task's targets since they were
@@ -25,10 +26,16 @@ func (s TrafficStats) Add(o TrafficStats) TrafficStats {
 //	fargo:rollback:error-rate    percent of requests that may fail (5xx or unreachable), e.g. 1
 //	fargo:rollback:p99-ms        99th percentile latency in milliseconds, e.g. 500
 //	fargo:rollback:min-requests  requests to see before judging (default 20)
+//	fargo:rollback:window-seconds how long a deployment waits for those requests before it
+//	                             completes anyway (default 60)
+//
+// A deployment of a service with a budget completes only once its revision served
+// min-requests, or the window since the deployment began has passed.
 type TrafficBudget struct {
 	ErrorRatePercent float64 // 0: not judged
 	P99Millis        int64   // 0: not judged
 	MinRequests      int64
+	Window           time.Duration
 }
 
 // Tag keys of the traffic budget.
@@ -36,12 +43,14 @@ const (
 	TagRollbackErrorRate   = "fargo:rollback:error-rate"
 	TagRollbackP99Millis   = "fargo:rollback:p99-ms"
 	TagRollbackMinRequests = "fargo:rollback:min-requests"
+	TagRollbackWindow      = "fargo:rollback:window-seconds"
 	defaultBudgetRequests  = 20
+	defaultBudgetWindow    = time.Minute
 )
 
 // Budget returns the service's traffic budget; ok is false when it has none.
 func (s Service) Budget() (TrafficBudget, bool) {
-	b := TrafficBudget{MinRequests: defaultBudgetRequests}
+	b := TrafficBudget{MinRequests: defaultBudgetRequests, Window: defaultBudgetWindow}
 	for _, t := range s.Tags {
 		switch t.Key {
 		case TagRollbackErrorRate:
@@ -55,6 +64,10 @@ func (s Service) Budget() (TrafficBudget, bool) {
 		case TagRollbackMinRequests:
 			if v, err := strconv.ParseInt(t.Value, 10, 64); err == nil && v > 0 {
 				b.MinRequests = v
+			}
+		case TagRollbackWindow:
+			if v, err := strconv.ParseInt(t.Value, 10, 64); err == nil && v >= 0 {
+				b.Window = time.Duration(v) * time.Second
 			}
 		}
 	}

@@ -20,6 +20,7 @@ import (
 type Proxy interface {
 	Apply(cfg lb.Config) error
 	Health() []lb.TargetHealth
+	TargetStats() []lb.TargetStats
 }
 
 // Config tunes the controller. The zero value works.
@@ -130,6 +131,7 @@ func (c *Controller) Run(ctx context.Context) error {
 		g2.Go(func() error { return c.configQ.Run(ctx2) })
 		g2.Go(func() error { return c.regQ.Run(ctx2) })
 		g2.Go(func() error { return c.taskQ.Run(ctx2) })
+		g2.Go(func() error { return c.recordTraffic(ctx2) })
 		return g2.Wait()
 	})
 	return g.Wait()

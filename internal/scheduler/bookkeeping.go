@@ -90,7 +90,7 @@ func (p *Plan) tidyDeployments(s Snapshot, c *counts) {
 	p.Service.Deployments = kept
 	steady := len(kept) == 1 && len(p.Start) == 0 && len(p.Stop) == 0 &&
 		countHealthy(c.active) == c.desired && len(c.active) == c.desired && s.Service.Active()
-	if steady && primary.RolloutState == ecs.RolloutInProgress {
+	if steady && primary.RolloutState == ecs.RolloutInProgress && p.evidenceEnough(s, primary) {
 		p.completeRollout(s, primary.ID)
 	}
 	if steady && !s.Service.Steady {
@@ -156,4 +156,28 @@ func eventID(at time.Time, msg string) string {
 	sum := sha256.Sum256([]byte(at.UTC().Format(time.RFC3339Nano) + msg))
 	h := hex.EncodeToString(sum[:16])
 	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
+}
+
+// evidenceEnough reports whether a deployment of a service with a traffic budget has been
+// judged on enough traffic to complete: min-requests served, or the window passed. Until then
+// it stays IN_PROGRESS, so that the budget can still roll it back.
+func (p *Plan) evidenceEnough(s Snapshot, d ecs.Deployment) bool {
+	budget, ok := s.Service.Budget()
+	if !ok {
+		return true
+	}
+	var sum ecs.TrafficStats
+	for _, t := range s.Tasks {
+		if t.DeploymentID == d.ID {
+			sum = sum.Add(t.Traffic)
+		}
+	}
+	if sum.Requests >= budget.MinRequests {
+		return true
+	}
+	if until := d.CreatedAt.Add(budget.Window); s.Now.Before(until) {
+		p.requeue(until.Sub(s.Now))
+		return false
+	}
+	return true
 }

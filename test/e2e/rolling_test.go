@@ -86,7 +86,7 @@ func (s *server) sdkClients(t testing.TB) (*ecssdk.Client, *elbsdk.Client) {
 
 // setupBalancedService creates a cluster, a target group, a load balancer with a listener and
 // a 3-task service of revision v0 behind it, and waits until all 3 targets are healthy.
-func setupBalancedService(t *testing.T, ctx context.Context, ecsc *ecssdk.Client, elbc *elbsdk.Client) (url, tgARN string) {
+func setupBalancedService(t *testing.T, ctx context.Context, ecsc *ecssdk.Client, elbc *elbsdk.Client, tags ...ecstypes.Tag) (url, tgARN string) {
 	t.Helper()
 	if _, err := ecsc.CreateCluster(ctx, &ecssdk.CreateClusterInput{ClusterName: aws.String("demo")}); err != nil {
 		t.Fatal(err)
@@ -114,7 +114,7 @@ func setupBalancedService(t *testing.T, ctx context.Context, ecsc *ecssdk.Client
 	rev := registerVersion(t, ctx, ecsc, "v0")
 	if _, err := ecsc.CreateService(ctx, &ecssdk.CreateServiceInput{
 		Cluster: aws.String("demo"), ServiceName: aws.String("web"), TaskDefinition: aws.String(rev), DesiredCount: aws.Int32(3),
-		HealthCheckGracePeriodSeconds: aws.Int32(10),
+		HealthCheckGracePeriodSeconds: aws.Int32(10), Tags: tags,
 		LoadBalancers:                 []ecstypes.LoadBalancer{{TargetGroupArn: aws.String(tgARN), ContainerName: aws.String("web"), ContainerPort: aws.Int32(8080)}},
 	}); err != nil {
 		t.Fatal(err)
@@ -125,9 +125,12 @@ func setupBalancedService(t *testing.T, ctx context.Context, ecsc *ecssdk.Client
 
 // registerVersion registers the example app as revision version: it listens only 3 s after it
 // starts and exits at once on SIGTERM.
-func registerVersion(t *testing.T, ctx context.Context, ecsc *ecssdk.Client, version string) string {
+func registerVersion(t *testing.T, ctx context.Context, ecsc *ecssdk.Client, version string, extraEnv ...string) string {
 	t.Helper()
 	env := map[string]string{"VERSION": version, "STARTUP_DELAY": "3s", "EXIT_IMMEDIATELY_ON_SIGTERM": "true"}
+	for i := 0; i+1 < len(extraEnv); i += 2 {
+		env[extraEnv[i]] = extraEnv[i+1]
+	}
 	var kvs []ecstypes.KeyValuePair
 	for k, v := range env {
 		kvs = append(kvs, ecstypes.KeyValuePair{Name: aws.String(k), Value: aws.String(v)})
