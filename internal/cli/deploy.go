@@ -69,6 +69,8 @@ type ecsAPI interface {
 	RegisterTaskDefinition(context.Context, *ecssdk.RegisterTaskDefinitionInput, ...func(*ecssdk.Options)) (*ecssdk.RegisterTaskDefinitionOutput, error)
 	DescribeServices(context.Context, *ecssdk.DescribeServicesInput, ...func(*ecssdk.Options)) (*ecssdk.DescribeServicesOutput, error)
 	UpdateService(context.Context, *ecssdk.UpdateServiceInput, ...func(*ecssdk.Options)) (*ecssdk.UpdateServiceOutput, error)
+	ListTasks(context.Context, *ecssdk.ListTasksInput, ...func(*ecssdk.Options)) (*ecssdk.ListTasksOutput, error)
+	DescribeTasks(context.Context, *ecssdk.DescribeTasksInput, ...func(*ecssdk.Options)) (*ecssdk.DescribeTasksOutput, error)
 }
 
 func runDeploy(ctx context.Context, o deployOptions, client ecsAPI, out *progress) error {
@@ -93,6 +95,10 @@ func runDeploy(ctx context.Context, o deployOptions, client ecsAPI, out *progres
 	if svc.DeploymentController != nil && svc.DeploymentController.Type != types.DeploymentControllerTypeEcs {
 		return fmt.Errorf("service %s uses the %s deployment controller; fargo deploy drives ECS rolling deployments", o.service, svc.DeploymentController.Type)
 	}
+	before, err := serviceTraffic(ctx, client, o.cluster, o.service)
+	if err != nil {
+		return err
+	}
 	upd, err := client.UpdateService(ctx, &ecssdk.UpdateServiceInput{Cluster: aws.String(o.cluster), Service: aws.String(o.service), TaskDefinition: aws.String(tdARN)})
 	if err != nil {
 		return fmt.Errorf("update service: %w", err)
@@ -108,6 +114,11 @@ func runDeploy(ctx context.Context, o deployOptions, client ecsAPI, out *progres
 	out.line("%s after %s", outcome(waitErr), time.Since(start).Round(100*time.Millisecond))
 	if summary != "" {
 		out.line("%s", summary)
+	}
+	if after, err := serviceTraffic(ctx, client, o.cluster, o.service); err == nil {
+		if s := trafficSummary(before, after); s != "" {
+			out.line("%s", s)
+		}
 	}
 	return errors.Join(waitErr, verifyErr)
 }

@@ -143,3 +143,21 @@ func TestReadTaskDefinitionRejectsGarbage(t *testing.T) {
 		t.Fatal("garbage accepted")
 	}
 }
+
+func TestTrafficSummary(t *testing.T) {
+	t.Parallel()
+	before := map[string]lbCounts{"a": {revision: "web:1", requests: 100, errors: 1}}
+	after := map[string]lbCounts{
+		"a": {revision: "web:1", requests: 150, errors: 1},
+		"b": {revision: "web:2", requests: 70, errors: 0},
+		"c": {revision: "web:2", requests: 30, errors: 2},
+	}
+	got := trafficSummary(before, after)
+	want := "load balancer during the deployment: web:1 50 requests, 0 failed; web:2 100 requests, 2 failed"
+	if got != want {
+		t.Fatalf("got  %q\nwant %q", got, want)
+	}
+	if trafficSummary(after, after) != "" {
+		t.Fatal("no traffic must give no summary")
+	}
+}

@@ -68,6 +68,19 @@ func TestLoadBalancedService(t *testing.T) {
 		t.Fatalf("%d of %d requests failed while a task drained", failures, total)
 	}
 	t.Logf("%d requests during scale-in, 0 failed", total)
+
+	// fargo deploy with load on the listener: the deployment completes, no request fails, and
+	// the summary gives the load balancer's counts per revision.
+	out := s.fargo(t, "deploy", "--cluster", "demo", "--service", "web", "--task-definition", hello,
+		"--env", "VERSION=v2", "--verify-url", url)
+	for _, want := range []string{"deployment completed", "0 failed", "load balancer during the deployment:"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("fargo deploy output lacks %q:\n%s", want, out)
+		}
+	}
+	if body := httpGet(t, url); !strings.HasPrefix(body, "hello from v2") {
+		t.Fatalf("after fargo deploy: %q", body)
+	}
 	s.awsJSON(t, "ecs", "delete-service", "--cluster", "demo", "--service", "web", "--force")
 	s.awsOK(t, "ecs", "wait", "services-inactive", "--cluster", "demo", "--services", "web")
 }

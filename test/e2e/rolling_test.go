@@ -115,7 +115,7 @@ func setupBalancedService(t *testing.T, ctx context.Context, ecsc *ecssdk.Client
 	if _, err := ecsc.CreateService(ctx, &ecssdk.CreateServiceInput{
 		Cluster: aws.String("demo"), ServiceName: aws.String("web"), TaskDefinition: aws.String(rev), DesiredCount: aws.Int32(3),
 		HealthCheckGracePeriodSeconds: aws.Int32(10), Tags: tags,
-		LoadBalancers:                 []ecstypes.LoadBalancer{{TargetGroupArn: aws.String(tgARN), ContainerName: aws.String("web"), ContainerPort: aws.Int32(8080)}},
+		LoadBalancers: []ecstypes.LoadBalancer{{TargetGroupArn: aws.String(tgARN), ContainerName: aws.String("web"), ContainerPort: aws.Int32(8080)}},
 	}); err != nil {
 		t.Fatal(err)
 	}

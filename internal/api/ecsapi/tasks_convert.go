@@ -1,6 +1,10 @@
 package ecsapi
 
-import "github.com/fargohq/fargo/internal/ecs"
+import (
+	"strconv"
+
+	"github.com/fargohq/fargo/internal/ecs"
+)
 
 // defaultEphemeralStorageGiB is the ephemeral storage of a Fargate task that asked for none.
 const defaultEphemeralStorageGiB = 20
@@ -69,7 +73,7 @@ func containerOverrideToWire(c ecs.ContainerOverride) wireContainerOverride {
 func (a *API) taskToWire(t ecs.Task, withTags bool) wireTask {
 	out := wireTask{
 		Attachments:          []wireAttachment{},
-		Attributes:           []wireAttribute{},
+		Attributes:           trafficAttributes(t.Traffic),
 		AvailabilityZone:     ptr(a.scope.Region + "a"),
 		ClusterArn:           optional(t.ClusterARN),
 		ConnectivityAt:       epochPtr(t.ConnectivityAt),
@@ -143,5 +147,22 @@ func networkBindingToWire(b ecs.NetworkBinding) wireNetworkBinding {
 		ContainerPort: ptr(int32(b.ContainerPort)),
 		HostPort:      ptr(int32(b.HostPort)),
 		Protocol:      ptr(firstNonEmpty(string(b.Protocol), string(ecs.TransportProtocolTCP))),
+	}
+}
+
+// Task attributes in which fargo reports what its load balancer counted for the task's targets
+// (ECS's Task shape has attributes; these names are fargo's own).
+const (
+	AttrLBRequests = "fargo:lb:requests"
+	AttrLBErrors   = "fargo:lb:errors"
+)
+
+func trafficAttributes(s ecs.TrafficStats) []wireAttribute {
+	if s.Requests == 0 {
+		return []wireAttribute{}
+	}
+	return []wireAttribute{
+		{Name: ptr(AttrLBRequests), Value: ptr(strconv.FormatInt(s.Requests, 10))},
+		{Name: ptr(AttrLBErrors), Value: ptr(strconv.FormatInt(s.Errors, 10))},
 	}
 }
