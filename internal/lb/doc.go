@@ -18,8 +18,11 @@
 // Targets are runtime objects keyed by group, ID, address and scheme; they outlive tables, so
 // health, in-flight counts, round-robin positions and connection pools carry over from one
 // config to the next. Each target has its own http.Transport (a large idle pool, no small
-// caps) whose connections are tracked, so that releasing a target can close exactly its
-// connections.
+// caps) and, for plain HTTP, its own HTTP/1.1 client for bodiless idempotent requests (GET,
+// HEAD, OPTIONS, DELETE without a body or upgrade), which writes the request and reads the
+// response in the handler's goroutine over a pool of keep-alive connections, without the
+// transport's per-connection goroutines and hand-offs. Both dial through one tracked set of
+// connections, so that releasing a target can close exactly its connections.
 //
 //	register → initial ─1 success──────────────→ healthy ─UnhealthyThreshold failures─→ unhealthy
 //	            └─UnhealthyThreshold failures─→ unhealthy ─HealthyThreshold successes─→ healthy
@@ -56,7 +59,10 @@
 // before the request was written or the method is idempotent. A timeout waiting for the
 // response is never retried (504); other failures answer 502. Request bodies are recorded as
 // they are sent, up to ProxyConfig.MaxRetryBody, so that a retry can replay them; a larger
-// body is not retried. Retried failures are counted in fargo_lb_target_errors_total.
+// body is not retried. Retried failures are counted in fargo_lb_target_errors_total. Before
+// that, a keep-alive connection that the target closed while it was idle is not a failure:
+// http.Transport and the bodiless client alike send the request again on another connection
+// to the same target.
 //
 // # Target statistics
 //
@@ -68,8 +74,10 @@
 // # Hot path
 //
 // Per request: one atomic load of the table, rule matching without allocation, a
-// weighted or round-robin choice over atomics, header rewriting in place, a pooled 32 KiB copy
-// buffer, and counters resolved once per table rather than per request. Responses of unknown
+// weighted or round-robin choice over atomics, header rewriting in place, for bodiless
+// requests one buffered write of the request and a read of the response on the handler's
+// goroutine, a pooled 32 KiB copy buffer, and counters resolved once per table rather than per
+// request. Responses of unknown
 // length and server-sent events are flushed as they arrive; WebSocket upgrades are passed
 // through and count as in flight until they close.
 package lb

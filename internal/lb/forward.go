@@ -219,6 +219,9 @@ func (a *attempt) wroteRequest(httptrace.WroteRequestInfo) { a.flags.Or(flagWrot
 
 // roundTrip sends r to t once.
 func (h *handler) roundTrip(r *http.Request, t *target, body *replayBody) (*http.Response, error, uint32) {
+	if t.h1 != nil && fastPath(r, body) {
+		return t.h1.roundTrip(r)
+	}
 	a := &attempt{}
 	a.trace.GotConn = a.gotConn
 	a.trace.WroteRequest = a.wroteRequest

@@ -51,6 +51,7 @@ type target struct {
 	key       targetKey
 	token     string // opaque stickiness token (AWSALB cookie value)
 	transport *http.Transport
+	h1        *h1Client // bodiless requests to a plain-HTTP target; nil for HTTPS
 	conns     *connSet
 
 	flight atomic.Int64  // requests in flight, plus releasedBit
@@ -70,13 +71,17 @@ type target struct {
 
 func newTarget(key targetKey, token string, cfg *ProxyConfig) *target {
 	conns := &connSet{m: make(map[*trackedConn]struct{})}
-	return &target{
+	t := &target{
 		key:       key,
 		token:     token,
 		transport: newTransport(cfg, key.scheme == "https", conns),
 		conns:     conns,
 		idle:      make(chan struct{}, 1),
 	}
+	if key.scheme == "http" {
+		t.h1 = newH1Client(cfg, key.addr, conns)
+	}
+	return t
 }
 
 // acquire counts a request in flight unless the target was released.
@@ -137,6 +142,9 @@ func (t *target) setHealthLocked(h health, now time.Time) (TargetHealth, bool) {
 func (t *target) close() {
 	t.conns.closeAll()
 	t.transport.CloseIdleConnections()
+	if t.h1 != nil {
+		t.h1.close()
+	}
 }
 
 func newTransport(cfg *ProxyConfig, https bool, conns *connSet) *http.Transport {
