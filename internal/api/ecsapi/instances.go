@@ -2,7 +2,6 @@ package ecsapi
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"strings"
 
@@ -70,24 +69,17 @@ func (a *API) describeContainerInstances(ctx context.Context, in *describeContai
 	if err != nil {
 		return nil, err
 	}
-	out := &describeContainerInstancesOutput{ContainerInstances: []wireContainerInstance{}, Failures: []wireFailure{}}
-	for _, ref := range in.ContainerInstances {
-		id, ok := a.clusterChild(ref, "container-instance", cluster.Name)
-		if !ok {
-			out.Failures = append(out.Failures, missing(a.missingARN(ref, "container-instance", cluster.Name)))
-			continue
-		}
-		it, err := a.store.ContainerInstances.Get(ctx, store.ContainerInstanceID(cluster.Name, id))
-		if errors.Is(err, errdefs.ErrNotFound) {
-			out.Failures = append(out.Failures, missing(ecs.ContainerInstanceARN(a.scope, cluster.Name, id)))
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		out.ContainerInstances = append(out.ContainerInstances, a.instanceToWire(it.Value, tasks, withTags, withHealth))
+	kind := clusterChildKind[ecs.ContainerInstance]{
+		typ: "container-instance", coll: a.store.ContainerInstances, key: store.ContainerInstanceID, arn: ecs.ContainerInstanceARN,
 	}
-	return out, nil
+	toWire := func(_ string, inst ecs.ContainerInstance) wireContainerInstance {
+		return a.instanceToWire(inst, tasks, withTags, withHealth)
+	}
+	instances, failures, err := describeEach(ctx, a, kind, cluster.Name, in.ContainerInstances, toWire)
+	if err != nil {
+		return nil, err
+	}
+	return &describeContainerInstancesOutput{ContainerInstances: instances, Failures: failures}, nil
 }
 
 // instanceARN is the instance's ARN, derived when the agent left it out.

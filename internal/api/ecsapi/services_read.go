@@ -2,9 +2,7 @@ package ecsapi
 
 import (
 	"context"
-	"errors"
 
-	"github.com/fargohq/fargo/internal/arn"
 	"github.com/fargohq/fargo/internal/ecs"
 	"github.com/fargohq/fargo/internal/errdefs"
 	"github.com/fargohq/fargo/internal/store"
@@ -32,33 +30,14 @@ func (a *API) describeServices(ctx context.Context, in *describeServicesInput) (
 	if err != nil {
 		return nil, err
 	}
-	out := &describeServicesOutput{Services: []wireService{}, Failures: []wireFailure{}}
-	for _, ref := range in.Services {
-		name, ok := a.clusterChild(ref, "service", cluster.Name)
-		if !ok {
-			out.Failures = append(out.Failures, missing(a.missingARN(ref, "service", cluster.Name)))
-			continue
-		}
-		it, err := a.store.Services.Get(ctx, store.ServiceID(cluster.Name, name))
-		if errors.Is(err, errdefs.ErrNotFound) {
-			out.Failures = append(out.Failures, missing(ecs.ServiceARN(a.scope, cluster.Name, name)))
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		out.Services = append(out.Services, serviceToWire(it.Value, countServiceTasks(name, tasks), withTags))
+	kind := clusterChildKind[ecs.Service]{typ: "service", coll: a.store.Services, key: store.ServiceID, arn: ecs.ServiceARN}
+	services, failures, err := describeEach(ctx, a, kind, cluster.Name, in.Services, func(name string, s ecs.Service) wireService {
+		return serviceToWire(s, countServiceTasks(name, tasks), withTags)
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
-}
-
-// missingARN is the ARN a MISSING failure reports for a reference that could not be resolved:
-// the reference itself when it is an ARN, else the ARN it would have in cluster.
-func (a *API) missingARN(ref, typ, cluster string) string {
-	if arn.IsARN(ref) {
-		return ref
-	}
-	return a.arn(typ + "/" + cluster + "/" + ref)
+	return &describeServicesOutput{Services: services, Failures: failures}, nil
 }
 
 // parseTagsInclude reads an include list whose only value is TAGS (ServiceField, TaskField).

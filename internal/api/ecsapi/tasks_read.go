@@ -52,24 +52,14 @@ func (a *API) describeTasks(ctx context.Context, in *describeTasksInput) (*tasks
 	if err != nil {
 		return nil, err
 	}
-	out := &tasksOutput{Tasks: []wireTask{}, Failures: []wireFailure{}}
-	for _, ref := range in.Tasks {
-		id, ok := a.clusterChild(ref, "task", cluster.Name)
-		if !ok {
-			out.Failures = append(out.Failures, missing(a.missingARN(ref, "task", cluster.Name)))
-			continue
-		}
-		it, err := a.store.Tasks.Get(ctx, store.TaskID(cluster.Name, id))
-		if errors.Is(err, errdefs.ErrNotFound) {
-			out.Failures = append(out.Failures, missing(ecs.TaskARN(a.scope, cluster.Name, id)))
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		out.Tasks = append(out.Tasks, a.taskToWire(it.Value, withTags))
+	kind := clusterChildKind[ecs.Task]{typ: "task", coll: a.store.Tasks, key: store.TaskID, arn: ecs.TaskARN}
+	tasks, failures, err := describeEach(ctx, a, kind, cluster.Name, in.Tasks, func(_ string, t ecs.Task) wireTask {
+		return a.taskToWire(t, withTags)
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	return &tasksOutput{Tasks: tasks, Failures: failures}, nil
 }
 
 func (a *API) listTasks(ctx context.Context, in *listTasksInput) (*listTasksOutput, error) {
