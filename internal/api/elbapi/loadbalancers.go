@@ -3,8 +3,6 @@ package elbapi
 import (
 	"context"
 	"errors"
-	"slices"
-	"strings"
 
 	"github.com/fargohq/fargo/internal/elb"
 	"github.com/fargohq/fargo/internal/errdefs"
@@ -66,51 +64,27 @@ func (a *API) describeLoadBalancers(ctx context.Context, in *describeLoadBalance
 	if err != nil {
 		return nil, err
 	}
-	slices.SortFunc(lbs, func(x, y elb.LoadBalancer) int { return strings.Compare(x.Name, y.Name) })
-	page, next, err := paginate(lbs, func(lb elb.LoadBalancer) string { return lb.Name }, in.Marker, in.PageSize)
+	page, next, err := describePage(lbs, loadBalancerName, in.Marker, in.PageSize, a.loadBalancerToWire)
 	if err != nil {
 		return nil, err
 	}
-	out := &loadBalancersOutput{LoadBalancers: list[wireLoadBalancer]{}, NextMarker: next}
-	for _, lb := range page {
-		out.LoadBalancers = append(out.LoadBalancers, a.loadBalancerToWire(lb))
-	}
-	return out, nil
+	return &loadBalancersOutput{LoadBalancers: page, NextMarker: next}, nil
 }
 
 // selectLoadBalancers returns the load balancers a describe call names, each once, or all.
 func (a *API) selectLoadBalancers(ctx context.Context, in *describeLoadBalancersInput) ([]elb.LoadBalancer, error) {
-	var out []elb.LoadBalancer
-	seen := map[string]bool{}
-	add := func(it store.Item[elb.LoadBalancer], err error) error {
-		if errors.Is(err, errdefs.ErrNotFound) {
-			return elb.Errorf(elb.ErrLoadBalancerNotFound, "One or more load balancers not found")
-		}
-		if err == nil && !seen[it.Value.Name] {
-			seen[it.Value.Name] = true
-			out = append(out, it.Value)
-		}
-		return err
-	}
-	for _, arn := range in.LoadBalancerArns {
-		if err := add(a.loadBalancer(ctx, arn)); err != nil {
-			return nil, err
-		}
-	}
-	for _, name := range in.Names {
-		if err := elb.ValidateLoadBalancerName(name); err != nil {
-			return nil, err
-		}
-		if err := add(a.store.LoadBalancers.Get(ctx, name)); err != nil {
-			return nil, err
-		}
-	}
 	if len(in.LoadBalancerArns) > 0 || len(in.Names) > 0 {
-		return out, nil
+		return selectNamed(ctx, namedKind[elb.LoadBalancer]{
+			noun: "load balancers", notFound: elb.ErrLoadBalancerNotFound,
+			byARN: a.loadBalancer, byName: a.store.LoadBalancers.Get,
+			validName: elb.ValidateLoadBalancerName, name: loadBalancerName,
+		}, in.LoadBalancerArns, in.Names)
 	}
 	all, _, err := a.store.LoadBalancers.List(ctx, "")
 	return values(all), err
 }
+
+func loadBalancerName(lb elb.LoadBalancer) string { return lb.Name }
 
 // deleteLoadBalancer deletes a load balancer with its listeners and rules. Deleting one that
 // does not exist succeeds, as on AWS.

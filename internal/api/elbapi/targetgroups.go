@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"strings"
 
 	"github.com/fargohq/fargo/internal/elb"
 	"github.com/fargohq/fargo/internal/errdefs"
@@ -80,54 +79,31 @@ func (a *API) describeTargetGroups(ctx context.Context, in *describeTargetGroups
 	if err != nil {
 		return nil, err
 	}
-	slices.SortFunc(tgs, func(x, y elb.TargetGroup) int { return strings.Compare(x.Name, y.Name) })
-	page, next, err := paginate(tgs, func(tg elb.TargetGroup) string { return tg.Name }, in.Marker, in.PageSize)
+	page, next, err := describePage(tgs, targetGroupName, in.Marker, in.PageSize, func(tg elb.TargetGroup) wireTargetGroup {
+		return targetGroupToWire(tg, rt.users[tg.ARN])
+	})
 	if err != nil {
 		return nil, err
 	}
-	out := &targetGroupsOutput{TargetGroups: list[wireTargetGroup]{}, NextMarker: next}
-	for _, tg := range page {
-		out.TargetGroups = append(out.TargetGroups, targetGroupToWire(tg, rt.users[tg.ARN]))
-	}
-	return out, nil
+	return &targetGroupsOutput{TargetGroups: page, NextMarker: next}, nil
 }
 
 // selectTargetGroups returns the target groups a describe call names, each once, those a load
 // balancer uses, or all.
 func (a *API) selectTargetGroups(ctx context.Context, in *describeTargetGroupsInput, rt routing) ([]elb.TargetGroup, error) {
-	var out []elb.TargetGroup
-	seen := map[string]bool{}
-	add := func(it store.Item[elb.TargetGroup], err error) error {
-		if errors.Is(err, errdefs.ErrNotFound) {
-			return elb.Errorf(elb.ErrTargetGroupNotFound, "One or more target groups not found")
-		}
-		if err == nil && !seen[it.Value.Name] {
-			seen[it.Value.Name] = true
-			out = append(out, it.Value)
-		}
-		return err
-	}
-	for _, arn := range in.TargetGroupArns {
-		if err := add(a.targetGroup(ctx, arn)); err != nil {
-			return nil, err
-		}
-	}
-	for _, name := range in.Names {
-		if err := elb.ValidateTargetGroupName(name); err != nil {
-			return nil, err
-		}
-		if err := add(a.store.TargetGroups.Get(ctx, name)); err != nil {
-			return nil, err
-		}
-	}
 	if len(in.TargetGroupArns) > 0 || len(in.Names) > 0 {
-		return out, nil
+		return selectNamed(ctx, namedKind[elb.TargetGroup]{
+			noun: "target groups", notFound: elb.ErrTargetGroupNotFound,
+			byARN: a.targetGroup, byName: a.store.TargetGroups.Get,
+			validName: elb.ValidateTargetGroupName, name: targetGroupName,
+		}, in.TargetGroupArns, in.Names)
 	}
 	if in.LoadBalancerArn != nil {
 		if _, err := a.loadBalancer(ctx, *in.LoadBalancerArn); err != nil {
 			return nil, err
 		}
 	}
+	var out []elb.TargetGroup
 	for _, it := range rt.groups {
 		if in.LoadBalancerArn == nil || slices.Contains(rt.users[it.Value.ARN], *in.LoadBalancerArn) {
 			out = append(out, it.Value)
@@ -135,6 +111,8 @@ func (a *API) selectTargetGroups(ctx context.Context, in *describeTargetGroupsIn
 	}
 	return out, nil
 }
+
+func targetGroupName(tg elb.TargetGroup) string { return tg.Name }
 
 func (a *API) modifyTargetGroup(ctx context.Context, in *modifyTargetGroupInput) (*targetGroupsOutput, error) {
 	tgARN, err := required(in.TargetGroupArn, "targetGroupArn")
