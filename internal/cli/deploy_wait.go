@@ -42,7 +42,7 @@ func waitDeployment(ctx context.Context, client ecsAPI, o deployOptions, id stri
 		case !found:
 			return fmt.Errorf("deployment %s is gone from the service: it was rolled back (deployment circuit breaker)", id)
 		case d.RolloutState == types.DeploymentRolloutStateFailed:
-			return fmt.Errorf("deployment %s failed: %s", id, aws.ToString(d.RolloutStateReason))
+			return failedDeployment(svc, id, d)
 		case d.RolloutState == types.DeploymentRolloutStateCompleted && len(svc.Deployments) == 1 && svc.RunningCount == svc.DesiredCount:
 			return nil
 		}
@@ -136,4 +136,14 @@ func (p *progress) redraw() {
 	}
 	fmt.Fprintln(p.w, p.lastText)
 	p.drawn = strings.Count(p.lastText, "\n") + 1
+}
+
+// failedDeployment explains a FAILED deployment, naming the rollback when one took over.
+func failedDeployment(svc types.Service, id string, d types.Deployment) error {
+	reason := aws.ToString(d.RolloutStateReason)
+	if p := primaryID(&svc); p != "" && p != id {
+		next, _ := findDeployment(svc, p)
+		return fmt.Errorf("deployment %s failed: %s It was rolled back to %s (deployment %s)", id, reason, aws.ToString(next.TaskDefinition), p)
+	}
+	return fmt.Errorf("deployment %s failed: %s", id, reason)
 }
