@@ -13,6 +13,7 @@ import (
 	stssdk "github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/fargohq/fargo/internal/api"
+	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/api/ecsapi"
 	"github.com/fargohq/fargo/internal/api/elbapi"
 	"github.com/fargohq/fargo/internal/api/stsapi"
@@ -28,24 +29,21 @@ const (
 	AccountID = "000000000000"
 )
 
-// Env is a running front door with its store and clients.
-type Env struct {
-	URL         string
-	Store       *store.Store
+// Server is a running front door over an in-memory store, without clients.
+type Server struct {
+	URL   string
+	Store *store.Store
+	// DataDir holds the server's credentials, as a real data directory does.
+	DataDir     string
 	Credentials credentials.Credentials
-	// AWS is the SDK configuration every client below uses: the test server's endpoint, its
-	// credentials, and no retries (a test must see the first answer).
-	AWS   aws.Config
-	ECS   *ecssdk.Client
-	STS   *stssdk.Client
-	ELBV2 *elbv2sdk.Client
-	// CertificateDir is the ELBv2 API's certificate directory (<id>.crt and <id>.key of
-	// arn:aws:acm:...:certificate/<id>); it starts empty.
-	CertificateDir string
+	// AWS is the SDK configuration of clients of the server: its endpoint, its credentials,
+	// and no retries (a test must see the first answer).
+	AWS aws.Config
 }
 
-// New starts a front door for the test; it stops when the test ends.
-func New(t testing.TB) *Env {
+// Start starts a front door serving the services that services build over one in-memory
+// store; it stops when the test ends.
+func Start(t testing.TB, services ...func(*store.Store) awsproto.Service) *Server {
 	t.Helper()
 	dir := t.TempDir()
 	creds, err := credentials.Ensure(dir, time.Now())
@@ -62,25 +60,50 @@ func New(t testing.TB) *Env {
 	}
 	t.Cleanup(func() { _ = mem.Close() })
 	st := store.New(mem)
-	scope := arn.Scope{Partition: "aws", Region: Region, AccountID: AccountID}
-	certDir := t.TempDir()
-	front, err := api.New(api.Config{AccountID: AccountID}, api.Deps{Credentials: keys.Lookup},
-		ecsapi.New(st, scope, time.Now).Service(), stsapi.Service(),
-		elbapi.New(st, scope, time.Now, elbapi.Config{CertificateDir: certDir}).Service())
+	built := make([]awsproto.Service, len(services))
+	for i, build := range services {
+		built[i] = build(st)
+	}
+	front, err := api.New(api.Config{AccountID: AccountID}, api.Deps{Credentials: keys.Lookup}, built...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(front)
 	t.Cleanup(srv.Close)
-	cfg := Config(srv.URL, creds.AccessKeyID, creds.SecretAccessKey)
+	return &Server{
+		URL: srv.URL, Store: st, DataDir: dir, Credentials: creds,
+		AWS: Config(srv.URL, creds.AccessKeyID, creds.SecretAccessKey),
+	}
+}
+
+// Env is a running front door with the ECS, STS and ELBv2 APIs, its store and clients.
+type Env struct {
+	*Server
+	// The clients use Server.AWS.
+	ECS   *ecssdk.Client
+	STS   *stssdk.Client
+	ELBV2 *elbv2sdk.Client
+	// CertificateDir is the ELBv2 API's certificate directory (<id>.crt and <id>.key of
+	// arn:aws:acm:...:certificate/<id>); it starts empty.
+	CertificateDir string
+}
+
+// New starts a front door for the test; it stops when the test ends.
+func New(t testing.TB) *Env {
+	t.Helper()
+	scope := arn.Scope{Partition: "aws", Region: Region, AccountID: AccountID}
+	certDir := t.TempDir()
+	srv := Start(t,
+		func(st *store.Store) awsproto.Service { return ecsapi.New(st, scope, time.Now).Service() },
+		func(*store.Store) awsproto.Service { return stsapi.Service() },
+		func(st *store.Store) awsproto.Service {
+			return elbapi.New(st, scope, time.Now, elbapi.Config{CertificateDir: certDir}).Service()
+		})
 	return &Env{
-		URL:            srv.URL,
-		Store:          st,
-		Credentials:    creds,
-		AWS:            cfg,
-		ECS:            ecssdk.NewFromConfig(cfg),
-		STS:            stssdk.NewFromConfig(cfg),
-		ELBV2:          elbv2sdk.NewFromConfig(cfg),
+		Server:         srv,
+		ECS:            ecssdk.NewFromConfig(srv.AWS),
+		STS:            stssdk.NewFromConfig(srv.AWS),
+		ELBV2:          elbv2sdk.NewFromConfig(srv.AWS),
 		CertificateDir: certDir,
 	}
 }

@@ -2,43 +2,32 @@ package logsapitest
 
 import (
 	"context"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	awscreds "github.com/aws/aws-sdk-go-v2/credentials"
 	logssdk "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 
-	"github.com/fargohq/fargo/internal/api"
+	"github.com/fargohq/fargo/internal/api/apitest"
 	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/api/logsapi"
 	"github.com/fargohq/fargo/internal/arn"
-	"github.com/fargohq/fargo/internal/credentials"
 	"github.com/fargohq/fargo/internal/ecs"
 	"github.com/fargohq/fargo/internal/store"
-	"github.com/fargohq/fargo/internal/store/kv/memkv"
 )
 
 // Region and AccountID of every test server.
 const (
-	Region    = "us-east-1"
-	AccountID = "000000000000"
+	Region    = apitest.Region
+	AccountID = apitest.AccountID
 )
 
 // Env is a running front door with its store, its log source and a CloudWatch Logs client.
 type Env struct {
-	URL   string
-	Store *store.Store
+	*apitest.Server
 	// Source is what the API reads containers' output from; tests Append to it.
 	Source *Source
-	// DataDir holds the server's credentials, as a real data directory does.
-	DataDir     string
-	Credentials credentials.Credentials
-	// AWS is the SDK configuration of Logs: the test server's endpoint, its credentials, and
-	// no retries (a test must see the first answer).
-	AWS  aws.Config
+	// Logs uses Server.AWS.
 	Logs *logssdk.Client
 }
 
@@ -46,47 +35,16 @@ type Env struct {
 // store; it stops when the test ends.
 func New(t testing.TB, extra ...func(*store.Store) awsproto.Service) *Env {
 	t.Helper()
-	dir := t.TempDir()
-	creds, err := credentials.Ensure(dir, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, err := credentials.NewKeyring(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mem, err := memkv.New(memkv.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = mem.Close() })
-	st := store.New(mem)
 	src := NewSource()
-	services := []awsproto.Service{logsapi.New(st, src, time.Now).Service()}
-	for _, build := range extra {
-		services = append(services, build(st))
-	}
-	front, err := api.New(api.Config{AccountID: AccountID}, api.Deps{Credentials: keys.Lookup}, services...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(front)
-	t.Cleanup(srv.Close)
-	cfg := aws.Config{
-		Region:       Region,
-		Credentials:  awscreds.NewStaticCredentialsProvider(creds.AccessKeyID, creds.SecretAccessKey, ""),
-		BaseEndpoint: aws.String(srv.URL),
-		Retryer:      func() aws.Retryer { return aws.NopRetryer{} },
-	}
-	return &Env{URL: srv.URL, Store: st, Source: src, DataDir: dir, Credentials: creds, AWS: cfg, Logs: logssdk.NewFromConfig(cfg)}
+	logs := func(st *store.Store) awsproto.Service { return logsapi.New(st, src, time.Now).Service() }
+	srv := apitest.Start(t, append([]func(*store.Store) awsproto.Service{logs}, extra...)...)
+	return &Env{Server: srv, Source: src, Logs: logssdk.NewFromConfig(srv.AWS)}
 }
 
 // Context returns a context for API calls that ends with the test.
 func Context(t testing.TB) context.Context {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	t.Cleanup(cancel)
-	return ctx
+	return apitest.Context(t)
 }
 
 // PutCluster writes an ACTIVE cluster.
