@@ -326,7 +326,11 @@ func TestTaskMetadataEndpoint(t *testing.T) {
 	task := n.running(t)[0]
 	base := "http://" + n.meta + "/v4/" + task.ID + "-web"
 	var doc map[string]any
-	getJSON(t, base+"/task", &doc)
+	// The endpoint serves the agent's own copy of the task, which may lag the store a moment.
+	eventually(t, "metadata of the running task", func() bool {
+		getJSON(t, base+"/task", &doc)
+		return doc["KnownStatus"] == "RUNNING"
+	})
 	if doc["TaskARN"] != task.ARN || doc["Family"] != "app" || doc["KnownStatus"] != "RUNNING" || doc["LaunchType"] != "FARGATE" {
 		t.Fatalf("task metadata: %v", doc)
 	}
