@@ -328,8 +328,13 @@ func TestTaskMetadataEndpoint(t *testing.T) {
 	var doc map[string]any
 	// The endpoint serves the agent's own copy of the task, which may lag the store a moment.
 	eventually(t, "metadata of the running task", func() bool {
-		getJSON(t, base+"/task", &doc)
-		return doc["KnownStatus"] == "RUNNING"
+		resp, err := http.Get(base + "/task")
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		doc = nil
+		return resp.StatusCode == http.StatusOK && json.NewDecoder(resp.Body).Decode(&doc) == nil && doc["KnownStatus"] == "RUNNING"
 	})
 	if doc["TaskARN"] != task.ARN || doc["Family"] != "app" || doc["KnownStatus"] != "RUNNING" || doc["LaunchType"] != "FARGATE" {
 		t.Fatalf("task metadata: %v", doc)
