@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/fargohq/fargo/internal/ecs"
+	"github.com/fargohq/fargo/internal/runtime"
 )
 
 // healthState is what the agent's health checker last concluded about a container.
@@ -74,7 +75,7 @@ func (a *Agent) checkHealth(ctx context.Context, key, id string, hc ecs.HealthCh
 			return
 		}
 		st, err2 := a.drv.Inspect(ctx, id)
-		if err2 != nil || st.State != "running" {
+		if err2 != nil || st.State != runtime.StateRunning {
 			return
 		}
 		ok := err == nil && res.ExitCode == 0
