@@ -57,7 +57,10 @@ func (a *Agent) writeTask(ctx context.Context, cur store.Item[ecs.Task], next ec
 	if err := a.st.Tasks.Put(&txn, cur.ID, next, cur.Revision); err != nil {
 		return err
 	}
-	if _, err := a.st.Commit(ctx, &txn); err != nil {
+	if _, err := a.st.Commit(ctx, &txn); errors.Is(err, errdefs.ErrConflict) {
+		a.queue.Add(cur.ID) // another writer won: step again from what it wrote
+		return nil
+	} else if err != nil {
 		return fmt.Errorf("update task %s: %w", cur.ID, err)
 	}
 	if next.LastStatus != cur.Value.LastStatus || next.Terminating() {

@@ -178,8 +178,11 @@ func (c *Controller) writeService(ctx context.Context, cur store.Item[ecs.Servic
 		return err
 	}
 	rev, err := c.st.Commit(ctx, &txn)
-	if err != nil {
-		return fmt.Errorf("update service %s: %w", cur.ID, err) // a conflict retries the key
+	if errors.Is(err, errdefs.ErrConflict) {
+		c.serviceQ.Add(cur.ID) // the API or another plan wrote first: plan again on fresh state
+		return nil
+	} else if err != nil {
+		return fmt.Errorf("update service %s: %w", cur.ID, err)
 	}
 	c.services.Upsert(store.Item[ecs.Service]{ID: cur.ID, Value: next, Revision: rev})
 	return nil
