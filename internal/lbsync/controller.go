@@ -51,6 +51,10 @@ type Controller struct {
 	regQ    *reconcile.Controller // registrations, for their health
 	taskQ   *reconcile.Controller // ECS tasks, for their targets
 
+	// trafficNow asks for a traffic round before the next tick: a target started draining,
+	// and its counts must be recorded before the proxy forgets it.
+	trafficNow chan struct{}
+
 	mu     sync.Mutex
 	health map[string]lb.TargetHealth // by GroupID + "|" + TargetID
 	warned map[string]string          // problems already logged, by object
@@ -70,7 +74,7 @@ func New(st *store.Store, proxy Proxy, cfg Config, log *slog.Logger) *Controller
 		log = slog.New(slog.DiscardHandler)
 	}
 	c := &Controller{cfg: cfg, st: st, proxy: proxy, log: log.With("component", "lbsync"),
-		health: map[string]lb.TargetHealth{}, warned: map[string]string{}}
+		health: map[string]lb.TargetHealth{}, warned: map[string]string{}, trafficNow: make(chan struct{}, 1)}
 	c.configQ = reconcile.New("lbsync-config", reconcile.ReconcilerFunc(c.reconcileConfig), reconcile.Config{ResyncPeriod: 30 * time.Second}, log)
 	c.regQ = reconcile.New("lbsync-health", reconcile.ReconcilerFunc(c.reconcileRegistration), reconcile.Config{Workers: 2}, log)
 	c.taskQ = reconcile.New("lbsync-tasks", reconcile.ReconcilerFunc(c.reconcileTask), reconcile.Config{Workers: 2, ResyncPeriod: 30 * time.Second}, log)
@@ -93,6 +97,12 @@ func (c *Controller) Notify(h lb.TargetHealth) {
 	c.health[h.GroupID+"|"+h.TargetID] = h
 	c.mu.Unlock()
 	c.configQ.Add(configKey) // a released draining target can now be deleted
+	if h.State == lb.StateDraining {
+		select {
+		case c.trafficNow <- struct{}{}:
+		default:
+		}
+	}
 	if ref, err := elb.ParseTargetGroupARN(h.GroupID); err == nil {
 		c.regQ.Add(store.TargetGroupPrefix(ref.Name) + registrationSuffix(h.TargetID))
 	}

@@ -27,6 +27,7 @@ func (c *Controller) recordTraffic(ctx context.Context) error {
 		case <-ctx.Done():
 			return nil
 		case <-tick.C:
+		case <-c.trafficNow:
 		}
 		for key, stats := range c.taskTraffic() {
 			if err := c.writeTraffic(ctx, key, stats); err != nil && ctx.Err() == nil {
