@@ -21,8 +21,12 @@
 // caps) and, for plain HTTP, its own HTTP/1.1 client for bodiless idempotent requests (GET,
 // HEAD, OPTIONS, DELETE without a body or upgrade), which writes the request and reads the
 // response in the handler's goroutine over a pool of keep-alive connections, without the
-// transport's per-connection goroutines and hand-offs. Both dial through one tracked set of
-// connections, so that releasing a target can close exactly its connections.
+// transport's per-connection goroutines and hand-offs. While it waits for the response
+// headers, the read deadline wakes it every 100 ms to look whether the client went away (then
+// the upstream connection is closed, as http.Transport would); only a body that did not
+// arrive with the headers is read under a watcher of the request's context. Both dial through
+// one tracked set of connections, so that releasing a target can close exactly its
+// connections.
 //
 //	register → initial ─1 success──────────────→ healthy ─UnhealthyThreshold failures─→ unhealthy
 //	            └─UnhealthyThreshold failures─→ unhealthy ─HealthyThreshold successes─→ healthy
@@ -73,11 +77,11 @@
 //
 // # Hot path
 //
-// Per request: one atomic load of the table, rule matching without allocation, a
-// weighted or round-robin choice over atomics, header rewriting in place, for bodiless
-// requests one buffered write of the request and a read of the response on the handler's
-// goroutine, a pooled 32 KiB copy buffer, and counters resolved once per table rather than per
-// request. Responses of unknown
-// length and server-sent events are flushed as they arrive; WebSocket upgrades are passed
-// through and count as in flight until they close.
+// Per request: one atomic load of the table, rule matching without allocation, a weighted or
+// round-robin choice over atomics, header rewriting in place, for bodiless requests one
+// buffered write of the request and a read of the response on the handler's goroutine, a body
+// that arrived with the headers written from the upstream connection's buffer in one write
+// (else a pooled 32 KiB copy buffer), and counters resolved once per table rather than per
+// request. Responses of unknown length and server-sent events are flushed as they arrive;
+// WebSocket upgrades are passed through and count as in flight until they close.
 package lb

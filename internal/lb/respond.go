@@ -40,7 +40,19 @@ func (h *handler) respond(w http.ResponseWriter, r *http.Request, res *http.Resp
 	if streaming(res) {
 		f, _ = w.(http.Flusher)
 	}
-	n, rerr, werr := copyBody(w, f, res.Body)
+	var n int64
+	var rerr, werr error
+	if hb, p, ok := bufferedBody(res.Body); ok {
+		// A body that came with the headers is written from the connection's buffer at
+		// once, without a copy through another buffer.
+		nw, ew := w.Write(p)
+		n, werr = int64(nw), ew
+		if ew == nil {
+			hb.consumed()
+		}
+	} else {
+		n, rerr, werr = copyBody(w, f, res.Body)
+	}
 	res.Body.Close()
 	o.bytes = n
 	for k, vv := range res.Trailer {
@@ -48,6 +60,17 @@ func (h *handler) respond(w http.ResponseWriter, r *http.Request, res *http.Resp
 	}
 	// A target that broke off mid-body must not look like a complete response to the client.
 	o.abort = rerr != nil && werr == nil && r.Context().Err() == nil
+}
+
+// bufferedBody returns the whole body of a bodiless client's response when it is in the
+// connection's buffer already.
+func bufferedBody(body io.ReadCloser) (*h1Body, []byte, bool) {
+	hb, ok := body.(*h1Body)
+	if !ok {
+		return nil, nil, false
+	}
+	p, ok := hb.buffered()
+	return hb, p, ok
 }
 
 // streaming tells whether a response should reach the client as it arrives rather than in

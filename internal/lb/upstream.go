@@ -2,6 +2,7 @@ package lb
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"io"
 	"net"
@@ -34,6 +35,13 @@ type upConn struct {
 	br     *bufio.Reader
 	bw     *bufio.Writer
 	idleAt time.Time
+	rd     time.Time // the read deadline set on c
+}
+
+// setReadDeadline sets the read deadline of pc's connection, remembering it.
+func (pc *upConn) setReadDeadline(t time.Time) {
+	pc.rd = t
+	_ = pc.c.SetReadDeadline(t)
 }
 
 func newH1Client(cfg *ProxyConfig, addr string, conns *connSet) *h1Client {
@@ -93,30 +101,43 @@ func (c *h1Client) roundTrip(r *http.Request) (*http.Response, error, uint32) {
 	}
 }
 
+// clientPoll is how often a request that waits for its response headers looks whether its
+// client went away.
+const clientPoll = 100 * time.Millisecond
+
 // exchange writes r on pc and reads the response headers; the body reads on from pc.
+//
+// The client going away aborts the request, as with http.Transport. While the response
+// headers are awaited, the read deadline wakes the wait every clientPoll to look at ctx, so
+// that a request answered in time needs neither a watcher on ctx nor a deadline cleared
+// afterwards. A body that is not in the connection's buffer yet is read without deadline and
+// with a watcher that closes the connection when the client goes away, ending the read.
 func (c *h1Client) exchange(ctx context.Context, pc *upConn, r *http.Request, flags *uint32) (*http.Response, error) {
-	// The client going away aborts the request, as with http.Transport: closing the
-	// connection ends whatever read or write is in progress.
-	stop := context.AfterFunc(ctx, func() { pc.c.Close() })
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if err := writeRequest(pc.bw, r, c.addr); err != nil {
-		stop()
 		return nil, err
 	}
 	*flags |= flagWrote
+	var deadline time.Time
 	if c.timeout > 0 {
-		_ = pc.c.SetReadDeadline(time.Now().Add(c.timeout))
+		deadline = time.Now().Add(c.timeout)
 	}
-	res, err := readResponse(pc.br, r)
+	res, err := readResponse(ctx, pc, r, deadline)
 	if err != nil {
-		stop()
 		return nil, err
 	}
-	if c.timeout > 0 {
-		_ = pc.c.SetReadDeadline(time.Time{})
-	}
-	b := &h1Body{c: c, pc: pc, body: res.Body, stop: stop, keep: !res.Close}
-	if res.Body == http.NoBody {
+	b := &h1Body{c: c, pc: pc, body: res.Body, keep: !res.Close, whole: -1}
+	switch {
+	case res.Body == http.NoBody:
 		b.eof = true
+	case res.ContentLength >= 0 && int64(pc.br.Buffered()) >= res.ContentLength:
+		// Read from the buffer alone: no deadline or watcher needed.
+		b.whole = int(res.ContentLength)
+	default:
+		pc.setReadDeadline(time.Time{})
+		b.stop = context.AfterFunc(ctx, func() { pc.c.Close() })
 	}
 	res.Body = b
 	return res, nil
@@ -124,9 +145,12 @@ func (c *h1Client) exchange(ctx context.Context, pc *upConn, r *http.Request, fl
 
 // readResponse reads the final response, skipping informational ones (100 Continue, 103 Early
 // Hints) as http.Transport does.
-func readResponse(br *bufio.Reader, r *http.Request) (*http.Response, error) {
+func readResponse(ctx context.Context, pc *upConn, r *http.Request, deadline time.Time) (*http.Response, error) {
 	for {
-		res, err := http.ReadResponse(br, r)
+		if err := await(ctx, pc, deadline); err != nil {
+			return nil, err
+		}
+		res, err := http.ReadResponse(pc.br, r)
 		if err != nil {
 			return nil, err
 		}
@@ -134,6 +158,42 @@ func readResponse(br *bufio.Reader, r *http.Request) (*http.Response, error) {
 			return res, nil
 		}
 	}
+}
+
+var headEnd = []byte("\r\n\r\n")
+
+// await waits for the first byte of a response on pc, until deadline (zero: none), looking
+// every clientPoll whether ctx ended. When the buffer then holds less than the whole header,
+// the rest is read under deadline alone.
+func await(ctx context.Context, pc *upConn, deadline time.Time) error {
+	for pc.br.Buffered() == 0 {
+		// A wake-up set for an earlier request on pc that is still half a poll or more
+		// ahead, and not past deadline, serves as well: under load, a connection's deadline
+		// changes a few times per clientPoll rather than with every request.
+		now := time.Now()
+		if dl := pc.rd; dl.Before(now.Add(clientPoll/2)) || dl.After(now.Add(clientPoll)) ||
+			(!deadline.IsZero() && dl.After(deadline)) {
+			dl = now.Add(clientPoll)
+			if !deadline.IsZero() && deadline.Before(dl) {
+				dl = deadline
+			}
+			pc.setReadDeadline(dl)
+		}
+		_, err := pc.br.Peek(1)
+		if err == nil {
+			break
+		}
+		if cerr := ctx.Err(); cerr != nil {
+			return cerr
+		}
+		if !isTimeout(err) || (!deadline.IsZero() && !time.Now().Before(deadline)) {
+			return err
+		}
+	}
+	if buf, _ := pc.br.Peek(pc.br.Buffered()); !bytes.Contains(buf, headEnd) {
+		pc.setReadDeadline(deadline)
+	}
+	return nil
 }
 
 // writeRequest writes the request line and headers of r as http.Transport would for a
@@ -234,13 +294,14 @@ func (c *h1Client) close() {
 // connection to the pool; closing it before closes the connection (nothing more is read from
 // a client that went away).
 type h1Body struct {
-	c    *h1Client
-	pc   *upConn
-	body io.ReadCloser
-	stop func() bool
-	eof  bool
-	keep bool // the target did not ask to close the connection
-	done bool
+	c     *h1Client
+	pc    *upConn
+	body  io.ReadCloser
+	stop  func() bool // nil when the body was buffered already
+	whole int         // the length of a body that is all in pc.br, else -1
+	eof   bool
+	keep  bool // the target did not ask to close the connection
+	done  bool
 }
 
 func (b *h1Body) Read(p []byte) (int, error) {
@@ -254,13 +315,28 @@ func (b *h1Body) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// buffered returns the whole body when it is in the connection's buffer, not read yet; the
+// caller reports with consumed that it used it.
+func (b *h1Body) buffered() ([]byte, bool) {
+	if b.eof || b.whole < 0 || b.done {
+		return nil, false
+	}
+	p, err := b.pc.br.Peek(b.whole)
+	return p, err == nil
+}
+
+func (b *h1Body) consumed() {
+	_, _ = b.pc.br.Discard(b.whole)
+	b.eof = true
+}
+
 func (b *h1Body) Close() error {
 	if b.done {
 		return nil
 	}
 	b.done = true
 	// stop reports false when the client's going away already closed the connection.
-	if b.stop() && b.eof && b.keep {
+	if (b.stop == nil || b.stop()) && b.eof && b.keep {
 		b.c.put(b.pc)
 		return nil
 	}

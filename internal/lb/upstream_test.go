@@ -33,6 +33,10 @@ func TestBodilessUpstream(t *testing.T) {
 			server: func(s *httptest.Server) { s.Config.SetKeepAlivesEnabled(false) }},
 		{name: "target closed the idle connection", method: "GET", path: "/", n: 3, want: "hello",
 			pause: 150 * time.Millisecond, server: func(s *httptest.Server) { s.Config.IdleTimeout = 50 * time.Millisecond }},
+		{name: "answer slower than the client poll", method: "GET", path: "/slow", n: 2, want: "hello"},
+		{name: "body larger than the buffer", method: "GET", path: "/large", n: 3, want: strings.Repeat("x", 100<<10)},
+		{name: "response head in two parts", method: "GET", path: "/split", n: 1, want: "hello",
+			server: func(*httptest.Server) {}}, // the hijacked connection is not kept alive
 		{name: "headers reach the target", method: "DELETE", path: "/headers?x=1", n: 1, want: "/headers?x=1", wantHdr: "127.0.0.1"},
 	}
 	for _, tt := range tests {
@@ -45,6 +49,19 @@ func TestBodilessUpstream(t *testing.T) {
 					_, _ = io.WriteString(w, "hello, ")
 					w.(http.Flusher).Flush()
 					_, _ = io.WriteString(w, "world")
+				case "/slow":
+					time.Sleep(250 * time.Millisecond)
+					_, _ = io.WriteString(w, "hello")
+				case "/large":
+					_, _ = io.WriteString(w, strings.Repeat("x", 100<<10))
+				case "/split":
+					c, bw, _ := w.(http.Hijacker).Hijack()
+					defer c.Close()
+					_, _ = bw.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n")
+					_ = bw.Flush()
+					time.Sleep(250 * time.Millisecond)
+					_, _ = bw.WriteString("X-Late: 1\r\n\r\nhello")
+					_ = bw.Flush()
 				case "/headers":
 					w.Header().Set("X-Got-Forwarded-For", r.Header.Get("X-Forwarded-For"))
 					w.Header().Set("X-Got-Host", r.Host)
