@@ -7,22 +7,35 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 )
 
 // fuzzHandler serves a listener whose rules reach every kind of action: fixed responses,
 // redirects with every placeholder, a group without targets and a target that refuses.
 func fuzzHandler(t testing.TB) *handler {
 	t.Helper()
-	p, err := New(ProxyConfig{}, nil, nil)
+	// Short timeouts bound any input's time, so the fuzzer never waits on one.
+	p, err := New(ProxyConfig{DialTimeout: time.Second, ResponseTimeout: 2 * time.Second}, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The dead target accepts and closes every connection at once. (A closed port is not dead
+	// for sure: another test may bind it meanwhile and leave the request waiting.)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
 	refused := ln.Addr().String()
-	ln.Close()
 	fwd := func(g string) Action {
 		return Action{Type: ActionForward, Forward: Forward{TargetGroups: []WeightedGroup{{GroupID: g, Weight: 1}}, Stickiness: true}}
 	}
