@@ -32,28 +32,17 @@ func (a *API) createLoadBalancer(ctx context.Context, in *createLoadBalancerInpu
 // createOrReturnLoadBalancer stores lb, or returns the load balancer of that name when it has
 // the same settings: CreateLoadBalancer is idempotent.
 func (a *API) createOrReturnLoadBalancer(ctx context.Context, lb elb.LoadBalancer) (elb.LoadBalancer, error) {
-	cur, err := a.store.LoadBalancers.Get(ctx, lb.Name)
-	switch {
-	case err == nil && elb.SameLoadBalancerSettings(cur.Value, lb):
-		return cur.Value, nil
-	case err == nil:
-		return elb.LoadBalancer{}, elb.Errorf(elb.ErrDuplicateLoadBalancerName, "A load balancer with the same name '%s' exists, but with different settings", lb.Name)
-	case !errors.Is(err, errdefs.ErrNotFound):
-		return elb.LoadBalancer{}, err
-	}
-	all, _, err := a.store.LoadBalancers.List(ctx, "")
-	if err != nil {
-		return elb.LoadBalancer{}, err
-	}
-	if len(all) >= elb.MaxLoadBalancers {
-		return elb.LoadBalancer{}, elb.Errorf(elb.ErrTooManyLoadBalancers, "The maximum number of load balancers (%d) has been reached", elb.MaxLoadBalancers)
-	}
-	if _, err := a.store.LoadBalancers.Create(ctx, lb.Name, lb); errors.Is(err, errdefs.ErrAlreadyExists) {
-		return elb.LoadBalancer{}, errdefs.Conflict("created concurrently")
-	} else if err != nil {
-		return elb.LoadBalancer{}, err
-	}
-	return lb, nil
+	return createOrReturn(ctx, uniqueByName[elb.LoadBalancer]{
+		coll: a.store.LoadBalancers,
+		same: elb.SameLoadBalancerSettings,
+		duplicate: func() error {
+			return elb.Errorf(elb.ErrDuplicateLoadBalancerName, "A load balancer with the same name '%s' exists, but with different settings", lb.Name)
+		},
+		tooMany: func() error {
+			return elb.Errorf(elb.ErrTooManyLoadBalancers, "The maximum number of load balancers (%d) has been reached", elb.MaxLoadBalancers)
+		},
+		max: elb.MaxLoadBalancers,
+	}, lb.Name, lb)
 }
 
 func (a *API) describeLoadBalancers(ctx context.Context, in *describeLoadBalancersInput) (*loadBalancersOutput, error) {

@@ -37,28 +37,17 @@ func (a *API) createTargetGroup(ctx context.Context, in *createTargetGroupInput)
 // createOrReturnTargetGroup stores tg, or returns the target group of that name when it has
 // the same settings: CreateTargetGroup is idempotent.
 func (a *API) createOrReturnTargetGroup(ctx context.Context, tg elb.TargetGroup) (elb.TargetGroup, error) {
-	cur, err := a.store.TargetGroups.Get(ctx, tg.Name)
-	switch {
-	case err == nil && elb.SameTargetGroupSettings(cur.Value, tg):
-		return cur.Value, nil
-	case err == nil:
-		return elb.TargetGroup{}, elb.Errorf(elb.ErrDuplicateTargetGroupName, "A target group with the same name '%s' exists, but with different settings", tg.Name)
-	case !errors.Is(err, errdefs.ErrNotFound):
-		return elb.TargetGroup{}, err
-	}
-	all, _, err := a.store.TargetGroups.List(ctx, "")
-	if err != nil {
-		return elb.TargetGroup{}, err
-	}
-	if len(all) >= elb.MaxTargetGroups {
-		return elb.TargetGroup{}, elb.Errorf(elb.ErrTooManyTargetGroups, "The maximum number of target groups (%d) has been reached", elb.MaxTargetGroups)
-	}
-	if _, err := a.store.TargetGroups.Create(ctx, tg.Name, tg); errors.Is(err, errdefs.ErrAlreadyExists) {
-		return elb.TargetGroup{}, errdefs.Conflict("created concurrently")
-	} else if err != nil {
-		return elb.TargetGroup{}, err
-	}
-	return tg, nil
+	return createOrReturn(ctx, uniqueByName[elb.TargetGroup]{
+		coll: a.store.TargetGroups,
+		same: elb.SameTargetGroupSettings,
+		duplicate: func() error {
+			return elb.Errorf(elb.ErrDuplicateTargetGroupName, "A target group with the same name '%s' exists, but with different settings", tg.Name)
+		},
+		tooMany: func() error {
+			return elb.Errorf(elb.ErrTooManyTargetGroups, "The maximum number of target groups (%d) has been reached", elb.MaxTargetGroups)
+		},
+		max: elb.MaxTargetGroups,
+	}, tg.Name, tg)
 }
 
 func (a *API) describeTargetGroups(ctx context.Context, in *describeTargetGroupsInput) (*targetGroupsOutput, error) {
