@@ -1,8 +1,6 @@
 package agent
 
 import (
-	"strconv"
-
 	"github.com/fargohq/fargo/internal/ecs"
 	"github.com/fargohq/fargo/internal/runtime"
 )
@@ -109,5 +107,3 @@ func bindings(st runtime.Status) []ecs.NetworkBinding {
 	}
 	return out
 }
-
-func itoa(v int) string { return strconv.Itoa(v) }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
-	"strings"
 	"time"
 
 	"github.com/fargohq/fargo/internal/arn"
@@ -297,9 +296,4 @@ func (a *Agent) removeContainers(ctx context.Context, key string) error {
 		a.forget(st.ID)
 	}
 	return nil
-}
-
-func taskIDOf(key string) string {
-	_, id, _ := strings.Cut(key, "/")
-	return id
 }

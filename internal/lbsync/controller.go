@@ -3,6 +3,7 @@ package lbsync
 import (
 	"context"
 	"log/slog"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -104,18 +105,23 @@ func (c *Controller) Notify(h lb.TargetHealth) {
 		}
 	}
 	if ref, err := elb.ParseTargetGroupARN(h.GroupID); err == nil {
-		c.regQ.Add(store.TargetGroupPrefix(ref.Name) + registrationSuffix(h.TargetID))
+		if t, ok := parseTargetKey(h.TargetID); ok {
+			c.regQ.Add(store.TargetRegistrationID(ref.Name, t))
+		}
 	}
 }
 
-// registrationSuffix turns a proxy target id "<id>:<port>" into the end of a registration's
-// store id, "<id>/<port>".
-func registrationSuffix(targetKey string) string {
-	i := strings.LastIndex(targetKey, ":")
+// parseTargetKey reads back a TargetKey, "<id>:<port>".
+func parseTargetKey(key string) (elb.Target, bool) {
+	i := strings.LastIndex(key, ":")
 	if i < 0 {
-		return targetKey
+		return elb.Target{}, false
 	}
-	return targetKey[:i] + "/" + targetKey[i+1:]
+	port, err := strconv.Atoi(key[i+1:])
+	if err != nil {
+		return elb.Target{}, false
+	}
+	return elb.Target{ID: key[:i], Port: port}, true
 }
 
 // Run runs the controller until ctx ends.

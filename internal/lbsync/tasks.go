@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/fargohq/fargo/internal/ecs"
 	"github.com/fargohq/fargo/internal/elb"
@@ -188,7 +189,7 @@ func (c *Controller) groupByARN(groupARN string) (elb.TargetGroup, bool) {
 func (c *Controller) groupRegistrations(groupName string) []elb.Registration {
 	prefix := store.TargetGroupPrefix(groupName)
 	items := c.regs.Filter(func(it store.Item[elb.Registration]) bool {
-		return len(it.ID) > len(prefix) && it.ID[:len(prefix)] == prefix
+		return strings.HasPrefix(it.ID, prefix)
 	})
 	out := make([]elb.Registration, len(items))
 	for i, it := range items {
