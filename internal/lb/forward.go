@@ -143,7 +143,7 @@ func (h *handler) forward(w http.ResponseWriter, r *http.Request, fwd *forward, 
 		// response starts, cutting the upload short; the target decides, not the proxy.
 		_ = http.NewResponseController(w).EnableFullDuplex()
 	}
-	res, err, flags := h.roundTrip(r, t, body)
+	res, flags, err := h.roundTrip(r, t, body)
 	// A target released while the request was in flight (its deregistration delay ran out)
 	// had its connections closed under the request: that failure is not retried.
 	if err != nil && !t.released() && classify(r, err, flags) == failRetryable {
@@ -156,7 +156,7 @@ func (h *handler) forward(w http.ResponseWriter, r *http.Request, fwd *forward, 
 				t.stats.observe(0, retryAt.Sub(start))
 				t.done()
 				o.idx, o.t, t, tStart = idx2, t2, t2, retryAt
-				res, err, flags = h.roundTrip(r, t, rb)
+				res, flags, err = h.roundTrip(r, t, rb)
 			}
 		}
 	}
@@ -218,7 +218,7 @@ func (a *attempt) gotConn(info httptrace.GotConnInfo) {
 func (a *attempt) wroteRequest(httptrace.WroteRequestInfo) { a.flags.Or(flagWrote) }
 
 // roundTrip sends r to t once.
-func (h *handler) roundTrip(r *http.Request, t *target, body *replayBody) (*http.Response, error, uint32) {
+func (h *handler) roundTrip(r *http.Request, t *target, body *replayBody) (*http.Response, uint32, error) {
 	if t.h1 != nil && fastPath(r, body) {
 		return t.h1.roundTrip(r)
 	}
@@ -235,7 +235,7 @@ func (h *handler) roundTrip(r *http.Request, t *target, body *replayBody) (*http
 		out.Body = body
 	}
 	res, err := t.transport.RoundTrip(out)
-	return res, err, a.flags.Load()
+	return res, a.flags.Load(), err
 }
 
 // Kinds of failure of one attempt.

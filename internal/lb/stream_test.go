@@ -114,7 +114,7 @@ func TestHTTPS(t *testing.T) {
 			tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}, ForceAttemptHTTP2: true}
 			defer tr.CloseIdleConnections()
 			c := &http.Client{Transport: tr}
-			res, body := do(t, c, "GET", "https://"+p.ListenerAddr(tt.listener)+"/echo", nil)
+			res, _ := do(t, c, "GET", "https://"+p.ListenerAddr(tt.listener)+"/echo", nil)
 			if res.StatusCode != 200 || res.Proto != tt.wantProto {
 				t.Fatalf("%d over %s, want 200 over %s", res.StatusCode, res.Proto, tt.wantProto)
 			}
@@ -122,7 +122,7 @@ func TestHTTPS(t *testing.T) {
 				t.Errorf("X-Forwarded-Proto %q, want https", got)
 			}
 			// Streaming works over HTTP/2 as well.
-			res, body = do(t, c, "GET", "https://"+p.ListenerAddr(tt.listener)+"/sse?n=2&d=10ms", nil)
+			res, body := do(t, c, "GET", "https://"+p.ListenerAddr(tt.listener)+"/sse?n=2&d=10ms", nil)
 			if strings.Count(body, "data: ") != 2 {
 				t.Errorf("SSE over %s: %q", res.Proto, body)
 			}

@@ -79,12 +79,12 @@ func fastPath(r *http.Request, body *replayBody) bool {
 // attempt. Like http.Transport, it tries the next connection when a reused one turns out to
 // have been closed by the target before it answered (r is idempotent): that is the target's
 // keep-alive ending, not a failure.
-func (c *h1Client) roundTrip(r *http.Request) (*http.Response, error, uint32) {
+func (c *h1Client) roundTrip(r *http.Request) (*http.Response, uint32, error) {
 	ctx := r.Context()
 	for {
 		pc, reused, err := c.get(ctx)
 		if err != nil {
-			return nil, err, 0
+			return nil, 0, err
 		}
 		flags := flagGotConn
 		if reused {
@@ -92,11 +92,11 @@ func (c *h1Client) roundTrip(r *http.Request) (*http.Response, error, uint32) {
 		}
 		res, err := c.exchange(ctx, pc, r, &flags)
 		if err == nil {
-			return res, nil, flags
+			return res, flags, nil
 		}
 		pc.c.Close()
 		if !reused || ctx.Err() != nil || isTimeout(err) || !isResetOrEOF(err) {
-			return nil, err, flags
+			return nil, flags, err
 		}
 	}
 }

@@ -85,5 +85,5 @@ type scalars struct {
 	Extra    map[string]string
 	Pointers []*string
 	Ignored  *string `query:"-"`
-	private  *string
+	private  *string //lint:ignore U1000 an unexported field Decode must skip
 }
