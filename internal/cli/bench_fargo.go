@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"runtime/pprof"
 	"strings"
 	"time"
 
@@ -17,7 +19,7 @@ import (
 // newBenchProxyServerCmd is fargo's load balancer data plane in a process of its own, so that
 // the proxy benchmark can read its CPU time: one HTTP listener forwarding to one target group.
 func newBenchProxyServerCmd(stderr io.Writer) *cobra.Command {
-	var listen, targets string
+	var listen, targets, cpuProfile string
 	var interval time.Duration
 	cmd := &cobra.Command{
 		Use:    "proxy-server --listen ADDR --targets ADDR,ADDR",
@@ -38,13 +40,34 @@ func newBenchProxyServerCmd(stderr io.Writer) *cobra.Command {
 			if err := p.Apply(cfg); err != nil {
 				return err
 			}
+			if cpuProfile != "" {
+				stop, err := startCPUProfile(cpuProfile)
+				if err != nil {
+					return err
+				}
+				defer stop()
+			}
 			return p.Run(cmd.Context())
 		},
 	}
 	cmd.Flags().StringVar(&listen, "listen", "127.0.0.1:8080", "address of the listener")
 	cmd.Flags().StringVar(&targets, "targets", "", "comma-separated host:port of the targets")
+	cmd.Flags().StringVar(&cpuProfile, "cpu-profile", "", "write a CPU profile of the whole run to this file (for go tool pprof)")
 	cmd.Flags().DurationVar(&interval, "health-check-interval", 5*time.Second, "interval of the targets' health checks (0: no checks)")
 	return cmd
+}
+
+// startCPUProfile profiles the process until the returned function is called.
+func startCPUProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 // benchLBConfig is what a user gets from create-target-group, register-targets and

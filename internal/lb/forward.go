@@ -222,6 +222,7 @@ func (h *handler) roundTrip(r *http.Request, t *target, body *replayBody) (*http
 	if t.h1 != nil && fastPath(r, body) {
 		return t.h1.roundTrip(r)
 	}
+	watchClient(r.Context()) // the transport ends the request when the client goes
 	a := &attempt{}
 	a.trace.GotConn = a.gotConn
 	a.trace.WroteRequest = a.wroteRequest

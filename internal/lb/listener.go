@@ -41,8 +41,9 @@ type listener struct {
 	https    bool
 	spec     Listener     // guarded by Proxy.mu
 	ln       net.Listener // nil when binding failed
-	srv      *http.Server
-	addr     string // the bound address (the real port when spec.Addr asks for :0)
+	srv      *http.Server // serves HTTPS, and what lean hands over on plain HTTP
+	lean     *h1Server    // plain HTTP only
+	addr     string       // the bound address (the real port when spec.Addr asks for :0)
 	tlsCfg   atomic.Pointer[tls.Config]
 	stopping atomic.Bool
 	hijacked hijackSet
@@ -149,6 +150,10 @@ func (p *Proxy) bind(spec Listener, cr certResult) (*listener, error) {
 		}
 	}
 	h.xfProto = []string{h.scheme}
+	if !https {
+		l.lean = newH1Server(h, p.log, ln.Addr(), l.srv.IdleTimeout, l.srv.ReadHeaderTimeout)
+		p.spawnLocked(func(context.Context) { l.lean.serve(ln) })
+	}
 	p.spawnLocked(func(context.Context) { l.serve(p.log) })
 	return l, nil
 }
@@ -166,7 +171,7 @@ func (l *listener) serve(log *slog.Logger) {
 	if l.https {
 		err = l.srv.ServeTLS(l.ln, "", "")
 	} else {
-		err = l.srv.Serve(l.ln)
+		err = l.srv.Serve(l.lean.handoff)
 	}
 	if err != nil && !errors.Is(err, http.ErrServerClosed) && !l.stopping.Load() {
 		log.Error("lb listener stopped", "listener", l.id, "addr", l.addr, "err", err)
@@ -188,6 +193,10 @@ func (p *Proxy) stopListener(l *listener) {
 func (l *listener) shutdown(ctx context.Context, timeout time.Duration) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
 	defer cancel()
+	if l.lean != nil {
+		// First, so that a connection it hands over meanwhile is still served.
+		l.lean.shutdown(ctx)
+	}
 	if err := l.srv.Shutdown(ctx); err != nil {
 		l.srv.Close()
 	}

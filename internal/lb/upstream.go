@@ -137,6 +137,7 @@ func (c *h1Client) exchange(ctx context.Context, pc *upConn, r *http.Request, fl
 		b.whole = int(res.ContentLength)
 	default:
 		pc.setReadDeadline(time.Time{})
+		watchClient(ctx)
 		b.stop = context.AfterFunc(ctx, func() { pc.c.Close() })
 	}
 	res.Body = b
@@ -183,6 +184,7 @@ func await(ctx context.Context, pc *upConn, deadline time.Time) error {
 		if err == nil {
 			break
 		}
+		watchClient(ctx) // a slow response: from now on, notice the client going away
 		if cerr := ctx.Err(); cerr != nil {
 			return cerr
 		}

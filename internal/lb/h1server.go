@@ -1,0 +1,451 @@
+package lb
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/net/http/httpguts"
+)
+
+// h1Server serves a plain-HTTP listener. The common request of a proxy (HTTP/1.1, no body, no
+// upgrade) is read, handled and answered in its connection's goroutine with the connection's
+// own buffers: no goroutine, context or deadline per request as in net/http's server, whose
+// background read alone costs a goroutine and a failed read per request (docs/benchmarks.md).
+//
+// The first request that needs more (a body, an upgrade, Expect, a protocol other than
+// HTTP/1.1, anything malformed or larger than the read buffer) hands the connection, with
+// every byte read from it so far, to the listener's http.Server, which serves it from then
+// on. So this loop never answers a request that net/http would answer differently.
+type h1Server struct {
+	h       http.Handler
+	log     *slog.Logger
+	idle    time.Duration // keep-alive connections idle this long are closed
+	header  time.Duration // bound on reading one request's headers
+	handoff *handoffListener
+
+	mu      sync.Mutex
+	conns   map[*serverConn]struct{}
+	closing atomic.Bool
+
+	handedOff atomic.Int64 // connections given to net/http, for tests
+}
+
+func newH1Server(h http.Handler, log *slog.Logger, addr net.Addr, idle, header time.Duration) *h1Server {
+	return &h1Server{
+		h: h, log: log, idle: idle, header: header,
+		handoff: newHandoffListener(addr),
+		conns:   make(map[*serverConn]struct{}),
+	}
+}
+
+// serve accepts connections until ln is closed.
+func (s *h1Server) serve(ln net.Listener) {
+	var delay time.Duration
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			if errors.Is(err, net.ErrClosed) || s.closing.Load() {
+				return
+			}
+			// Out of file descriptors and the like: wait, as net/http does, and go on.
+			delay = min(max(2*delay, 5*time.Millisecond), time.Second)
+			s.log.Warn("lb listener accept failed", "addr", ln.Addr().String(), "err", err, "retry_in", delay)
+			time.Sleep(delay)
+			continue
+		}
+		delay = 0
+		if sc := s.track(c); sc != nil {
+			go sc.serve()
+		}
+	}
+}
+
+// track registers a new connection; nil (and the connection closed) once shutdown began.
+func (s *h1Server) track(c net.Conn) *serverConn {
+	sc := &serverConn{s: s, c: c, remote: c.RemoteAddr().String()}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing.Load() {
+		c.Close()
+		return nil
+	}
+	s.conns[sc] = struct{}{}
+	return sc
+}
+
+func (s *h1Server) forget(sc *serverConn) {
+	s.mu.Lock()
+	delete(s.conns, sc)
+	s.mu.Unlock()
+}
+
+// shutdown closes idle connections, lets the others finish the request they serve (their
+// response then says Connection: close), and returns when none is left or, having closed
+// them all, when ctx ends.
+func (s *h1Server) shutdown(ctx context.Context) {
+	s.closing.Store(true)
+	wait := time.Millisecond
+	for !s.closeIdle() {
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			s.closeAll()
+			return
+		case <-t.C:
+		}
+		wait = min(2*wait, 100*time.Millisecond)
+	}
+}
+
+// closeIdle closes the connections that wait for a request and reports whether none is left.
+func (s *h1Server) closeIdle() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for sc := range s.conns {
+		if sc.state.CompareAndSwap(connIdle, connClosed) {
+			sc.c.Close()
+		}
+	}
+	return len(s.conns) == 0
+}
+
+func (s *h1Server) closeAll() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for sc := range s.conns {
+		sc.state.Store(connClosed)
+		sc.c.Close()
+	}
+}
+
+// States of a serverConn.
+const (
+	connIdle   = iota // waiting for a request: shutdown may close it
+	connActive        // serving a request
+	connClosed        // closed by shutdown
+)
+
+var (
+	readBufs  = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, 4<<10) }}
+	writeBufs = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 4<<10) }}
+)
+
+// serverConn is one client connection of an h1Server.
+type serverConn struct {
+	s      *h1Server
+	c      net.Conn
+	remote string
+	src    connSource
+	br     *bufio.Reader // reads from src
+	bw     *bufio.Writer
+	w      h1Writer
+	ctx    context.Context // of every request on the connection; ends when the client goes
+	cancel context.CancelFunc
+	state  atomic.Int32
+	rd     time.Time // the read deadline set on c
+
+	watching  bool // a background read watches the client (see watch)
+	watchDone chan struct{}
+	aborting  atomic.Bool
+}
+
+// connSource is what a serverConn's reader reads: the byte that a background read found, if
+// any, then the connection. reads counts its reads.
+type connSource struct {
+	c       net.Conn
+	pending bool
+	b       [1]byte
+	reads   int
+}
+
+func (s *connSource) Read(p []byte) (int, error) {
+	s.reads++
+	if s.pending && len(p) > 0 {
+		p[0], s.pending = s.b[0], false
+		return 1, nil
+	}
+	return s.c.Read(p)
+}
+
+type serverConnKey struct{}
+
+func (sc *serverConn) serve() {
+	sc.src.c = sc.c
+	sc.br = readBufs.Get().(*bufio.Reader)
+	sc.br.Reset(&sc.src)
+	sc.bw = writeBufs.Get().(*bufio.Writer)
+	sc.bw.Reset(sc.c)
+	sc.w.sc = sc
+	sc.w.header = make(http.Header)
+	sc.ctx, sc.cancel = context.WithCancel(context.WithValue(context.Background(), serverConnKey{}, sc))
+	handedOff := false
+	defer func() {
+		sc.cancel()
+		sc.s.forget(sc)
+		if !handedOff {
+			sc.c.Close()
+			sc.br.Reset(nil)
+			readBufs.Put(sc.br)
+		}
+		sc.bw.Reset(nil)
+		writeBufs.Put(sc.bw)
+	}()
+	for sc.next() {
+		req, prefix, err := sc.readRequest()
+		if err != nil {
+			return
+		}
+		if req == nil {
+			handedOff = sc.handoff(prefix)
+			return
+		}
+		if !sc.handle(req) {
+			return
+		}
+	}
+}
+
+// next waits for the first byte of the next request, under the idle timeout, and marks the
+// connection active. It reports false when the connection is done: closed by the client, idle
+// too long, or closed by shutdown.
+func (sc *serverConn) next() bool {
+	if sc.br.Buffered() == 0 {
+		sc.keepIdleDeadline()
+		if _, err := sc.br.Peek(1); err != nil {
+			return false
+		}
+	}
+	return sc.state.CompareAndSwap(connIdle, connActive) && !sc.s.closing.Load()
+}
+
+// keepIdleDeadline sets the read deadline to the idle timeout from now, unless the one set is
+// close enough: under load a connection's deadline changes about once per second, not with
+// every request (each change updates a runtime timer).
+func (sc *serverConn) keepIdleDeadline() {
+	if sc.s.idle <= 0 {
+		if !sc.rd.IsZero() {
+			sc.setReadDeadline(time.Time{})
+		}
+		return
+	}
+	want := time.Now().Add(sc.s.idle)
+	slack := min(time.Second, sc.s.idle/8)
+	if d := sc.rd.Sub(want); sc.rd.IsZero() || d > slack || d < -slack {
+		sc.setReadDeadline(want)
+	}
+}
+
+func (sc *serverConn) setReadDeadline(t time.Time) {
+	sc.rd = t
+	_ = sc.c.SetReadDeadline(t)
+}
+
+// readRequest reads the next request. It returns a request to serve here, or none and the
+// bytes of the connection already consumed (to be handed off with the rest), or an error
+// that ends the connection.
+func (sc *serverConn) readRequest() (*http.Request, []byte, error) {
+	head, err := sc.head()
+	if errors.Is(err, bufio.ErrBufferFull) {
+		return nil, nil, nil // too large for the lean path: net/http reads it from the start
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	buffered, reads := sc.br.Buffered(), sc.src.reads
+	req, err := http.ReadRequest(sc.br)
+	consumed := buffered - sc.br.Buffered()
+	if sc.src.reads != reads || consumed > len(head) {
+		// It read past the header block, which the buffer no longer holds: nothing to
+		// replay. Cannot happen as long as the block ends where ReadRequest stops.
+		return nil, nil, errors.New("lb: request read past its header")
+	}
+	if err != nil || !leanRequest(req) {
+		return nil, head[:consumed], nil
+	}
+	req.RemoteAddr = sc.remote
+	return req.WithContext(sc.ctx), nil, nil
+}
+
+// head returns the buffered header block of the next request, through its empty line,
+// reading more under the header timeout as needed: bufio.ErrBufferFull when it does not fit
+// the buffer.
+func (sc *serverConn) head() ([]byte, error) {
+	timed := false
+	for {
+		buf, _ := sc.br.Peek(sc.br.Buffered())
+		if n := headerEnd(buf); n > 0 {
+			return buf[:n], nil
+		}
+		if len(buf) == sc.br.Size() {
+			return nil, bufio.ErrBufferFull
+		}
+		if !timed && sc.s.header > 0 {
+			sc.setReadDeadline(time.Now().Add(sc.s.header))
+			timed = true
+		}
+		if _, err := sc.br.Peek(len(buf) + 1); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// headerEnd returns the length of the header block at the start of buf (through the first
+// empty line, with CRLF or bare LF line ends, as net/textproto reads them), or 0.
+func headerEnd(buf []byte) int {
+	end := 0
+	if i := bytes.Index(buf, []byte("\n\r\n")); i >= 0 {
+		end = i + 3
+	}
+	if i := bytes.Index(buf, []byte("\n\n")); i >= 0 && (end == 0 || i+2 < end) {
+		end = i + 2
+	}
+	return end
+}
+
+// leanRequest tells whether the lean loop serves r: a bodiless HTTP/1.1 request that
+// net/http's server would accept as it is (one valid Host, valid header fields) and hand to
+// the handler without doing anything for it (no 100-continue, no upgrade).
+func leanRequest(r *http.Request) bool {
+	if r.ProtoMajor != 1 || r.ProtoMinor != 1 || r.Body != http.NoBody || r.ContentLength != 0 ||
+		r.Method == http.MethodConnect || r.Method == "PRI" {
+		return false
+	}
+	h := r.Header
+	if len(h["Expect"]) > 0 || len(h["Upgrade"]) > 0 || len(h["Transfer-Encoding"]) > 0 {
+		return false
+	}
+	// http.ReadRequest took the Host header out of h (two of them are an error already).
+	if r.Host == "" || r.URL.Host != "" || !httpguts.ValidHostHeader(r.Host) {
+		return false
+	}
+	for k, vv := range h {
+		if !httpguts.ValidHeaderFieldName(k) {
+			return false
+		}
+		for _, v := range vv {
+			if !httpguts.ValidHeaderFieldValue(v) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// handle serves one request and finishes its response; false: the connection is done.
+func (sc *serverConn) handle(req *http.Request) bool {
+	w := &sc.w
+	w.reset(req)
+	ok := sc.serveHTTP(w, req)
+	sc.stopWatch()
+	if !ok {
+		_ = sc.bw.Flush() // what the handler wrote before it broke off, then the connection ends
+		return false
+	}
+	if err := w.finish(); err != nil || sc.ctx.Err() != nil {
+		return false
+	}
+	if w.closeAfter {
+		sc.closeWrite()
+		return false
+	}
+	return sc.state.CompareAndSwap(connActive, connIdle)
+}
+
+// serveHTTP runs the handler; false when it panicked (http.ErrAbortHandler: on purpose).
+func (sc *serverConn) serveHTTP(w *h1Writer, req *http.Request) (ok bool) {
+	defer func() {
+		if v := recover(); v != nil {
+			if v != http.ErrAbortHandler {
+				sc.s.log.Error("lb handler panicked", "remote", sc.remote, "panic", v, "stack", string(debug.Stack()))
+			}
+			ok = false
+		}
+	}()
+	sc.s.h.ServeHTTP(w, req)
+	return true
+}
+
+// closeWrite ends a connection after its last response the way net/http does: the write
+// side first, then what the client still sends is read for a moment, so that closing with
+// unread data does not reset the connection before the client read the response.
+func (sc *serverConn) closeWrite() {
+	if cw, ok := sc.c.(interface{ CloseWrite() error }); ok {
+		_ = cw.CloseWrite()
+	}
+	_ = sc.c.SetReadDeadline(time.Now().Add(500 * time.Millisecond))
+	_, _ = io.Copy(io.Discard, io.LimitReader(sc.c, 256<<10))
+}
+
+// handoff gives the connection to the listener's http.Server: it reads prefix (the part of
+// the request already consumed) and then everything else, buffered or not.
+func (sc *serverConn) handoff(prefix []byte) bool {
+	sc.s.forget(sc)
+	var r io.Reader = sc.br
+	if len(prefix) > 0 {
+		r = io.MultiReader(bytes.NewReader(bytes.Clone(prefix)), sc.br)
+	}
+	sc.s.handedOff.Add(1)
+	return sc.s.handoff.hand(&handoffConn{Conn: sc.c, r: r})
+}
+
+// watchClient makes the lean server, if it serves the request of ctx, watch the request's
+// client from now until the request ends, so that ctx ends when the client closes its
+// connection (as net/http's server does for every request). Only requests that wait on
+// their target for a while need that; those answered at once never pay for it.
+func watchClient(ctx context.Context) {
+	if sc, ok := ctx.Value(serverConnKey{}).(*serverConn); ok {
+		sc.watch()
+	}
+}
+
+// watch starts a background read of the client's connection: a byte read is kept for the
+// next request, the connection's end cancels sc.ctx. It is called from the handler, which
+// runs in the connection's goroutine, as is stopWatch.
+func (sc *serverConn) watch() {
+	if sc.watching || sc.src.pending {
+		return
+	}
+	sc.watching = true
+	sc.setReadDeadline(time.Time{})
+	sc.watchDone = make(chan struct{})
+	go sc.backgroundRead()
+}
+
+func (sc *serverConn) backgroundRead() {
+	defer close(sc.watchDone)
+	n, err := sc.c.Read(sc.src.b[:])
+	switch {
+	case n == 1:
+		sc.src.pending = true
+	case sc.aborting.Load() && isTimeout(err):
+	default:
+		sc.cancel() // closed or reset: the client is gone
+	}
+}
+
+// aLongTimeAgo is a deadline in the past, to interrupt a read.
+var aLongTimeAgo = time.Unix(1, 0)
+
+// stopWatch ends the background read, if any, before the connection is read again.
+func (sc *serverConn) stopWatch() {
+	if !sc.watching {
+		return
+	}
+	sc.aborting.Store(true)
+	_ = sc.c.SetReadDeadline(aLongTimeAgo)
+	<-sc.watchDone
+	sc.aborting.Store(false)
+	sc.watching = false
+	sc.setReadDeadline(time.Time{})
+}
