@@ -30,7 +30,6 @@ type h1Server struct {
 	h       http.Handler
 	log     *slog.Logger
 	idle    time.Duration // keep-alive connections idle this long are closed
-	header  time.Duration // bound on reading one request's headers
 	handoff *handoffListener
 
 	mu      sync.Mutex
@@ -40,9 +39,9 @@ type h1Server struct {
 	handedOff atomic.Int64 // connections given to net/http, for tests
 }
 
-func newH1Server(h http.Handler, log *slog.Logger, addr net.Addr, idle, header time.Duration) *h1Server {
+func newH1Server(h http.Handler, log *slog.Logger, addr net.Addr, idle time.Duration) *h1Server {
 	return &h1Server{
-		h: h, log: log, idle: idle, header: header,
+		h: h, log: log, idle: idle,
 		handoff: newHandoffListener(addr),
 		conns:   make(map[*serverConn]struct{}),
 	}
@@ -154,6 +153,7 @@ type serverConn struct {
 	cancel context.CancelFunc
 	state  atomic.Int32
 	rd     time.Time // the read deadline set on c
+	served bool      // a request was read
 
 	watching  bool // a background read watches the client (see watch)
 	watchDone chan struct{}
@@ -220,12 +220,19 @@ func (sc *serverConn) serve() {
 // connection active. It reports false when the connection is done: closed by the client, idle
 // too long, or closed by shutdown.
 func (sc *serverConn) next() bool {
-	if sc.br.Buffered() == 0 {
+	// After a first request, net/http waits for 4 bytes and quietly closes a connection that
+	// ends before them; the same bytes must end the same way here.
+	want := 1
+	if sc.served {
+		want = 4
+	}
+	if sc.br.Buffered() < want {
 		sc.keepIdleDeadline()
-		if _, err := sc.br.Peek(1); err != nil {
+		if _, err := sc.br.Peek(want); err != nil {
 			return false
 		}
 	}
+	sc.served = true
 	return sc.state.CompareAndSwap(connIdle, connActive) && !sc.s.closing.Load()
 }
 
@@ -256,11 +263,8 @@ func (sc *serverConn) setReadDeadline(t time.Time) {
 // that ends the connection.
 func (sc *serverConn) readRequest() (*http.Request, []byte, error) {
 	head, err := sc.head()
-	if errors.Is(err, bufio.ErrBufferFull) {
-		return nil, nil, nil // too large for the lean path: net/http reads it from the start
-	}
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil // net/http reads it from the start
 	}
 	buffered, reads := sc.br.Buffered(), sc.src.reads
 	req, err := http.ReadRequest(sc.br)
@@ -277,27 +281,15 @@ func (sc *serverConn) readRequest() (*http.Request, []byte, error) {
 	return req.WithContext(sc.ctx), nil, nil
 }
 
-// head returns the buffered header block of the next request, through its empty line,
-// reading more under the header timeout as needed: bufio.ErrBufferFull when it does not fit
-// the buffer.
+// head returns the header block of the next request when the buffer holds all of it; else
+// bufio.ErrBufferFull. A header that arrives in pieces (a slow client, or a large one) is left
+// to net/http and its header timeout.
 func (sc *serverConn) head() ([]byte, error) {
-	timed := false
-	for {
-		buf, _ := sc.br.Peek(sc.br.Buffered())
-		if n := headerEnd(buf); n > 0 {
-			return buf[:n], nil
-		}
-		if len(buf) == sc.br.Size() {
-			return nil, bufio.ErrBufferFull
-		}
-		if !timed && sc.s.header > 0 {
-			sc.setReadDeadline(time.Now().Add(sc.s.header))
-			timed = true
-		}
-		if _, err := sc.br.Peek(len(buf) + 1); err != nil {
-			return nil, err
-		}
+	buf, _ := sc.br.Peek(sc.br.Buffered())
+	if n := headerEnd(buf); n > 0 {
+		return buf[:n], nil
 	}
+	return nil, bufio.ErrBufferFull
 }
 
 // headerEnd returns the length of the header block at the start of buf (through the first
@@ -315,10 +307,10 @@ func headerEnd(buf []byte) int {
 
 // leanRequest tells whether the lean loop serves r: a bodiless HTTP/1.1 request that
 // net/http's server would accept as it is (one valid Host, valid header fields) and hand to
-// the handler without doing anything for it (no 100-continue, no upgrade).
+// the handler without doing anything for it (no 100-continue, no upgrade, no OPTIONS *).
 func leanRequest(r *http.Request) bool {
 	if r.ProtoMajor != 1 || r.ProtoMinor != 1 || r.Body != http.NoBody || r.ContentLength != 0 ||
-		r.Method == http.MethodConnect || r.Method == "PRI" {
+		r.Method == http.MethodConnect || r.Method == "PRI" || r.RequestURI == "*" {
 		return false
 	}
 	h := r.Header
@@ -352,7 +344,9 @@ func (sc *serverConn) handle(req *http.Request) bool {
 		_ = sc.bw.Flush() // what the handler wrote before it broke off, then the connection ends
 		return false
 	}
-	if err := w.finish(); err != nil || sc.ctx.Err() != nil {
+	// A client that is gone (sc.ctx ended) fails the next read; one that only half-closed
+	// after sending more requests gets them answered, as net/http does.
+	if err := w.finish(); err != nil {
 		return false
 	}
 	if w.closeAfter {

@@ -208,13 +208,15 @@ func writeHeaderLines(bw interface{ WriteString(string) (int, error) }, h http.H
 
 func writeHeaderLine(bw interface{ WriteString(string) (int, error) }, k, v string) {
 	if strings.ContainsAny(v, "\r\n") {
-		v = strings.NewReplacer("\r\n", " ", "\r", " ", "\n", " ").Replace(v)
+		v = newlineToSpace.Replace(v)
 	}
 	bw.WriteString(k)
 	bw.WriteString(": ")
 	bw.WriteString(v)
 	bw.WriteString("\r\n")
 }
+
+var newlineToSpace = strings.NewReplacer("\r", " ", "\n", " ")
 
 // statusLines holds the status lines of the codes net/http knows.
 var statusLines [600]string

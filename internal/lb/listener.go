@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -151,7 +152,7 @@ func (p *Proxy) bind(spec Listener, cr certResult) (*listener, error) {
 	}
 	h.xfProto = []string{h.scheme}
 	if !https {
-		l.lean = newH1Server(h, p.log, ln.Addr(), l.srv.IdleTimeout, l.srv.ReadHeaderTimeout)
+		l.lean = newH1Server(h, p.log, ln.Addr(), l.srv.IdleTimeout)
 		p.spawnLocked(func(context.Context) { l.lean.serve(ln) })
 	}
 	p.spawnLocked(func(context.Context) { l.serve(p.log) })
@@ -193,12 +194,16 @@ func (p *Proxy) stopListener(l *listener) {
 func (l *listener) shutdown(ctx context.Context, timeout time.Duration) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
 	defer cancel()
+	// Both at once: each has connections that the other's must not wait for. Once they
+	// began, the lean server hands nothing over: its busy connections close after their
+	// response and its idle ones are closed.
+	var wg sync.WaitGroup
 	if l.lean != nil {
-		// First, so that a connection it hands over meanwhile is still served.
-		l.lean.shutdown(ctx)
+		wg.Go(func() { l.lean.shutdown(ctx) })
 	}
 	if err := l.srv.Shutdown(ctx); err != nil {
 		l.srv.Close()
 	}
+	wg.Wait()
 	l.hijacked.shutdown(ctx)
 }
