@@ -142,6 +142,10 @@ func (h *handler) forward(w http.ResponseWriter, r *http.Request, fwd *forward, 
 		// errors). net/http would discard the rest of the client's body as soon as the
 		// response starts, cutting the upload short; the target decides, not the proxy.
 		_ = http.NewResponseController(w).EnableFullDuplex()
+		// In full-duplex mode net/http fails the connection's next request when a handler
+		// left the body unread (golang/go#68560), as after a target that could not be
+		// reached. Closing it discards the rest or ends the connection cleanly.
+		defer r.Body.Close()
 	}
 	res, flags, err := h.roundTrip(r, t, body)
 	// A target released while the request was in flight (its deregistration delay ran out)
@@ -232,6 +236,11 @@ func (h *handler) roundTrip(r *http.Request, t *target, body *replayBody) (*http
 	r.URL.Scheme, r.URL.Host = t.key.scheme, t.key.addr
 	out.RequestURI = ""
 	out.Close = false
+	if _, ok := r.Header["User-Agent"]; !ok {
+		// An empty value keeps http.Transport from adding its own: the target gets what
+		// the client sent, as from the bodiless client and from ALB.
+		r.Header["User-Agent"] = emptyValue
+	}
 	if body != nil {
 		out.Body = body
 	}
@@ -320,7 +329,10 @@ func (h *handler) prepare(r *http.Request) {
 	hdr["X-Forwarded-Port"] = h.xfPort
 }
 
-var connectionUpgrade = []string{"Upgrade"}
+var (
+	connectionUpgrade = []string{"Upgrade"}
+	emptyValue        = []string{""}
+)
 
 // isHopByHop reports the headers of RFC 9110 §7.6.1 that a proxy must not forward.
 func isHopByHop(k string) bool {
