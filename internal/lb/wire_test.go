@@ -1148,22 +1148,7 @@ func TestWireErrorPages(t *testing.T) {
 		case <-time.After(wireTimeout):
 		}
 	})
-	// The dead target closes every connection unanswered. (A closed port would not do: another
-	// test may bind it meanwhile.)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			c.Close()
-		}
-	}()
+	dead := lbtest.HangUpTarget(t)
 	p := lbtest.Start(t, lb.ProxyConfig{ResponseTimeout: 300 * time.Millisecond, ShutdownTimeout: 5 * time.Second})
 	group := func(id, addr string) lb.TargetGroup {
 		g := lb.TargetGroup{ID: id, HealthCheck: lb.HealthCheck{Disabled: true}}
@@ -1180,7 +1165,7 @@ func TestWireErrorPages(t *testing.T) {
 	}
 	cfg := lb.Config{
 		Listeners:    []lb.Listener{lbtest.Listener("l", path(1, "/dead", "dead"), path(2, "/slow", "slow"), lbtest.Forward("empty"))},
-		TargetGroups: []lb.TargetGroup{group("empty", ""), group("dead", ln.Addr().String()), group("slow", slow.addr)},
+		TargetGroups: []lb.TargetGroup{group("empty", ""), group("dead", dead), group("slow", slow.addr)},
 	}
 	if err := p.Apply(cfg); err != nil {
 		t.Fatal(err)

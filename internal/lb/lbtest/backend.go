@@ -139,3 +139,25 @@ func duplex(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 }
+
+// HangUpTarget returns the address of a target that accepts every connection and closes it
+// unanswered, until the end of the test. (A closed port is no dead target: another test may
+// bind it meanwhile.)
+func HangUpTarget(t testing.TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	return ln.Addr().String()
+}
