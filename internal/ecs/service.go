@@ -68,6 +68,8 @@ type Service struct {
 
 	// Deployments, PRIMARY first. The scheduler keeps them up to date.
 	Deployments []Deployment
+	// TaskSets of an EXTERNAL service, in the order they were created.
+	TaskSets []TaskSet
 	// Events, newest first, at most MaxServiceEvents.
 	Events []ServiceEvent
 	// Backoff is the scheduler's memory of failed task launches; see scheduler.

@@ -102,6 +102,9 @@ type Task struct {
 	// LoadBalanced is set when the task's service puts its containers behind target groups: the
 	// task then counts as healthy only when its targets are, and it stops only after they drained.
 	LoadBalanced bool
+	// LoadBalancers are the target groups the task registers in: its deployment's (the
+	// service's) or its task set's, as they were when it started.
+	LoadBalancers []LoadBalancer
 	// TargetHealth sums up the task's targets as the load balancer sees them (UNKNOWN until one
 	// was checked); TargetHealthGroup names the target group that failed, for the stop reason.
 	// Both are written by lbsync.

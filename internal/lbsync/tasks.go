@@ -40,10 +40,14 @@ func (c *Controller) reconcileTask(ctx context.Context, key string) (reconcile.R
 	return reconcile.Result{}, c.summarize(ctx, it)
 }
 
-// registerTask makes sure each of the service's load balancer entries has a registration for
-// the task's container port.
+// registerTask makes sure each of the task's load balancer entries has a registration for
+// its container port. Tasks started before tasks recorded their own use the service's.
 func (c *Controller) registerTask(ctx context.Context, t ecs.Task, svc ecs.Service) error {
-	for _, lbe := range svc.LoadBalancers {
+	lbs := t.LoadBalancers
+	if len(lbs) == 0 {
+		lbs = svc.LoadBalancers
+	}
+	for _, lbe := range lbs {
 		group, ok := c.groupByARN(lbe.TargetGroupARN)
 		if !ok {
 			continue // the group is gone; ECS keeps running the task

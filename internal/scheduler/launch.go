@@ -35,7 +35,7 @@ func (c *Controller) launch(ctx context.Context, plan *Plan, now time.Time) erro
 				plan.requeue(placementRetry)
 				break
 			}
-			id, err := c.createTask(ctx, td, svc, l.DeploymentID, inst, now)
+			id, err := c.createTask(ctx, td, svc, l, inst, now)
 			if err != nil {
 				return err
 			}
@@ -48,7 +48,7 @@ func (c *Controller) launch(ctx context.Context, plan *Plan, now time.Time) erro
 	return nil
 }
 
-func (c *Controller) createTask(ctx context.Context, td ecs.TaskDefinition, svc ecs.Service, deploymentID string, inst ecs.ContainerInstance, now time.Time) (string, error) {
+func (c *Controller) createTask(ctx context.Context, td ecs.TaskDefinition, svc ecs.Service, l Launch, inst ecs.ContainerInstance, now time.Time) (string, error) {
 	id := c.cfg.NewTaskID()
 	t := ecs.NewTask(td, ecs.TaskParams{
 		ID:                   id,
@@ -56,19 +56,20 @@ func (c *Controller) createTask(ctx context.Context, td ecs.TaskDefinition, svc 
 		ClusterName:          svc.ClusterName,
 		ClusterARN:           svc.ClusterARN,
 		Group:                "service:" + svc.Name,
-		StartedBy:            deploymentID,
+		StartedBy:            l.DeploymentID,
 		ServiceName:          svc.Name,
-		DeploymentID:         deploymentID,
-		NetworkConfiguration: svc.NetworkConfiguration,
+		DeploymentID:         l.DeploymentID,
+		NetworkConfiguration: l.NetworkConfiguration,
 		EnableExecuteCommand: svc.EnableExecuteCommand,
 		CreatedAt:            now,
 	})
 	t.ContainerInstanceID, t.ContainerInstanceARN = inst.ID, inst.ARN
-	if svc.LaunchType != "" {
-		t.LaunchType = svc.LaunchType
+	if l.LaunchType != "" {
+		t.LaunchType = l.LaunchType
 	}
 	t.Tags = serviceTaskTags(svc, td)
-	t.LoadBalanced = len(svc.LoadBalancers) > 0
+	t.LoadBalancers = l.LoadBalancers
+	t.LoadBalanced = len(l.LoadBalancers) > 0
 	it, err := c.st.Tasks.Create(ctx, store.TaskID(svc.ClusterName, id), t)
 	if err != nil {
 		return "", fmt.Errorf("create task for service %s: %w", svc.Name, err)

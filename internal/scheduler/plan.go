@@ -29,11 +29,15 @@ type Plan struct {
 	RequeueAfter time.Duration
 }
 
-// Launch asks for Count new tasks of a deployment.
+// Launch asks for Count new tasks of a deployment or task set, which give the tasks their
+// launch type, network and target groups.
 type Launch struct {
-	DeploymentID      string
-	TaskDefinitionARN string
-	Count             int
+	DeploymentID         string
+	TaskDefinitionARN    string
+	Count                int
+	LaunchType           string
+	NetworkConfiguration ecs.NetworkConfiguration
+	LoadBalancers        []ecs.LoadBalancer
 }
 
 // Stop asks to stop one task.
@@ -52,6 +56,9 @@ type counts struct {
 
 // PlanService decides what to do for a service. It is pure: the same snapshot gives the same plan.
 func PlanService(s Snapshot) Plan {
+	if s.Service.DeploymentController == ecs.ControllerExternal {
+		return planTaskSets(s)
+	}
 	p := Plan{Service: s.Service}
 	// The plan changes deployments in place; it must not change the snapshot's.
 	p.Service.Deployments = slices.Clone(s.Service.Deployments)
@@ -182,7 +189,9 @@ func (p *Plan) startPrimary(s Snapshot, c *counts) {
 		p.requeue(nb.Sub(s.Now))
 		return
 	}
-	p.Start = append(p.Start, Launch{DeploymentID: primary.ID, TaskDefinitionARN: primary.TaskDefinitionARN, Count: n})
+	svc := p.Service
+	p.Start = append(p.Start, Launch{DeploymentID: primary.ID, TaskDefinitionARN: primary.TaskDefinitionARN, Count: n,
+		LaunchType: svc.LaunchType, NetworkConfiguration: svc.NetworkConfiguration, LoadBalancers: svc.LoadBalancers})
 }
 
 func (p *Plan) requeue(d time.Duration) {
