@@ -20,6 +20,7 @@ var errorCodes = []struct {
 	{ecs.ErrClusterContainsInstances, "ClusterContainsContainerInstancesException"},
 	{ecs.ErrServiceNotFound, "ServiceNotFoundException"},
 	{ecs.ErrServiceNotActive, "ServiceNotActiveException"},
+	{ecs.ErrTaskSetNotFound, "TaskSetNotFoundException"},
 	{ecs.ErrServiceNotIdempotent, "InvalidParameterException"},
 	{ecs.ErrServiceScaledUp, "InvalidParameterException"},
 	{ecs.ErrPlatformUnknown, "PlatformUnknownException"},

@@ -45,6 +45,10 @@ func FuzzOperations(f *testing.F) {
 		`{"cluster":"a","desiredStatus":"STOPPED","family":"f","serviceName":"s","startedBy":"x"}`,
 		`{"cluster":"a","containerInstances":["x"],"include":["TAGS","CONTAINER_INSTANCE_HEALTH"],"status":"DRAINING","filter":""}`,
 		`{"resourceArn":"arn:aws:ecs:us-east-1:000000000000:service/a/s","tags":[{"key":"k","value":"v"}]}`,
+		`{"cluster":"a","serviceName":"x","desiredCount":2,"deploymentController":{"type":"EXTERNAL"}}`,
+		`{"cluster":"a","service":"x","taskDefinition":"f","externalId":"e","scale":{"value":50,"unit":"PERCENT"},"clientToken":"t","loadBalancers":[{"targetGroupArn":"arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/t/1","containerName":"c","containerPort":80}]}`,
+		`{"cluster":"a","service":"x","taskSets":["ecs-svc/1","arn:aws:ecs:us-east-1:000000000000:task-set/a/x/ecs-svc/1"],"include":["TAGS"]}`,
+		`{"cluster":"a","service":"x","taskSet":"ecs-svc/1","scale":{"value":150,"unit":"FOO"},"primaryTaskSet":"ecs-svc/1","force":true}`,
 	}
 	for i, s := range seeds {
 		f.Add(uint8(i), []byte(s))

@@ -167,9 +167,19 @@ func (a *API) modifyService(ctx context.Context, cluster, name string, fn func(e
 
 // serviceResult is a service on the wire with its counts derived from the cluster's tasks.
 func (a *API) serviceResult(ctx context.Context, s ecs.Service, withTags bool) (*serviceOutput, error) {
-	tasks, err := a.clusterTasks(ctx, s.ClusterName)
+	counts, err := a.serviceTaskCounts(ctx, s)
 	if err != nil {
 		return nil, err
 	}
-	return &serviceOutput{Service: ptr(serviceToWire(s, countServiceTasks(s.Name, tasks), withTags))}, nil
+	return &serviceOutput{Service: ptr(serviceToWire(s, counts, withTags))}, nil
+}
+
+// serviceTaskCounts derives the task counts of s, by deployment and task set, from the tasks of
+// its cluster.
+func (a *API) serviceTaskCounts(ctx context.Context, s ecs.Service) (serviceCounts, error) {
+	tasks, err := a.clusterTasks(ctx, s.ClusterName)
+	if err != nil {
+		return serviceCounts{}, err
+	}
+	return countServiceTasks(s.Name, tasks), nil
 }

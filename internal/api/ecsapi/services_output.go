@@ -3,7 +3,7 @@ package ecsapi
 import "github.com/fargohq/fargo/internal/ecs"
 
 // serviceCounts are a service's task counts, derived from its tasks: in total and by
-// deployment id.
+// deployment id, which is the task set id for the tasks of a task set.
 type serviceCounts struct {
 	total        ecs.TaskCounts
 	byDeployment map[string]ecs.TaskCounts
@@ -62,6 +62,10 @@ func serviceToWire(s ecs.Service, counts serviceCounts, withTags bool) wireServi
 	}
 	if withTags {
 		out.Tags = ptr(tagsToWire(s.Tags))
+	}
+	if s.DeploymentController == ecs.ControllerExternal {
+		// Without their tags: DescribeServices never sends the tags of task sets.
+		out.TaskSets = ptr(taskSetsToWire(s, counts, false))
 	}
 	return out
 }

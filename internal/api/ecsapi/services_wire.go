@@ -119,6 +119,8 @@ type wireService struct {
 	EnableECSManagedTags bool       `json:"enableECSManagedTags"`
 	PropagateTags        *string    `json:"propagateTags,omitempty"`
 	EnableExecuteCommand bool       `json:"enableExecuteCommand"`
+	// TaskSets is sent, [] when there are none, for EXTERNAL services only.
+	TaskSets *[]wireTaskSet `json:"taskSets,omitempty"`
 }
 
 type createServiceInput struct {

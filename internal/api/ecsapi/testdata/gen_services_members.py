@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Writes services-members.json: for every structure the service, task and container instance
-operations of ECS reach, its members as the botocore model lists them, with the kind of each
-value (see gen_members.py, whose kind() this reuses). services_wire_test.go checks that every
+"""Writes services-members.json: for every structure the service, task, container instance and
+task set operations of ECS reach, its members as the botocore model lists them, with the kind
+of each value (see gen_members.py, whose kind() this reuses). services_wire_test.go checks that every
 JSON name of the wire structs is such a member of the right kind, and lists the members fargo
 leaves out on purpose.
 
@@ -27,6 +27,11 @@ OPERATIONS = [
     "ListTasks",
     "ListContainerInstances",
     "DescribeContainerInstances",
+    "CreateTaskSet",
+    "DescribeTaskSets",
+    "UpdateTaskSet",
+    "UpdateServicePrimaryTaskSet",
+    "DeleteTaskSet",
 ]
 
 
