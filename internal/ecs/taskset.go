@@ -181,8 +181,9 @@ func UpdateTaskSetScale(s Service, ref string, scale float64, unit string, at ti
 	})
 }
 
-// SetPrimaryTaskSet makes the task set ref the service's PRIMARY one; the PRIMARY one before it
-// turns ACTIVE.
+// SetPrimaryTaskSet makes the task set ref the service's PRIMARY one, whose task definition,
+// load balancers, network and launch the service then reports; the PRIMARY one before it turns
+// ACTIVE.
 func SetPrimaryTaskSet(s Service, ref string, at time.Time) (Service, TaskSet, error) {
 	i := s.taskSetIndex(ref)
 	if err := taskSetsAllowed(s); err != nil {
@@ -195,6 +196,10 @@ func SetPrimaryTaskSet(s Service, ref string, at time.Time) (Service, TaskSet, e
 		return Service{}, TaskSet{}, errdefs.InvalidArgument("The specified task set is being deleted and cannot be made primary.")
 	}
 	s.TaskSets = slices.Clone(s.TaskSets)
+	// The primary task set's parameters become the service's, as ECS reports them.
+	p := s.TaskSets[i]
+	s.TaskDefinitionARN, s.LoadBalancers, s.NetworkConfiguration = p.TaskDefinitionARN, p.LoadBalancers, p.NetworkConfiguration
+	s.LaunchType, s.PlatformVersion = p.LaunchType, p.PlatformVersion
 	for j := range s.TaskSets {
 		ts := &s.TaskSets[j]
 		switch {

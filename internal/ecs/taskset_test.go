@@ -76,6 +76,9 @@ func TestTaskSetLifecycle(t *testing.T) {
 	if blue.Status != TaskSetActive || green.Status != TaskSetPrimary {
 		t.Fatalf("after switching: blue %s, green %s", blue.Status, green.Status)
 	}
+	if s.TaskDefinitionARN != green.TaskDefinitionARN || len(s.LoadBalancers) != 1 || s.LaunchType != green.LaunchType {
+		t.Fatalf("the service does not report its primary task set: %+v", s)
+	}
 	if _, _, err := DeleteTaskSet(s, blue.ID, false, t0); !errors.Is(err, errdefs.ErrInvalidArgument) {
 		t.Fatalf("deleting a scaled-up task set without force: %v", err)
 	}
