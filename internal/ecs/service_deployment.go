@@ -37,13 +37,19 @@ func NewDeployment(id string, s Service, at time.Time) Deployment {
 }
 
 // NewService returns a validated service as CreateService stores it: ACTIVE since at, with one
-// PRIMARY deployment. EXTERNAL services get theirs from task sets, so they start with none.
+// PRIMARY deployment (deploymentID). A CODE_DEPLOY service runs a PRIMARY task set of that id
+// instead, as ECS creates it, and an EXTERNAL one starts with neither: its deployer brings
+// the task sets.
 func NewService(s Service, deploymentID string, at time.Time) Service {
 	s.Status = ServiceActive
 	s.CreatedAt = at
 	s.Events = nil
-	s.Deployments = nil
-	if s.DeploymentController != ControllerExternal {
+	s.Deployments, s.TaskSets = nil, nil
+	switch s.DeploymentController {
+	case ControllerExternal:
+	case ControllerCodeDeploy:
+		s.TaskSets = []TaskSet{initialTaskSet(s, deploymentID, at)}
+	default:
 		s.Deployments = []Deployment{NewDeployment(deploymentID, s, at)}
 	}
 	return s

@@ -3,6 +3,7 @@ package ecs
 import (
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/fargohq/fargo/internal/arn"
@@ -65,6 +66,27 @@ type TaskSet struct {
 	UpdatedAt         time.Time
 	StabilityStatus   StabilityStatus
 	StabilityStatusAt time.Time
+}
+
+// RunsTaskSets tells whether s runs task sets rather than deployments: the EXTERNAL and
+// CODE_DEPLOY controllers.
+func (s Service) RunsTaskSets() bool {
+	return s.DeploymentController == ControllerExternal || s.DeploymentController == ControllerCodeDeploy
+}
+
+// initialTaskSet is the PRIMARY task set that ECS creates with a CODE_DEPLOY service: the
+// service's task definition, load balancers, launch and network, at full scale.
+func initialTaskSet(s Service, id string, at time.Time) TaskSet {
+	ts := TaskSet{
+		ID: id, ARN: strings.Replace(s.ARN, ":service/", ":task-set/", 1) + "/" + id, Status: TaskSetPrimary,
+		TaskDefinitionARN: s.TaskDefinitionARN, LaunchType: s.LaunchType, PlatformVersion: s.PlatformVersion,
+		NetworkConfiguration: s.NetworkConfiguration, LoadBalancers: s.LoadBalancers, Scale: 100,
+		CreatedAt: at, UpdatedAt: at, StabilityStatus: StabilityStabilizing, StabilityStatusAt: at,
+	}
+	if ts.LaunchType == string(CompatibilityFargate) {
+		ts.PlatformVersion = ResolvedPlatformVersion(ts.PlatformVersion)
+	}
+	return ts
 }
 
 // TaskSetARN is the ARN of a task set: task-set/<cluster>/<service>/<id>.

@@ -128,3 +128,29 @@ func TestTaskSetRefusals(t *testing.T) {
 		t.Errorf("task set of a draining service: %v", err)
 	}
 }
+
+// TestCodeDeployServiceStartsWithATaskSet checks that a CODE_DEPLOY service is created as ECS
+// creates it: no deployments, one PRIMARY task set with the service's parameters.
+func TestCodeDeployServiceStartsWithATaskSet(t *testing.T) {
+	td := webTaskDefinition()
+	s := baseService(td)
+	s.DeploymentController = ControllerCodeDeploy
+	s.DeploymentConfiguration = DefaultDeploymentConfiguration(SchedulingReplica, ControllerCodeDeploy)
+	s.ARN = ServiceARN(testScope, "default", "web")
+	s.LoadBalancers = []LoadBalancer{{TargetGroupARN: testTargetGroup, ContainerName: "web", ContainerPort: 80}}
+	s.NetworkConfiguration = NetworkConfiguration{Subnets: []string{"subnet-1"}}
+	s, err := ValidateService(s, td)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s = NewService(s, "ecs-svc/1234567890123456789", t0)
+	if len(s.Deployments) != 0 || len(s.TaskSets) != 1 {
+		t.Fatalf("deployments %v, task sets %v", s.Deployments, s.TaskSets)
+	}
+	ts := s.TaskSets[0]
+	wantARN := TaskSetARN(testScope, "default", "web", "ecs-svc/1234567890123456789")
+	if ts.ARN != wantARN || ts.Status != TaskSetPrimary || ts.TaskDefinitionARN != td.ARN || ts.Scale != 100 ||
+		len(ts.LoadBalancers) != 1 || ts.PlatformVersion != FargatePlatformVersion || s.TaskSetDesiredCount(ts) != 2 {
+		t.Fatalf("task set %+v (want ARN %s)", ts, wantARN)
+	}
+}

@@ -56,7 +56,7 @@ type counts struct {
 
 // PlanService decides what to do for a service. It is pure: the same snapshot gives the same plan.
 func PlanService(s Snapshot) Plan {
-	if s.Service.DeploymentController == ecs.ControllerExternal {
+	if s.Service.RunsTaskSets() {
 		return planTaskSets(s)
 	}
 	p := Plan{Service: s.Service}

@@ -7,7 +7,7 @@ import (
 	"github.com/fargohq/fargo/internal/ecs"
 )
 
-// planTaskSets plans an EXTERNAL service: each task set runs its computed desired count (its
+// planTaskSets plans an EXTERNAL or CODE_DEPLOY service: each task set runs its computed desired count (its
 // scale of the service's desired count), independently of the others, since the deployer that
 // owns the task sets decides how they overlap. Failing tasks are replaced as in any service,
 // tasks of no task set stop, and a DRAINING task set leaves the service once its tasks are gone.

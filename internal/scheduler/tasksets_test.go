@@ -14,6 +14,12 @@ func external(desired int, sets ...ecs.TaskSet) ecs.Service {
 	return s
 }
 
+func codeDeploy(desired int, sets ...ecs.TaskSet) ecs.Service {
+	s := external(desired, sets...)
+	s.DeploymentController = ecs.ControllerCodeDeploy
+	return s
+}
+
 func taskSet(id string, status ecs.TaskSetStatus, scale float64) ecs.TaskSet {
 	lb := []ecs.LoadBalancer{{TargetGroupARN: "tg-" + id, ContainerName: "web", ContainerPort: 8080}}
 	return ecs.TaskSet{ID: id, Status: status, TaskDefinitionARN: "td:" + id, Scale: scale, LoadBalancers: lb}
@@ -48,6 +54,7 @@ func TestPlanTaskSets(t *testing.T) {
 			[]ecs.Task{healthy("g1", "green"), healthy("g2", "green")}, "", "", 1},
 		{"orphans stop", external(1, taskSet("green", ecs.TaskSetPrimary, 100)),
 			[]ecs.Task{healthy("g1", "green"), healthy("x1", "gone")}, "", "x1", 1},
+		{"CODE_DEPLOY service runs its task sets", codeDeploy(2, taskSet("blue", ecs.TaskSetPrimary, 100)), nil, "blue×2", "", 1},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -63,7 +63,7 @@ func serviceToWire(s ecs.Service, counts serviceCounts, withTags bool) wireServi
 	if withTags {
 		out.Tags = ptr(tagsToWire(s.Tags))
 	}
-	if s.DeploymentController == ecs.ControllerExternal {
+	if s.RunsTaskSets() {
 		// Without their tags: DescribeServices never sends the tags of task sets.
 		out.TaskSets = ptr(taskSetsToWire(s, counts, false))
 	}

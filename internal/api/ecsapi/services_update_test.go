@@ -2,6 +2,7 @@ package ecsapi_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -80,8 +81,12 @@ func TestUpdateServiceErrors(t *testing.T) {
 		DeploymentController: &types.DeploymentController{Type: types.DeploymentControllerTypeCodeDeploy},
 		LoadBalancers:        []types.LoadBalancer{{TargetGroupArn: aws.String(targetGroup), ContainerName: aws.String("web"), ContainerPort: aws.Int32(8080)}},
 	})
-	if err != nil || len(blueGreen.Service.Deployments) != 1 || blueGreen.Service.DeploymentConfiguration.DeploymentCircuitBreaker != nil {
-		t.Fatalf("CODE_DEPLOY service: %+v, %v", blueGreen, err)
+	// ECS runs a CODE_DEPLOY service as one PRIMARY task set, with no deployments.
+	if err != nil || len(blueGreen.Service.Deployments) != 0 || len(blueGreen.Service.TaskSets) != 1 ||
+		aws.ToString(blueGreen.Service.TaskSets[0].Status) != "PRIMARY" ||
+		!strings.HasSuffix(aws.ToString(blueGreen.Service.TaskSets[0].TaskDefinition), "task-definition/web:1") ||
+		len(blueGreen.Service.TaskSets[0].LoadBalancers) != 1 || blueGreen.Service.DeploymentConfiguration.DeploymentCircuitBreaker != nil {
+		t.Fatalf("CODE_DEPLOY service: %+v, %v", blueGreen.Service, err)
 	}
 	tests := []struct {
 		name string

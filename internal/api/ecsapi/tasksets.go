@@ -150,9 +150,6 @@ func (a *API) describeTaskSets(ctx context.Context, in *describeTaskSetsInput) (
 		return nil, err
 	}
 	out := &describeTaskSetsOutput{TaskSets: []wireTaskSet{}, Failures: []wireFailure{}}
-	if s.DeploymentController == ecs.ControllerCodeDeploy {
-		return out, nil // fargo runs CODE_DEPLOY services by deployments, not task sets
-	}
 	counts, err := a.serviceTaskCounts(ctx, s)
 	if err != nil {
 		return nil, err
@@ -184,7 +181,7 @@ func (a *API) taskSetService(ctx context.Context, cluster, name string) (ecs.Ser
 		return ecs.Service{}, ecs.ErrServiceNotFound
 	case err != nil:
 		return ecs.Service{}, err
-	case s.DeploymentController != ecs.ControllerExternal && s.DeploymentController != ecs.ControllerCodeDeploy:
+	case !s.RunsTaskSets():
 		return ecs.Service{}, ecs.ErrNotExternal
 	case s.Status == ecs.ServiceInactive:
 		return ecs.Service{}, ecs.ErrServiceNotActive

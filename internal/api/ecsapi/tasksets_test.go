@@ -305,10 +305,15 @@ func TestTaskSetErrors(t *testing.T) {
 	if len(got.TaskSets) != 1 || got.TaskSets[0].Scale.Value != 100 || aws.ToString(got.TaskSets[0].Status) != "ACTIVE" {
 		t.Fatalf("failed calls changed the task sets: %+v", got.TaskSets)
 	}
-	for _, service := range []string{"bg", "gone"} { // CODE_DEPLOY; DRAINING
+	// A CODE_DEPLOY service runs the PRIMARY task set ECS created with it; a DRAINING
+	// EXTERNAL one has none left.
+	for service, want := range map[string]int{"bg": 1, "gone": 0} {
 		out, err := env.ECS.DescribeTaskSets(ctx, &ecssdk.DescribeTaskSetsInput{Cluster: str("c"), Service: str(service)})
-		if err != nil || len(out.TaskSets) != 0 || out.Failures == nil {
+		if err != nil || len(out.TaskSets) != want || out.Failures == nil {
 			t.Fatalf("task sets of %s: %+v, %v", service, out, err)
+		}
+		if want == 1 && aws.ToString(out.TaskSets[0].Status) != "PRIMARY" {
+			t.Fatalf("task set of %s: %s, want PRIMARY", service, aws.ToString(out.TaskSets[0].Status))
 		}
 	}
 }
