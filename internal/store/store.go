@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/fargohq/fargo/internal/codedeploy"
 	"github.com/fargohq/fargo/internal/ecs"
 	"github.com/fargohq/fargo/internal/elb"
 	"github.com/fargohq/fargo/internal/store/kv"
@@ -45,6 +46,15 @@ type Store struct {
 	// TargetRegistrations are the targets of target groups by TargetRegistrationID;
 	// TargetGroupPrefix lists one group's.
 	TargetRegistrations Collection[elb.Registration]
+
+	// Applications are CodeDeploy applications by name.
+	Applications Collection[codedeploy.Application]
+	// DeploymentGroups are deployment groups by DeploymentGroupID(application, name).
+	DeploymentGroups Collection[codedeploy.DeploymentGroup]
+	// DeploymentConfigs are the deployment configurations users created, by name.
+	DeploymentConfigs Collection[codedeploy.DeploymentConfig]
+	// Deployments are CodeDeploy deployments by id.
+	Deployments Collection[codedeploy.Deployment]
 }
 
 // New returns a Store over kv. The Store does not own kv.
@@ -63,6 +73,10 @@ func New(store kv.KV) *Store {
 		Rules:                  newCollection[elb.Rule](store, "elb/rules"),
 		TargetGroups:           newCollection[elb.TargetGroup](store, "elb/target-groups"),
 		TargetRegistrations:    newCollection[elb.Registration](store, "elb/targets"),
+		Applications:           newCollection[codedeploy.Application](store, "codedeploy/applications"),
+		DeploymentGroups:       newCollection[codedeploy.DeploymentGroup](store, "codedeploy/deployment-groups"),
+		DeploymentConfigs:      newCollection[codedeploy.DeploymentConfig](store, "codedeploy/deployment-configs"),
+		Deployments:            newCollection[codedeploy.Deployment](store, "codedeploy/deployments"),
 	}
 }
 
@@ -109,3 +123,6 @@ func TargetGroupPrefix(group string) string { return group + "/" }
 func TargetRegistrationID(group string, t elb.Target) string {
 	return TargetGroupPrefix(group) + t.ID + "/" + strconv.Itoa(t.Port)
 }
+
+// DeploymentGroupID is the ID of deployment group name of application.
+func DeploymentGroupID(application, name string) string { return application + "/" + name }
