@@ -25,6 +25,7 @@ import (
 	"github.com/fargohq/fargo/internal/api/stsapi"
 	"github.com/fargohq/fargo/internal/arn"
 	"github.com/fargohq/fargo/internal/credentials"
+	"github.com/fargohq/fargo/internal/deployer"
 	"github.com/fargohq/fargo/internal/embedetcd"
 	"github.com/fargohq/fargo/internal/lb"
 	"github.com/fargohq/fargo/internal/lbsync"
@@ -51,6 +52,7 @@ type parts struct {
 	apiLn   net.Listener
 	metaLn  net.Listener
 	sched   *scheduler.Controller
+	deploy  *deployer.Controller
 	agent   *agent.Agent
 	proxy   *lb.Proxy
 	lbsync  *lbsync.Controller
@@ -115,6 +117,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 		return p, "", err
 	}
 	p.sched = scheduler.New(st, scope, scheduler.Config{}, log.With("component", "scheduler"))
+	p.deploy = deployer.New(st, scope, deployer.Config{}, log.With("component", "deployer"))
 	if p.agent, err = agent.New(st, drv, scope, metaLn, agent.Config{NodeID: node.NodeID, Region: cfg.Region}, log); err != nil {
 		return p, "", err
 	}
@@ -178,6 +181,7 @@ func (s *Server) run(ctx context.Context, p *parts) {
 	ctrlCtx, stopCtrl := context.WithCancel(context.WithoutCancel(ctx))
 	ctrls, ctrlCtx := errgroup.WithContext(ctrlCtx)
 	ctrls.Go(func() error { return p.sched.Run(ctrlCtx) })
+	ctrls.Go(func() error { return p.deploy.Run(ctrlCtx) })
 	ctrls.Go(func() error { return p.agent.Run(ctrlCtx) })
 	ctrls.Go(func() error { return p.proxy.Run(ctrlCtx) })
 	ctrls.Go(func() error { return p.lbsync.Run(ctrlCtx) })

@@ -139,7 +139,27 @@ func ValidateScale(value float64, unit string) error {
 // of an existing task set returns that one and changes nothing. It returns the service to
 // store (unchanged on a retry) and the task set.
 func CreateTaskSet(s Service, ts TaskSet, td TaskDefinition, at time.Time) (Service, TaskSet, error) {
-	if err := taskSetsAllowed(s); err != nil {
+	return createTaskSet(s, ts, td, at, ControllerExternal)
+}
+
+// CodeDeployCreateTaskSet is CreateTaskSet for CodeDeploy on a CODE_DEPLOY service: the
+// replacement task set of a deployment.
+func CodeDeployCreateTaskSet(s Service, ts TaskSet, td TaskDefinition, at time.Time) (Service, TaskSet, error) {
+	return createTaskSet(s, ts, td, at, ControllerCodeDeploy)
+}
+
+// CodeDeploySetPrimaryTaskSet is SetPrimaryTaskSet for CodeDeploy on a CODE_DEPLOY service.
+func CodeDeploySetPrimaryTaskSet(s Service, ref string, at time.Time) (Service, TaskSet, error) {
+	return setPrimaryTaskSet(s, ref, at, ControllerCodeDeploy)
+}
+
+// CodeDeployDeleteTaskSet is a forced DeleteTaskSet for CodeDeploy on a CODE_DEPLOY service.
+func CodeDeployDeleteTaskSet(s Service, ref string, at time.Time) (Service, TaskSet, error) {
+	return s.changeTaskSet(ref, at, ControllerCodeDeploy, deleteChange(true))
+}
+
+func createTaskSet(s Service, ts TaskSet, td TaskDefinition, at time.Time, owner string) (Service, TaskSet, error) {
+	if err := taskSetsAllowed(s, owner); err != nil {
 		return Service{}, TaskSet{}, err
 	}
 	if ts.ClientToken != "" {
@@ -194,7 +214,7 @@ func UpdateTaskSetScale(s Service, ref string, scale float64, unit string, at ti
 	if err := ValidateScale(scale, unit); err != nil {
 		return Service{}, TaskSet{}, err
 	}
-	return s.changeTaskSet(ref, at, func(ts *TaskSet) error {
+	return s.changeTaskSet(ref, at, ControllerExternal, func(ts *TaskSet) error {
 		if ts.Status == TaskSetDraining {
 			return errdefs.InvalidArgument("The specified task set is being deleted and cannot be updated.")
 		}
@@ -207,8 +227,12 @@ func UpdateTaskSetScale(s Service, ref string, scale float64, unit string, at ti
 // load balancers, network and launch the service then reports; the PRIMARY one before it turns
 // ACTIVE.
 func SetPrimaryTaskSet(s Service, ref string, at time.Time) (Service, TaskSet, error) {
+	return setPrimaryTaskSet(s, ref, at, ControllerExternal)
+}
+
+func setPrimaryTaskSet(s Service, ref string, at time.Time, owner string) (Service, TaskSet, error) {
 	i := s.taskSetIndex(ref)
-	if err := taskSetsAllowed(s); err != nil {
+	if err := taskSetsAllowed(s, owner); err != nil {
 		return Service{}, TaskSet{}, err
 	}
 	if i < 0 {
@@ -238,7 +262,11 @@ func SetPrimaryTaskSet(s Service, ref string, at time.Time) (Service, TaskSet, e
 // scheduler removes it once they are gone. Unless forced, it must be scaled down to zero
 // first. Deleting a DRAINING task set changes nothing.
 func DeleteTaskSet(s Service, ref string, force bool, at time.Time) (Service, TaskSet, error) {
-	return s.changeTaskSet(ref, at, func(ts *TaskSet) error {
+	return s.changeTaskSet(ref, at, ControllerExternal, deleteChange(force))
+}
+
+func deleteChange(force bool) func(*TaskSet) error {
+	return func(ts *TaskSet) error {
 		if ts.Status == TaskSetDraining {
 			return nil
 		}
@@ -247,12 +275,12 @@ func DeleteTaskSet(s Service, ref string, force bool, at time.Time) (Service, Ta
 		}
 		ts.Status = TaskSetDraining
 		return nil
-	})
+	}
 }
 
 // changeTaskSet applies change to a copy of the task set ref of s.
-func (s Service) changeTaskSet(ref string, at time.Time, change func(*TaskSet) error) (Service, TaskSet, error) {
-	if err := taskSetsAllowed(s); err != nil {
+func (s Service) changeTaskSet(ref string, at time.Time, owner string, change func(*TaskSet) error) (Service, TaskSet, error) {
+	if err := taskSetsAllowed(s, owner); err != nil {
 		return Service{}, TaskSet{}, err
 	}
 	i := s.taskSetIndex(ref)
@@ -274,9 +302,10 @@ func sameTaskSet(a, b TaskSet) bool {
 	return a.Status == b.Status && a.Scale == b.Scale
 }
 
-// taskSetsAllowed checks that s is an ACTIVE service of the EXTERNAL deployment controller.
-func taskSetsAllowed(s Service) error {
-	if s.DeploymentController != ControllerExternal {
+// taskSetsAllowed checks that s is an ACTIVE service whose task sets owner (the EXTERNAL
+// controller's deployer through the API, or CodeDeploy) may change.
+func taskSetsAllowed(s Service, owner string) error {
+	if s.DeploymentController != owner {
 		return ErrNotExternal
 	}
 	if !s.Active() {

@@ -1,0 +1,152 @@
+package deployer
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"reflect"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/fargohq/fargo/internal/arn"
+	"github.com/fargohq/fargo/internal/codedeploy"
+	"github.com/fargohq/fargo/internal/errdefs"
+	"github.com/fargohq/fargo/internal/reconcile"
+	"github.com/fargohq/fargo/internal/store"
+)
+
+// Config tunes the deployer. The zero value works.
+type Config struct {
+	// Poll is how often a deployment in progress looks at its service and listener again;
+	// 250 ms when zero.
+	Poll time.Duration
+	// InstallTimeout bounds the wait for the replacement task set to run healthy; one hour
+	// when zero, as CodeDeploy's.
+	InstallTimeout time.Duration
+	// Minute is the length of a minute of traffic routing, ready and termination waits; a
+	// minute when zero. Only tests shorten it.
+	Minute time.Duration
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+	// Random returns random numbers for task set ids; crypto-random when nil.
+	Random func() uint64
+}
+
+func (c Config) withDefaults() Config {
+	if c.Poll <= 0 {
+		c.Poll = 250 * time.Millisecond
+	}
+	if c.InstallTimeout <= 0 {
+		c.InstallTimeout = time.Hour
+	}
+	if c.Minute <= 0 {
+		c.Minute = time.Minute
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Random == nil {
+		c.Random = randomUint64
+	}
+	return c
+}
+
+// Controller carries out the CodeDeploy deployments in the store.
+type Controller struct {
+	cfg   Config
+	st    *store.Store
+	scope arn.Scope
+	log   *slog.Logger
+
+	deployments *store.Informer[codedeploy.Deployment]
+	q           *reconcile.Controller
+}
+
+// New returns a deployer over st naming resources in scope.
+func New(st *store.Store, scope arn.Scope, cfg Config, log *slog.Logger) *Controller {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	c := &Controller{cfg: cfg.withDefaults(), st: st, scope: scope, log: log}
+	c.q = reconcile.New("deployer", reconcile.ReconcilerFunc(c.reconcile), reconcile.Config{Workers: 2, ResyncPeriod: 30 * time.Second}, log)
+	c.deployments = store.NewInformer(st.Deployments, c.q.Add)
+	return c
+}
+
+// Run carries out deployments until ctx ends.
+func (c *Controller) Run(ctx context.Context) error {
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return c.deployments.Run(ctx) })
+	g.Go(func() error {
+		select {
+		case <-c.deployments.Synced():
+		case <-ctx.Done():
+			return nil
+		}
+		return c.q.Run(ctx)
+	})
+	return g.Wait()
+}
+
+// reconcile takes the next step of one deployment and writes what it did.
+func (c *Controller) reconcile(ctx context.Context, id string) (reconcile.Result, error) {
+	cur, err := c.st.Deployments.Get(ctx, id)
+	if errors.Is(err, errdefs.ErrNotFound) {
+		return reconcile.Result{Gone: true}, nil
+	}
+	if err != nil {
+		return reconcile.Result{}, err
+	}
+	if cur.Value.Status.Done() {
+		return reconcile.Result{}, nil
+	}
+	r := &run{c: c, d: cur.Value, now: c.cfg.Now(), wait: c.cfg.Poll}
+	if err := r.step(ctx); err != nil {
+		return reconcile.Result{}, err
+	}
+	if !reflect.DeepEqual(r.d, cur.Value) {
+		if err := c.writeDeployment(ctx, cur, r.d); err != nil {
+			return reconcile.Result{}, err
+		}
+	}
+	if r.d.Status.Done() {
+		c.log.Info("deployment ended", "deployment", id, "status", r.d.Status, "error", r.d.ErrorMessage)
+		return reconcile.Result{}, c.recordOutcome(ctx, r.d)
+	}
+	return reconcile.Result{RequeueAfter: r.wait}, nil
+}
+
+func (c *Controller) writeDeployment(ctx context.Context, cur store.Item[codedeploy.Deployment], next codedeploy.Deployment) error {
+	var txn store.Txn
+	if err := c.st.Deployments.Put(&txn, cur.ID, next, cur.Revision); err != nil {
+		return err
+	}
+	_, err := c.st.Commit(ctx, &txn)
+	if errors.Is(err, errdefs.ErrConflict) {
+		// StopDeployment or ContinueDeployment wrote first: the next step sees their request.
+		c.q.Add(cur.ID)
+		return nil
+	}
+	return err
+}
+
+// recordOutcome notes a successful deployment on its group, whose next deployment's
+// previousRevision it is.
+func (c *Controller) recordOutcome(ctx context.Context, d codedeploy.Deployment) error {
+	if d.Status != codedeploy.StatusSucceeded {
+		return nil
+	}
+	_, err := c.st.DeploymentGroups.Update(ctx, store.DeploymentGroupID(d.ApplicationName, d.DeploymentGroupName), func(g *codedeploy.DeploymentGroup) error {
+		g.LastSuccessful = d.ID
+		return nil
+	})
+	if errors.Is(err, errdefs.ErrNotFound) {
+		return nil // the group was deleted meanwhile
+	}
+	if err != nil {
+		return fmt.Errorf("record deployment %s on its group: %w", d.ID, err)
+	}
+	return nil
+}

@@ -1,0 +1,138 @@
+package deployer
+
+import (
+	"context"
+	"errors"
+	"slices"
+
+	"github.com/fargohq/fargo/internal/elb"
+	"github.com/fargohq/fargo/internal/errdefs"
+	"github.com/fargohq/fargo/internal/store"
+)
+
+// errELB marks failures that the load balancer setup causes (a missing listener or group).
+var errELB = errors.New("load balancer")
+
+// route is a listener's default rule and the listener it belongs to, as read.
+type route struct {
+	listener store.Item[elb.Listener]
+	rule     store.Item[elb.Rule]
+}
+
+// readRoute reads the listener of listenerARN and its default rule.
+func (c *Controller) readRoute(ctx context.Context, listenerARN string) (route, error) {
+	ref, err := elb.ParseListenerARN(listenerARN)
+	if err != nil {
+		return route{}, errors.Join(errELB, err)
+	}
+	l, err := c.st.Listeners.Get(ctx, store.ListenerID(ref))
+	if errors.Is(err, errdefs.ErrNotFound) || (err == nil && l.Value.ARN != listenerARN) {
+		return route{}, errors.Join(errELB, errdefs.NotFound("the listener %s does not exist", listenerARN))
+	}
+	if err != nil {
+		return route{}, err
+	}
+	rules, _, err := c.st.Rules.List(ctx, store.ListenerPrefix(ref))
+	if err != nil {
+		return route{}, err
+	}
+	for _, r := range rules {
+		if r.Value.IsDefault {
+			return route{listener: l, rule: r}, nil
+		}
+	}
+	return route{}, errors.Join(errELB, errdefs.NotFound("the listener %s has no default rule", listenerARN))
+}
+
+// weights returns the default rule's forward weights by target group ARN.
+func (r route) weights() map[string]int {
+	out := map[string]int{}
+	for _, a := range r.rule.Value.Actions {
+		if a.Type == elb.ActionForward {
+			for _, g := range a.Forward.TargetGroups {
+				out[g.ARN] = g.Weight
+			}
+		}
+	}
+	return out
+}
+
+// forwards tells whether the default rule forwards exactly groups, with these weights.
+func (r route) forwards(groups []elb.WeightedTargetGroup) bool {
+	w := r.weights()
+	if len(w) != len(groups) {
+		return false
+	}
+	for _, g := range groups {
+		if got, ok := w[g.ARN]; !ok || got != g.Weight {
+			return false
+		}
+	}
+	return true
+}
+
+// setForward makes the default rule of listenerARN forward to groups, atomically: the proxy
+// swaps its routing table in one step (DESIGN.md, invariant 2). The listener and the groups are
+// rewritten at the revisions read, as ModifyListener does, so that a concurrent change of any
+// of them makes this write conflict instead of being lost.
+func (c *Controller) setForward(ctx context.Context, listenerARN string, groups []elb.WeightedTargetGroup) error {
+	r, err := c.readRoute(ctx, listenerARN)
+	if err != nil {
+		return err
+	}
+	if r.forwards(groups) {
+		return nil
+	}
+	next := r.rule.Value
+	next.Actions = []elb.Action{{Type: elb.ActionForward, Order: 1, Forward: elb.Forward{TargetGroups: slices.Clone(groups)}}}
+	var txn store.Txn
+	errs := []error{
+		c.st.Rules.Put(&txn, r.rule.ID, next, r.rule.Revision),
+		c.st.Listeners.Put(&txn, r.listener.ID, r.listener.Value, r.listener.Revision),
+	}
+	for _, g := range groups {
+		it, err := c.targetGroupByARN(ctx, g.ARN)
+		if err != nil {
+			return err
+		}
+		errs = append(errs, c.st.TargetGroups.Put(&txn, it.ID, it.Value, it.Revision))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	_, err = c.st.Commit(ctx, &txn)
+	return err
+}
+
+// targetGroupByName reads a target group by name.
+func (c *Controller) targetGroupByName(ctx context.Context, name string) (store.Item[elb.TargetGroup], error) {
+	it, err := c.st.TargetGroups.Get(ctx, name)
+	if errors.Is(err, errdefs.ErrNotFound) {
+		return it, errors.Join(errELB, errdefs.NotFound("the target group %s does not exist", name))
+	}
+	return it, err
+}
+
+func (c *Controller) targetGroupByARN(ctx context.Context, groupARN string) (store.Item[elb.TargetGroup], error) {
+	ref, err := elb.ParseTargetGroupARN(groupARN)
+	if err != nil {
+		return store.Item[elb.TargetGroup]{}, errors.Join(errELB, err)
+	}
+	it, err := c.targetGroupByName(ctx, ref.Name)
+	if err == nil && it.Value.ARN != groupARN {
+		return it, errors.Join(errELB, errdefs.NotFound("the target group %s does not exist", groupARN))
+	}
+	return it, err
+}
+
+// split is the forward to blue and green with green getting greenWeight percent. Both groups
+// stay in it at 0% too: ALB health-checks only groups a listener uses, and green must be
+// healthy before it gets traffic, blue until it is deleted (a rollback may need it).
+func split(blue, green string, greenWeight int) []elb.WeightedTargetGroup {
+	return []elb.WeightedTargetGroup{{ARN: blue, Weight: 100 - greenWeight}, {ARN: green, Weight: greenWeight}}
+}
+
+// only is the forward to one group.
+func only(group string) []elb.WeightedTargetGroup {
+	return []elb.WeightedTargetGroup{{ARN: group, Weight: 1}}
+}
