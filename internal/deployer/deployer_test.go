@@ -72,7 +72,7 @@ func newSetup(t *testing.T) *setup {
 		TaskDefinition: aws.String(tds[0]), DesiredCount: aws.Int32(2),
 		DeploymentController: &ecstypes.DeploymentController{Type: ecstypes.DeploymentControllerTypeCodeDeploy},
 		NetworkConfiguration: &ecstypes.NetworkConfiguration{AwsvpcConfiguration: &ecstypes.AwsVpcConfiguration{Subnets: []string{"subnet-1"}}},
-		LoadBalancers: []ecstypes.LoadBalancer{{TargetGroupArn: aws.String(s.blueTG), ContainerName: aws.String("web"), ContainerPort: aws.Int32(8080)}},
+		LoadBalancers:        []ecstypes.LoadBalancer{{TargetGroupArn: aws.String(s.blueTG), ContainerName: aws.String("web"), ContainerPort: aws.Int32(8080)}},
 	}))
 	return s
 }
