@@ -1,13 +1,10 @@
 package ecsapi_test
 
 import (
-	"context"
-	"errors"
-	"sort"
 	"testing"
 	"time"
 
-	"github.com/fargohq/fargo/internal/api/awsproto"
+	"github.com/fargohq/fargo/internal/api/apitest"
 	"github.com/fargohq/fargo/internal/api/ecsapi"
 	"github.com/fargohq/fargo/internal/arn"
 	"github.com/fargohq/fargo/internal/store"
@@ -22,11 +19,6 @@ func FuzzOperations(f *testing.F) {
 		f.Fatal(err)
 	}
 	svc := ecsapi.New(store.New(mem), arn.Scope{Partition: "aws", Region: "us-east-1", AccountID: "000000000000"}, time.Now).Service()
-	ops := make([]string, 0, len(svc.Operations))
-	for op := range svc.Operations {
-		ops = append(ops, op)
-	}
-	sort.Strings(ops)
 	seeds := []string{
 		`{}`, `{"clusterName":"a"}`, `{"cluster":"a"}`, `{"clusters":["a","arn:aws:ecs:us-east-1:000000000000:cluster/a"],"include":["TAGS"]}`,
 		`{"family":"f","containerDefinitions":[{"name":"c","image":"i","memory":128}]}`,
@@ -50,22 +42,5 @@ func FuzzOperations(f *testing.F) {
 		`{"cluster":"a","service":"x","taskSets":["ecs-svc/1","arn:aws:ecs:us-east-1:000000000000:task-set/a/x/ecs-svc/1"],"include":["TAGS"]}`,
 		`{"cluster":"a","service":"x","taskSet":"ecs-svc/1","scale":{"value":150,"unit":"FOO"},"primaryTaskSet":"ecs-svc/1","force":true}`,
 	}
-	for i, s := range seeds {
-		f.Add(uint8(i), []byte(s))
-	}
-	f.Fuzz(func(t *testing.T, opIndex uint8, body []byte) {
-		op := ops[int(opIndex)%len(ops)]
-		ctx := awsproto.WithCaller(context.Background(), awsproto.Caller{ARN: "arn:aws:iam::000000000000:root"})
-		_, err := svc.Operations[op](ctx, awsproto.Request{Body: body})
-		if err == nil {
-			return
-		}
-		var aerr *awsproto.Error
-		if !errors.As(err, &aerr) {
-			aerr = svc.ErrorFor(op, err)
-		}
-		if aerr.Fault() {
-			t.Fatalf("%s(%s) = %v: a server fault", op, body, err)
-		}
-	})
+	apitest.FuzzJSON(f, svc, seeds)
 }

@@ -5,11 +5,9 @@ package ecsapi
 // pointer-optional scalars, and never leave this package.
 
 import (
-	"encoding/json"
-	"math"
-	"strconv"
 	"time"
 
+	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/ecs"
 )
 
@@ -37,36 +35,11 @@ const reasonMissing = "MISSING"
 
 func missing(arn string) wireFailure { return wireFailure{Arn: &arn, Reason: ptr(reasonMissing)} }
 
-// epochSeconds is a timestamp on the wire: a JSON number of seconds since the epoch, with a
-// fraction for sub-second precision, as the JSON protocols send every timestamp.
-type epochSeconds time.Time
-
-func (e epochSeconds) MarshalJSON() ([]byte, error) {
-	t := time.Time(e)
-	return strconv.AppendFloat(nil, float64(t.UnixMilli())/1000, 'f', -1, 64), nil
-}
-
-func (e *epochSeconds) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
-		return nil // an absent timestamp, as encoding/json treats null for other types
-	}
-	var f float64
-	if err := json.Unmarshal(b, &f); err != nil {
-		return err
-	}
-	sec, frac := math.Modf(f)
-	*e = epochSeconds(time.Unix(int64(sec), int64(frac*1e9)).UTC())
-	return nil
-}
+// epochSeconds is a timestamp on the wire (awsproto.EpochSeconds).
+type epochSeconds = awsproto.EpochSeconds
 
 // epochPtr returns t on the wire, or nil for the zero time (an absent timestamp).
-func epochPtr(t time.Time) *epochSeconds {
-	if t.IsZero() {
-		return nil
-	}
-	e := epochSeconds(t)
-	return &e
-}
+func epochPtr(t time.Time) *epochSeconds { return awsproto.Epoch(t) }
 
 func ptr[T any](v T) *T { return &v }
 

@@ -2,11 +2,10 @@ package elbapi_test
 
 import (
 	"context"
-	"errors"
 	"net/url"
-	"sort"
 	"testing"
 
+	"github.com/fargohq/fargo/internal/api/apitest"
 	"github.com/fargohq/fargo/internal/api/awsproto"
 )
 
@@ -37,11 +36,7 @@ func FuzzOperations(f *testing.F) {
 			f.Fatalf("%s: %v", step[0], err)
 		}
 	}
-	ops := make([]string, 0, len(svc.Operations))
-	for op := range svc.Operations {
-		ops = append(ops, op)
-	}
-	sort.Strings(ops)
+	ops := apitest.Operations(svc)
 	seeds := []url.Values{
 		{"Name": {"web2"}, "Subnets.member.1": {"s"}, "Scheme": {"internal"}, "Tags.member.1.Key": {"k"}},
 		{"LoadBalancerArns.member.1": {fuzzLB}, "Names.member.1": {"web"}, "PageSize": {"1"}, "Marker": {"d2Vi"}},
@@ -71,15 +66,6 @@ func FuzzOperations(f *testing.F) {
 		}
 		op := ops[int(opIndex)%len(ops)]
 		_, err = svc.Operations[op](context.Background(), awsproto.Request{Form: form})
-		if err == nil {
-			return
-		}
-		var aerr *awsproto.Error
-		if !errors.As(err, &aerr) {
-			aerr = svc.ErrorFor(op, err)
-		}
-		if aerr.Fault() {
-			t.Fatalf("%s(%s) = %v: a server fault", op, body, err)
-		}
+		apitest.NoFault(t, svc, op, body, err)
 	})
 }

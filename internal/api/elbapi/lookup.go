@@ -9,21 +9,8 @@ import (
 	"github.com/fargohq/fargo/internal/store"
 )
 
-// maxAttempts bounds how often an operation reads again after another write won the race
-// between its read and its commit.
-const maxAttempts = 16
-
-// retry runs fn until it does not fail with a conflict. fn reads everything it decides on
-// afresh and commits with the revisions it read.
-func retry[T any](fn func() (T, error)) (T, error) {
-	for range maxAttempts - 1 {
-		v, err := fn()
-		if !errors.Is(err, errdefs.ErrConflict) {
-			return v, err
-		}
-	}
-	return fn()
-}
+// retry runs fn until it does not fail with a conflict (store.Retry).
+func retry[T any](fn func() (T, error)) (T, error) { return store.Retry(fn) }
 
 // notFoundAs turns the store's not-found into the domain error of reason r.
 func notFoundAs(err error, r *elb.Reason, format string, args ...any) error {
