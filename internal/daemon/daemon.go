@@ -19,6 +19,7 @@ import (
 
 	"github.com/fargohq/fargo/internal/agent"
 	"github.com/fargohq/fargo/internal/api"
+	"github.com/fargohq/fargo/internal/api/codedeployapi"
 	"github.com/fargohq/fargo/internal/api/ecsapi"
 	"github.com/fargohq/fargo/internal/api/elbapi"
 	"github.com/fargohq/fargo/internal/api/logsapi"
@@ -132,7 +133,8 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 	front, err := api.New(api.Config{AccountID: cfg.AccountID}, api.Deps{
 		Credentials: keys.Lookup, Logger: log, Registerer: reg, Fallback: mux,
 	}, ecsapi.New(st, scope, time.Now).Service(), stsapi.Service(), logsapi.New(st, logSource{drv}, time.Now).Service(),
-		elbapi.New(st, scope, time.Now, elbapi.Config{ListenerHost: cfg.LBBindHost, CertificateDir: filepath.Join(cfg.DataDir, "certs")}).Service())
+		elbapi.New(st, scope, time.Now, elbapi.Config{ListenerHost: cfg.LBBindHost, CertificateDir: filepath.Join(cfg.DataDir, "certs")}).Service(),
+		codedeployapi.New(st, scope, time.Now).Service())
 	if err != nil {
 		return p, "", err
 	}

@@ -8,12 +8,14 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awscreds "github.com/aws/aws-sdk-go-v2/credentials"
+	codedeploysdk "github.com/aws/aws-sdk-go-v2/service/codedeploy"
 	ecssdk "github.com/aws/aws-sdk-go-v2/service/ecs"
 	elbv2sdk "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	stssdk "github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/fargohq/fargo/internal/api"
 	"github.com/fargohq/fargo/internal/api/awsproto"
+	"github.com/fargohq/fargo/internal/api/codedeployapi"
 	"github.com/fargohq/fargo/internal/api/ecsapi"
 	"github.com/fargohq/fargo/internal/api/elbapi"
 	"github.com/fargohq/fargo/internal/api/stsapi"
@@ -76,13 +78,15 @@ func Start(t testing.TB, services ...func(*store.Store) awsproto.Service) *Serve
 	}
 }
 
-// Env is a running front door with the ECS, STS and ELBv2 APIs, its store and clients.
+// Env is a running front door with the ECS, STS, ELBv2 and CodeDeploy APIs, its store and
+// clients.
 type Env struct {
 	*Server
 	// The clients use Server.AWS.
-	ECS   *ecssdk.Client
-	STS   *stssdk.Client
-	ELBV2 *elbv2sdk.Client
+	ECS        *ecssdk.Client
+	STS        *stssdk.Client
+	ELBV2      *elbv2sdk.Client
+	CodeDeploy *codedeploysdk.Client
 	// CertificateDir is the ELBv2 API's certificate directory (<id>.crt and <id>.key of
 	// arn:aws:acm:...:certificate/<id>); it starts empty.
 	CertificateDir string
@@ -98,12 +102,14 @@ func New(t testing.TB) *Env {
 		func(*store.Store) awsproto.Service { return stsapi.Service() },
 		func(st *store.Store) awsproto.Service {
 			return elbapi.New(st, scope, time.Now, elbapi.Config{CertificateDir: certDir}).Service()
-		})
+		},
+		func(st *store.Store) awsproto.Service { return codedeployapi.New(st, scope, time.Now).Service() })
 	return &Env{
 		Server:         srv,
 		ECS:            ecssdk.NewFromConfig(srv.AWS),
 		STS:            stssdk.NewFromConfig(srv.AWS),
 		ELBV2:          elbv2sdk.NewFromConfig(srv.AWS),
+		CodeDeploy:     codedeploysdk.NewFromConfig(srv.AWS),
 		CertificateDir: certDir,
 	}
 }

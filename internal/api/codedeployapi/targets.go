@@ -1,0 +1,204 @@
+package codedeployapi
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/fargohq/fargo/internal/api/awsproto"
+	"github.com/fargohq/fargo/internal/arn"
+	"github.com/fargohq/fargo/internal/codedeploy"
+)
+
+// maxTargets is how many target ids BatchGetDeploymentTargets takes.
+const maxTargets = 25
+
+type listDeploymentTargetsInput struct {
+	DeploymentID *string `json:"deploymentId"`
+	NextToken    *string `json:"nextToken"`
+}
+
+type listDeploymentTargetsOutput struct {
+	TargetIDs []string `json:"targetIds"`
+	NextToken *string  `json:"nextToken,omitempty"`
+}
+
+type batchGetDeploymentTargetsInput struct {
+	DeploymentID *string  `json:"deploymentId"`
+	TargetIDs    []string `json:"targetIds"`
+}
+
+type batchGetDeploymentTargetsOutput struct {
+	DeploymentTargets []wireDeploymentTarget `json:"deploymentTargets"`
+}
+
+type getDeploymentTargetInput struct {
+	DeploymentID *string `json:"deploymentId"`
+	TargetID     *string `json:"targetId"`
+}
+
+type getDeploymentTargetOutput struct {
+	DeploymentTarget *wireDeploymentTarget `json:"deploymentTarget,omitempty"`
+}
+
+// wireDeploymentTarget is the model's DeploymentTarget; fargo's are all ECS targets.
+type wireDeploymentTarget struct {
+	DeploymentTargetType *string        `json:"deploymentTargetType,omitempty"`
+	EcsTarget            *wireECSTarget `json:"ecsTarget,omitempty"`
+}
+
+// wireECSTarget is the model's ECSTarget.
+type wireECSTarget struct {
+	DeploymentID    *string              `json:"deploymentId,omitempty"`
+	TargetID        *string              `json:"targetId,omitempty"`
+	TargetArn       *string              `json:"targetArn,omitempty"`
+	LastUpdatedAt   *epochSeconds        `json:"lastUpdatedAt,omitempty"`
+	LifecycleEvents []wireLifecycleEvent `json:"lifecycleEvents"`
+	Status          *string              `json:"status,omitempty"`
+	TaskSetsInfo    []wireECSTaskSet     `json:"taskSetsInfo"`
+}
+
+// wireLifecycleEvent is the model's LifecycleEvent.
+type wireLifecycleEvent struct {
+	LifecycleEventName *string          `json:"lifecycleEventName,omitempty"`
+	Diagnostics        *wireDiagnostics `json:"diagnostics,omitempty"`
+	StartTime          *epochSeconds    `json:"startTime,omitempty"`
+	EndTime            *epochSeconds    `json:"endTime,omitempty"`
+	Status             *string          `json:"status,omitempty"`
+}
+
+// wireDiagnostics is the model's Diagnostics; fargo reports a message only.
+type wireDiagnostics struct {
+	Message *string `json:"message,omitempty"`
+}
+
+// wireECSTaskSet is the model's ECSTaskSet. "identifer" is the model's spelling.
+type wireECSTaskSet struct {
+	Identifer     *string              `json:"identifer,omitempty"`
+	DesiredCount  int64                `json:"desiredCount"`
+	PendingCount  int64                `json:"pendingCount"`
+	RunningCount  int64                `json:"runningCount"`
+	TrafficWeight float64              `json:"trafficWeight"`
+	TargetGroup   *wireTargetGroupInfo `json:"targetGroup,omitempty"`
+	TaskSetLabel  *string              `json:"taskSetLabel,omitempty"`
+}
+
+func (a *API) listDeploymentTargets(ctx context.Context, in *listDeploymentTargetsInput) (*listDeploymentTargetsOutput, error) {
+	d, err := a.deployment(ctx, deref(in.DeploymentID))
+	if err != nil {
+		return nil, err
+	}
+	return &listDeploymentTargetsOutput{TargetIDs: []string{d.ECSTargetID()}}, nil
+}
+
+func (a *API) batchGetDeploymentTargets(ctx context.Context, in *batchGetDeploymentTargetsInput) (*batchGetDeploymentTargetsOutput, error) {
+	d, err := a.deployment(ctx, deref(in.DeploymentID))
+	if err != nil {
+		return nil, err
+	}
+	if len(in.TargetIDs) == 0 {
+		return nil, codedeploy.ErrDeploymentTargetIDRequired
+	}
+	if len(in.TargetIDs) > maxTargets {
+		return nil, errTargetListTooLong
+	}
+	out := &batchGetDeploymentTargetsOutput{DeploymentTargets: []wireDeploymentTarget{}}
+	for _, id := range in.TargetIDs {
+		t, err := a.target(d, id)
+		if err != nil {
+			return nil, err
+		}
+		out.DeploymentTargets = append(out.DeploymentTargets, t)
+	}
+	return out, nil
+}
+
+func (a *API) getDeploymentTarget(ctx context.Context, in *getDeploymentTargetInput) (*getDeploymentTargetOutput, error) {
+	d, err := a.deployment(ctx, deref(in.DeploymentID))
+	if err != nil {
+		return nil, err
+	}
+	t, err := a.target(d, deref(in.TargetID))
+	if err != nil {
+		return nil, err
+	}
+	return &getDeploymentTargetOutput{DeploymentTarget: &t}, nil
+}
+
+// target is the deployment's ECS target with id, its only one.
+func (a *API) target(d codedeploy.Deployment, id string) (wireDeploymentTarget, error) {
+	if id == "" {
+		return wireDeploymentTarget{}, codedeploy.ErrDeploymentTargetIDRequired
+	}
+	if id != d.ECSTargetID() {
+		return wireDeploymentTarget{}, codedeploy.Errorf(codedeploy.ErrDeploymentTargetNotFound, "The deployment %s has no target %s; its target is %s.", d.ID, id, d.ECSTargetID())
+	}
+	return wireDeploymentTarget{DeploymentTargetType: ptr("ECSTarget"), EcsTarget: &wireECSTarget{
+		DeploymentID: ptr(d.ID), TargetID: ptr(id), TargetArn: ptr(a.ecsServiceARN(d.ECSService)),
+		LastUpdatedAt: awsproto.Epoch(lastUpdated(d)), LifecycleEvents: eventsToWire(d.Events),
+		Status: ptr(d.TargetStatus()), TaskSetsInfo: taskSetsToWire(d.Progress),
+	}}, nil
+}
+
+// lastUpdated is the latest time the deployment records.
+func lastUpdated(d codedeploy.Deployment) time.Time {
+	t := d.CreateTime
+	for _, u := range []time.Time{d.StartTime, d.CompleteTime, d.Progress.PhaseSince} {
+		if u.After(t) {
+			t = u
+		}
+	}
+	for _, e := range d.Events {
+		if e.Start.After(t) {
+			t = e.Start
+		}
+		if e.End.After(t) {
+			t = e.End
+		}
+	}
+	return t
+}
+
+func eventsToWire(events []codedeploy.LifecycleEvent) []wireLifecycleEvent {
+	out := make([]wireLifecycleEvent, 0, len(events))
+	for _, e := range events {
+		w := wireLifecycleEvent{
+			LifecycleEventName: ptr(e.Name), Status: ptr(string(e.Status)),
+			StartTime: awsproto.Epoch(e.Start), EndTime: awsproto.Epoch(e.End),
+		}
+		if e.Diagnostics != "" {
+			w.Diagnostics = &wireDiagnostics{Message: ptr(e.Diagnostics)}
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// taskSetsToWire reports the original (Blue) and replacement (Green) task sets the deployer
+// recorded, with their share of production traffic. Task counts are not tracked here.
+func taskSetsToWire(p codedeploy.Progress) []wireECSTaskSet {
+	out := []wireECSTaskSet{}
+	if p.BlueTaskSetID != "" {
+		out = append(out, wireECSTaskSet{
+			Identifer: ptr(p.BlueTaskSetID), TaskSetLabel: ptr("Blue"),
+			TargetGroup: &wireTargetGroupInfo{Name: ptr(targetGroupName(p.BlueTargetGroup))}, TrafficWeight: float64(100 - p.GreenWeight),
+		})
+	}
+	if p.GreenTaskSetID != "" {
+		out = append(out, wireECSTaskSet{
+			Identifer: ptr(p.GreenTaskSetID), TaskSetLabel: ptr("Green"),
+			TargetGroup: &wireTargetGroupInfo{Name: ptr(targetGroupName(p.GreenTargetGroup))}, TrafficWeight: float64(p.GreenWeight),
+		})
+	}
+	return out
+}
+
+// targetGroupName is the name in a target group ARN (targetgroup/<name>/<id>).
+func targetGroupName(ref string) string {
+	a, err := arn.Parse(ref)
+	if err != nil {
+		return ref
+	}
+	name, _, _ := strings.Cut(a.ResourceID(), "/")
+	return name
+}

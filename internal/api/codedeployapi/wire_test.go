@@ -1,0 +1,244 @@
+package codedeployapi
+
+import (
+	"encoding/json"
+	"os"
+	"reflect"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// shapes maps the botocore shapes of the operations fargo serves to their wire types
+// (testdata/codedeploy-members.json lists the model's members).
+var shapes = map[string]reflect.Type{
+	"CreateApplicationInput":           reflect.TypeFor[createApplicationInput](),
+	"CreateApplicationOutput":          reflect.TypeFor[createApplicationOutput](),
+	"GetApplicationInput":              reflect.TypeFor[applicationNameInput](),
+	"GetApplicationOutput":             reflect.TypeFor[getApplicationOutput](),
+	"ListApplicationsInput":            reflect.TypeFor[listApplicationsInput](),
+	"ListApplicationsOutput":           reflect.TypeFor[listApplicationsOutput](),
+	"BatchGetApplicationsInput":        reflect.TypeFor[batchGetApplicationsInput](),
+	"BatchGetApplicationsOutput":       reflect.TypeFor[batchGetApplicationsOutput](),
+	"DeleteApplicationInput":           reflect.TypeFor[applicationNameInput](),
+	"ApplicationInfo":                  reflect.TypeFor[wireApplicationInfo](),
+	"CreateDeploymentConfigInput":      reflect.TypeFor[createDeploymentConfigInput](),
+	"CreateDeploymentConfigOutput":     reflect.TypeFor[createDeploymentConfigOutput](),
+	"GetDeploymentConfigInput":         reflect.TypeFor[deploymentConfigNameInput](),
+	"GetDeploymentConfigOutput":        reflect.TypeFor[getDeploymentConfigOutput](),
+	"ListDeploymentConfigsInput":       reflect.TypeFor[listDeploymentConfigsInput](),
+	"ListDeploymentConfigsOutput":      reflect.TypeFor[listDeploymentConfigsOutput](),
+	"DeleteDeploymentConfigInput":      reflect.TypeFor[deploymentConfigNameInput](),
+	"DeploymentConfigInfo":             reflect.TypeFor[wireDeploymentConfigInfo](),
+	"MinimumHealthyHosts":              reflect.TypeFor[wireMinimumHealthyHosts](),
+	"TrafficRoutingConfig":             reflect.TypeFor[wireTrafficRoutingConfig](),
+	"TimeBasedCanary":                  reflect.TypeFor[wireTimeBasedCanary](),
+	"TimeBasedLinear":                  reflect.TypeFor[wireTimeBasedLinear](),
+	"CreateDeploymentGroupInput":       reflect.TypeFor[createDeploymentGroupInput](),
+	"CreateDeploymentGroupOutput":      reflect.TypeFor[createDeploymentGroupOutput](),
+	"UpdateDeploymentGroupInput":       reflect.TypeFor[updateDeploymentGroupInput](),
+	"UpdateDeploymentGroupOutput":      reflect.TypeFor[hooksOutput](),
+	"GetDeploymentGroupInput":          reflect.TypeFor[groupNameInput](),
+	"GetDeploymentGroupOutput":         reflect.TypeFor[getDeploymentGroupOutput](),
+	"ListDeploymentGroupsInput":        reflect.TypeFor[listDeploymentGroupsInput](),
+	"ListDeploymentGroupsOutput":       reflect.TypeFor[listDeploymentGroupsOutput](),
+	"BatchGetDeploymentGroupsInput":    reflect.TypeFor[batchGetDeploymentGroupsInput](),
+	"BatchGetDeploymentGroupsOutput":   reflect.TypeFor[batchGetDeploymentGroupsOutput](),
+	"DeleteDeploymentGroupInput":       reflect.TypeFor[groupNameInput](),
+	"DeleteDeploymentGroupOutput":      reflect.TypeFor[hooksOutput](),
+	"AutoScalingGroup":                 reflect.TypeFor[wireAutoScalingGroup](),
+	"DeploymentGroupInfo":              reflect.TypeFor[wireDeploymentGroupInfo](),
+	"LastDeploymentInfo":               reflect.TypeFor[wireLastDeploymentInfo](),
+	"Tag":                              reflect.TypeFor[wireTag](),
+	"AutoRollbackConfiguration":        reflect.TypeFor[wireAutoRollbackConfiguration](),
+	"DeploymentStyle":                  reflect.TypeFor[wireDeploymentStyle](),
+	"BlueGreenDeploymentConfiguration": reflect.TypeFor[wireBlueGreenDeploymentConfiguration](),
+	"BlueInstanceTerminationOption":    reflect.TypeFor[wireBlueInstanceTerminationOption](),
+	"DeploymentReadyOption":            reflect.TypeFor[wireDeploymentReadyOption](),
+	"LoadBalancerInfo":                 reflect.TypeFor[wireLoadBalancerInfo](),
+	"ELBInfo":                          reflect.TypeFor[wireELBInfo](),
+	"TargetGroupPairInfo":              reflect.TypeFor[wireTargetGroupPairInfo](),
+	"TargetGroupInfo":                  reflect.TypeFor[wireTargetGroupInfo](),
+	"TrafficRoute":                     reflect.TypeFor[wireTrafficRoute](),
+	"ECSService":                       reflect.TypeFor[wireECSService](),
+	"RevisionLocation":                 reflect.TypeFor[wireRevisionLocation](),
+	"AppSpecContent":                   reflect.TypeFor[wireAppSpecContent](),
+	"RawString":                        reflect.TypeFor[wireAppSpecContent](),
+	"CreateDeploymentInput":            reflect.TypeFor[createDeploymentInput](),
+	"CreateDeploymentOutput":           reflect.TypeFor[createDeploymentOutput](),
+	"GetDeploymentInput":               reflect.TypeFor[deploymentIDInput](),
+	"GetDeploymentOutput":              reflect.TypeFor[getDeploymentOutput](),
+	"BatchGetDeploymentsInput":         reflect.TypeFor[batchGetDeploymentsInput](),
+	"BatchGetDeploymentsOutput":        reflect.TypeFor[batchGetDeploymentsOutput](),
+	"ListDeploymentsInput":             reflect.TypeFor[listDeploymentsInput](),
+	"ListDeploymentsOutput":            reflect.TypeFor[listDeploymentsOutput](),
+	"TimeRange":                        reflect.TypeFor[wireTimeRange](),
+	"StopDeploymentInput":              reflect.TypeFor[stopDeploymentInput](),
+	"StopDeploymentOutput":             reflect.TypeFor[stopDeploymentOutput](),
+	"ContinueDeploymentInput":          reflect.TypeFor[continueDeploymentInput](),
+	"DeploymentInfo":                   reflect.TypeFor[wireDeploymentInfo](),
+	"ErrorInformation":                 reflect.TypeFor[wireErrorInformation](),
+	"DeploymentOverview":               reflect.TypeFor[wireDeploymentOverview](),
+	"RollbackInfo":                     reflect.TypeFor[wireRollbackInfo](),
+	"ListDeploymentTargetsInput":       reflect.TypeFor[listDeploymentTargetsInput](),
+	"ListDeploymentTargetsOutput":      reflect.TypeFor[listDeploymentTargetsOutput](),
+	"BatchGetDeploymentTargetsInput":   reflect.TypeFor[batchGetDeploymentTargetsInput](),
+	"BatchGetDeploymentTargetsOutput":  reflect.TypeFor[batchGetDeploymentTargetsOutput](),
+	"GetDeploymentTargetInput":         reflect.TypeFor[getDeploymentTargetInput](),
+	"GetDeploymentTargetOutput":        reflect.TypeFor[getDeploymentTargetOutput](),
+	"DeploymentTarget":                 reflect.TypeFor[wireDeploymentTarget](),
+	"ECSTarget":                        reflect.TypeFor[wireECSTarget](),
+	"LifecycleEvent":                   reflect.TypeFor[wireLifecycleEvent](),
+	"Diagnostics":                      reflect.TypeFor[wireDiagnostics](),
+	"ECSTaskSet":                       reflect.TypeFor[wireECSTaskSet](),
+}
+
+// serverOnly are the members of the EC2/on-premises, Lambda and CloudFormation platforms, and
+// the alarm, trigger and GitHub features that fargo leaves out of ECS deployment groups.
+var serverOnly = []string{
+	"alarmConfiguration", "autoScalingGroups", "ec2TagFilters", "ec2TagSet", "onPremisesInstanceTagFilters",
+	"onPremisesTagSet", "outdatedInstancesStrategy", "terminationHookEnabled", "triggerConfigurations",
+}
+
+// notImplemented are the model members fargo neither reads nor sends, by shape. Request
+// members left out are accepted and ignored; response members left out are never sent.
+var notImplemented = map[string][]string{
+	"CreateDeploymentConfigInput": {"zonalConfig"},
+	"DeploymentConfigInfo":        {"zonalConfig"},
+	"CreateDeploymentGroupInput":  serverOnly,
+	"UpdateDeploymentGroupInput":  serverOnly,
+	"DeploymentGroupInfo": {
+		"alarmConfiguration", "autoScalingGroups", "ec2TagFilters", "ec2TagSet", "onPremisesInstanceTagFilters",
+		"onPremisesTagSet", "outdatedInstancesStrategy", "targetRevision", "triggerConfigurations",
+	},
+	"AutoScalingGroup":                 {"terminationHook"},
+	"BlueGreenDeploymentConfiguration": {"greenFleetProvisioningOption"},
+	"RevisionLocation":                 {"gitHubLocation", "s3Location"},
+	"ApplicationInfo":                  {"gitHubAccountName"},
+	"CreateDeploymentInput": {
+		"fileExistsBehavior", "ignoreApplicationStopFailures", "overrideAlarmConfiguration", "targetInstances",
+		"updateOutdatedInstancesOnly",
+	},
+	"DeploymentInfo": {
+		"additionalDeploymentStatusInfo", "externalId", "fileExistsBehavior", "overrideAlarmConfiguration",
+		"relatedDeployments", "targetInstances",
+	},
+	"ListDeploymentsInput":       {"externalId"},
+	"ListDeploymentTargetsInput": {"targetFilters"},
+	"DeploymentTarget":           {"cloudFormationTarget", "instanceTarget", "lambdaTarget"},
+	"Diagnostics":                {"errorCode", "logTail", "scriptName"},
+	"ECSTaskSet":                 {"status"},
+}
+
+// TestWireShapesMatchModel checks every wire struct against the botocore model: each JSON name
+// is a member of the shape with the Go type its kind calls for, and the members left out are
+// exactly those notImplemented lists (so that a new member in the model, or a typo, shows up).
+func TestWireShapesMatchModel(t *testing.T) {
+	t.Parallel()
+	var model struct {
+		Shapes map[string]map[string]string `json:"shapes"`
+	}
+	b, err := os.ReadFile("testdata/codedeploy-members.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &model); err != nil {
+		t.Fatal(err)
+	}
+	names := map[reflect.Type]string{}
+	for name, typ := range shapes {
+		if _, ok := names[typ]; !ok || name < names[typ] {
+			names[typ] = name
+		}
+	}
+	names[reflect.TypeFor[wireAppSpecContent]()] = "AppSpecContent" // RawString has the same members
+	for name, typ := range shapes {
+		members, ok := model.Shapes[name]
+		if !ok {
+			t.Errorf("wire type %s maps to %s, which the model does not reach", typ, name)
+			continue
+		}
+		checkShape(t, name, typ, members, names)
+	}
+}
+
+func checkShape(t *testing.T, name string, typ reflect.Type, members map[string]string, names map[reflect.Type]string) {
+	t.Helper()
+	got := wireMembers(typ, names)
+	var left []string
+	for member, kind := range members {
+		g, ok := got[member]
+		switch {
+		case !ok:
+			left = append(left, member)
+		case g != kind && !sameShape(g, kind):
+			t.Errorf("%s.%s is %s on the wire, %s in the model", name, member, g, kind)
+		}
+		delete(got, member)
+	}
+	for member := range got {
+		t.Errorf("%s (%s) has %s, which the model does not", name, typ, member)
+	}
+	sort.Strings(left)
+	want := slices.Clone(notImplemented[name])
+	sort.Strings(want)
+	if !slices.Equal(want, left) {
+		t.Errorf("%s: members left out %v, listed %v", name, left, want)
+	}
+}
+
+// sameShape accepts one wire type serving two model shapes with the same members (the
+// request lists of names, RawString and AppSpecContent).
+func sameShape(wire, model string) bool {
+	return strings.ReplaceAll(model, "RawString", "AppSpecContent") == wire
+}
+
+// wireMembers returns the JSON names of a wire struct, with those of embedded structs, and
+// the model kind of each field.
+func wireMembers(typ reflect.Type, names map[reflect.Type]string) map[string]string {
+	out := map[string]string{}
+	for i := range typ.NumField() {
+		f := typ.Field(i)
+		if f.Anonymous {
+			for k, v := range wireMembers(f.Type, names) {
+				out[k] = v
+			}
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		out[name] = goKind(f.Type, names)
+	}
+	return out
+}
+
+// goKind is the model kind a Go type carries: pointers to scalars are boxed, plain scalars
+// have the model's default.
+func goKind(t reflect.Type, names map[reflect.Type]string) string {
+	switch t.Kind() {
+	case reflect.Pointer:
+		switch e := t.Elem(); {
+		case e == reflect.TypeFor[epochSeconds]():
+			return "timestamp"
+		case e.Kind() == reflect.Bool:
+			return "boxed boolean"
+		default:
+			return goKind(e, names)
+		}
+	case reflect.Struct:
+		return "structure " + names[t]
+	case reflect.Slice:
+		return "list of " + goKind(t.Elem(), names)
+	case reflect.Int32:
+		return "integer"
+	case reflect.Int64:
+		return "long"
+	case reflect.Float64:
+		return "double"
+	case reflect.Bool:
+		return "boolean"
+	case reflect.String:
+		return "string"
+	}
+	return t.String()
+}
