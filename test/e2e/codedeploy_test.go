@@ -3,8 +3,6 @@ package e2e
 import (
 	"context"
 	"encoding/json"
-	"fmt"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -21,24 +19,14 @@ import (
 func TestCodeDeployBlueGreen(t *testing.T) {
 	t.Parallel()
 	s := startServer(t, t.TempDir())
-	v1, _ := filepath.Abs("../../examples/hello/task-definition.json")
-	v2, _ := filepath.Abs("../../examples/hello/task-definition-v2.json")
-	s.awsJSON(t, "ecs", "create-cluster", "--cluster-name", "demo")
-	tdV1, _ := get(s.awsJSON(t, "ecs", "register-task-definition", "--cli-input-json", "file://"+v1), "taskDefinition", "taskDefinitionArn").(string)
-	tdV2, _ := get(s.awsJSON(t, "ecs", "register-task-definition", "--cli-input-json", "file://"+v2), "taskDefinition", "taskDefinitionArn").(string)
-	blueTG, greenTG := s.targetGroup(t, "blue"), s.targetGroup(t, "green")
-	alb := s.awsJSON(t, "elbv2", "create-load-balancer", "--name", "demo-alb", "--subnets", "subnet-a", "subnet-b")
-	albARN, _ := get(alb, "LoadBalancers", 0, "LoadBalancerArn").(string)
-	port := freePort(t)
-	listener := s.awsJSON(t, "elbv2", "create-listener", "--load-balancer-arn", albARN, "--protocol", "HTTP", "--port", fmt.Sprint(port),
-		"--default-actions", "Type=forward,TargetGroupArn="+blueTG)
-	listenerARN, _ := get(listener, "Listeners", 0, "ListenerArn").(string)
+	bg := s.blueGreenSetup(t, func(blue, _ string) string { return "Type=forward,TargetGroupArn=" + blue })
+	tdV1, tdV2, blueTG, greenTG, listenerARN := bg.v1, bg.v2, bg.blueTG, bg.greenTG, bg.listenerARN
 	s.awsJSON(t, "ecs", "create-service", "--cluster", "demo", "--service-name", "web", "--task-definition", tdV1,
 		"--desired-count", "2", "--deployment-controller", "type=CODE_DEPLOY", "--health-check-grace-period-seconds", "10",
 		"--load-balancers", "targetGroupArn="+blueTG+",containerName=web,containerPort=8080")
 	waitTargets(t, s, blueTG, 2)
 	s.awsOK(t, "elbv2", "wait", "target-in-service", "--target-group-arn", blueTG)
-	url := fmt.Sprintf("http://127.0.0.1:%d/", port)
+	url := bg.url
 	if body := httpGet(t, url); !strings.HasPrefix(body, "hello from v1") {
 		t.Fatalf("blue through the listener: %q", body)
 	}

@@ -21,20 +21,10 @@ import (
 func TestBlueGreenWithTaskSets(t *testing.T) {
 	t.Parallel()
 	s := startServer(t, t.TempDir())
-	v1, _ := filepath.Abs("../../examples/hello/task-definition.json")
-	v2, _ := filepath.Abs("../../examples/hello/task-definition-v2.json")
-	s.awsJSON(t, "ecs", "create-cluster", "--cluster-name", "demo")
-	tdBlue, _ := get(s.awsJSON(t, "ecs", "register-task-definition", "--cli-input-json", "file://"+v1), "taskDefinition", "taskDefinitionArn").(string)
-	tdGreen, _ := get(s.awsJSON(t, "ecs", "register-task-definition", "--cli-input-json", "file://"+v2), "taskDefinition", "taskDefinitionArn").(string)
-	blueTG, greenTG := s.targetGroup(t, "blue"), s.targetGroup(t, "green")
-	alb := s.awsJSON(t, "elbv2", "create-load-balancer", "--name", "demo-alb", "--subnets", "subnet-a", "subnet-b")
-	albARN, _ := get(alb, "LoadBalancers", 0, "LoadBalancerArn").(string)
-	port := freePort(t)
 	// Both groups from the start, green at weight 0: ALB health-checks only groups that a
 	// listener uses, and the green targets must be healthy before they get traffic.
-	listener := s.awsJSON(t, "elbv2", "create-listener", "--load-balancer-arn", albARN, "--protocol", "HTTP", "--port", fmt.Sprint(port),
-		"--default-actions", weighted(blueTG, 100, greenTG, 0))
-	listenerARN, _ := get(listener, "Listeners", 0, "ListenerArn").(string)
+	bg := s.blueGreenSetup(t, func(blue, green string) string { return weighted(blue, 100, green, 0) })
+	tdBlue, tdGreen, blueTG, greenTG, listenerARN := bg.v1, bg.v2, bg.blueTG, bg.greenTG, bg.listenerARN
 	s.awsJSON(t, "ecs", "create-service", "--cluster", "demo", "--service-name", "web", "--desired-count", "2",
 		"--deployment-controller", "type=EXTERNAL")
 
@@ -42,7 +32,7 @@ func TestBlueGreenWithTaskSets(t *testing.T) {
 	s.awsJSON(t, "ecs", "update-service-primary-task-set", "--cluster", "demo", "--service", "web", "--primary-task-set", blue)
 	waitTargets(t, s, blueTG, 2)
 	s.awsOK(t, "elbv2", "wait", "target-in-service", "--target-group-arn", blueTG)
-	url := fmt.Sprintf("http://127.0.0.1:%d/", port)
+	url := bg.url
 	if body := httpGet(t, url); !strings.HasPrefix(body, "hello from v1") {
 		t.Fatalf("blue through the listener: %q", body)
 	}
@@ -82,6 +72,31 @@ func TestBlueGreenWithTaskSets(t *testing.T) {
 	if got, _ := get(svc, "services", 0, "taskSets", 0, "status").(string); got != "PRIMARY" {
 		t.Fatalf("describe-services after the deployment: %v", svc)
 	}
+}
+
+// blueGreen is a cluster "demo" with the example app registered as v1 and v2, target groups
+// blue and green, and a load balancer with a listener whose default action is given.
+type blueGreen struct {
+	v1, v2, blueTG, greenTG, listenerARN, url string
+}
+
+func (s *server) blueGreenSetup(t *testing.T, defaultActions func(blueTG, greenTG string) string) blueGreen {
+	t.Helper()
+	v1, _ := filepath.Abs("../../examples/hello/task-definition.json")
+	v2, _ := filepath.Abs("../../examples/hello/task-definition-v2.json")
+	s.awsJSON(t, "ecs", "create-cluster", "--cluster-name", "demo")
+	var bg blueGreen
+	bg.v1, _ = get(s.awsJSON(t, "ecs", "register-task-definition", "--cli-input-json", "file://"+v1), "taskDefinition", "taskDefinitionArn").(string)
+	bg.v2, _ = get(s.awsJSON(t, "ecs", "register-task-definition", "--cli-input-json", "file://"+v2), "taskDefinition", "taskDefinitionArn").(string)
+	bg.blueTG, bg.greenTG = s.targetGroup(t, "blue"), s.targetGroup(t, "green")
+	alb := s.awsJSON(t, "elbv2", "create-load-balancer", "--name", "demo-alb", "--subnets", "subnet-a", "subnet-b")
+	albARN, _ := get(alb, "LoadBalancers", 0, "LoadBalancerArn").(string)
+	port := freePort(t)
+	listener := s.awsJSON(t, "elbv2", "create-listener", "--load-balancer-arn", albARN, "--protocol", "HTTP", "--port", fmt.Sprint(port),
+		"--default-actions", defaultActions(bg.blueTG, bg.greenTG))
+	bg.listenerARN, _ = get(listener, "Listeners", 0, "ListenerArn").(string)
+	bg.url = fmt.Sprintf("http://127.0.0.1:%d/", port)
+	return bg
 }
 
 func (s *server) targetGroup(t *testing.T, name string) string {
