@@ -26,6 +26,7 @@ type setup struct {
 	env                 *apitest.Env
 	blueTG, greenTG     string
 	listener, taskDefV2 string
+	deployers           []func() // stop the running deployers
 }
 
 func newSetup(t *testing.T) *setup {
@@ -97,9 +98,7 @@ func (s *setup) run(t *testing.T) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	scope := arn.Scope{Partition: "aws", Region: apitest.Region, AccountID: apitest.AccountID}
-	c := deployer.New(s.env.Store, scope, deployer.Config{Poll: 5 * time.Millisecond, Minute: 50 * time.Millisecond}, nil)
-	go func() { _ = c.Run(ctx) }()
+	s.startDeployer(t)
 	go func() {
 		for ctx.Err() == nil {
 			_, _ = s.env.Store.Services.Update(ctx, store.ServiceID("demo", "web"), func(svc *ecs.Service) error {
@@ -111,6 +110,33 @@ func (s *setup) run(t *testing.T) {
 			time.Sleep(5 * time.Millisecond)
 		}
 	}()
+}
+
+// startDeployer runs a deployer until stopDeployers or the test's end stops it.
+func (s *setup) startDeployer(t *testing.T) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	scope := arn.Scope{Partition: "aws", Region: apitest.Region, AccountID: apitest.AccountID}
+	c := deployer.New(s.env.Store, scope, deployer.Config{Poll: 5 * time.Millisecond, Minute: 50 * time.Millisecond}, nil)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = c.Run(ctx)
+	}()
+	stop := func() {
+		cancel()
+		<-done
+	}
+	t.Cleanup(stop)
+	s.deployers = append(s.deployers, stop)
+}
+
+func (s *setup) stopDeployers(t *testing.T) {
+	t.Helper()
+	for _, stop := range s.deployers {
+		stop()
+	}
+	s.deployers = nil
 }
 
 func (s *setup) put(t *testing.T, d codedeploy.Deployment) {
@@ -271,5 +297,33 @@ func TestInvalidSetupFails(t *testing.T) {
 	}
 	if w := s.weights(t); len(w) != 1 || w[s.blueTG] != elb.DefaultWeight {
 		t.Errorf("listener after failed deployments: %v", w)
+	}
+}
+
+// TestRestartResumes stops the deployer in the middle of a canary's traffic shift and starts a
+// new one, as a restart of fargo would: the deployment goes on from where it was and succeeds
+// (DESIGN.md, invariant 6).
+func TestRestartResumes(t *testing.T) {
+	s := newSetup(t)
+	s.run(t) // the stand-in scheduler, and a first deployer
+	s.put(t, s.deployment("d-RESTART01", codedeploy.TrafficRouting{Type: codedeploy.RoutingCanary, Percentage: 10, IntervalMinutes: 10},
+		codedeploy.BlueGreenConfiguration{}))
+	deadline := time.Now().Add(20 * time.Second)
+	for s.weights(t)[s.greenTG] != 10 {
+		if time.Now().After(deadline) {
+			t.Fatal("the canary step never came")
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	// Replace the deployer: stop every deployer of the test, then start one afresh.
+	s.stopDeployers(t)
+	s.startDeployer(t)
+	d, _ := s.waitDone(t, "d-RESTART01")
+	if d.Status != codedeploy.StatusSucceeded {
+		t.Fatalf("after a restart: %s %s %s", d.Status, d.ErrorCode, d.ErrorMessage)
+	}
+	sets := s.taskSets(t)
+	if len(sets[ecs.TaskSetPrimary]) != 1 || len(sets[ecs.TaskSetPrimary])+len(sets[ecs.TaskSetActive]) != 1 {
+		t.Errorf("task sets after a resumed deployment: %+v (one replacement, no duplicate)", sets)
 	}
 }
