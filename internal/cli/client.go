@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	awscreds "github.com/aws/aws-sdk-go-v2/credentials"
 	logssdk "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	cdsdk "github.com/aws/aws-sdk-go-v2/service/codedeploy"
 	ecssdk "github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/spf13/cobra"
 
@@ -31,8 +32,9 @@ func addClientFlags(cmd *cobra.Command, o *clientOptions) {
 
 // clients are the SDK clients the commands use; they talk to fargo as to AWS.
 type clients struct {
-	ecs  *ecssdk.Client
-	logs *logssdk.Client
+	ecs        *ecssdk.Client
+	logs       *logssdk.Client
+	codedeploy *cdsdk.Client
 }
 
 // newClients configures the SDK clients. With --endpoint-url or AWS_ENDPOINT_URL set, the
@@ -45,7 +47,7 @@ func newClients(ctx context.Context, o clientOptions, getenv func(string) string
 	if err != nil {
 		return clients{}, err
 	}
-	return clients{ecs: ecssdk.NewFromConfig(cfg), logs: logssdk.NewFromConfig(cfg)}, nil
+	return clients{ecs: ecssdk.NewFromConfig(cfg), logs: logssdk.NewFromConfig(cfg), codedeploy: cdsdk.NewFromConfig(cfg)}, nil
 }
 
 func awsConfig(ctx context.Context, o clientOptions, getenv func(string) string) (aws.Config, error) {

@@ -29,6 +29,10 @@ type deployOptions struct {
 	timeout     time.Duration
 	interval    time.Duration
 	verifyURL   string
+	// CodeDeploy, for services of the CODE_DEPLOY controller.
+	codeDeployApp    string
+	codeDeployGroup  string
+	codeDeployConfig string
 }
 
 func newDeployCmd(stdout io.Writer) *cobra.Command {
@@ -38,14 +42,16 @@ func newDeployCmd(stdout io.Writer) *cobra.Command {
 		Short: "Register a task definition with a new image and deploy it to a service, showing progress",
 		Long: `Read a task definition file (JSON or YAML, as for aws ecs register-task-definition), set one
 container's image (and environment), register it, update the service, and wait until the
-deployment completed. Exits non-zero with the reason when the deployment fails or is rolled back.`,
+deployment completed. Exits non-zero with the reason when the deployment fails or is rolled back.
+A service of the CODE_DEPLOY controller is deployed blue/green by CodeDeploy instead, as the
+deploy GitHub Action does, with its deployment group's traffic shifting.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			c, err := newClients(cmd.Context(), o.client, os.Getenv)
 			if err != nil {
 				return err
 			}
-			return runDeploy(cmd.Context(), o, c.ecs, newProgress(stdout))
+			return runDeploy(cmd.Context(), o, c.ecs, c.codedeploy, newProgress(stdout))
 		},
 	}
 	f := cmd.Flags()
@@ -59,6 +65,9 @@ deployment completed. Exits non-zero with the reason when the deployment fails o
 	f.BoolVar(&o.wait, "wait", true, "wait until the deployment completed, failed or was rolled back")
 	f.DurationVar(&o.timeout, "timeout", 30*time.Minute, "how long to wait")
 	f.StringVar(&o.verifyURL, "verify-url", "", "send load to this URL during the deployment and fail if any request fails")
+	f.StringVar(&o.codeDeployApp, "codedeploy-application", "", "CodeDeploy application of a CODE_DEPLOY service (default AppECS-<cluster>-<service>)")
+	f.StringVar(&o.codeDeployGroup, "codedeploy-deployment-group", "", "its deployment group (default DgpECS-<cluster>-<service>)")
+	f.StringVar(&o.codeDeployConfig, "codedeploy-config", "", "deployment configuration, e.g. CodeDeployDefault.ECSCanary10Percent5Minutes (default: the group's)")
 	_ = cmd.MarkFlagRequired("service")
 	_ = cmd.MarkFlagRequired("task-definition")
 	return cmd
@@ -73,7 +82,7 @@ type ecsAPI interface {
 	DescribeTasks(context.Context, *ecssdk.DescribeTasksInput, ...func(*ecssdk.Options)) (*ecssdk.DescribeTasksOutput, error)
 }
 
-func runDeploy(ctx context.Context, o deployOptions, client ecsAPI, out *progress) error {
+func runDeploy(ctx context.Context, o deployOptions, client ecsAPI, cd codeDeployAPI, out *progress) error {
 	start := time.Now()
 	in, err := readTaskDefinition(o.taskDefFile)
 	if err != nil {
@@ -92,24 +101,27 @@ func runDeploy(ctx context.Context, o deployOptions, client ecsAPI, out *progres
 	if err != nil {
 		return err
 	}
-	if svc.DeploymentController != nil && svc.DeploymentController.Type != types.DeploymentControllerTypeEcs {
-		return fmt.Errorf("service %s uses the %s deployment controller; fargo deploy drives ECS rolling deployments", o.service, svc.DeploymentController.Type)
+	controller := types.DeploymentControllerTypeEcs
+	if svc.DeploymentController != nil {
+		controller = svc.DeploymentController.Type
+	}
+	if controller != types.DeploymentControllerTypeEcs && controller != types.DeploymentControllerTypeCodeDeploy {
+		return fmt.Errorf("service %s uses the %s deployment controller; fargo deploy drives ECS and CodeDeploy deployments", o.service, controller)
 	}
 	before, err := serviceTraffic(ctx, client, o.cluster, o.service)
 	if err != nil {
 		return err
 	}
-	upd, err := client.UpdateService(ctx, &ecssdk.UpdateServiceInput{Cluster: aws.String(o.cluster), Service: aws.String(o.service), TaskDefinition: aws.String(tdARN)})
+	id, wait, err := startDeployment(ctx, o, client, cd, svc, tdARN, out)
 	if err != nil {
-		return fmt.Errorf("update service: %w", err)
+		return err
 	}
-	id := primaryID(upd.Service)
 	out.line("deployment %s started", id)
 	if !o.wait {
 		return nil
 	}
 	verify := startVerify(ctx, o.verifyURL)
-	waitErr := waitDeployment(ctx, client, o, id, out)
+	waitErr := wait(ctx, id)
 	summary, verifyErr := verify.finish()
 	out.line("%s after %s", outcome(waitErr), time.Since(start).Round(100*time.Millisecond))
 	if summary != "" {
@@ -121,6 +133,22 @@ func runDeploy(ctx context.Context, o deployOptions, client ecsAPI, out *progres
 		}
 	}
 	return errors.Join(waitErr, verifyErr)
+}
+
+// startDeployment starts the deployment of tdARN the way the service's controller wants it:
+// UpdateService, or a CodeDeploy deployment. It returns the deployment's id and how to wait
+// for it.
+func startDeployment(ctx context.Context, o deployOptions, client ecsAPI, cd codeDeployAPI, svc types.Service, tdARN string, out *progress) (
+	string, func(context.Context, string) error, error) {
+	if svc.DeploymentController != nil && svc.DeploymentController.Type == types.DeploymentControllerTypeCodeDeploy {
+		id, err := deployWithCodeDeploy(ctx, o, cd, svc, tdARN)
+		return id, func(ctx context.Context, id string) error { return waitCodeDeploy(ctx, o, cd, id, out) }, err
+	}
+	upd, err := client.UpdateService(ctx, &ecssdk.UpdateServiceInput{Cluster: aws.String(o.cluster), Service: aws.String(o.service), TaskDefinition: aws.String(tdARN)})
+	if err != nil {
+		return "", nil, fmt.Errorf("update service: %w", err)
+	}
+	return primaryID(upd.Service), func(ctx context.Context, id string) error { return waitDeployment(ctx, client, o, id, out) }, nil
 }
 
 func outcome(err error) string {

@@ -100,7 +100,7 @@ func TestDeployCompletes(t *testing.T) {
 	var out bytes.Buffer
 	o := deployOptions{cluster: "demo", service: "web", taskDefFile: writeTaskDef(t, "placeholder"), image: "app:v2",
 		env: []string{"VERSION=v2"}, wait: true, timeout: time.Minute, interval: 50 * time.Millisecond}
-	if err := runDeploy(apitest.Context(t), o, client, newProgress(&out)); err != nil {
+	if err := runDeploy(apitest.Context(t), o, client, nil, newProgress(&out)); err != nil {
 		t.Fatalf("deploy: %v\n%s", err, out.String())
 	}
 	for _, want := range []string{"registered arn:aws:ecs:us-east-1:000000000000:task-definition/app:2", "deployment completed", "PRIMARY"} {
@@ -124,7 +124,7 @@ func TestDeployReportsRollback(t *testing.T) {
 	var out bytes.Buffer
 	o := deployOptions{cluster: "demo", service: "web", taskDefFile: writeTaskDef(t, "broken:v3"), wait: true,
 		timeout: 2 * time.Minute, interval: 50 * time.Millisecond}
-	err := runDeploy(apitest.Context(t), o, client, newProgress(&out))
+	err := runDeploy(apitest.Context(t), o, client, nil, newProgress(&out))
 	if err == nil || !strings.Contains(err.Error(), "rolled back") {
 		t.Fatalf("deploy of a broken image: %v\n%s", err, out.String())
 	}

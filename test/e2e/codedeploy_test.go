@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -13,9 +14,9 @@ import (
 // TestCodeDeployBlueGreen is the seed's deployment: an ECS service with the CODE_DEPLOY
 // controller behind a pair of target groups, a CodeDeploy application and deployment group as
 // the ECS console creates them, and deployments with an AppSpec, all with the aws CLI, under
-// keep-alive and new-connection load. The first deployment shifts all traffic at once; the
-// second goes back with a canary of 10% for a minute, whose share of traffic is measured. Not
-// one request may fail.
+// keep-alive and new-connection load. The first deployment (with fargo deploy) shifts all
+// traffic at once; the second (with the aws CLI) goes back with a canary of 10% for a minute,
+// whose share of traffic is measured. Not one request may fail.
 func TestCodeDeployBlueGreen(t *testing.T) {
 	t.Parallel()
 	s := startServer(t, t.TempDir())
@@ -52,11 +53,20 @@ func TestCodeDeployBlueGreen(t *testing.T) {
 	defer stopLoad()
 	load := startLoadtest(ctx, loadtest.Config{URL: url, KeepAliveClients: 3, NewConnectionClients: 2, PostPercent: 20, PostPath: "/echo", Rate: 100})
 
-	first := s.createDeployment(t, tdV2, "")
-	s.awsOK(t, "deploy", "wait", "deployment-successful", "--deployment-id", first)
+	// The first deployment through fargo deploy, which takes the CodeDeploy path for a
+	// CODE_DEPLOY service, with its own load check.
+	v2File, _ := filepath.Abs("../../examples/hello/task-definition-v2.json")
+	out := s.fargo(t, "deploy", "--cluster", "demo", "--service", "web", "--task-definition", v2File, "--verify-url", url)
+	t.Logf("fargo deploy:\n%s", out)
+	for _, want := range []string{"CodeDeployDefault.ECSAllAtOnce", "AllowTraffic: succeeded", "deployment completed", "0 failed"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("fargo deploy output lacks %q:\n%s", want, out)
+		}
+	}
 	if body := httpGet(t, url); !strings.HasPrefix(body, "hello from v2") {
 		t.Fatalf("after the all-at-once deployment: %q", body)
 	}
+	_ = tdV2
 	s.awsJSON(t, "deploy", "create-deployment-config", "--deployment-config-name", "Canary10Percent1Minute", "--compute-platform", "ECS",
 		"--traffic-routing-config", `{"type":"TimeBasedCanary","timeBasedCanary":{"canaryPercentage":10,"canaryInterval":1}}`)
 	second := s.createDeployment(t, tdV1, "Canary10Percent1Minute")
