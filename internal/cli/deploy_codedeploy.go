@@ -112,9 +112,8 @@ func waitCodeDeploy(ctx context.Context, o deployOptions, cd codeDeployAPI, id s
 
 // ecsTarget is what deploy shows of a deployment's ECS target.
 type ecsTarget struct {
-	events   []targetEvent
-	sets     []string // "Blue web:1 90%"
-	replaced bool
+	events []targetEvent
+	sets   []string // one line per task set: label, id, target group, share of traffic
 }
 
 type targetEvent struct{ name, status string }
