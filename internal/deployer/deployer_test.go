@@ -327,3 +327,31 @@ func TestRestartResumes(t *testing.T) {
 		t.Errorf("task sets after a resumed deployment: %+v (one replacement, no duplicate)", sets)
 	}
 }
+
+// TestGreenGroupOfAnotherLoadBalancer checks that a green group that another load balancer
+// uses fails the deployment (ALB attaches a group to one load balancer) and leaves blue serving.
+func TestGreenGroupOfAnotherLoadBalancer(t *testing.T) {
+	s := newSetup(t)
+	ctx := apitest.Context(t)
+	other, err := s.env.ELBV2.CreateLoadBalancer(ctx, &elbsdk.CreateLoadBalancerInput{Name: aws.String("other"), Subnets: []string{"a", "b"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.env.ELBV2.CreateListener(ctx, &elbsdk.CreateListenerInput{LoadBalancerArn: other.LoadBalancers[0].LoadBalancerArn,
+		Protocol: elbtypes.ProtocolEnumHttp, Port: aws.Int32(18081),
+		DefaultActions: []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward, TargetGroupArn: aws.String(s.greenTG)}}}); err != nil {
+		t.Fatal(err)
+	}
+	s.run(t)
+	s.put(t, s.deployment("d-TAKENTG01", codedeploy.TrafficRouting{Type: codedeploy.RoutingAllAtOnce}, codedeploy.BlueGreenConfiguration{}))
+	d, _ := s.waitDone(t, "d-TAKENTG01")
+	if d.Status != codedeploy.StatusFailed || d.ErrorCode != codedeploy.ErrorInvalidELB {
+		t.Fatalf("deployment: %s %s %s", d.Status, d.ErrorCode, d.ErrorMessage)
+	}
+	if w := s.weights(t); len(w) != 1 || w[s.blueTG] != elb.DefaultWeight {
+		t.Errorf("listener after the failed deployment: %v", w)
+	}
+	if sets := s.taskSets(t); len(sets[ecs.TaskSetPrimary]) != 1 || sets[ecs.TaskSetPrimary][0].ExternalID != "" {
+		t.Errorf("task sets after the failed deployment: %+v", sets)
+	}
+}

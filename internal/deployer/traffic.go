@@ -90,18 +90,41 @@ func (c *Controller) setForward(ctx context.Context, listenerARN string, groups 
 		c.st.Rules.Put(&txn, r.rule.ID, next, r.rule.Revision),
 		c.st.Listeners.Put(&txn, r.listener.ID, r.listener.Value, r.listener.Revision),
 	}
+	byARN := map[string]elb.TargetGroup{}
 	for _, g := range groups {
 		it, err := c.targetGroupByARN(ctx, g.ARN)
 		if err != nil {
 			return err
 		}
+		byARN[g.ARN] = it.Value
 		errs = append(errs, c.st.TargetGroups.Put(&txn, it.ID, it.Value, it.Revision))
+	}
+	if err := c.checkForwards(ctx, r.listener.Value, next.Actions, byARN); err != nil {
+		return err
 	}
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
 	_, err = c.st.Commit(ctx, &txn)
 	return err
+}
+
+// checkForwards applies ModifyListener's checks to the new forward: above all, a target group
+// serves one load balancer (TargetGroupAssociationLimit), so a pair group that another load
+// balancer uses fails the deployment rather than being attached to a second one.
+func (c *Controller) checkForwards(ctx context.Context, l elb.Listener, actions []elb.Action, groups map[string]elb.TargetGroup) error {
+	items, _, err := c.st.Rules.List(ctx, "")
+	if err != nil {
+		return err
+	}
+	rules := make([]elb.Rule, len(items))
+	for i, it := range items {
+		rules[i] = it.Value
+	}
+	if err := elb.CheckForwards(actions, l.Protocol, l.LoadBalancerARN, groups, elb.TargetGroupUsers(rules)); err != nil {
+		return errors.Join(errELB, err)
+	}
+	return nil
 }
 
 // targetGroupByName reads a target group by name.
