@@ -22,32 +22,13 @@ func TestCodeDeployBlueGreen(t *testing.T) {
 	s := startServer(t, t.TempDir())
 	bg := s.blueGreenSetup(t, func(blue, _ string) string { return "Type=forward,TargetGroupArn=" + blue })
 	tdV1, tdV2, blueTG, greenTG, listenerARN := bg.v1, bg.v2, bg.blueTG, bg.greenTG, bg.listenerARN
-	s.awsJSON(t, "ecs", "create-service", "--cluster", "demo", "--service-name", "web", "--task-definition", tdV1,
-		"--desired-count", "2", "--deployment-controller", "type=CODE_DEPLOY", "--health-check-grace-period-seconds", "10",
-		"--load-balancers", "targetGroupArn="+blueTG+",containerName=web,containerPort=8080")
-	waitTargets(t, s, blueTG, 2)
-	s.awsOK(t, "elbv2", "wait", "target-in-service", "--target-group-arn", blueTG)
+	s.codeDeployService(t, tdV1, blueTG)
 	url := bg.url
 	if body := httpGet(t, url); !strings.HasPrefix(body, "hello from v1") {
 		t.Fatalf("blue through the listener: %q", body)
 	}
 
-	s.awsJSON(t, "deploy", "create-application", "--application-name", "AppECS-demo-web", "--compute-platform", "ECS")
-	lbInfo, _ := json.Marshal(map[string]any{"targetGroupPairInfoList": []any{map[string]any{
-		"targetGroups":     []any{map[string]string{"name": "blue"}, map[string]string{"name": "green"}},
-		"prodTrafficRoute": map[string]any{"listenerArns": []string{listenerARN}},
-	}}})
-	s.awsJSON(t, "deploy", "create-deployment-group", "--application-name", "AppECS-demo-web",
-		"--deployment-group-name", "DgpECS-demo-web", "--service-role-arn", "arn:aws:iam::000000000000:role/ecsCodeDeployRole",
-		"--deployment-style", "deploymentType=BLUE_GREEN,deploymentOption=WITH_TRAFFIC_CONTROL",
-		"--ecs-services", "clusterName=demo,serviceName=web", "--load-balancer-info", string(lbInfo),
-		"--blue-green-deployment-configuration",
-		`{"terminateBlueInstancesOnDeploymentSuccess":{"action":"TERMINATE","terminationWaitTimeInMinutes":0},"deploymentReadyOption":{"actionOnTimeout":"CONTINUE_DEPLOYMENT"}}`,
-		"--deployment-config-name", "CodeDeployDefault.ECSAllAtOnce")
-	group := s.awsJSON(t, "deploy", "get-deployment-group", "--application-name", "AppECS-demo-web", "--deployment-group-name", "DgpECS-demo-web")
-	if w := get(group, "deploymentGroupInfo", "blueGreenDeploymentConfiguration", "deploymentReadyOption", "waitTimeInMinutes"); w == nil {
-		t.Fatalf("get-deployment-group lacks the ready wait the GitHub action reads: %v", group)
-	}
+	s.codeDeployGroup(t, listenerARN)
 
 	ctx, stopLoad := context.WithCancel(context.Background())
 	defer stopLoad()
@@ -152,4 +133,38 @@ func (s *server) waitDeploymentEnded(t *testing.T, id string) {
 		time.Sleep(time.Second)
 	}
 	t.Fatalf("deployment %s did not end", id)
+}
+
+// codeDeployGroup creates the application and deployment group of service web of cluster demo
+// as the ECS console does: blue and green target groups, listenerARN for production traffic,
+// all at once, the original task set deleted at once.
+func (s *server) codeDeployGroup(t *testing.T, listenerARN string) {
+	t.Helper()
+	s.awsJSON(t, "deploy", "create-application", "--application-name", "AppECS-demo-web", "--compute-platform", "ECS")
+	lbInfo, _ := json.Marshal(map[string]any{"targetGroupPairInfoList": []any{map[string]any{
+		"targetGroups":     []any{map[string]string{"name": "blue"}, map[string]string{"name": "green"}},
+		"prodTrafficRoute": map[string]any{"listenerArns": []string{listenerARN}},
+	}}})
+	s.awsJSON(t, "deploy", "create-deployment-group", "--application-name", "AppECS-demo-web",
+		"--deployment-group-name", "DgpECS-demo-web", "--service-role-arn", "arn:aws:iam::000000000000:role/ecsCodeDeployRole",
+		"--deployment-style", "deploymentType=BLUE_GREEN,deploymentOption=WITH_TRAFFIC_CONTROL",
+		"--ecs-services", "clusterName=demo,serviceName=web", "--load-balancer-info", string(lbInfo),
+		"--blue-green-deployment-configuration",
+		`{"terminateBlueInstancesOnDeploymentSuccess":{"action":"TERMINATE","terminationWaitTimeInMinutes":0},"deploymentReadyOption":{"actionOnTimeout":"CONTINUE_DEPLOYMENT"}}`,
+		"--deployment-config-name", "CodeDeployDefault.ECSAllAtOnce")
+	group := s.awsJSON(t, "deploy", "get-deployment-group", "--application-name", "AppECS-demo-web", "--deployment-group-name", "DgpECS-demo-web")
+	if w := get(group, "deploymentGroupInfo", "blueGreenDeploymentConfiguration", "deploymentReadyOption", "waitTimeInMinutes"); w == nil {
+		t.Fatalf("get-deployment-group lacks the ready wait the GitHub action reads: %v", group)
+	}
+}
+
+// codeDeployService creates service web of cluster demo with the CODE_DEPLOY controller,
+// running taskDefinition behind blueTG, and waits until its targets are healthy.
+func (s *server) codeDeployService(t *testing.T, taskDefinition, blueTG string) {
+	t.Helper()
+	s.awsJSON(t, "ecs", "create-service", "--cluster", "demo", "--service-name", "web", "--task-definition", taskDefinition,
+		"--desired-count", "2", "--deployment-controller", "type=CODE_DEPLOY", "--health-check-grace-period-seconds", "10",
+		"--load-balancers", "targetGroupArn="+blueTG+",containerName=web,containerPort=8080")
+	waitTargets(t, s, blueTG, 2)
+	s.awsOK(t, "elbv2", "wait", "target-in-service", "--target-group-arn", blueTG)
 }
