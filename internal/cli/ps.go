@@ -161,7 +161,7 @@ func printPs(w io.Writer, clusters []psCluster, now time.Time) error {
 		for _, s := range pc.Services {
 			services = append(services, []string{pc.Cluster, aws.ToString(s.ServiceName), aws.ToString(s.Status),
 				strconv.Itoa(int(s.DesiredCount)), strconv.Itoa(int(s.RunningCount)), strconv.Itoa(int(s.PendingCount)),
-				deployments(s.Deployments)})
+				deployments(s)})
 		}
 		for _, t := range pc.Tasks {
 			_, id, _ := splitTaskARN(aws.ToString(t.TaskArn))
@@ -192,24 +192,31 @@ func writeRows(w io.Writer, header []string, rows [][]string) {
 	}
 }
 
-// deployments renders a service's deployments: "PRIMARY web:3 1/2 IN_PROGRESS, ACTIVE web:2 1/1".
-func deployments(ds []ecstypes.Deployment) string {
+// deployments renders a service's deployments, "PRIMARY web:3 1/2 IN_PROGRESS, ACTIVE web:2
+// 1/1", or its task sets (EXTERNAL and CODE_DEPLOY services), "PRIMARY web:2 2/2 STEADY_STATE".
+func deployments(s ecstypes.Service) string {
 	var parts []string
-	for _, d := range ds {
-		td := aws.ToString(d.TaskDefinition)
-		if i := strings.LastIndex(td, "/"); i >= 0 {
-			td = td[i+1:]
-		}
-		p := fmt.Sprintf("%s %s %d/%d", aws.ToString(d.Status), td, d.RunningCount, d.DesiredCount)
-		if d.RolloutState != "" {
-			p += " " + string(d.RolloutState)
-		}
-		parts = append(parts, p)
+	for _, d := range s.Deployments {
+		parts = append(parts, deploymentPart(aws.ToString(d.Status), aws.ToString(d.TaskDefinition), d.RunningCount, d.DesiredCount, string(d.RolloutState)))
+	}
+	for _, ts := range s.TaskSets {
+		parts = append(parts, deploymentPart(aws.ToString(ts.Status), aws.ToString(ts.TaskDefinition), ts.RunningCount, ts.ComputedDesiredCount, string(ts.StabilityStatus)))
 	}
 	if len(parts) == 0 {
 		return "-"
 	}
 	return strings.Join(parts, ", ")
+}
+
+func deploymentPart(status, taskDefinition string, running, desired int32, state string) string {
+	if i := strings.LastIndex(taskDefinition, "/"); i >= 0 {
+		taskDefinition = taskDefinition[i+1:]
+	}
+	p := fmt.Sprintf("%s %s %d/%d", status, taskDefinition, running, desired)
+	if state != "" {
+		p += " " + state
+	}
+	return p
 }
 
 // taskGroup is the service of a service's task, else its group ("family:batch").

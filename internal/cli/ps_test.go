@@ -7,6 +7,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
 	"github.com/fargohq/fargo/internal/api/logsapi/logsapitest"
 )
 
@@ -117,5 +120,31 @@ func TestPsEmpty(t *testing.T) {
 	}
 	if got := strings.TrimSpace(out.String()); got != "no services or tasks" {
 		t.Fatalf("output %q", got)
+	}
+}
+
+// TestPsDeployments checks the DEPLOYMENTS column: deployments, or task sets for services of
+// the EXTERNAL and CODE_DEPLOY controllers.
+func TestPsDeployments(t *testing.T) {
+	td := func(n string) *string {
+		return aws.String("arn:aws:ecs:us-east-1:000000000000:task-definition/web:" + n)
+	}
+	for _, tc := range []struct {
+		svc  ecstypes.Service
+		want string
+	}{
+		{ecstypes.Service{}, "-"},
+		{ecstypes.Service{Deployments: []ecstypes.Deployment{
+			{Status: aws.String("PRIMARY"), TaskDefinition: td("3"), RunningCount: 1, DesiredCount: 2, RolloutState: ecstypes.DeploymentRolloutStateInProgress},
+			{Status: aws.String("ACTIVE"), TaskDefinition: td("2"), RunningCount: 1, DesiredCount: 1},
+		}}, "PRIMARY web:3 1/2 IN_PROGRESS, ACTIVE web:2 1/1"},
+		{ecstypes.Service{TaskSets: []ecstypes.TaskSet{
+			{Status: aws.String("PRIMARY"), TaskDefinition: td("2"), RunningCount: 2, ComputedDesiredCount: 2, StabilityStatus: ecstypes.StabilityStatusSteadyState},
+			{Status: aws.String("ACTIVE"), TaskDefinition: td("3"), RunningCount: 1, ComputedDesiredCount: 2, StabilityStatus: ecstypes.StabilityStatusStabilizing},
+		}}, "PRIMARY web:2 2/2 STEADY_STATE, ACTIVE web:3 1/2 STABILIZING"},
+	} {
+		if got := deployments(tc.svc); got != tc.want {
+			t.Errorf("deployments = %q, want %q", got, tc.want)
+		}
 	}
 }
