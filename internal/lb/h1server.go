@@ -262,8 +262,8 @@ func (sc *serverConn) setReadDeadline(t time.Time) {
 // bytes of the connection already consumed (to be handed off with the rest), or an error
 // that ends the connection.
 func (sc *serverConn) readRequest() (*http.Request, []byte, error) {
-	head, err := sc.head()
-	if err != nil {
+	head, ok := sc.head()
+	if !ok {
 		return nil, nil, nil // net/http reads it from the start
 	}
 	buffered, reads := sc.br.Buffered(), sc.src.reads
@@ -281,28 +281,31 @@ func (sc *serverConn) readRequest() (*http.Request, []byte, error) {
 	return req.WithContext(sc.ctx), nil, nil
 }
 
-// head returns the header block of the next request when the buffer holds all of it; else
-// bufio.ErrBufferFull. A header that arrives in pieces (a slow client, or a large one) is left
-// to net/http and its header timeout.
-func (sc *serverConn) head() ([]byte, error) {
+// head returns the header block of the next request when the buffer holds all of it. A header
+// that arrives in pieces (a slow client, or a large one) is left to net/http and its header
+// timeout.
+func (sc *serverConn) head() ([]byte, bool) {
 	buf, _ := sc.br.Peek(sc.br.Buffered())
-	if n := headerEnd(buf); n > 0 {
-		return buf[:n], nil
-	}
-	return nil, bufio.ErrBufferFull
+	n := headerEnd(buf)
+	return buf[:n], n > 0
 }
 
 // headerEnd returns the length of the header block at the start of buf (through the first
 // empty line, with CRLF or bare LF line ends, as net/textproto reads them), or 0.
 func headerEnd(buf []byte) int {
-	end := 0
-	if i := bytes.Index(buf, []byte("\n\r\n")); i >= 0 {
-		end = i + 3
+	for i := 0; ; i++ {
+		j := bytes.IndexByte(buf[i:], '\n')
+		if j < 0 {
+			return 0
+		}
+		i += j
+		switch rest := buf[i+1:]; {
+		case len(rest) > 0 && rest[0] == '\n':
+			return i + 2
+		case len(rest) > 1 && rest[0] == '\r' && rest[1] == '\n':
+			return i + 3
+		}
 	}
-	if i := bytes.Index(buf, []byte("\n\n")); i >= 0 && (end == 0 || i+2 < end) {
-		end = i + 2
-	}
-	return end
 }
 
 // leanRequest tells whether the lean loop serves r: a bodiless HTTP/1.1 request that

@@ -1,6 +1,7 @@
 package lb
 
 import (
+	"bufio"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -195,7 +196,7 @@ func hasToken(values []string, token string) bool {
 
 // writeHeaderLines writes h in wire form. Like net/http, it drops fields with invalid names
 // and turns line breaks in values into spaces, so that no value can inject a header.
-func writeHeaderLines(bw interface{ WriteString(string) (int, error) }, h http.Header) {
+func writeHeaderLines(bw *bufio.Writer, h http.Header) {
 	for k, vv := range h {
 		if !httpguts.ValidHeaderFieldName(k) {
 			continue
@@ -206,7 +207,7 @@ func writeHeaderLines(bw interface{ WriteString(string) (int, error) }, h http.H
 	}
 }
 
-func writeHeaderLine(bw interface{ WriteString(string) (int, error) }, k, v string) {
+func writeHeaderLine(bw *bufio.Writer, k, v string) {
 	if strings.ContainsAny(v, "\r\n") {
 		v = newlineToSpace.Replace(v)
 	}

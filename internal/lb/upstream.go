@@ -218,10 +218,7 @@ func writeRequest(bw *bufio.Writer, r *http.Request, addr string) error {
 			continue
 		}
 		for _, v := range vv {
-			bw.WriteString(k)
-			bw.WriteString(": ")
-			bw.WriteString(v)
-			bw.WriteString("\r\n")
+			writeHeaderLine(bw, k, v)
 		}
 	}
 	bw.WriteString("\r\n")
