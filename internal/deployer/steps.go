@@ -1,6 +1,7 @@
 package deployer
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/binary"
@@ -309,7 +310,7 @@ func (r *run) createGreen(ctx context.Context, svc store.Item[ecs.Service]) (ecs
 	ts := ecs.TaskSet{
 		ID: id, ARN: ecs.TaskSetARN(r.c.scope, svc.Value.ClusterName, svc.Value.Name, id),
 		ExternalID: r.d.ID, StartedBy: "CODE_DEPLOY", Scale: 100,
-		LaunchType: blue.LaunchType, PlatformVersion: firstNonEmpty(spec.PlatformVersion, blue.PlatformVersion),
+		LaunchType: blue.LaunchType, PlatformVersion: cmp.Or(spec.PlatformVersion, blue.PlatformVersion),
 		NetworkConfiguration: blue.NetworkConfiguration,
 		LoadBalancers: []ecs.LoadBalancer{{TargetGroupARN: r.d.Progress.GreenTargetGroup,
 			ContainerName: spec.ContainerName, ContainerPort: spec.ContainerPort}},
@@ -327,22 +328,19 @@ func (r *run) createGreen(ctx context.Context, svc store.Item[ecs.Service]) (ecs
 }
 
 func (r *run) taskDefinition(ctx context.Context) (ecs.TaskDefinition, error) {
-	ref, err := ecs.ParseTaskDefinitionRef(r.d.AppSpec.TaskDefinition)
+	name := r.d.AppSpec.TaskDefinition
+	ref, err := ecs.ParseTaskDefinitionRef(name)
 	if err != nil {
 		return ecs.TaskDefinition{}, fmt.Errorf("%w: %w", errBadSetup, err)
 	}
-	if ref.Revision == 0 {
-		fam, err := r.c.st.TaskDefinitionFamilies.Get(ctx, ref.Family)
-		if err != nil {
-			return ecs.TaskDefinition{}, fmt.Errorf("%w: the task definition %s does not exist", errBadSetup, ref.Family)
-		}
-		ref.Revision = fam.Value.LastRevision
+	td, err := r.c.st.FindTaskDefinition(ctx, ref.Family, ref.Revision)
+	switch {
+	case errors.Is(err, errdefs.ErrNotFound):
+		return td, fmt.Errorf("%w: the task definition %s does not exist", errBadSetup, name)
+	case err == nil && td.Status != ecs.TaskDefinitionStatusActive:
+		return td, fmt.Errorf("%w: the task definition %s is %s", errBadSetup, name, td.Status)
 	}
-	it, err := r.c.st.TaskDefinitions.Get(ctx, store.TaskDefinitionID(ref.Family, ref.Revision))
-	if errors.Is(err, errdefs.ErrNotFound) {
-		return ecs.TaskDefinition{}, fmt.Errorf("%w: the task definition %s does not exist", errBadSetup, r.d.AppSpec.TaskDefinition)
-	}
-	return it.Value, err
+	return td, err
 }
 
 func (r *run) deleteTaskSet(ctx context.Context, id string) error {
@@ -453,13 +451,6 @@ func (r *run) hookEvent(name string) {
 
 func (r *run) message(msg string) {
 	r.d.StatusMessages = append(r.d.StatusMessages, msg)
-}
-
-func firstNonEmpty(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 func randomUint64() uint64 {

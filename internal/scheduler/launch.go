@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/fargohq/fargo/internal/arn"
 	"github.com/fargohq/fargo/internal/ecs"
 	"github.com/fargohq/fargo/internal/errdefs"
 	"github.com/fargohq/fargo/internal/reconcile"
@@ -79,19 +78,15 @@ func (c *Controller) createTask(ctx context.Context, td ecs.TaskDefinition, svc 
 }
 
 func (c *Controller) taskDefinition(ctx context.Context, tdARN string) (ecs.TaskDefinition, error) {
-	a, err := arn.Parse(tdARN)
-	if err != nil {
-		return ecs.TaskDefinition{}, reconcile.Terminal(err)
+	ref, err := ecs.ParseTaskDefinitionRef(tdARN)
+	if err != nil || ref.Revision == 0 {
+		return ecs.TaskDefinition{}, reconcile.Terminal(fmt.Errorf("task definition %s: not the ARN of a revision", tdARN))
 	}
-	ref, err := ecs.ParseTaskDefinitionRef(a.ResourceID())
-	if err != nil {
-		return ecs.TaskDefinition{}, reconcile.Terminal(err)
-	}
-	it, err := c.st.TaskDefinitions.Get(ctx, store.TaskDefinitionID(ref.Family, ref.Revision))
+	td, err := c.st.FindTaskDefinition(ctx, ref.Family, ref.Revision)
 	if err != nil {
 		return ecs.TaskDefinition{}, fmt.Errorf("task definition %s: %w", tdARN, err)
 	}
-	return it.Value, nil
+	return td, nil
 }
 
 func (c *Controller) clusterInstances(cluster string) []ecs.ContainerInstance {

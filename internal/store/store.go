@@ -8,6 +8,7 @@ import (
 	"github.com/fargohq/fargo/internal/codedeploy"
 	"github.com/fargohq/fargo/internal/ecs"
 	"github.com/fargohq/fargo/internal/elb"
+	"github.com/fargohq/fargo/internal/errdefs"
 	"github.com/fargohq/fargo/internal/store/kv"
 )
 
@@ -83,6 +84,26 @@ func New(store kv.KV) *Store {
 // Commit applies txn atomically; see Txn.Commit.
 func (s *Store) Commit(ctx context.Context, txn *Txn) (int64, error) {
 	return txn.Commit(ctx, s.kv)
+}
+
+// FindTaskDefinition returns revision rev of family or, when rev is 0, the family's newest
+// ACTIVE revision, as ECS resolves a task definition named by its family alone. It returns an
+// error of kind errdefs.ErrNotFound when there is none.
+func (s *Store) FindTaskDefinition(ctx context.Context, family string, rev int) (ecs.TaskDefinition, error) {
+	if rev > 0 {
+		it, err := s.TaskDefinitions.Get(ctx, TaskDefinitionID(family, rev))
+		return it.Value, err
+	}
+	items, _, err := s.TaskDefinitions.List(ctx, family+"/")
+	if err != nil {
+		return ecs.TaskDefinition{}, err
+	}
+	for i := len(items) - 1; i >= 0; i-- {
+		if items[i].Value.Status == ecs.TaskDefinitionStatusActive {
+			return items[i].Value, nil
+		}
+	}
+	return ecs.TaskDefinition{}, errdefs.NotFound("no ACTIVE revision of task definition family %s", family)
 }
 
 // TaskDefinitionID is the ID of revision rev of family. The revision is zero-padded so that IDs

@@ -84,23 +84,11 @@ func (a *API) findTaskDefinition(ctx context.Context, ref string) (ecs.TaskDefin
 	if err != nil {
 		return ecs.TaskDefinition{}, err
 	}
-	if rev > 0 {
-		it, err := a.store.TaskDefinitions.Get(ctx, taskDefinitionID(family, rev))
-		if errors.Is(err, errdefs.ErrNotFound) {
-			return ecs.TaskDefinition{}, errTaskDefinitionNotFound
-		}
-		return it.Value, err
+	td, err := a.store.FindTaskDefinition(ctx, family, rev)
+	if errors.Is(err, errdefs.ErrNotFound) {
+		return ecs.TaskDefinition{}, errTaskDefinitionNotFound
 	}
-	items, _, err := a.store.TaskDefinitions.List(ctx, family+"/")
-	if err != nil {
-		return ecs.TaskDefinition{}, err
-	}
-	for i := len(items) - 1; i >= 0; i-- {
-		if items[i].Value.Status == ecs.TaskDefinitionStatusActive {
-			return items[i].Value, nil
-		}
-	}
-	return ecs.TaskDefinition{}, errTaskDefinitionNotFound
+	return td, err
 }
 
 // taskDefinitionRef splits a task definition reference (family, family:revision or an ARN of
