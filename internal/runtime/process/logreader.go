@@ -83,20 +83,12 @@ var _ runtime.LogReader = (*logReader)(nil)
 
 func openLogReader(dir string, opts runtime.LogOptions) (*logReader, error) {
 	r := &logReader{dir: dir, opts: opts, br: bufio.NewReaderSize(nil, 2*maxEntry)}
-	names, err := logFiles(dir)
+	files, err := openLogFiles(dir)
 	if err != nil {
 		return nil, err
 	}
-	for _, name := range names {
-		f, err := os.Open(filepath.Join(dir, name))
-		if errors.Is(err, os.ErrNotExist) {
-			continue // rotated away since the listing
-		}
-		if err != nil {
-			r.Close()
-			return nil, err
-		}
-		r.queue = append(r.queue, f)
+	for _, f := range files {
+		r.queue = append(r.queue, f.f)
 	}
 	if opts.Tail > 0 {
 		if err := r.readTail(); err != nil {
@@ -221,11 +213,11 @@ func (r *logReader) findNewer() (bool, error) {
 		return false, err
 	}
 	if r.cur == nil {
-		names, err := logFiles(r.dir)
+		files, err := openLogFiles(r.dir)
 		if err != nil {
 			return false, err
 		}
-		return r.queueFiles(names)
+		return r.queueFiles(files, 0), nil
 	}
 	curSt, err := r.cur.Stat()
 	if err != nil {
@@ -234,34 +226,98 @@ func (r *logReader) findNewer() (bool, error) {
 	if os.SameFile(st, curSt) {
 		return false, nil
 	}
-	names, err := logFiles(r.dir)
+	files, err := openLogFiles(r.dir)
 	if err != nil {
 		return false, err
 	}
 	// The current file is now one of the rotated ones, or deleted: every file after it (or,
 	// if it is gone, every file) is newer.
-	newer := names
-	for i, name := range names {
-		if fst, err := os.Stat(filepath.Join(r.dir, name)); err == nil && os.SameFile(fst, curSt) {
-			newer = names[i+1:]
+	from := 0
+	for i, f := range files {
+		if os.SameFile(f.st, curSt) {
+			from = i + 1
 			break
 		}
 	}
-	return r.queueFiles(newer)
+	return r.queueFiles(files, from), nil
 }
 
-func (r *logReader) queueFiles(names []string) (bool, error) {
-	for _, name := range names {
-		f, err := os.Open(filepath.Join(r.dir, name))
-		if errors.Is(err, os.ErrNotExist) {
+// queueFiles queues files[from:] to be read and closes the others.
+func (r *logReader) queueFiles(files []openLog, from int) bool {
+	for i, f := range files {
+		if i < from {
+			_ = f.f.Close()
 			continue
 		}
-		if err != nil {
-			return false, err
-		}
-		r.queue = append(r.queue, f)
+		r.queue = append(r.queue, f.f)
 	}
-	return len(r.queue) > 0, nil
+	return len(r.queue) > 0
+}
+
+// openLog is an open log file and what it was when opened.
+type openLog struct {
+	f  *os.File
+	st os.FileInfo
+}
+
+// openLogFiles opens a container's log files, oldest first, as one consistent set: the writer
+// renames them all when it rotates, so a set opened while it rotated (a name that meant one
+// file when listed and another when opened) is opened again, lest a file be skipped.
+func openLogFiles(dir string) ([]openLog, error) {
+	for attempt := 0; ; attempt++ {
+		files, consistent, err := tryOpenLogFiles(dir)
+		if err != nil || consistent || attempt == 20 {
+			return files, err
+		}
+		for _, f := range files {
+			_ = f.f.Close()
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
+// tryOpenLogFiles opens the listed log files and reports whether each name still names the
+// file opened under it, and no file was added, once all were open.
+func tryOpenLogFiles(dir string) ([]openLog, bool, error) {
+	names, err := logFiles(dir)
+	if err != nil {
+		return nil, false, err
+	}
+	consistent := true
+	var files []openLog
+	for _, name := range names {
+		f, err := os.Open(filepath.Join(dir, name))
+		if errors.Is(err, os.ErrNotExist) {
+			consistent = false // rotated away since the listing
+			continue
+		}
+		if err == nil {
+			var st os.FileInfo
+			if st, err = f.Stat(); err == nil {
+				files = append(files, openLog{f, st})
+				continue
+			}
+			_ = f.Close()
+		}
+		for _, o := range files {
+			_ = o.f.Close()
+		}
+		return nil, false, err
+	}
+	if !consistent {
+		return files, false, nil
+	}
+	again, err := logFiles(dir)
+	if err != nil || len(again) != len(names) {
+		return files, false, err
+	}
+	for i, name := range names {
+		st, err := os.Stat(filepath.Join(dir, name))
+		if err != nil || again[i] != name || !os.SameFile(st, files[i].st) {
+			return files, false, nil
+		}
+	}
+	return files, true, nil
 }
 
 // Close releases the reader's files.
