@@ -132,8 +132,8 @@ func exchangeRaw(t testing.TB, addr string, input []byte) []string {
 		}
 		res.Header.Del("Date")
 		body, err := io.ReadAll(res.Body)
-		out = append(out, fmt.Sprintf("%d %v te=%v len=%d body=%q trailer=%v err=%v", res.StatusCode,
-			res.Header, res.TransferEncoding, res.ContentLength, body, res.Trailer, err))
+		out = append(out, fmt.Sprintf("%d %v te=%v len=%d body=%q trailer=%v err=%s", res.StatusCode,
+			res.Header, res.TransferEncoding, res.ContentLength, body, res.Trailer, bodyError(err)))
 		if err != nil {
 			return out
 		}
@@ -154,6 +154,18 @@ func requestMethods(input []byte) []string {
 			return methods
 		}
 	}
+}
+
+// bodyError names how reading a body ended, without the connection's addresses, which differ
+// between the two servers.
+func bodyError(err error) string {
+	switch {
+	case err == nil:
+		return "<nil>"
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "unexpected EOF"
+	}
+	return "closed"
 }
 
 func endOfStream(err error) string {
