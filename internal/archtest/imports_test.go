@@ -35,6 +35,7 @@ var allowed = map[string][]string{
 	"internal/runtime":                 {"internal/errdefs"},
 	"internal/runtime/...":             {"internal/runtime", "internal/errdefs", "internal/fsutil"},
 	"internal/lb/...":                  {"internal/lb/...", "internal/errdefs"},
+	"internal/lb/h1":                   {}, // an HTTP/1.1 server: no routing, no domain
 	"internal/scheduler":               {"internal/store/...", "internal/ecs", "internal/elb", "internal/reconcile", "internal/arn", "internal/errdefs"},
 	"internal/deployer":                {"internal/store/...", "internal/ecs", "internal/elb", "internal/codedeploy", "internal/reconcile", "internal/arn", "internal/errdefs"},
 	"internal/agent":                   {"internal/store/...", "internal/ecs", "internal/runtime", "internal/reconcile", "internal/arn", "internal/errdefs"},

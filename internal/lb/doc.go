@@ -3,6 +3,12 @@
 // or the store; the lbsync controller turns ELB objects and task targets into a Config and
 // records the health that the proxy reports.
 //
+// Each listener's requests reach one handler. Plain-HTTP listeners are served by package h1,
+// a lean HTTP/1.1 server that hands what it does not serve itself to the listener's
+// http.Server; HTTPS listeners (and their HTTP/2) by the http.Server alone. The handler calls
+// h1.WatchClient before it waits on a target, so that a request's context ends when its
+// client goes away whichever server serves it.
+//
 // # Compiled table
 //
 // Proxy.Apply validates a Config and compiles it into an immutable table: per listener the

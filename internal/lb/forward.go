@@ -11,6 +11,8 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+
+	"github.com/fargohq/fargo/internal/lb/h1"
 )
 
 // handler serves one listener. It holds only what never changes while the listener is bound;
@@ -226,7 +228,7 @@ func (h *handler) roundTrip(r *http.Request, t *target, body *replayBody) (*http
 	if t.h1 != nil && fastPath(r, body) {
 		return t.h1.roundTrip(r)
 	}
-	watchClient(r.Context()) // the transport ends the request when the client goes
+	h1.WatchClient(r.Context()) // the transport ends the request when the client goes
 	a := &attempt{}
 	a.trace.GotConn = a.gotConn
 	a.trace.WroteRequest = a.wroteRequest

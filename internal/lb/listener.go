@@ -7,11 +7,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/fargohq/fargo/internal/errdefs"
+	"github.com/fargohq/fargo/internal/lb/h1"
 )
 
 // DefaultIdleTimeout is ALB's idle_timeout.timeout_seconds.
@@ -43,7 +43,7 @@ type listener struct {
 	spec     Listener     // guarded by Proxy.mu
 	ln       net.Listener // nil when binding failed
 	srv      *http.Server // serves HTTPS, and what lean hands over on plain HTTP
-	lean     *h1Server    // plain HTTP only
+	lean     *h1.Server   // plain HTTP only
 	addr     string       // the bound address (the real port when spec.Addr asks for :0)
 	tlsCfg   atomic.Pointer[tls.Config]
 	stopping atomic.Bool
@@ -152,8 +152,7 @@ func (p *Proxy) bind(spec Listener, cr certResult) (*listener, error) {
 	}
 	h.xfProto = []string{h.scheme}
 	if !https {
-		l.lean = newH1Server(h, p.log, ln.Addr(), l.srv.IdleTimeout)
-		p.spawnLocked(func(context.Context) { l.lean.serve(ln) })
+		l.lean = h1.NewServer(l.srv, p.log)
 	}
 	p.spawnLocked(func(context.Context) { l.serve(p.log) })
 	return l, nil
@@ -172,7 +171,7 @@ func (l *listener) serve(log *slog.Logger) {
 	if l.https {
 		err = l.srv.ServeTLS(l.ln, "", "")
 	} else {
-		err = l.srv.Serve(l.lean.handoff)
+		err = l.lean.Serve(l.ln)
 	}
 	if err != nil && !errors.Is(err, http.ErrServerClosed) && !l.stopping.Load() {
 		log.Error("lb listener stopped", "listener", l.id, "addr", l.addr, "err", err)
@@ -194,16 +193,14 @@ func (p *Proxy) stopListener(l *listener) {
 func (l *listener) shutdown(ctx context.Context, timeout time.Duration) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), timeout)
 	defer cancel()
-	// Both at once: each has connections that the other's must not wait for. Once they
-	// began, the lean server hands nothing over: its busy connections close after their
-	// response and its idle ones are closed.
-	var wg sync.WaitGroup
+	var err error
 	if l.lean != nil {
-		wg.Go(func() { l.lean.shutdown(ctx) })
+		err = l.lean.Shutdown(ctx) // its connections and the http.Server's
+	} else {
+		err = l.srv.Shutdown(ctx)
 	}
-	if err := l.srv.Shutdown(ctx); err != nil {
+	if err != nil {
 		l.srv.Close()
 	}
-	wg.Wait()
 	l.hijacked.shutdown(ctx)
 }

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/fargohq/fargo/internal/lb/h1"
 )
 
 // h1Client sends requests without a body to a plain-HTTP target over its own pool of
@@ -137,7 +139,7 @@ func (c *h1Client) exchange(ctx context.Context, pc *upConn, r *http.Request, fl
 		b.whole = int(res.ContentLength)
 	default:
 		pc.setReadDeadline(time.Time{})
-		watchClient(ctx)
+		h1.WatchClient(ctx)
 		b.stop = context.AfterFunc(ctx, func() { pc.c.Close() })
 	}
 	res.Body = b
@@ -184,7 +186,7 @@ func await(ctx context.Context, pc *upConn, deadline time.Time) error {
 		if err == nil {
 			break
 		}
-		watchClient(ctx) // a slow response: from now on, notice the client going away
+		h1.WatchClient(ctx) // a slow response: from now on, notice the client going away
 		if cerr := ctx.Err(); cerr != nil {
 			return cerr
 		}
@@ -218,7 +220,7 @@ func writeRequest(bw *bufio.Writer, r *http.Request, addr string) error {
 			continue
 		}
 		for _, v := range vv {
-			writeHeaderLine(bw, k, v)
+			h1.WriteHeaderLine(bw, k, v)
 		}
 	}
 	bw.WriteString("\r\n")

@@ -1,14 +1,16 @@
-package lb
+package h1
 
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
@@ -17,38 +19,63 @@ import (
 	"golang.org/x/net/http/httpguts"
 )
 
-// h1Server serves a plain-HTTP listener. The common request of a proxy (HTTP/1.1, no body, no
-// upgrade) is read, handled and answered in its connection's goroutine with the connection's
-// own buffers: no goroutine, context or deadline per request as in net/http's server, whose
-// background read alone costs a goroutine and a failed read per request (docs/benchmarks.md).
+// Server serves plain HTTP/1.1 on a listener in front of an http.Server. The common request
+// of a proxy (HTTP/1.1, no body, no upgrade) is read, handled and answered in its
+// connection's goroutine with the connection's own buffers: no goroutine, context or deadline
+// per request as in net/http's server, whose background read alone costs a goroutine and a
+// failed read per request (docs/benchmarks.md).
 //
 // The first request that needs more (a body, an upgrade, Expect, a protocol other than
 // HTTP/1.1, anything malformed or larger than the read buffer) hands the connection, with
-// every byte read from it so far, to the listener's http.Server, which serves it from then
-// on. So this loop never answers a request that net/http would answer differently.
-type h1Server struct {
-	h       http.Handler
+// every byte read from it so far, to the http.Server, which serves it from then on. So this
+// loop never answers a request that net/http would answer differently.
+type Server struct {
+	srv     *http.Server
+	h       http.Handler // srv's
 	log     *slog.Logger
 	idle    time.Duration // keep-alive connections idle this long are closed
 	handoff *handoffListener
 
 	mu      sync.Mutex
-	conns   map[*serverConn]struct{}
+	conns   map[*conn]struct{}
 	closing atomic.Bool
 
 	handedOff atomic.Int64 // connections given to net/http, for tests
 }
 
-func newH1Server(h http.Handler, log *slog.Logger, addr net.Addr, idle time.Duration) *h1Server {
-	return &h1Server{
-		h: h, log: log, idle: idle,
-		handoff: newHandoffListener(addr),
-		conns:   make(map[*serverConn]struct{}),
+// NewServer returns a server that runs srv's handler and hands the connections it does not
+// serve itself to srv. srv's idle timeout (or, as in net/http, its read timeout when that is
+// zero) applies to both; its other settings to what it serves. A nil log discards.
+func NewServer(srv *http.Server, log *slog.Logger) *Server {
+	h := srv.Handler
+	if h == nil {
+		h = http.DefaultServeMux // as net/http
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Server{
+		srv: srv, h: h, log: log, idle: cmp.Or(srv.IdleTimeout, srv.ReadTimeout),
+		handoff: newHandoffListener(),
+		conns:   make(map[*conn]struct{}),
 	}
 }
 
-// serve accepts connections until ln is closed.
-func (s *h1Server) serve(ln net.Listener) {
+// Serve accepts connections on ln and serves them until srv stops (Shutdown stops it), then
+// closes ln. It returns what srv's Serve returned (http.ErrServerClosed after Shutdown, also
+// when Shutdown came first) once its accept loop has ended too. Serve is called once.
+func (s *Server) Serve(ln net.Listener) error {
+	s.handoff.addr = ln.Addr()
+	var wg sync.WaitGroup
+	wg.Go(func() { s.accept(ln) })
+	err := s.srv.Serve(s.handoff)
+	ln.Close()
+	wg.Wait()
+	return err
+}
+
+// accept accepts connections until ln is closed.
+func (s *Server) accept(ln net.Listener) {
 	var delay time.Duration
 	for {
 		c, err := ln.Accept()
@@ -58,7 +85,7 @@ func (s *h1Server) serve(ln net.Listener) {
 			}
 			// Out of file descriptors and the like: wait, as net/http does, and go on.
 			delay = min(max(2*delay, 5*time.Millisecond), time.Second)
-			s.log.Warn("lb listener accept failed", "addr", ln.Addr().String(), "err", err, "retry_in", delay)
+			s.log.Warn("accept failed", "addr", ln.Addr().String(), "err", err, "retry_in", delay)
 			time.Sleep(delay)
 			continue
 		}
@@ -70,8 +97,8 @@ func (s *h1Server) serve(ln net.Listener) {
 }
 
 // track registers a new connection; nil (and the connection closed) once shutdown began.
-func (s *h1Server) track(c net.Conn) *serverConn {
-	sc := &serverConn{s: s, c: c, remote: c.RemoteAddr().String()}
+func (s *Server) track(c net.Conn) *conn {
+	sc := &conn{s: s, c: c, remote: c.RemoteAddr().String()}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closing.Load() {
@@ -82,17 +109,33 @@ func (s *h1Server) track(c net.Conn) *serverConn {
 	return sc
 }
 
-func (s *h1Server) forget(sc *serverConn) {
+func (s *Server) forget(sc *conn) {
 	s.mu.Lock()
 	delete(s.conns, sc)
 	s.mu.Unlock()
 }
 
-// shutdown closes idle connections, lets the others finish the request they serve (their
-// response then says Connection: close), and returns when none is left or, having closed
-// them all, when ctx ends.
-func (s *h1Server) shutdown(ctx context.Context) {
+// Shutdown stops the server gracefully, its own connections and srv's at the same time (each
+// has connections that the other's must not wait for): it stops Serve, which closes the
+// listener, closes idle connections, lets the others finish the request they serve (their
+// responses say Connection: close) and returns when none is left. Once it began, nothing is
+// handed over. When ctx ends first, it closes its own connections and returns ctx's error,
+// leaving srv's to srv.Close, as http.Server.Shutdown does.
+func (s *Server) Shutdown(ctx context.Context) error {
 	s.closing.Store(true)
+	var wg sync.WaitGroup
+	var leanErr error
+	wg.Go(func() { leanErr = s.closeConns(ctx) })
+	err := s.srv.Shutdown(ctx)
+	// srv closed the handoff listener if its Serve had started; if not, a connection that
+	// is being handed over must not wait for it.
+	s.handoff.Close()
+	wg.Wait()
+	return cmp.Or(err, leanErr)
+}
+
+// closeConns closes idle connections until none is left, or all of them when ctx ends.
+func (s *Server) closeConns(ctx context.Context) error {
 	wait := time.Millisecond
 	for !s.closeIdle() {
 		t := time.NewTimer(wait)
@@ -100,15 +143,16 @@ func (s *h1Server) shutdown(ctx context.Context) {
 		case <-ctx.Done():
 			t.Stop()
 			s.closeAll()
-			return
+			return ctx.Err()
 		case <-t.C:
 		}
 		wait = min(2*wait, 100*time.Millisecond)
 	}
+	return nil
 }
 
 // closeIdle closes the connections that wait for a request and reports whether none is left.
-func (s *h1Server) closeIdle() bool {
+func (s *Server) closeIdle() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for sc := range s.conns {
@@ -119,7 +163,7 @@ func (s *h1Server) closeIdle() bool {
 	return len(s.conns) == 0
 }
 
-func (s *h1Server) closeAll() {
+func (s *Server) closeAll() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for sc := range s.conns {
@@ -128,7 +172,7 @@ func (s *h1Server) closeAll() {
 	}
 }
 
-// States of a serverConn.
+// States of a conn.
 const (
 	connIdle   = iota // waiting for a request: shutdown may close it
 	connActive        // serving a request
@@ -140,15 +184,15 @@ var (
 	writeBufs = sync.Pool{New: func() any { return bufio.NewWriterSize(nil, 4<<10) }}
 )
 
-// serverConn is one client connection of an h1Server.
-type serverConn struct {
-	s      *h1Server
+// conn is one client connection of a Server.
+type conn struct {
+	s      *Server
 	c      net.Conn
 	remote string
 	src    connSource
 	br     *bufio.Reader // reads from src
 	bw     *bufio.Writer
-	w      h1Writer
+	w      responseWriter
 	ctx    context.Context // of every request on the connection; ends when the client goes
 	cancel context.CancelFunc
 	state  atomic.Int32
@@ -160,7 +204,7 @@ type serverConn struct {
 	aborting  atomic.Bool
 }
 
-// connSource is what a serverConn's reader reads: the byte that a background read found, if
+// connSource is what a conn's reader reads: the byte that a background read found, if
 // any, then the connection. reads counts its reads.
 type connSource struct {
 	c       net.Conn
@@ -178,9 +222,9 @@ func (s *connSource) Read(p []byte) (int, error) {
 	return s.c.Read(p)
 }
 
-type serverConnKey struct{}
+type connKey struct{}
 
-func (sc *serverConn) serve() {
+func (sc *conn) serve() {
 	sc.src.c = sc.c
 	sc.br = readBufs.Get().(*bufio.Reader)
 	sc.br.Reset(&sc.src)
@@ -188,7 +232,7 @@ func (sc *serverConn) serve() {
 	sc.bw.Reset(sc.c)
 	sc.w.sc = sc
 	sc.w.header = make(http.Header)
-	sc.ctx, sc.cancel = context.WithCancel(context.WithValue(context.Background(), serverConnKey{}, sc))
+	sc.ctx, sc.cancel = context.WithCancel(context.WithValue(context.Background(), connKey{}, sc))
 	handedOff := false
 	defer func() {
 		sc.cancel()
@@ -219,7 +263,7 @@ func (sc *serverConn) serve() {
 // next waits for the first byte of the next request, under the idle timeout, and marks the
 // connection active. It reports false when the connection is done: closed by the client, idle
 // too long, or closed by shutdown.
-func (sc *serverConn) next() bool {
+func (sc *conn) next() bool {
 	// After a first request, net/http waits for 4 bytes and quietly closes a connection that
 	// ends before them; the same bytes must end the same way here.
 	want := 1
@@ -239,7 +283,7 @@ func (sc *serverConn) next() bool {
 // keepIdleDeadline sets the read deadline to the idle timeout from now, unless the one set is
 // close enough: under load a connection's deadline changes about once per second, not with
 // every request (each change updates a runtime timer).
-func (sc *serverConn) keepIdleDeadline() {
+func (sc *conn) keepIdleDeadline() {
 	if sc.s.idle <= 0 {
 		if !sc.rd.IsZero() {
 			sc.setReadDeadline(time.Time{})
@@ -253,7 +297,7 @@ func (sc *serverConn) keepIdleDeadline() {
 	}
 }
 
-func (sc *serverConn) setReadDeadline(t time.Time) {
+func (sc *conn) setReadDeadline(t time.Time) {
 	sc.rd = t
 	_ = sc.c.SetReadDeadline(t)
 }
@@ -261,7 +305,7 @@ func (sc *serverConn) setReadDeadline(t time.Time) {
 // readRequest reads the next request. It returns a request to serve here, or none and the
 // bytes of the connection already consumed (to be handed off with the rest), or an error
 // that ends the connection.
-func (sc *serverConn) readRequest() (*http.Request, []byte, error) {
+func (sc *conn) readRequest() (*http.Request, []byte, error) {
 	head, ok := sc.head()
 	if !ok {
 		return nil, nil, nil // net/http reads it from the start
@@ -272,7 +316,7 @@ func (sc *serverConn) readRequest() (*http.Request, []byte, error) {
 	if sc.src.reads != reads || consumed > len(head) {
 		// It read past the header block, which the buffer no longer holds: nothing to
 		// replay. Cannot happen as long as the block ends where ReadRequest stops.
-		return nil, nil, errors.New("lb: request read past its header")
+		return nil, nil, errors.New("h1: request read past its header")
 	}
 	if err != nil || !leanRequest(req) {
 		return nil, head[:consumed], nil
@@ -284,7 +328,7 @@ func (sc *serverConn) readRequest() (*http.Request, []byte, error) {
 // head returns the header block of the next request when the buffer holds all of it. A header
 // that arrives in pieces (a slow client, or a large one) is left to net/http and its header
 // timeout.
-func (sc *serverConn) head() ([]byte, bool) {
+func (sc *conn) head() ([]byte, bool) {
 	buf, _ := sc.br.Peek(sc.br.Buffered())
 	n := headerEnd(buf)
 	return buf[:n], n > 0
@@ -338,7 +382,7 @@ func leanRequest(r *http.Request) bool {
 }
 
 // handle serves one request and finishes its response; false: the connection is done.
-func (sc *serverConn) handle(req *http.Request) bool {
+func (sc *conn) handle(req *http.Request) bool {
 	w := &sc.w
 	w.reset(req)
 	ok := sc.serveHTTP(w, req)
@@ -360,11 +404,11 @@ func (sc *serverConn) handle(req *http.Request) bool {
 }
 
 // serveHTTP runs the handler; false when it panicked (http.ErrAbortHandler: on purpose).
-func (sc *serverConn) serveHTTP(w *h1Writer, req *http.Request) (ok bool) {
+func (sc *conn) serveHTTP(w *responseWriter, req *http.Request) (ok bool) {
 	defer func() {
 		if v := recover(); v != nil {
 			if v != http.ErrAbortHandler {
-				sc.s.log.Error("lb handler panicked", "remote", sc.remote, "panic", v, "stack", string(debug.Stack()))
+				sc.s.log.Error("handler panicked", "remote", sc.remote, "panic", v, "stack", string(debug.Stack()))
 			}
 			ok = false
 		}
@@ -376,7 +420,7 @@ func (sc *serverConn) serveHTTP(w *h1Writer, req *http.Request) (ok bool) {
 // closeWrite ends a connection after its last response the way net/http does: the write
 // side first, then what the client still sends is read for a moment, so that closing with
 // unread data does not reset the connection before the client read the response.
-func (sc *serverConn) closeWrite() {
+func (sc *conn) closeWrite() {
 	if cw, ok := sc.c.(interface{ CloseWrite() error }); ok {
 		_ = cw.CloseWrite()
 	}
@@ -384,9 +428,9 @@ func (sc *serverConn) closeWrite() {
 	_, _ = io.Copy(io.Discard, io.LimitReader(sc.c, 256<<10))
 }
 
-// handoff gives the connection to the listener's http.Server: it reads prefix (the part of
+// handoff gives the connection to the http.Server: it reads prefix (the part of
 // the request already consumed) and then everything else, buffered or not.
-func (sc *serverConn) handoff(prefix []byte) bool {
+func (sc *conn) handoff(prefix []byte) bool {
 	sc.s.forget(sc)
 	var r io.Reader = sc.br
 	if len(prefix) > 0 {
@@ -396,12 +440,13 @@ func (sc *serverConn) handoff(prefix []byte) bool {
 	return sc.s.handoff.hand(&handoffConn{Conn: sc.c, r: r})
 }
 
-// watchClient makes the lean server, if it serves the request of ctx, watch the request's
-// client from now until the request ends, so that ctx ends when the client closes its
-// connection (as net/http's server does for every request). Only requests that wait on
-// their target for a while need that; those answered at once never pay for it.
-func watchClient(ctx context.Context) {
-	if sc, ok := ctx.Value(serverConnKey{}).(*serverConn); ok {
+// WatchClient makes the Server that serves the request of ctx, if one does, watch the
+// request's client from now until the request ends, so that ctx ends when the client closes
+// its connection (as net/http's server does for every request). Only requests that wait for
+// a while need that; those answered at once never pay for it. It is called from the handler's
+// goroutine.
+func WatchClient(ctx context.Context) {
+	if sc, ok := ctx.Value(connKey{}).(*conn); ok {
 		sc.watch()
 	}
 }
@@ -409,7 +454,7 @@ func watchClient(ctx context.Context) {
 // watch starts a background read of the client's connection: a byte read is kept for the
 // next request, the connection's end cancels sc.ctx. It is called from the handler, which
 // runs in the connection's goroutine, as is stopWatch.
-func (sc *serverConn) watch() {
+func (sc *conn) watch() {
 	if sc.watching || sc.src.pending {
 		return
 	}
@@ -419,13 +464,13 @@ func (sc *serverConn) watch() {
 	go sc.backgroundRead()
 }
 
-func (sc *serverConn) backgroundRead() {
+func (sc *conn) backgroundRead() {
 	defer close(sc.watchDone)
 	n, err := sc.c.Read(sc.src.b[:])
 	switch {
 	case n == 1:
 		sc.src.pending = true
-	case sc.aborting.Load() && isTimeout(err):
+	case sc.aborting.Load() && errors.Is(err, os.ErrDeadlineExceeded):
 	default:
 		sc.cancel() // closed or reset: the client is gone
 	}
@@ -435,7 +480,7 @@ func (sc *serverConn) backgroundRead() {
 var aLongTimeAgo = time.Unix(1, 0)
 
 // stopWatch ends the background read, if any, before the connection is read again.
-func (sc *serverConn) stopWatch() {
+func (sc *conn) stopWatch() {
 	if !sc.watching {
 		return
 	}

@@ -1,4 +1,4 @@
-package lb
+package h1
 
 import (
 	"bufio"
@@ -12,14 +12,14 @@ import (
 	"golang.org/x/net/http/httpguts"
 )
 
-// h1Writer is the http.ResponseWriter (and http.Flusher) of the lean server, one per
+// responseWriter is the http.ResponseWriter (and http.Flusher) of a Server, one per
 // connection, reused for each response. It writes HTTP/1.1 as net/http's server does, less
 // what a proxy does not want: no Content-Type sniffing (ALB passes responses through as the
 // target sent them) and no header sorting. The head goes out with the first body write, a
 // Flush or the end of the response; a body of unknown length is chunked, and an empty
 // response without a length gets Content-Length: 0.
-type h1Writer struct {
-	sc     *serverConn
+type responseWriter struct {
+	sc     *conn
 	req    *http.Request
 	header http.Header // reused: cleared for each response
 	status int         // 0 until WriteHeader or the first write
@@ -34,19 +34,19 @@ type h1Writer struct {
 	trailers    []string
 }
 
-var _ http.Flusher = (*h1Writer)(nil)
+var _ http.Flusher = (*responseWriter)(nil)
 
-func (w *h1Writer) reset(req *http.Request) {
+func (w *responseWriter) reset(req *http.Request) {
 	clear(w.header)
-	*w = h1Writer{sc: w.sc, req: req, header: w.header, trailers: w.trailers[:0],
+	*w = responseWriter{sc: w.sc, req: req, header: w.header, trailers: w.trailers[:0],
 		isHead: req.Method == http.MethodHead, closeAfter: req.Close, length: -1}
 }
 
-func (w *h1Writer) Header() http.Header { return w.header }
+func (w *responseWriter) Header() http.Header { return w.header }
 
 // WriteHeader records the status; informational ones (1xx but 101) go out at once, as in
 // net/http.
-func (w *h1Writer) WriteHeader(code int) {
+func (w *responseWriter) WriteHeader(code int) {
 	if code < 100 || code > 999 {
 		panic(fmt.Sprintf("invalid WriteHeader code %v", code))
 	}
@@ -60,7 +60,7 @@ func (w *h1Writer) WriteHeader(code int) {
 	w.status = code
 }
 
-func (w *h1Writer) writeInformational(code int) {
+func (w *responseWriter) writeInformational(code int) {
 	bw := w.sc.bw
 	bw.WriteString(statusLine(code))
 	writeHeaderLines(bw, w.header)
@@ -68,7 +68,7 @@ func (w *h1Writer) writeInformational(code int) {
 	_ = bw.Flush()
 }
 
-func (w *h1Writer) Write(p []byte) (int, error) {
+func (w *responseWriter) Write(p []byte) (int, error) {
 	if !w.headWritten {
 		w.writeHead(false)
 	}
@@ -96,7 +96,7 @@ func (w *h1Writer) Write(p []byte) (int, error) {
 	return bw.Write(p)
 }
 
-func (w *h1Writer) Flush() {
+func (w *responseWriter) Flush() {
 	if !w.headWritten {
 		w.writeHead(false)
 	}
@@ -106,7 +106,7 @@ func (w *h1Writer) Flush() {
 // finish ends the response: the head if not out yet, the last chunk and trailers, and a
 // flush. A body shorter than its Content-Length leaves the connection to be closed, so that
 // the client sees it cut short.
-func (w *h1Writer) finish() error {
+func (w *responseWriter) finish() error {
 	if !w.headWritten {
 		w.writeHead(true)
 	}
@@ -115,7 +115,7 @@ func (w *h1Writer) finish() error {
 		bw.WriteString("0\r\n")
 		for _, k := range w.trailers {
 			for _, v := range w.header[k] {
-				writeHeaderLine(bw, k, v)
+				WriteHeaderLine(bw, k, v)
 			}
 		}
 		bw.WriteString("\r\n")
@@ -127,7 +127,7 @@ func (w *h1Writer) finish() error {
 }
 
 // writeHead writes the status line and headers; atEnd: the handler wrote no body.
-func (w *h1Writer) writeHead(atEnd bool) {
+func (w *responseWriter) writeHead(atEnd bool) {
 	w.headWritten = true
 	if w.status == 0 {
 		w.status = http.StatusOK
@@ -202,12 +202,15 @@ func writeHeaderLines(bw *bufio.Writer, h http.Header) {
 			continue
 		}
 		for _, v := range vv {
-			writeHeaderLine(bw, k, v)
+			WriteHeaderLine(bw, k, v)
 		}
 	}
 }
 
-func writeHeaderLine(bw *bufio.Writer, k, v string) {
+// WriteHeaderLine writes one header field in wire form, line breaks in v turned into spaces,
+// as the Server writes the fields of its responses; a proxy writes the fields of its upstream
+// requests with it too.
+func WriteHeaderLine(bw *bufio.Writer, k, v string) {
 	if strings.ContainsAny(v, "\r\n") {
 		v = newlineToSpace.Replace(v)
 	}

@@ -1,4 +1,4 @@
-package lb
+package h1
 
 import (
 	"bufio"
@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,7 +22,7 @@ import (
 // echoHandler answers with what it got, so that two servers can be compared on the wire.
 // Every response but /stream's declares its length, as the proxy's responses do.
 func echoHandler(w http.ResponseWriter, r *http.Request) {
-	watchClient(r.Context()) // as a slow request would: the watch must not change what is served
+	WatchClient(r.Context()) // as a slow request would: the watch must not change what is served
 	body, _ := io.ReadAll(r.Body)
 	h := w.Header()
 	h.Set("Content-Type", "text/plain")
@@ -58,30 +59,33 @@ func echoHandler(w http.ResponseWriter, r *http.Request) {
 	_, _ = io.WriteString(w, b.String())
 }
 
-// startLean serves h with an h1Server and its handoff http.Server, as a plain-HTTP listener
+// startLean serves h with a Server and its http.Server, as a plain-HTTP listener of the proxy
 // does, with short timeouts.
-func startLean(t testing.TB, h http.Handler) (string, *h1Server) {
+func startLean(t testing.TB, h http.Handler) (string, *Server) {
 	t.Helper()
 	return startLeanIdle(t, h, 200*time.Millisecond)
 }
 
-func startLeanIdle(t testing.TB, h http.Handler, idle time.Duration) (string, *h1Server) {
+func startLeanIdle(t testing.TB, h http.Handler, idle time.Duration) (string, *Server) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := newH1Server(h, slog.New(slog.DiscardHandler), ln.Addr(), idle)
 	srv := &http.Server{Handler: h, IdleTimeout: idle, ReadHeaderTimeout: 200 * time.Millisecond,
 		ErrorLog: slog.NewLogLogger(slog.DiscardHandler, slog.LevelDebug)}
-	go s.serve(ln)
-	go func() { _ = srv.Serve(s.handoff) }()
+	s := NewServer(srv, nil)
+	served := make(chan error, 1)
+	go func() { served <- s.Serve(ln) }()
 	t.Cleanup(func() {
-		ln.Close()
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
-		s.shutdown(ctx)
-		_ = srv.Shutdown(ctx)
+		if err := s.Shutdown(ctx); err != nil {
+			srv.Close()
+		}
+		if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+			t.Errorf("Serve = %v, want http.ErrServerClosed", err)
+		}
 	})
 	return ln.Addr().String(), s
 }
@@ -290,7 +294,7 @@ func TestHeaderEnd(t *testing.T) {
 func TestLeanWatchesSlowRequests(t *testing.T) {
 	gone := make(chan struct{}, 1)
 	addr, _ := startLean(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		watchClient(r.Context())
+		WatchClient(r.Context())
 		if r.URL.Path == "/hang" {
 			select {
 			case <-r.Context().Done():
@@ -324,6 +328,35 @@ func TestLeanWatchesSlowRequests(t *testing.T) {
 	case <-gone:
 	case <-time.After(5 * time.Second):
 		t.Fatal("the request's context did not end when its client went away")
+	}
+}
+
+// TestShutdownBeforeServe checks a stop that comes before Serve started (a listener removed
+// right after it was bound): Serve then returns at once and closes its listener.
+func TestShutdownBeforeServe(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	s := NewServer(&http.Server{Handler: http.HandlerFunc(echoHandler)}, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := s.Shutdown(ctx); err != nil {
+		t.Fatalf("Shutdown: %v", err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- s.Serve(ln) }()
+	select {
+	case err := <-served:
+		if !errors.Is(err, http.ErrServerClosed) {
+			t.Errorf("Serve = %v, want http.ErrServerClosed", err)
+		}
+	case <-ctx.Done():
+		t.Fatal("Serve did not return after Shutdown")
+	}
+	if _, err := ln.Accept(); !errors.Is(err, net.ErrClosed) {
+		t.Errorf("Accept on the listener after Serve: %v, want it closed", err)
 	}
 }
 
@@ -362,10 +395,12 @@ func TestLeanShutdown(t *testing.T) {
 		defer close(done)
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		s.shutdown(ctx)
+		if err := s.Shutdown(ctx); err != nil {
+			t.Errorf("Shutdown: %v", err)
+		}
 	}()
 	_ = idle.SetReadDeadline(time.Now().Add(5 * time.Second))
-	if n, err := idle.Read(make([]byte, 1)); n != 0 || err == nil || isTimeout(err) {
+	if n, err := idle.Read(make([]byte, 1)); n != 0 || err == nil || errors.Is(err, os.ErrDeadlineExceeded) {
 		t.Fatalf("idle connection: read %d, %v; want it closed", n, err)
 	}
 	release.Store(true)

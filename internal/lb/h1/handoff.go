@@ -1,4 +1,4 @@
-package lb
+package h1
 
 import (
 	"io"
@@ -6,17 +6,17 @@ import (
 	"sync"
 )
 
-// handoffListener is the listener of a plain-HTTP listener's http.Server: its connections are
-// those that the lean server hands over (see h1Server).
+// handoffListener is the listener of a Server's http.Server: its connections are those that
+// the Server hands over.
 type handoffListener struct {
-	addr  net.Addr
+	addr  net.Addr // the Server's listener's, set by Serve
 	conns chan net.Conn
 	done  chan struct{}
 	once  sync.Once
 }
 
-func newHandoffListener(addr net.Addr) *handoffListener {
-	return &handoffListener{addr: addr, conns: make(chan net.Conn), done: make(chan struct{})}
+func newHandoffListener() *handoffListener {
+	return &handoffListener{conns: make(chan net.Conn), done: make(chan struct{})}
 }
 
 // hand gives c to the http.Server; once the listener is closed, it closes c and reports false.
@@ -46,7 +46,7 @@ func (l *handoffListener) Close() error {
 
 func (l *handoffListener) Addr() net.Addr { return l.addr }
 
-// handoffConn is a handed-over connection: it reads what the lean server had read already,
+// handoffConn is a handed-over connection: it reads what the Server had read already,
 // then the connection.
 type handoffConn struct {
 	net.Conn
