@@ -39,4 +39,11 @@
 // store list followed by a watch, listing again after kv.ErrCompacted) and calls enqueue for
 // every key whose state may have changed. Run owns the sources, the workers and the timers;
 // it returns once all of them have stopped.
+//
+// # Running a component
+//
+// fargo's controllers feed their queues from store informers instead, and a Group runs such a
+// component: its caches from the start, then, once every cache has synced, an optional Start
+// step, its controllers and its periodic loops. No reconcile plans from a partial view of the
+// store, and every part stops when one fails or the context ends.
 package reconcile
