@@ -123,25 +123,14 @@ func New(st *store.Store, drv runtime.Driver, scope arn.Scope, metadata net.List
 func (a *Agent) Run(ctx context.Context) error {
 	g, ctx := errgroup.WithContext(ctx)
 	a.work, a.workCtx = g, ctx
-	g.Go(func() error { return a.clusters.Run(ctx) })
-	g.Go(func() error { return a.tasks.Run(ctx) })
 	g.Go(func() error { return a.serveMetadata(ctx) })
 	g.Go(func() error {
-		select {
-		case <-a.clusters.Synced():
-		case <-ctx.Done():
-			return nil
-		}
-		select {
-		case <-a.tasks.Synced():
-		case <-ctx.Done():
-			return nil
-		}
-		if err := a.adopt(ctx); err != nil {
-			return err
-		}
-		g.Go(func() error { return a.heartbeat(ctx) })
-		return a.queue.Run(ctx)
+		return reconcile.Group{
+			Caches:      []reconcile.Cache{a.clusters, a.tasks},
+			Start:       a.adopt, // before any task is reconciled or any heartbeat sent
+			Controllers: []*reconcile.Controller{a.queue},
+			Loops:       []func(context.Context) error{a.heartbeat},
+		}.Run(ctx)
 	})
 	return g.Wait()
 }

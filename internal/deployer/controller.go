@@ -8,8 +8,6 @@ import (
 	"reflect"
 	"time"
 
-	"golang.org/x/sync/errgroup"
-
 	"github.com/fargohq/fargo/internal/arn"
 	"github.com/fargohq/fargo/internal/codedeploy"
 	"github.com/fargohq/fargo/internal/errdefs"
@@ -77,17 +75,10 @@ func New(st *store.Store, scope arn.Scope, cfg Config, log *slog.Logger) *Contro
 
 // Run carries out deployments until ctx ends.
 func (c *Controller) Run(ctx context.Context) error {
-	g, ctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return c.deployments.Run(ctx) })
-	g.Go(func() error {
-		select {
-		case <-c.deployments.Synced():
-		case <-ctx.Done():
-			return nil
-		}
-		return c.q.Run(ctx)
-	})
-	return g.Wait()
+	return reconcile.Group{
+		Caches:      []reconcile.Cache{c.deployments},
+		Controllers: []*reconcile.Controller{c.q},
+	}.Run(ctx)
 }
 
 // reconcile takes the next step of one deployment and writes what it did.

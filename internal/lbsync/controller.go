@@ -8,8 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"golang.org/x/sync/errgroup"
-
 	"github.com/fargohq/fargo/internal/ecs"
 	"github.com/fargohq/fargo/internal/elb"
 	"github.com/fargohq/fargo/internal/lb"
@@ -88,6 +86,8 @@ func New(st *store.Store, proxy Proxy, cfg Config, log *slog.Logger) *Controller
 	c.regs = store.NewInformer(st.TargetRegistrations, c.registrationChanged)
 	c.tasks = store.NewInformer(st.Tasks, c.taskQ.Add)
 	c.services = store.NewInformer(st.Services, c.serviceChanged)
+	// The first config is applied once the caches synced, even when no ELB object exists.
+	c.configQ.Add(configKey)
 	return c
 }
 
@@ -126,31 +126,11 @@ func parseTargetKey(key string) (elb.Target, bool) {
 
 // Run runs the controller until ctx ends.
 func (c *Controller) Run(ctx context.Context) error {
-	g, ctx := errgroup.WithContext(ctx)
-	informers := []interface {
-		Run(context.Context) error
-		Synced() <-chan struct{}
-	}{c.lbs, c.listeners, c.rules, c.groups, c.regs, c.instances, c.tasks, c.services}
-	for _, inf := range informers {
-		g.Go(func() error { return inf.Run(ctx) })
-	}
-	g.Go(func() error {
-		for _, inf := range informers {
-			select {
-			case <-inf.Synced():
-			case <-ctx.Done():
-				return nil
-			}
-		}
-		c.configQ.Add(configKey)
-		g2, ctx2 := errgroup.WithContext(ctx)
-		g2.Go(func() error { return c.configQ.Run(ctx2) })
-		g2.Go(func() error { return c.regQ.Run(ctx2) })
-		g2.Go(func() error { return c.taskQ.Run(ctx2) })
-		g2.Go(func() error { return c.recordTraffic(ctx2) })
-		return g2.Wait()
-	})
-	return g.Wait()
+	return reconcile.Group{
+		Caches:      []reconcile.Cache{c.lbs, c.listeners, c.rules, c.groups, c.regs, c.instances, c.tasks, c.services},
+		Controllers: []*reconcile.Controller{c.configQ, c.regQ, c.taskQ},
+		Loops:       []func(context.Context) error{c.recordTraffic},
+	}.Run(ctx)
 }
 
 func (c *Controller) registrationChanged(id string) {

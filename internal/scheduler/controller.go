@@ -11,8 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/sync/errgroup"
-
 	"github.com/fargohq/fargo/internal/arn"
 	"github.com/fargohq/fargo/internal/ecs"
 	"github.com/fargohq/fargo/internal/errdefs"
@@ -85,32 +83,11 @@ func New(st *store.Store, scope arn.Scope, cfg Config, log *slog.Logger) *Contro
 
 // Run schedules until ctx ends.
 func (c *Controller) Run(ctx context.Context) error {
-	g, ctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return c.services.Run(ctx) })
-	g.Go(func() error { return c.tasks.Run(ctx) })
-	g.Go(func() error { return c.instances.Run(ctx) })
-	g.Go(func() error {
-		if !waitSynced(ctx, c.services.Synced(), c.tasks.Synced(), c.instances.Synced()) {
-			return nil
-		}
-		g2, ctx2 := errgroup.WithContext(ctx)
-		g2.Go(func() error { return c.serviceQ.Run(ctx2) })
-		g2.Go(func() error { return c.taskQ.Run(ctx2) })
-		g2.Go(func() error { return c.collectGarbage(ctx2) })
-		return g2.Wait()
-	})
-	return g.Wait()
-}
-
-func waitSynced(ctx context.Context, chans ...<-chan struct{}) bool {
-	for _, ch := range chans {
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return false
-		}
-	}
-	return true
+	return reconcile.Group{
+		Caches:      []reconcile.Cache{c.services, c.tasks, c.instances},
+		Controllers: []*reconcile.Controller{c.serviceQ, c.taskQ},
+		Loops:       []func(context.Context) error{c.collectGarbage},
+	}.Run(ctx)
 }
 
 // taskChanged queues the task itself (placement) and the service it belongs to.
