@@ -4,6 +4,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/fargohq/fargo/internal/errdefs"
 )
 
 // maxNameLength bounds application, deployment group and deployment configuration names.
@@ -16,11 +18,11 @@ func checkName(name string, required, invalid error) error {
 		return required
 	}
 	if utf8.RuneCountInString(name) > maxNameLength {
-		return Errorf(invalid, "The name %q is longer than %d characters.", name, maxNameLength)
+		return errdefs.Detail(invalid, "The name %q is longer than %d characters.", name, maxNameLength)
 	}
 	for _, r := range name {
 		if unicode.IsControl(r) || r == utf8.RuneError {
-			return Errorf(invalid, "The name %q contains a control character.", name)
+			return errdefs.Detail(invalid, "The name %q contains a control character.", name)
 		}
 	}
 	return nil
@@ -48,9 +50,9 @@ func checkPlatform(platform string) (string, error) {
 	case "", PlatformECS:
 		return PlatformECS, nil
 	case PlatformServer, PlatformLambda:
-		return "", Errorf(ErrInvalidComputePlatform, "fargo deploys ECS services only; computePlatform %s is not supported: use ECS.", platform)
+		return "", errdefs.Detail(ErrInvalidComputePlatform, "fargo deploys ECS services only; computePlatform %s is not supported: use ECS.", platform)
 	}
-	return "", Errorf(ErrInvalidComputePlatform, "The computePlatform %q is invalid: use ECS.", platform)
+	return "", errdefs.Detail(ErrInvalidComputePlatform, "The computePlatform %q is invalid: use ECS.", platform)
 }
 
 // NewApplication returns a new application with a checked name and platform.

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/goccy/go-yaml"
+
+	"github.com/fargohq/fargo/internal/errdefs"
 )
 
 // Revision types; fargo takes the AppSpec inline.
@@ -27,15 +29,15 @@ var hookEvents = []string{"BeforeInstall", "AfterInstall", "AfterAllowTestTraffi
 // returns the AppSpec.
 func CheckRevision(r Revision) (AppSpec, error) {
 	if r.Type != RevisionAppSpecContent && r.Type != RevisionString {
-		return AppSpec{}, Errorf(ErrInvalidRevision, "The revision type %q is not supported: fargo takes the AppSpec inline, as revisionType AppSpecContent with appSpecContent.content.", r.Type)
+		return AppSpec{}, errdefs.Detail(ErrInvalidRevision, "The revision type %q is not supported: fargo takes the AppSpec inline, as revisionType AppSpecContent with appSpecContent.content.", r.Type)
 	}
 	if strings.TrimSpace(r.Content) == "" {
-		return AppSpec{}, Errorf(ErrInvalidRevision, "The revision has no AppSpec content.")
+		return AppSpec{}, errdefs.Detail(ErrInvalidRevision, "The revision has no AppSpec content.")
 	}
 	if r.SHA256 != "" {
 		sum := sha256.Sum256([]byte(r.Content))
 		if !strings.EqualFold(r.SHA256, hex.EncodeToString(sum[:])) {
-			return AppSpec{}, Errorf(ErrInvalidRevision, "The sha256 %s does not match the AppSpec content (%x).", r.SHA256, sum)
+			return AppSpec{}, errdefs.Detail(ErrInvalidRevision, "The sha256 %s does not match the AppSpec content (%x).", r.SHA256, sum)
 		}
 	}
 	return ParseAppSpec(r.Content)
@@ -48,14 +50,14 @@ func ParseAppSpec(content string) (AppSpec, error) {
 	var doc any
 	if err := yaml.Unmarshal([]byte(content), &doc); err != nil {
 		first, _, _ := strings.Cut(err.Error(), "\n")
-		return AppSpec{}, Errorf(ErrInvalidRevision, "The AppSpec is neither YAML nor JSON: %s", first)
+		return AppSpec{}, errdefs.Detail(ErrInvalidRevision, "The AppSpec is neither YAML nor JSON: %s", first)
 	}
 	root, ok := asMap(doc)
 	if !ok {
-		return AppSpec{}, Errorf(ErrInvalidRevision, "The AppSpec must be a mapping with version, Resources and optional Hooks.")
+		return AppSpec{}, errdefs.Detail(ErrInvalidRevision, "The AppSpec must be a mapping with version, Resources and optional Hooks.")
 	}
 	if !isVersionZero(lookup(root, "version")) {
-		return AppSpec{}, Errorf(ErrInvalidRevision, "The AppSpec version must be 0.0.")
+		return AppSpec{}, errdefs.Detail(ErrInvalidRevision, "The AppSpec version must be 0.0.")
 	}
 	spec, err := parseResources(lookup(root, "Resources"))
 	if err != nil {
@@ -86,15 +88,15 @@ func isVersionZero(v any) bool {
 func parseResources(v any) (AppSpec, error) {
 	list, ok := v.([]any)
 	if !ok || len(list) != 1 {
-		return AppSpec{}, Errorf(ErrInvalidRevision, "The AppSpec Resources must be a list of exactly one AWS::ECS::Service resource.")
+		return AppSpec{}, errdefs.Detail(ErrInvalidRevision, "The AppSpec Resources must be a list of exactly one AWS::ECS::Service resource.")
 	}
 	name, body, ok := singleEntry(list[0])
 	if !ok {
-		return AppSpec{}, Errorf(ErrInvalidRevision, "Each AppSpec resource must be a mapping of one name to its Type and Properties.")
+		return AppSpec{}, errdefs.Detail(ErrInvalidRevision, "Each AppSpec resource must be a mapping of one name to its Type and Properties.")
 	}
 	res, _ := asMap(body)
 	if typ, _ := lookup(res, "Type").(string); typ != ecsServiceType {
-		return AppSpec{}, Errorf(ErrInvalidRevision, "The AppSpec resource %s must have Type %s.", name, ecsServiceType)
+		return AppSpec{}, errdefs.Detail(ErrInvalidRevision, "The AppSpec resource %s must have Type %s.", name, ecsServiceType)
 	}
 	props, _ := asMap(lookup(res, "Properties"))
 	return parseProperties(name, props)
@@ -103,13 +105,13 @@ func parseResources(v any) (AppSpec, error) {
 func parseProperties(name string, props map[string]any) (AppSpec, error) {
 	spec := AppSpec{PlatformVersion: str(lookup(props, "PlatformVersion"))}
 	if spec.TaskDefinition = str(lookup(props, "TaskDefinition")); spec.TaskDefinition == "" {
-		return AppSpec{}, Errorf(ErrInvalidRevision, "The AppSpec resource %s has no Properties.TaskDefinition.", name)
+		return AppSpec{}, errdefs.Detail(ErrInvalidRevision, "The AppSpec resource %s has no Properties.TaskDefinition.", name)
 	}
 	lbi, _ := asMap(lookup(props, "LoadBalancerInfo"))
 	spec.ContainerName = str(lookup(lbi, "ContainerName"))
 	port, ok := integer(lookup(lbi, "ContainerPort"))
 	if spec.ContainerName == "" || !ok || port < 1 || port > 65535 {
-		return AppSpec{}, Errorf(ErrInvalidRevision, "The AppSpec resource %s needs Properties.LoadBalancerInfo with ContainerName and a ContainerPort from 1 to 65535.", name)
+		return AppSpec{}, errdefs.Detail(ErrInvalidRevision, "The AppSpec resource %s needs Properties.LoadBalancerInfo with ContainerName and a ContainerPort from 1 to 65535.", name)
 	}
 	spec.ContainerPort = port
 	network, err := parseNetwork(lookup(props, "NetworkConfiguration"))
@@ -135,7 +137,7 @@ func parseNetwork(v any) (*AwsvpcConfiguration, error) {
 		return nil, err
 	}
 	if p := cfg.AssignPublicIP; p != "" && p != "ENABLED" && p != "DISABLED" {
-		return nil, Errorf(ErrInvalidRevision, "The AppSpec AssignPublicIp %q is invalid: use ENABLED or DISABLED.", p)
+		return nil, errdefs.Detail(ErrInvalidRevision, "The AppSpec AssignPublicIp %q is invalid: use ENABLED or DISABLED.", p)
 	}
 	return cfg, nil
 }
@@ -147,14 +149,14 @@ func parseHooks(v any) (map[string]string, error) {
 	}
 	list, ok := v.([]any)
 	if !ok {
-		return nil, Errorf(ErrInvalidRevision, "The AppSpec Hooks must be a list of mappings from a lifecycle event to a function.")
+		return nil, errdefs.Detail(ErrInvalidRevision, "The AppSpec Hooks must be a list of mappings from a lifecycle event to a function.")
 	}
 	hooks := map[string]string{}
 	for _, item := range list {
 		event, fn, ok := singleEntry(item)
 		canonical := canonicalHook(event)
 		if !ok || canonical == "" || str(fn) == "" {
-			return nil, Errorf(ErrInvalidRevision, "The AppSpec hook %q is invalid: hooks map one of %s to a function name or ARN.", event, strings.Join(hookEvents, ", "))
+			return nil, errdefs.Detail(ErrInvalidRevision, "The AppSpec hook %q is invalid: hooks map one of %s to a function name or ARN.", event, strings.Join(hookEvents, ", "))
 		}
 		hooks[canonical] = str(fn)
 	}
@@ -239,13 +241,13 @@ func stringList(v any, what string) ([]string, error) {
 	}
 	list, ok := v.([]any)
 	if !ok {
-		return nil, Errorf(ErrInvalidRevision, "The AppSpec %s must be a list of strings.", what)
+		return nil, errdefs.Detail(ErrInvalidRevision, "The AppSpec %s must be a list of strings.", what)
 	}
 	out := make([]string, 0, len(list))
 	for _, item := range list {
 		s, ok := item.(string)
 		if !ok {
-			return nil, Errorf(ErrInvalidRevision, "The AppSpec %s must be a list of strings.", what)
+			return nil, errdefs.Detail(ErrInvalidRevision, "The AppSpec %s must be a list of strings.", what)
 		}
 		out = append(out, s)
 	}

@@ -1,6 +1,10 @@
 package codedeploy
 
-import "time"
+import (
+	"time"
+
+	"github.com/fargohq/fargo/internal/errdefs"
+)
 
 // NewDeploymentConfig returns a user's ECS deployment configuration. A zero routing is
 // AllAtOnce; names under CodeDeployDefault. are CodeDeploy's own.
@@ -9,7 +13,7 @@ func NewDeploymentConfig(name, platform, id string, now time.Time, routing Traff
 		return DeploymentConfig{}, err
 	}
 	if IsReservedConfigName(name) {
-		return DeploymentConfig{}, Errorf(ErrInvalidDeploymentConfigName, "The name %q is reserved: names beginning %s belong to the predefined configurations.", name, reservedPrefix)
+		return DeploymentConfig{}, errdefs.Detail(ErrInvalidDeploymentConfigName, "The name %q is reserved: names beginning %s belong to the predefined configurations.", name, reservedPrefix)
 	}
 	p, err := checkPlatform(platform)
 	if err != nil {
@@ -32,13 +36,13 @@ func (r TrafficRouting) Check() error {
 		return nil
 	case RoutingCanary, RoutingLinear:
 	default:
-		return Errorf(ErrInvalidTrafficRouting, "The traffic routing type %q is invalid: use AllAtOnce, TimeBasedCanary or TimeBasedLinear.", r.Type)
+		return errdefs.Detail(ErrInvalidTrafficRouting, "The traffic routing type %q is invalid: use AllAtOnce, TimeBasedCanary or TimeBasedLinear.", r.Type)
 	}
 	if r.Percentage < 1 || r.Percentage > 99 {
-		return Errorf(ErrInvalidTrafficRouting, "%s needs a percentage from 1 to 99, not %d.", r.Type, r.Percentage)
+		return errdefs.Detail(ErrInvalidTrafficRouting, "%s needs a percentage from 1 to 99, not %d.", r.Type, r.Percentage)
 	}
 	if r.IntervalMinutes < 1 {
-		return Errorf(ErrInvalidTrafficRouting, "%s needs an interval of at least 1 minute, not %d.", r.Type, r.IntervalMinutes)
+		return errdefs.Detail(ErrInvalidTrafficRouting, "%s needs an interval of at least 1 minute, not %d.", r.Type, r.IntervalMinutes)
 	}
 	return nil
 }

@@ -3,6 +3,8 @@ package codedeploy
 import (
 	"time"
 	"unicode/utf8"
+
+	"github.com/fargohq/fargo/internal/errdefs"
 )
 
 // idAlphabet is what the 9 characters after "d-" of a deployment id are drawn from.
@@ -40,11 +42,11 @@ func CheckDeploymentID(id string) error {
 		return ErrDeploymentIDRequired
 	}
 	if len(id) != 2+idLength || id[:2] != "d-" {
-		return Errorf(ErrInvalidDeploymentID, "The deployment ID %q is invalid: deployment IDs are d- and 9 upper-case letters and digits.", id)
+		return errdefs.Detail(ErrInvalidDeploymentID, "The deployment ID %q is invalid: deployment IDs are d- and 9 upper-case letters and digits.", id)
 	}
 	for i := 2; i < len(id); i++ {
 		if !isIDChar(id[i]) {
-			return Errorf(ErrInvalidDeploymentID, "The deployment ID %q is invalid: deployment IDs are d- and 9 upper-case letters and digits.", id)
+			return errdefs.Detail(ErrInvalidDeploymentID, "The deployment ID %q is invalid: deployment IDs are d- and 9 upper-case letters and digits.", id)
 		}
 	}
 	return nil
@@ -117,7 +119,7 @@ func (d *Deployment) RequestContinue(waitType string) error {
 		waitType = WaitReady
 	}
 	if waitType != WaitReady && waitType != WaitTermination {
-		return Errorf(ErrInvalidDeploymentWaitType, "The wait type %q is invalid: use READY_WAIT or TERMINATION_WAIT.", waitType)
+		return errdefs.Detail(ErrInvalidDeploymentWaitType, "The wait type %q is invalid: use READY_WAIT or TERMINATION_WAIT.", waitType)
 	}
 	if d.Status.Done() {
 		return ErrDeploymentCompleted
@@ -130,7 +132,7 @@ func (d *Deployment) RequestContinue(waitType string) error {
 		return nil
 	}
 	if !d.Progress.TerminationWaitStarted {
-		return Errorf(ErrDeploymentNotReady, "The deployment is not waiting to terminate the original task set.")
+		return errdefs.Detail(ErrDeploymentNotReady, "The deployment is not waiting to terminate the original task set.")
 	}
 	d.SkipTerminationWait = true
 	return nil

@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/fargohq/fargo/internal/arn"
+	"github.com/fargohq/fargo/internal/errdefs"
 )
 
 // maxWaitMinutes bounds the ready and termination waits, as CodeDeploy does (two days).
@@ -30,7 +31,7 @@ func ValidateDeploymentGroup(g DeploymentGroup) (DeploymentGroup, error) {
 		return g, err
 	}
 	if g.DeploymentType != StyleBlueGreen || g.DeploymentOption != OptionWithTraffic {
-		return g, Errorf(ErrInvalidDeploymentStyle, "An ECS deployment group needs deploymentStyle BLUE_GREEN with WITH_TRAFFIC_CONTROL, not %q with %q.", g.DeploymentType, g.DeploymentOption)
+		return g, errdefs.Detail(ErrInvalidDeploymentStyle, "An ECS deployment group needs deploymentStyle BLUE_GREEN with WITH_TRAFFIC_CONTROL, not %q with %q.", g.DeploymentType, g.DeploymentOption)
 	}
 	if len(g.ECSServices) != 1 || g.ECSServices[0].ServiceName == "" || g.ECSServices[0].ClusterName == "" {
 		return g, ErrInvalidECSService
@@ -53,20 +54,20 @@ func ValidateDeploymentGroup(g DeploymentGroup) (DeploymentGroup, error) {
 
 func (p TargetGroupPair) check() error {
 	if len(p.TargetGroups) != 2 || p.TargetGroups[0] == "" || p.TargetGroups[1] == "" {
-		return Errorf(ErrInvalidTargetGroupPair, "A target group pair needs exactly two target group names, not %d.", len(p.TargetGroups))
+		return errdefs.Detail(ErrInvalidTargetGroupPair, "A target group pair needs exactly two target group names, not %d.", len(p.TargetGroups))
 	}
 	if p.TargetGroups[0] == p.TargetGroups[1] {
-		return Errorf(ErrInvalidTargetGroupPair, "The two target groups of a pair must differ; both are %q.", p.TargetGroups[0])
+		return errdefs.Detail(ErrInvalidTargetGroupPair, "The two target groups of a pair must differ; both are %q.", p.TargetGroups[0])
 	}
 	if len(p.ProdListenerARNs) != 1 {
-		return Errorf(ErrInvalidTargetGroupPair, "A target group pair needs exactly one production listener ARN, not %d.", len(p.ProdListenerARNs))
+		return errdefs.Detail(ErrInvalidTargetGroupPair, "A target group pair needs exactly one production listener ARN, not %d.", len(p.ProdListenerARNs))
 	}
 	if len(p.TestListenerARNs) > 1 {
-		return Errorf(ErrInvalidTargetGroupPair, "A target group pair takes at most one test listener ARN, not %d.", len(p.TestListenerARNs))
+		return errdefs.Detail(ErrInvalidTargetGroupPair, "A target group pair takes at most one test listener ARN, not %d.", len(p.TestListenerARNs))
 	}
 	for _, l := range slices.Concat(p.ProdListenerARNs, p.TestListenerARNs) {
 		if a, err := arn.Parse(l); err != nil || a.Service != "elasticloadbalancing" || a.ResourceType() != "listener" {
-			return Errorf(ErrInvalidTargetGroupPair, "%q is not a listener ARN.", l)
+			return errdefs.Detail(ErrInvalidTargetGroupPair, "%q is not a listener ARN.", l)
 		}
 	}
 	return nil
@@ -81,13 +82,13 @@ func (b BlueGreenConfiguration) withDefaults() (BlueGreenConfiguration, error) {
 	}
 	switch {
 	case b.TerminationAction != TerminationTerminate && b.TerminationAction != TerminationKeepAlive:
-		return b, Errorf(ErrInvalidBlueGreenConfig, "terminateBlueInstancesOnDeploymentSuccess.action %q is invalid: use TERMINATE or KEEP_ALIVE.", b.TerminationAction)
+		return b, errdefs.Detail(ErrInvalidBlueGreenConfig, "terminateBlueInstancesOnDeploymentSuccess.action %q is invalid: use TERMINATE or KEEP_ALIVE.", b.TerminationAction)
 	case b.ReadyActionOnTimeout != ReadyContinueDeployment && b.ReadyActionOnTimeout != ReadyStopDeployment:
-		return b, Errorf(ErrInvalidBlueGreenConfig, "deploymentReadyOption.actionOnTimeout %q is invalid: use CONTINUE_DEPLOYMENT or STOP_DEPLOYMENT.", b.ReadyActionOnTimeout)
+		return b, errdefs.Detail(ErrInvalidBlueGreenConfig, "deploymentReadyOption.actionOnTimeout %q is invalid: use CONTINUE_DEPLOYMENT or STOP_DEPLOYMENT.", b.ReadyActionOnTimeout)
 	case b.TerminationWaitMinutes < 0 || b.TerminationWaitMinutes > maxWaitMinutes:
-		return b, Errorf(ErrInvalidBlueGreenConfig, "terminationWaitTimeInMinutes must be from 0 to %d, not %d.", maxWaitMinutes, b.TerminationWaitMinutes)
+		return b, errdefs.Detail(ErrInvalidBlueGreenConfig, "terminationWaitTimeInMinutes must be from 0 to %d, not %d.", maxWaitMinutes, b.TerminationWaitMinutes)
 	case b.ReadyWaitMinutes < 0 || b.ReadyWaitMinutes > maxWaitMinutes:
-		return b, Errorf(ErrInvalidBlueGreenConfig, "waitTimeInMinutes must be from 0 to %d, not %d.", maxWaitMinutes, b.ReadyWaitMinutes)
+		return b, errdefs.Detail(ErrInvalidBlueGreenConfig, "waitTimeInMinutes must be from 0 to %d, not %d.", maxWaitMinutes, b.ReadyWaitMinutes)
 	}
 	return b, nil
 }
@@ -95,11 +96,11 @@ func (b BlueGreenConfiguration) withDefaults() (BlueGreenConfiguration, error) {
 // Check checks the rollback events; an enabled rollback needs at least one.
 func (r AutoRollback) Check() error {
 	if r.Enabled && len(r.Events) == 0 {
-		return Errorf(ErrInvalidAutoRollbackConfig, "Automatic rollback is enabled but lists no events.")
+		return errdefs.Detail(ErrInvalidAutoRollbackConfig, "Automatic rollback is enabled but lists no events.")
 	}
 	for _, e := range r.Events {
 		if e != RollbackOnFailure && e != RollbackOnAlarm && e != RollbackOnStopRequested {
-			return Errorf(ErrInvalidAutoRollbackConfig, "The rollback event %q is invalid.", e)
+			return errdefs.Detail(ErrInvalidAutoRollbackConfig, "The rollback event %q is invalid.", e)
 		}
 	}
 	return nil

@@ -1,14 +1,9 @@
 package codedeploy
 
-import (
-	"errors"
-	"fmt"
-
-	"github.com/fargohq/fargo/internal/errdefs"
-)
+import "github.com/fargohq/fargo/internal/errdefs"
 
 // Errors for requests that lack a member or give a bad value. Each has its own CodeDeploy code,
-// so each is a sentinel; Errorf adds the detail a user needs to fix the request.
+// so each is a sentinel; errdefs.Detail adds the detail a user needs to fix the request.
 var (
 	ErrApplicationNameRequired      = errdefs.InvalidArgument("The minimum number of required application names was not specified.")
 	ErrInvalidApplicationName       = errdefs.InvalidArgument("The application name was specified in an invalid format.")
@@ -39,27 +34,3 @@ var (
 	ErrDeploymentConfigInUse        = errdefs.FailedPrecondition("The deployment configuration is still in use by a deployment group.")
 	ErrPredefinedConfig             = errdefs.FailedPrecondition("A predefined deployment configuration (CodeDeployDefault.*) cannot be deleted.")
 )
-
-// detailed is a sentinel error with a message that names what was wrong in this request.
-type detailed struct {
-	sentinel error
-	msg      string
-}
-
-func (e *detailed) Error() string { return e.msg }
-func (e *detailed) Unwrap() error { return e.sentinel }
-
-// Errorf returns an error that matches sentinel (errors.Is) with a message of its own.
-func Errorf(sentinel error, format string, args ...any) error {
-	return &detailed{sentinel: sentinel, msg: fmt.Sprintf(format, args...)}
-}
-
-// Message is the message a client reads for err: the detail of an Errorf error, else the
-// message of its errdefs kind.
-func Message(err error) string {
-	var d *detailed
-	if errors.As(err, &d) {
-		return d.msg
-	}
-	return errdefs.Message(err)
-}

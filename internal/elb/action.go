@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+
+	"github.com/fargohq/fargo/internal/errdefs"
 )
 
 // Action types fargo serves.
@@ -111,7 +113,7 @@ func NewActions(specs []ActionSpec) ([]Action, error) {
 		}
 	}
 	if len(specs) > 1 {
-		return nil, Errorf(ErrTooManyActions, "A rule can have only one forward, fixed-response or redirect action")
+		return nil, errdefs.Detail(ErrTooManyActions, "A rule can have only one forward, fixed-response or redirect action")
 	}
 	a, err := newAction(specs[0])
 	if err != nil {
@@ -126,7 +128,7 @@ func newAction(s ActionSpec) (Action, error) {
 	}
 	if s.Type != ActionForward && (s.TargetGroupARN != "" || s.HasForwardConfig) ||
 		s.Type != ActionFixedResponse && s.HasFixedResponse || s.Type != ActionRedirect && s.HasRedirect {
-		return Action{}, Errorf(ErrInvalidAction, "An action of type '%s' must carry only the configuration of its type", s.Type)
+		return Action{}, errdefs.Detail(ErrInvalidAction, "An action of type '%s' must carry only the configuration of its type", s.Type)
 	}
 	a := Action{Type: s.Type, Order: s.Order}
 	var err error
@@ -155,7 +157,7 @@ func newForward(s ActionSpec) (Forward, error) {
 	case !s.HasForwardConfig:
 		f = Forward{TargetGroups: []WeightedTargetGroup{{ARN: s.TargetGroupARN, Weight: DefaultWeight}}}
 	case s.TargetGroupARN != "" && (len(f.TargetGroups) != 1 || f.TargetGroups[0].ARN != s.TargetGroupARN):
-		return Forward{}, Errorf(ErrInvalidAction, "TargetGroupArn and ForwardConfig may be given together only when the ForwardConfig names that one target group")
+		return Forward{}, errdefs.Detail(ErrInvalidAction, "TargetGroupArn and ForwardConfig may be given together only when the ForwardConfig names that one target group")
 	}
 	if len(f.TargetGroups) == 0 {
 		return Forward{}, invalidf("A ForwardConfig must name at least one target group")
@@ -226,7 +228,7 @@ func (r Redirect) withDefaults() (Redirect, error) {
 		return Redirect{}, invalidf("Redirect host, path and query must be at most 128 characters long, and the path must start with '/'")
 	}
 	if r.Protocol == "#{protocol}" && r.Host == "#{host}" && r.Port == "#{port}" && r.Path == "/#{path}" && r.Query == "#{query}" {
-		return Redirect{}, Errorf(ErrInvalidAction, "A redirect must change at least one of protocol, host, port, path or query; this one would redirect to itself")
+		return Redirect{}, errdefs.Detail(ErrInvalidAction, "A redirect must change at least one of protocol, host, port, path or query; this one would redirect to itself")
 	}
 	return r, nil
 }

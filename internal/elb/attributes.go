@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/fargohq/fargo/internal/errdefs"
 )
 
 // Attributes are the attributes of a load balancer or target group by key. Every key ALB
@@ -78,7 +80,7 @@ func (s attributeSet) apply(attrs Attributes, changes []Attribute) (Attributes, 
 		}
 		if spec.check != nil {
 			if problem := spec.check(c.Value); problem != "" {
-				return nil, Errorf(ErrInvalidConfiguration, "%s attribute '%s' must %s", s.what, c.Key, problem)
+				return nil, errdefs.Detail(ErrInvalidConfiguration, "%s attribute '%s' must %s", s.what, c.Key, problem)
 			}
 		}
 		out[c.Key] = c.Value

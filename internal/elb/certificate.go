@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/fargohq/fargo/internal/arn"
+	"github.com/fargohq/fargo/internal/errdefs"
 )
 
 // fargo has no ACM. A listener certificate is a pair of PEM files, named by its CertificateArn
@@ -23,7 +24,7 @@ import (
 var certIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$`)
 
 // CertificateFiles returns the certificate chain and key files of a listener certificate, dir
-// being the server's certificate directory. An ARN of another form is an error of reason
+// being the server's certificate directory. An ARN of another form is an error that matches
 // ErrCertificateNotFound.
 func CertificateFiles(certificateARN, dir string) (certFile, keyFile string, err error) {
 	if strings.HasPrefix(certificateARN, "file://") {
@@ -32,17 +33,17 @@ func CertificateFiles(certificateARN, dir string) (certFile, keyFile string, err
 	a, perr := arn.Parse(certificateARN)
 	id, isCert := strings.CutPrefix(a.Resource, "certificate/")
 	if perr != nil || a.Service != "acm" || !isCert || !certIDPattern.MatchString(id) || strings.Contains(id, "..") {
-		return "", "", Errorf(ErrCertificateNotFound, "Certificate '%s' not found: fargo takes ACM certificate ARNs "+
+		return "", "", errdefs.Detail(ErrCertificateNotFound, "Certificate '%s' not found: fargo takes ACM certificate ARNs "+
 			"(files <data-dir>/certs/<id>.crt and .key) or file:///path/to/chain.pem[?key=/path/to/key.pem]", clip(certificateARN))
 	}
 	if dir == "" {
-		return "", "", Errorf(ErrCertificateNotFound, "Certificate '%s' not found: the server has no certificate directory", clip(certificateARN))
+		return "", "", errdefs.Detail(ErrCertificateNotFound, "Certificate '%s' not found: the server has no certificate directory", clip(certificateARN))
 	}
 	return filepath.Join(dir, id+".crt"), filepath.Join(dir, id+".key"), nil
 }
 
 func certificatePaths(s string) (string, string, error) {
-	bad := Errorf(ErrCertificateNotFound, "Certificate '%s' not found: a file certificate is file:///abs/path/chain.pem "+
+	bad := errdefs.Detail(ErrCertificateNotFound, "Certificate '%s' not found: a file certificate is file:///abs/path/chain.pem "+
 		"or file:///abs/path/cert.pem?key=/abs/path/key.pem", clip(s))
 	u, err := url.Parse(s)
 	if err != nil || u.Host != "" || !absClean(u.Path) {

@@ -11,6 +11,6 @@
 // exactly what DescribeXxx answers.
 //
 // Errors carry an errdefs kind and the message the client reads; the ELB-specific ones also
-// match a reason sentinel (ErrLoadBalancerNotFound, ErrPriorityInUse, ...) with errors.Is, from
-// which the API picks the wire code.
+// match a sentinel (ErrLoadBalancerNotFound, ErrPriorityInUse, ...) with errors.Is, from which
+// the API picks the wire code. errdefs.Detail gives a sentinel the message about the request.
 package elb

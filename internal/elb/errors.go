@@ -2,66 +2,39 @@ package elb
 
 import "github.com/fargohq/fargo/internal/errdefs"
 
-// Reason is what went wrong in ELB's own terms, beyond the errdefs kind: ALB tells "target group
-// not found" from "listener not found", and clients act on the difference. Match a reason with
-// errors.Is(err, elb.ErrTargetGroupNotFound); the API maps reasons to wire codes.
-type Reason struct {
-	text    string
-	newKind func(format string, args ...any) error
-}
-
-func (r *Reason) Error() string { return r.text }
-
-func newReason(text string, kind func(format string, args ...any) error) *Reason {
-	return &Reason{text: text, newKind: kind}
-}
-
-// The reasons. Each one fixes the errdefs kind of its errors.
+// Errors with a meaning of their own to ELB clients, in the words of ELBv2's model: ALB tells
+// "target group not found" from "listener not found", and clients act on the difference. Test
+// them with errors.Is; errdefs.Detail gives one a message about the request at hand, and the API
+// maps each to its wire code.
 var (
-	ErrLoadBalancerNotFound        = newReason("load balancer not found", errdefs.NotFound)
-	ErrTargetGroupNotFound         = newReason("target group not found", errdefs.NotFound)
-	ErrListenerNotFound            = newReason("listener not found", errdefs.NotFound)
-	ErrRuleNotFound                = newReason("rule not found", errdefs.NotFound)
-	ErrCertificateNotFound         = newReason("certificate not found", errdefs.NotFound)
-	ErrSSLPolicyNotFound           = newReason("ssl policy not found", errdefs.NotFound)
-	ErrDuplicateLoadBalancerName   = newReason("duplicate load balancer name", errdefs.AlreadyExists)
-	ErrDuplicateTargetGroupName    = newReason("duplicate target group name", errdefs.AlreadyExists)
-	ErrDuplicateListener           = newReason("duplicate listener", errdefs.AlreadyExists)
-	ErrPriorityInUse               = newReason("priority in use", errdefs.AlreadyExists)
-	ErrDuplicateTagKeys            = newReason("duplicate tag keys", errdefs.InvalidArgument)
-	ErrInvalidTarget               = newReason("invalid target", errdefs.InvalidArgument)
-	ErrInvalidConfiguration        = newReason("invalid configuration", errdefs.InvalidArgument)
-	ErrIncompatibleProtocols       = newReason("incompatible protocols", errdefs.InvalidArgument)
-	ErrUnsupportedProtocol         = newReason("unsupported protocol", errdefs.InvalidArgument)
-	ErrInvalidAction               = newReason("invalid load balancer action", errdefs.InvalidArgument)
-	ErrResourceInUse               = newReason("resource in use", errdefs.FailedPrecondition)
-	ErrOperationNotPermitted       = newReason("operation not permitted", errdefs.FailedPrecondition)
-	ErrTargetGroupAssociationLimit = newReason("target group association limit", errdefs.LimitExceeded)
-	ErrTooManyLoadBalancers        = newReason("too many load balancers", errdefs.LimitExceeded)
-	ErrTooManyTargetGroups         = newReason("too many target groups", errdefs.LimitExceeded)
-	ErrTooManyListeners            = newReason("too many listeners", errdefs.LimitExceeded)
-	ErrTooManyRules                = newReason("too many rules", errdefs.LimitExceeded)
-	ErrTooManyTargets              = newReason("too many targets", errdefs.LimitExceeded)
-	ErrTooManyActions              = newReason("too many actions", errdefs.LimitExceeded)
-	ErrTooManyCertificates         = newReason("too many certificates", errdefs.LimitExceeded)
-	ErrTooManyTags                 = newReason("too many tags", errdefs.LimitExceeded)
+	ErrLoadBalancerNotFound        = errdefs.NotFound("The specified load balancer does not exist.")
+	ErrTargetGroupNotFound         = errdefs.NotFound("The specified target group does not exist.")
+	ErrListenerNotFound            = errdefs.NotFound("The specified listener does not exist.")
+	ErrRuleNotFound                = errdefs.NotFound("The specified rule does not exist.")
+	ErrCertificateNotFound         = errdefs.NotFound("The specified certificate does not exist.")
+	ErrSSLPolicyNotFound           = errdefs.NotFound("The specified SSL policy does not exist.")
+	ErrDuplicateLoadBalancerName   = errdefs.AlreadyExists("A load balancer with the specified name already exists.")
+	ErrDuplicateTargetGroupName    = errdefs.AlreadyExists("A target group with the specified name already exists.")
+	ErrDuplicateListener           = errdefs.AlreadyExists("A listener with the specified port already exists.")
+	ErrPriorityInUse               = errdefs.AlreadyExists("The specified priority is in use.")
+	ErrDuplicateTagKeys            = errdefs.InvalidArgument("A tag key was specified more than once.")
+	ErrInvalidTarget               = errdefs.InvalidArgument("The specified target does not exist, is not in the same VPC as the target group, or has an unsupported instance type.")
+	ErrInvalidConfiguration        = errdefs.InvalidArgument("The requested configuration is not valid.")
+	ErrIncompatibleProtocols       = errdefs.InvalidArgument("The specified configuration is not valid with this protocol.")
+	ErrUnsupportedProtocol         = errdefs.InvalidArgument("The specified protocol is not supported.")
+	ErrInvalidAction               = errdefs.InvalidArgument("The requested action is not valid.")
+	ErrResourceInUse               = errdefs.FailedPrecondition("A specified resource is in use.")
+	ErrOperationNotPermitted       = errdefs.FailedPrecondition("This operation is not allowed.")
+	ErrTargetGroupAssociationLimit = errdefs.LimitExceeded("You've reached the limit on the number of load balancers per target group.")
+	ErrTooManyLoadBalancers        = errdefs.LimitExceeded("You've reached the limit on the number of load balancers for your Amazon Web Services account.")
+	ErrTooManyTargetGroups         = errdefs.LimitExceeded("You've reached the limit on the number of target groups for your Amazon Web Services account.")
+	ErrTooManyListeners            = errdefs.LimitExceeded("You've reached the limit on the number of listeners per load balancer.")
+	ErrTooManyRules                = errdefs.LimitExceeded("You've reached the limit on the number of rules per load balancer.")
+	ErrTooManyTargets              = errdefs.LimitExceeded("You've reached the limit on the number of targets.")
+	ErrTooManyActions              = errdefs.LimitExceeded("You've reached the limit on the number of actions per rule.")
+	ErrTooManyCertificates         = errdefs.LimitExceeded("You've reached the limit on the number of certificates per load balancer.")
+	ErrTooManyTags                 = errdefs.LimitExceeded("You've reached the limit on the number of tags for this resource.")
 )
-
-// Errorf returns an error of reason r (and of r's errdefs kind) with the message the client
-// reads.
-func Errorf(r *Reason, format string, args ...any) error {
-	return &reasonError{err: r.newKind(format, args...), reason: r}
-}
-
-// reasonError unwraps to its errdefs error first, so errdefs.Message finds the client message,
-// and to its reason second, so errors.Is finds the reason.
-type reasonError struct {
-	err    error
-	reason *Reason
-}
-
-func (e *reasonError) Error() string   { return e.err.Error() }
-func (e *reasonError) Unwrap() []error { return []error{e.err, e.reason} }
 
 // invalidf is a plain validation error: ALB's ValidationError.
 func invalidf(format string, args ...any) error { return errdefs.InvalidArgument(format, args...) }

@@ -3,6 +3,8 @@ package elb
 import (
 	"strconv"
 	"strings"
+
+	"github.com/fargohq/fargo/internal/errdefs"
 )
 
 // HealthCheck is a target group's health check with every default filled in.
@@ -68,7 +70,7 @@ func defaultHealthCheck(protocol string) HealthCheck {
 // apply returns hc with the settings spec gives, validated.
 func (hc HealthCheck) apply(spec HealthCheckSpec) (HealthCheck, error) {
 	if spec.Disable {
-		return HealthCheck{}, Errorf(ErrInvalidConfiguration, "Health checks cannot be disabled for target groups with target type 'instance' or 'ip'")
+		return HealthCheck{}, errdefs.Detail(ErrInvalidConfiguration, "Health checks cannot be disabled for target groups with target type 'instance' or 'ip'")
 	}
 	set := func(dst *string, v string) {
 		if v != "" {
@@ -125,7 +127,7 @@ func (hc HealthCheck) validate() error {
 		}
 	}
 	if hc.TimeoutSeconds >= hc.IntervalSeconds {
-		return Errorf(ErrInvalidConfiguration, "Health check timeout (%d) must be smaller than the interval (%d)", hc.TimeoutSeconds, hc.IntervalSeconds)
+		return errdefs.Detail(ErrInvalidConfiguration, "Health check timeout (%d) must be smaller than the interval (%d)", hc.TimeoutSeconds, hc.IntervalSeconds)
 	}
 	return ValidateMatcher(hc.Matcher)
 }

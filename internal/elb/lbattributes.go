@@ -1,5 +1,7 @@
 package elb
 
+import "github.com/fargohq/fargo/internal/errdefs"
+
 // Load balancer attribute keys that fargo acts on.
 const (
 	AttrDeletionProtection = "deletion_protection.enabled"
@@ -56,7 +58,7 @@ func (lb LoadBalancer) WithAttributes(changes []Attribute) (LoadBalancer, error)
 	}
 	for enabled, bucket := range logBuckets {
 		if attrs.Bool(enabled) && attrs[bucket] == "" {
-			return LoadBalancer{}, Errorf(ErrInvalidConfiguration, "The value of '%s' cannot be empty when '%s' is true", bucket, enabled)
+			return LoadBalancer{}, errdefs.Detail(ErrInvalidConfiguration, "The value of '%s' cannot be empty when '%s' is true", bucket, enabled)
 		}
 	}
 	lb.Attributes = attrs

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/fargohq/fargo/internal/arn"
+	"github.com/fargohq/fargo/internal/errdefs"
 )
 
 // Listener limits and defaults.
@@ -128,7 +129,7 @@ func (l *Listener) validate(hasAlpn bool) error {
 	case "":
 		return invalidf("A listener protocol must be specified")
 	case "TCP", "TLS", "UDP", "TCP_UDP", "GENEVE", "QUIC", "TCP_QUIC":
-		return Errorf(ErrUnsupportedProtocol, "Protocol '%s' is not supported by application load balancers; use HTTP or HTTPS", l.Protocol)
+		return errdefs.Detail(ErrUnsupportedProtocol, "Protocol '%s' is not supported by application load balancers; use HTTP or HTTPS", l.Protocol)
 	default:
 		return invalidf("Protocol '%s' is not valid; use HTTP or HTTPS", clip(l.Protocol))
 	}
@@ -136,11 +137,11 @@ func (l *Listener) validate(hasAlpn bool) error {
 		return invalidf("A listener port from 1 to 65535 must be specified")
 	}
 	if hasAlpn {
-		return Errorf(ErrInvalidConfiguration, "ALPN policies apply only to TLS listeners of network load balancers")
+		return errdefs.Detail(ErrInvalidConfiguration, "ALPN policies apply only to TLS listeners of network load balancers")
 	}
 	if l.Protocol == ProtocolHTTP {
 		if len(l.Certificates) > 0 || l.SSLPolicy != "" {
-			return Errorf(ErrInvalidConfiguration, "Certificates and SSL policies can be specified only for HTTPS listeners")
+			return errdefs.Detail(ErrInvalidConfiguration, "Certificates and SSL policies can be specified only for HTTPS listeners")
 		}
 		return nil
 	}
@@ -148,14 +149,14 @@ func (l *Listener) validate(hasAlpn bool) error {
 	case len(l.Certificates) == 0:
 		return invalidf("A certificate must be specified for HTTPS listeners")
 	case len(l.Certificates) > 1:
-		return Errorf(ErrTooManyCertificates, "A listener takes one default certificate")
+		return errdefs.Detail(ErrTooManyCertificates, "A listener takes one default certificate")
 	}
 	if _, _, err := CertificateFiles(l.Certificates[0].ARN, "/"); err != nil {
 		return err
 	}
 	l.SSLPolicy = defaultString(l.SSLPolicy, DefaultSSLPolicy)
 	if !sslPolicyPattern.MatchString(l.SSLPolicy) {
-		return Errorf(ErrSSLPolicyNotFound, "SSL policy '%s' not found", clip(l.SSLPolicy))
+		return errdefs.Detail(ErrSSLPolicyNotFound, "SSL policy '%s' not found", clip(l.SSLPolicy))
 	}
 	return nil
 }

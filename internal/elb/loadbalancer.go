@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/fargohq/fargo/internal/arn"
+	"github.com/fargohq/fargo/internal/errdefs"
 )
 
 // Load balancer types, schemes, states and address types.
@@ -149,7 +150,7 @@ func (lb LoadBalancer) validateSettings() error {
 	case IPv4, Dualstack:
 	case DualstackWithoutPublicIPv4:
 		if lb.Scheme != SchemeInternetFacing {
-			return Errorf(ErrInvalidConfiguration, "IP address type 'dualstack-without-public-ipv4' requires an internet-facing load balancer")
+			return errdefs.Detail(ErrInvalidConfiguration, "IP address type 'dualstack-without-public-ipv4' requires an internet-facing load balancer")
 		}
 	default:
 		return invalidf("IP address type '%s' is not valid; use ipv4, dualstack or dualstack-without-public-ipv4", clip(lb.IPAddressType))

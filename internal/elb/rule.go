@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/fargohq/fargo/internal/arn"
+	"github.com/fargohq/fargo/internal/errdefs"
 )
 
 // Rule limits.
@@ -87,10 +88,10 @@ func NewRule(scope arn.Scope, l Listener, spec RuleSpec, id string, siblings []R
 		return Rule{}, err
 	}
 	if slices.ContainsFunc(siblings, func(r Rule) bool { return !r.IsDefault && r.Priority == spec.Priority }) {
-		return Rule{}, Errorf(ErrPriorityInUse, "Priority '%d' is currently in use", spec.Priority)
+		return Rule{}, errdefs.Detail(ErrPriorityInUse, "Priority '%d' is currently in use", spec.Priority)
 	}
 	if lbRules >= MaxRulesPerLoadBalancer {
-		return Rule{}, Errorf(ErrTooManyRules, "A load balancer can have at most %d rules", MaxRulesPerLoadBalancer)
+		return Rule{}, errdefs.Detail(ErrTooManyRules, "A load balancer can have at most %d rules", MaxRulesPerLoadBalancer)
 	}
 	ref, _ := ParseListenerARN(l.ARN)
 	return Rule{
@@ -112,7 +113,7 @@ func checkPriority(p int) error {
 func (r Rule) Modify(conds []ConditionSpec, actions []ActionSpec) (Rule, error) {
 	if conds != nil {
 		if r.IsDefault {
-			return Rule{}, Errorf(ErrOperationNotPermitted, "The conditions of a default rule cannot be modified")
+			return Rule{}, errdefs.Detail(ErrOperationNotPermitted, "The conditions of a default rule cannot be modified")
 		}
 		c, err := NewConditions(conds)
 		if err != nil {
@@ -157,10 +158,10 @@ func SetPriorities(rules []Rule, changes []PriorityChange) ([]Rule, error) {
 		}
 		j, ok := byARN[c.RuleARN]
 		if !ok {
-			return nil, Errorf(ErrRuleNotFound, "Rule '%s' not found", clip(c.RuleARN))
+			return nil, errdefs.Detail(ErrRuleNotFound, "Rule '%s' not found", clip(c.RuleARN))
 		}
 		if next[j].IsDefault {
-			return nil, Errorf(ErrOperationNotPermitted, "The priority of a default rule cannot be changed")
+			return nil, errdefs.Detail(ErrOperationNotPermitted, "The priority of a default rule cannot be changed")
 		}
 		next[j].Priority = c.Priority
 		out = append(out, next[j])
@@ -169,7 +170,7 @@ func SetPriorities(rules []Rule, changes []PriorityChange) ([]Rule, error) {
 	for _, r := range next {
 		key := r.ListenerARN + " " + strconv.Itoa(r.Priority)
 		if !r.IsDefault && taken[key] {
-			return nil, Errorf(ErrPriorityInUse, "Priority '%d' is currently in use", r.Priority)
+			return nil, errdefs.Detail(ErrPriorityInUse, "Priority '%d' is currently in use", r.Priority)
 		}
 		taken[key] = true
 	}

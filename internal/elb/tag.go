@@ -1,6 +1,9 @@
 package elb
 
-import "github.com/fargohq/fargo/internal/tagset"
+import (
+	"github.com/fargohq/fargo/internal/errdefs"
+	"github.com/fargohq/fargo/internal/tagset"
+)
 
 // Tag is a key/value label on a load balancer, target group, listener or rule.
 type Tag = tagset.Tag
@@ -16,7 +19,7 @@ func ValidateTagRequest(tags []Tag) error {
 		ValueLength: "Tag values must be at most 256 characters long",
 		Reserved:    "Tag keys starting with 'aws:' are reserved for AWS use",
 		Duplicate: func(key string) error {
-			return Errorf(ErrDuplicateTagKeys, "Tag key '%s' is specified more than once", clip(key))
+			return errdefs.Detail(ErrDuplicateTagKeys, "Tag key '%s' is specified more than once", clip(key))
 		},
 	})
 	if err != nil {
@@ -27,7 +30,7 @@ func ValidateTagRequest(tags []Tag) error {
 
 func checkTagCount(tags []Tag) error {
 	if len(tags) > MaxTags {
-		return Errorf(ErrTooManyTags, "A resource can have at most %d tags", MaxTags)
+		return errdefs.Detail(ErrTooManyTags, "A resource can have at most %d tags", MaxTags)
 	}
 	return nil
 }

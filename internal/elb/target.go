@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strconv"
 	"time"
+
+	"github.com/fargohq/fargo/internal/errdefs"
 )
 
 // MaxTargetsPerGroup is how many targets one target group holds (ALB's quota).
@@ -110,23 +112,23 @@ var instanceIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:-]{0,254}$`
 // an address of the group's family (any address: fargo's targets live on loopback and private
 // networks alike). fargo has no EC2 instances: an instance target's id is a name the data plane
 // resolves (a container instance's address, a host name or an IP), so any id of 1-255 word
-// characters, dots, colons and hyphens passes. Errors are of reason ErrInvalidTarget.
+// characters, dots, colons and hyphens passes. Errors match ErrInvalidTarget.
 func ValidateTarget(tg TargetGroup, t Target) (Target, error) {
 	if t.Port == 0 {
 		t.Port = tg.Port
 	}
 	if t.Port < 1 || t.Port > 65535 {
-		return Target{}, Errorf(ErrInvalidTarget, "The following targets have an invalid port: '%s' (ports are 1 to 65535)", clip(t.ID))
+		return Target{}, errdefs.Detail(ErrInvalidTarget, "The following targets have an invalid port: '%s' (ports are 1 to 65535)", clip(t.ID))
 	}
 	if tg.TargetType == TargetTypeIP {
 		addr, err := netip.ParseAddr(t.ID)
 		if err != nil || addr.Zone() != "" || tg.IPAddressType == IPv4 && !addr.Is4() || tg.IPAddressType == IPv6 && !addr.Is6() {
-			return Target{}, Errorf(ErrInvalidTarget, "The following targets are not valid %s addresses: '%s'", tg.IPAddressType, clip(t.ID))
+			return Target{}, errdefs.Detail(ErrInvalidTarget, "The following targets are not valid %s addresses: '%s'", tg.IPAddressType, clip(t.ID))
 		}
 		return t, nil
 	}
 	if !instanceIDPattern.MatchString(t.ID) {
-		return Target{}, Errorf(ErrInvalidTarget, "The following targets are not valid instance ids: '%s'", clip(t.ID))
+		return Target{}, errdefs.Detail(ErrInvalidTarget, "The following targets are not valid instance ids: '%s'", clip(t.ID))
 	}
 	return t, nil
 }
@@ -161,7 +163,7 @@ func Register(tg TargetGroup, current []Registration, targets []Target, now time
 		})
 	}
 	if count > MaxTargetsPerGroup {
-		return nil, Errorf(ErrTooManyTargets, "A target group can have at most %d targets", MaxTargetsPerGroup)
+		return nil, errdefs.Detail(ErrTooManyTargets, "A target group can have at most %d targets", MaxTargetsPerGroup)
 	}
 	return out, nil
 }

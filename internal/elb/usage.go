@@ -2,6 +2,8 @@ package elb
 
 import (
 	"slices"
+
+	"github.com/fargohq/fargo/internal/errdefs"
 )
 
 // TargetGroupUsers maps each target group ARN that a rule forwards to onto the load balancers
@@ -31,15 +33,15 @@ func CheckForwards(actions []Action, protocol, lbARN string, groups map[string]T
 		for _, arn := range a.TargetGroupARNs() {
 			tg, ok := groups[arn]
 			if !ok {
-				return Errorf(ErrTargetGroupNotFound, "Target group '%s' not found", clip(arn))
+				return errdefs.Detail(ErrTargetGroupNotFound, "Target group '%s' not found", clip(arn))
 			}
 			for _, other := range users[arn] {
 				if other != lbARN {
-					return Errorf(ErrTargetGroupAssociationLimit, "The target group '%s' is already associated with a different load balancer", tg.ARN)
+					return errdefs.Detail(ErrTargetGroupAssociationLimit, "The target group '%s' is already associated with a different load balancer", tg.ARN)
 				}
 			}
 			if tg.ProtocolVersion != ProtocolVersionHTTP1 && protocol != ProtocolHTTPS {
-				return Errorf(ErrIncompatibleProtocols, "Target group '%s' has protocol version %s, which needs an HTTPS listener", tg.ARN, tg.ProtocolVersion)
+				return errdefs.Detail(ErrIncompatibleProtocols, "Target group '%s' has protocol version %s, which needs an HTTPS listener", tg.ARN, tg.ProtocolVersion)
 			}
 		}
 	}

@@ -26,14 +26,19 @@ var (
 
 // Error is an error of one kind with the message meant for the client.
 type Error struct {
-	kind error
-	msg  string
+	kind     error
+	msg      string
+	sentinel error // the error that Detail added this message to; nil if none
 }
 
 func (e *Error) Error() string { return e.msg }
 
 // Is reports whether target is the kind of e, so errors.Is works through any wrapping.
 func (e *Error) Is(target error) bool { return target == e.kind }
+
+// Unwrap returns the sentinel that e details, so errors.Is(e, sentinel) holds; nil if e
+// details none.
+func (e *Error) Unwrap() error { return e.sentinel }
 
 // Kind returns the sentinel of e's kind.
 func (e *Error) Kind() error { return e.kind }
@@ -69,6 +74,21 @@ func Unavailable(format string, args ...any) error { return newf(ErrUnavailable,
 // LimitExceeded returns an ErrLimitExceeded error with a formatted message.
 func LimitExceeded(format string, args ...any) error {
 	return newf(ErrLimitExceeded, format, args...)
+}
+
+// Detail returns an error that matches sentinel and sentinel's kind (errors.Is) and whose client
+// message (Message) names what was wrong in this request. Domain packages declare the sentinels
+// that have a wire code of their own with the constructors above, in the service's default words,
+// and use Detail where the request deserves a more specific message:
+//
+//	var ErrTargetGroupNotFound = errdefs.NotFound("The specified target group does not exist.")
+//	return errdefs.Detail(ErrTargetGroupNotFound, "Target group '%s' not found", arn)
+func Detail(sentinel error, format string, args ...any) error {
+	var kind error
+	if e, ok := errors.AsType[*Error](sentinel); ok {
+		kind = e.kind
+	}
+	return &Error{kind: kind, msg: fmt.Sprintf(format, args...), sentinel: sentinel}
 }
 
 // Message returns the client-facing message of the first *Error in err's chain, or err.Error()

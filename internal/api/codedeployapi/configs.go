@@ -136,7 +136,7 @@ func (a *API) deploymentConfig(ctx context.Context, name string) (codedeploy.Dep
 	}
 	it, err := a.store.DeploymentConfigs.Get(ctx, name)
 	if errors.Is(err, errdefs.ErrNotFound) {
-		return codedeploy.DeploymentConfig{}, codedeploy.Errorf(codedeploy.ErrDeploymentConfigNotFound, "The deployment configuration %s does not exist.", name)
+		return codedeploy.DeploymentConfig{}, errdefs.Detail(codedeploy.ErrDeploymentConfigNotFound, "The deployment configuration %s does not exist.", name)
 	}
 	return it.Value, err
 }
@@ -185,7 +185,7 @@ func (a *API) deleteDeploymentConfig(ctx context.Context, in *deploymentConfigNa
 	}
 	for _, g := range groups {
 		if g.Value.DeploymentConfigName == name {
-			return nil, codedeploy.Errorf(codedeploy.ErrDeploymentConfigInUse, "The deployment configuration %s is in use by deployment group %s of application %s.", name, g.Value.Name, g.Value.ApplicationName)
+			return nil, errdefs.Detail(codedeploy.ErrDeploymentConfigInUse, "The deployment configuration %s is in use by deployment group %s of application %s.", name, g.Value.Name, g.Value.ApplicationName)
 		}
 	}
 	if err := a.store.DeploymentConfigs.Delete(ctx, name); err != nil {

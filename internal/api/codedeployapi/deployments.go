@@ -59,7 +59,7 @@ func (a *API) newDeployment(ctx context.Context, g codedeploy.DeploymentGroup, i
 		return codedeploy.Deployment{}, err
 	}
 	if last != nil && !last.Status.Done() {
-		return codedeploy.Deployment{}, codedeploy.Errorf(codedeploy.ErrDeploymentLimit,
+		return codedeploy.Deployment{}, errdefs.Detail(codedeploy.ErrDeploymentLimit,
 			"The deployment group %s already has deployment %s in progress (%s): stop it or wait for it to end.", g.Name, last.ID, last.Status)
 	}
 	req := codedeploy.DeploymentRequest{
@@ -106,7 +106,7 @@ func (a *API) deployment(ctx context.Context, id string) (codedeploy.Deployment,
 	}
 	it, err := a.store.Deployments.Get(ctx, id)
 	if errors.Is(err, errdefs.ErrNotFound) {
-		return codedeploy.Deployment{}, codedeploy.Errorf(codedeploy.ErrDeploymentNotFound, "The deployment %s does not exist.", id)
+		return codedeploy.Deployment{}, errdefs.Detail(codedeploy.ErrDeploymentNotFound, "The deployment %s does not exist.", id)
 	}
 	return it.Value, err
 }
@@ -148,7 +148,7 @@ func (a *API) updateDeployment(ctx context.Context, id string, fn func(*codedepl
 	}
 	_, err := a.store.Deployments.Update(ctx, id, fn)
 	if errors.Is(err, errdefs.ErrNotFound) {
-		return codedeploy.Errorf(codedeploy.ErrDeploymentNotFound, "The deployment %s does not exist.", id)
+		return errdefs.Detail(codedeploy.ErrDeploymentNotFound, "The deployment %s does not exist.", id)
 	}
 	return err
 }

@@ -70,7 +70,7 @@ var errorCodes = []struct {
 }
 
 func errorFor(_ string, err error) *awsproto.Error {
-	msg := codedeploy.Message(err)
+	msg := errdefs.Message(err)
 	for _, c := range errorCodes {
 		if errors.Is(err, c.match) {
 			return &awsproto.Error{Code: c.code, Message: msg}

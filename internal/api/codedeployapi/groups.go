@@ -59,7 +59,7 @@ func (a *API) group(ctx context.Context, app, name string) (store.Item[codedeplo
 	it, err := a.store.DeploymentGroups.Get(ctx, store.DeploymentGroupID(app, name))
 	// Names may hold '/', so the key alone could name another application's group.
 	if errors.Is(err, errdefs.ErrNotFound) || err == nil && (it.Value.ApplicationName != app || it.Value.Name != name) {
-		return it, codedeploy.Errorf(codedeploy.ErrDeploymentGroupNotFound, "The deployment group %s of application %s does not exist.", name, app)
+		return it, errdefs.Detail(codedeploy.ErrDeploymentGroupNotFound, "The deployment group %s of application %s does not exist.", name, app)
 	}
 	return it, err
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/fargohq/fargo/internal/codedeploy"
+	"github.com/fargohq/fargo/internal/errdefs"
 )
 
 // deploymentStatuses are the statuses includeOnlyStatuses may name.
@@ -53,7 +54,7 @@ func (a *API) deploymentFilter(ctx context.Context, in *listDeploymentsInput) (d
 	}
 	for _, s := range in.IncludeOnlyStatuses {
 		if !slices.Contains(deploymentStatuses, codedeploy.DeploymentStatus(s)) {
-			return f, codedeploy.Errorf(codedeploy.ErrInvalidDeploymentStatus, "The deployment status %q is invalid.", s)
+			return f, errdefs.Detail(codedeploy.ErrInvalidDeploymentStatus, "The deployment status %q is invalid.", s)
 		}
 		f.statuses = append(f.statuses, codedeploy.DeploymentStatus(s))
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/arn"
 	"github.com/fargohq/fargo/internal/codedeploy"
+	"github.com/fargohq/fargo/internal/errdefs"
 )
 
 // maxTargets is how many target ids BatchGetDeploymentTargets takes.
@@ -131,7 +132,7 @@ func (a *API) target(d codedeploy.Deployment, id string) (wireDeploymentTarget, 
 		return wireDeploymentTarget{}, codedeploy.ErrDeploymentTargetIDRequired
 	}
 	if id != d.ECSTargetID() {
-		return wireDeploymentTarget{}, codedeploy.Errorf(codedeploy.ErrDeploymentTargetNotFound, "The deployment %s has no target %s; its target is %s.", d.ID, id, d.ECSTargetID())
+		return wireDeploymentTarget{}, errdefs.Detail(codedeploy.ErrDeploymentTargetNotFound, "The deployment %s has no target %s; its target is %s.", d.ID, id, d.ECSTargetID())
 	}
 	return wireDeploymentTarget{DeploymentTargetType: ptr("ECSTarget"), EcsTarget: &wireECSTarget{
 		DeploymentID: ptr(d.ID), TargetID: ptr(id), TargetArn: ptr(a.ecsServiceARN(d.ECSService)),

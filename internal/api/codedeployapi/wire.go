@@ -8,6 +8,7 @@ package codedeployapi
 import (
 	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/codedeploy"
+	"github.com/fargohq/fargo/internal/errdefs"
 )
 
 type epochSeconds = awsproto.EpochSeconds
@@ -178,7 +179,7 @@ func pairsFromWire(in *wireLoadBalancerInfo) ([]codedeploy.TargetGroupPair, erro
 		return nil, nil
 	}
 	if len(in.ElbInfoList) > 0 || len(in.TargetGroupInfoList) > 0 {
-		return nil, codedeploy.Errorf(codedeploy.ErrInvalidLoadBalancerInfo, "ECS deployment groups take targetGroupPairInfoList, not elbInfoList or targetGroupInfoList.")
+		return nil, errdefs.Detail(codedeploy.ErrInvalidLoadBalancerInfo, "ECS deployment groups take targetGroupPairInfoList, not elbInfoList or targetGroupInfoList.")
 	}
 	out := []codedeploy.TargetGroupPair{}
 	for _, p := range in.TargetGroupPairInfoList {

@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/fargohq/fargo/internal/elb"
 	"github.com/fargohq/fargo/internal/store"
 )
 
@@ -13,7 +12,7 @@ import (
 // by ARN or by name, and which error they answer when one of them does not exist.
 type namedKind[T any] struct {
 	noun      string // plural, as in "One or more load balancers not found"
-	notFound  *elb.Reason
+	notFound  error
 	byARN     func(ctx context.Context, arn string) (store.Item[T], error)
 	byName    func(ctx context.Context, name string) (store.Item[T], error)
 	validName func(name string) error

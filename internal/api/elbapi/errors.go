@@ -9,7 +9,7 @@ import (
 	"github.com/fargohq/fargo/internal/errdefs"
 )
 
-// errorCodes maps domain reasons to ELBv2 wire codes, which drop the model shapes' "Exception";
+// errorCodes maps domain sentinels to ELBv2 wire codes, which drop the model shapes' "Exception";
 // first match wins, kinds come last.
 var errorCodes = []struct {
 	match error

@@ -71,7 +71,7 @@ func (a *API) createListenerOnce(ctx context.Context, l elb.Listener, def elb.Ru
 		return same, sameDef, err
 	}
 	if len(siblings) >= elb.MaxListenersPerLoadBalancer {
-		return elb.Listener{}, elb.Rule{}, elb.Errorf(elb.ErrTooManyListeners, "A load balancer can have at most %d listeners", elb.MaxListenersPerLoadBalancer)
+		return elb.Listener{}, elb.Rule{}, errdefs.Detail(elb.ErrTooManyListeners, "A load balancer can have at most %d listeners", elb.MaxListenersPerLoadBalancer)
 	}
 	rt, err := a.readRouting(ctx)
 	if err != nil {
@@ -118,7 +118,7 @@ func (a *API) sameListener(ctx context.Context, siblings []store.Item[elb.Listen
 	if elb.SameListenerSettings(cur, curDef.Value, l, def) {
 		return cur, curDef.Value, true, nil
 	}
-	return elb.Listener{}, elb.Rule{}, true, elb.Errorf(elb.ErrDuplicateListener, "A listener already exists on port %d of this load balancer", l.Port)
+	return elb.Listener{}, elb.Rule{}, true, errdefs.Detail(elb.ErrDuplicateListener, "A listener already exists on port %d of this load balancer", l.Port)
 }
 
 // claimPort adds to txn the claim of l's port, which must be free: fargo binds every load
@@ -128,7 +128,7 @@ func (a *API) claimPort(ctx context.Context, txn *store.Txn, l elb.Listener) err
 	cur, err := a.store.ListenerPorts.Get(ctx, id)
 	switch {
 	case err == nil && cur.Value.ListenerARN != l.ARN:
-		return elb.Errorf(elb.ErrDuplicateListener, "Port %d is in use by listener '%s': fargo serves the listeners of all load balancers on %s, so a port can serve one listener", l.Port, cur.Value.ListenerARN, a.cfg.ListenerHost)
+		return errdefs.Detail(elb.ErrDuplicateListener, "Port %d is in use by listener '%s': fargo serves the listeners of all load balancers on %s, so a port can serve one listener", l.Port, cur.Value.ListenerARN, a.cfg.ListenerHost)
 	case err == nil:
 		return nil
 	case !errors.Is(err, errdefs.ErrNotFound):
@@ -163,7 +163,7 @@ func (a *API) checkCertificates(l elb.Listener) error {
 		}
 		for _, f := range []string{certFile, keyFile} {
 			if st, err := os.Stat(f); err != nil || !st.Mode().IsRegular() {
-				return elb.Errorf(elb.ErrCertificateNotFound, "Certificate '%s' not found: no readable file %s", c.ARN, f)
+				return errdefs.Detail(elb.ErrCertificateNotFound, "Certificate '%s' not found: no readable file %s", c.ARN, f)
 			}
 		}
 	}

@@ -36,10 +36,10 @@ func (a *API) createOrReturnLoadBalancer(ctx context.Context, lb elb.LoadBalance
 		coll: a.store.LoadBalancers,
 		same: elb.SameLoadBalancerSettings,
 		duplicate: func() error {
-			return elb.Errorf(elb.ErrDuplicateLoadBalancerName, "A load balancer with the same name '%s' exists, but with different settings", lb.Name)
+			return errdefs.Detail(elb.ErrDuplicateLoadBalancerName, "A load balancer with the same name '%s' exists, but with different settings", lb.Name)
 		},
 		tooMany: func() error {
-			return elb.Errorf(elb.ErrTooManyLoadBalancers, "The maximum number of load balancers (%d) has been reached", elb.MaxLoadBalancers)
+			return errdefs.Detail(elb.ErrTooManyLoadBalancers, "The maximum number of load balancers (%d) has been reached", elb.MaxLoadBalancers)
 		},
 		max: elb.MaxLoadBalancers,
 	}, lb.Name, lb)
@@ -98,7 +98,7 @@ func (a *API) deleteLoadBalancerOnce(ctx context.Context, lbARN string) error {
 		return err
 	}
 	if lb.Value.DeletionProtected() {
-		return elb.Errorf(elb.ErrOperationNotPermitted, "Load balancer '%s' cannot be deleted because deletion protection is enabled", lbARN)
+		return errdefs.Detail(elb.ErrOperationNotPermitted, "Load balancer '%s' cannot be deleted because deletion protection is enabled", lbARN)
 	}
 	var txn store.Txn
 	a.store.LoadBalancers.Remove(&txn, lb.ID, lb.Revision)
@@ -154,7 +154,7 @@ func (a *API) modifyLoadBalancerAttributes(ctx context.Context, in *modifyLoadBa
 	}
 	saved, err := a.store.LoadBalancers.Update(ctx, lb.ID, func(cur *elb.LoadBalancer) error {
 		if cur.ARN != lbARN {
-			return elb.Errorf(elb.ErrLoadBalancerNotFound, "Load balancer '%s' not found", lbARN)
+			return errdefs.Detail(elb.ErrLoadBalancerNotFound, "Load balancer '%s' not found", lbARN)
 		}
 		next, err := cur.WithAttributes(changes)
 		if err != nil {

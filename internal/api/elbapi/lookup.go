@@ -12,10 +12,10 @@ import (
 // retry runs fn until it does not fail with a conflict (store.Retry).
 func retry[T any](fn func() (T, error)) (T, error) { return store.Retry(fn) }
 
-// notFoundAs turns the store's not-found into the domain error of reason r.
-func notFoundAs(err error, r *elb.Reason, format string, args ...any) error {
+// notFoundAs turns the store's not-found into the domain sentinel notFound, with a message.
+func notFoundAs(err, notFound error, format string, args ...any) error {
 	if errors.Is(err, errdefs.ErrNotFound) {
-		return elb.Errorf(r, format, args...)
+		return errdefs.Detail(notFound, format, args...)
 	}
 	return err
 }

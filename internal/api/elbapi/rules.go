@@ -174,7 +174,7 @@ func (a *API) deleteRule(ctx context.Context, in *ruleARNInput) (*emptyOutput, e
 			return struct{}{}, err
 		}
 		if cur.Value.IsDefault {
-			return struct{}{}, elb.Errorf(elb.ErrOperationNotPermitted, "The default rule of a listener cannot be deleted")
+			return struct{}{}, errdefs.Detail(elb.ErrOperationNotPermitted, "The default rule of a listener cannot be deleted")
 		}
 		l, err := a.listener(ctx, cur.Value.ListenerARN)
 		if err != nil {

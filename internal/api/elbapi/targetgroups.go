@@ -41,10 +41,10 @@ func (a *API) createOrReturnTargetGroup(ctx context.Context, tg elb.TargetGroup)
 		coll: a.store.TargetGroups,
 		same: elb.SameTargetGroupSettings,
 		duplicate: func() error {
-			return elb.Errorf(elb.ErrDuplicateTargetGroupName, "A target group with the same name '%s' exists, but with different settings", tg.Name)
+			return errdefs.Detail(elb.ErrDuplicateTargetGroupName, "A target group with the same name '%s' exists, but with different settings", tg.Name)
 		},
 		tooMany: func() error {
-			return elb.Errorf(elb.ErrTooManyTargetGroups, "The maximum number of target groups (%d) has been reached", elb.MaxTargetGroups)
+			return errdefs.Detail(elb.ErrTooManyTargetGroups, "The maximum number of target groups (%d) has been reached", elb.MaxTargetGroups)
 		},
 		max: elb.MaxTargetGroups,
 	}, tg.Name, tg)
@@ -163,7 +163,7 @@ func (a *API) deleteTargetGroup(ctx context.Context, in *targetGroupARNInput) (*
 			return struct{}{}, err
 		}
 		if lbs := rt.users[tgARN]; len(lbs) > 0 {
-			return struct{}{}, elb.Errorf(elb.ErrResourceInUse, "Target group '%s' is currently in use by a listener or a rule of load balancer '%s'", tgARN, lbs[0])
+			return struct{}{}, errdefs.Detail(elb.ErrResourceInUse, "Target group '%s' is currently in use by a listener or a rule of load balancer '%s'", tgARN, lbs[0])
 		}
 		regs, _, err := a.store.TargetRegistrations.List(ctx, store.TargetGroupPrefix(cur.Value.Name))
 		if err != nil {

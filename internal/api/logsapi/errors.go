@@ -20,16 +20,24 @@ var (
 	errStreamNotFound = errdefs.NotFound("The specified log stream does not exist.")
 )
 
+// errorCodes maps errors to CloudWatch Logs codes, first match wins. CloudWatch Logs has no
+// code for a kind that is not listed.
+var errorCodes = []struct {
+	match error
+	code  string
+}{
+	{errdefs.ErrInvalidArgument, codeInvalidParameter},
+	{errdefs.ErrNotFound, codeNotFound},
+}
+
 func errorFor(_ string, err error) *awsproto.Error {
 	msg := errdefs.Message(err)
-	switch {
-	case errors.Is(err, errdefs.ErrInvalidArgument):
-		return &awsproto.Error{Code: codeInvalidParameter, Message: msg}
-	case errors.Is(err, errdefs.ErrNotFound):
-		return &awsproto.Error{Code: codeNotFound, Message: msg}
-	default:
-		// CloudWatch Logs models no internal error; ServiceUnavailableException is its 5xx, which
-		// every SDK retries.
-		return &awsproto.Error{Code: codeUnavailable, Message: "The service cannot complete the request: " + msg, Status: http.StatusInternalServerError}
+	for _, c := range errorCodes {
+		if errors.Is(err, c.match) {
+			return &awsproto.Error{Code: c.code, Message: msg}
+		}
 	}
+	// CloudWatch Logs models no internal error; ServiceUnavailableException is its 5xx, which
+	// every SDK retries.
+	return &awsproto.Error{Code: codeUnavailable, Message: "The service cannot complete the request: " + msg, Status: http.StatusInternalServerError}
 }
