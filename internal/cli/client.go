@@ -1,10 +1,14 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	awscreds "github.com/aws/aws-sdk-go-v2/credentials"
 	logssdk "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
@@ -47,6 +51,7 @@ func newClients(ctx context.Context, o clientOptions, getenv func(string) string
 	if err != nil {
 		return clients{}, err
 	}
+	cfg.HTTPClient = ownBodies(cfg.HTTPClient)
 	return clients{ecs: ecssdk.NewFromConfig(cfg), logs: logssdk.NewFromConfig(cfg), codedeploy: cdsdk.NewFromConfig(cfg)}, nil
 }
 
@@ -82,4 +87,45 @@ func localConfig(dataDir string) (aws.Config, error) {
 		Credentials:  awscreds.NewStaticCredentialsProvider(creds.AccessKeyID, creds.SecretAccessKey, ""),
 		BaseEndpoint: aws.String(state.Endpoint),
 	}, nil
+}
+
+// bodyOwningClient sends each request with a copy of its body that only the transport reads.
+//
+// The SDK closes a request's body as soon as the response headers arrived, but net/http may not
+// be done with it then: after writing Content-Length bytes it reads the body once more to check
+// that nothing is left. A request body larger than the transport's write buffer is on the wire
+// before that check, so a quick server can answer first; the SDK's closed body then answers the
+// check with io.EOF from WriteTo, which net/http takes for a failed write: it closes the
+// connection under the response the SDK is still reading. The SDK logs "failed to discard
+// remaining HTTP response body ... use of closed network connection" and retries the call
+// (DescribeTasks of a page of 100 tasks in fargo deploy hit it). The server is right to answer
+// once it has read the whole request, so the fix is here. The SDK clients of the commands send
+// small JSON documents, which are cheap to copy.
+type bodyOwningClient struct{ next aws.HTTPClient }
+
+// ownBodies wraps next (the SDK's default client when nil) in a bodyOwningClient.
+func ownBodies(next aws.HTTPClient) aws.HTTPClient {
+	if next == nil {
+		next = awshttp.NewBuildableClient()
+	}
+	return bodyOwningClient{next: next}
+}
+
+// Do sends r with a body of its own; a request without a body, or of unknown length (a
+// stream), goes as it is.
+func (c bodyOwningClient) Do(r *http.Request) (*http.Response, error) {
+	if r.Body == nil || r.Body == http.NoBody || r.ContentLength <= 0 {
+		return c.next.Do(r)
+	}
+	body, err := io.ReadAll(r.Body)
+	if closeErr := r.Body.Close(); err == nil {
+		err = closeErr
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read the request body: %w", err)
+	}
+	own := r.WithContext(r.Context()) // a shallow copy: the SDK keeps its request
+	own.Body = io.NopCloser(bytes.NewReader(body))
+	own.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	return c.next.Do(own)
 }

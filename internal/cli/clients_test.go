@@ -67,6 +67,11 @@ func TestNewClientsFromDataDir(t *testing.T) {
 	if _, err := c.ecs.ListClusters(ctx, &ecssdk.ListClustersInput{}); err != nil {
 		t.Fatalf("ECS client from the data dir: %v", err)
 	}
+	for name, hc := range map[string]any{"ECS": c.ecs.Options().HTTPClient, "logs": c.logs.Options().HTTPClient, "CodeDeploy": c.codedeploy.Options().HTTPClient} {
+		if _, ok := hc.(bodyOwningClient); !ok {
+			t.Errorf("the %s client sends requests with %T, not a bodyOwningClient (TestSDKCallKeepsItsConnection)", name, hc)
+		}
+	}
 }
 
 func TestNewClientsErrors(t *testing.T) {

@@ -91,27 +91,25 @@ func runDeploy(ctx context.Context, o deployOptions, client ecsAPI, cd codeDeplo
 	if err := setContainer(in, o.container, o.image, o.env); err != nil {
 		return err
 	}
+	// Everything that can be checked is checked before the first write, so that a deployment
+	// that cannot start leaves no task definition revision behind.
+	svc, err := describeService(ctx, client, o.cluster, o.service)
+	if err != nil {
+		return err
+	}
+	if err := checkDeployable(ctx, o, cd, svc, in); err != nil {
+		return err
+	}
+	before, err := serviceTraffic(ctx, client, o.cluster, o.service)
+	if err != nil {
+		return err
+	}
 	reg, err := client.RegisterTaskDefinition(ctx, in)
 	if err != nil {
 		return fmt.Errorf("register task definition: %w", err)
 	}
 	tdARN := aws.ToString(reg.TaskDefinition.TaskDefinitionArn)
 	out.line("registered %s", tdARN)
-	svc, err := describeService(ctx, client, o.cluster, o.service)
-	if err != nil {
-		return err
-	}
-	controller := types.DeploymentControllerTypeEcs
-	if svc.DeploymentController != nil {
-		controller = svc.DeploymentController.Type
-	}
-	if controller != types.DeploymentControllerTypeEcs && controller != types.DeploymentControllerTypeCodeDeploy {
-		return fmt.Errorf("service %s uses the %s deployment controller; fargo deploy drives ECS and CodeDeploy deployments", o.service, controller)
-	}
-	before, err := serviceTraffic(ctx, client, o.cluster, o.service)
-	if err != nil {
-		return err
-	}
 	id, wait, err := startDeployment(ctx, o, client, cd, svc, tdARN, out)
 	if err != nil {
 		return err
@@ -135,12 +133,64 @@ func runDeploy(ctx context.Context, o deployOptions, client ecsAPI, cd codeDeplo
 	return errors.Join(waitErr, verifyErr)
 }
 
+// checkDeployable checks what can be checked before deploy writes anything: the service is
+// ACTIVE, deploy drives its deployment controller, the task definition has the container and
+// port its load balancers send traffic to, and, for CODE_DEPLOY, what CodeDeploy needs.
+func checkDeployable(ctx context.Context, o deployOptions, cd codeDeployAPI, svc types.Service, in *ecssdk.RegisterTaskDefinitionInput) error {
+	if status := aws.ToString(svc.Status); status != "ACTIVE" {
+		return fmt.Errorf("service %s of cluster %s is %s: only an ACTIVE service can be deployed", o.service, o.cluster, status)
+	}
+	for _, lb := range svc.LoadBalancers {
+		if err := checkContainerPort(in, aws.ToString(lb.ContainerName), aws.ToInt32(lb.ContainerPort)); err != nil {
+			return err
+		}
+	}
+	switch c := controllerOf(svc); c {
+	case types.DeploymentControllerTypeEcs:
+		return nil
+	case types.DeploymentControllerTypeCodeDeploy:
+		return checkCodeDeploy(ctx, o, cd, svc)
+	default:
+		return fmt.Errorf("service %s uses the %s deployment controller; fargo deploy drives ECS and CodeDeploy deployments", o.service, c)
+	}
+}
+
+// checkContainerPort checks that the task definition maps port of container name, where a
+// load balancer of the service sends traffic: ECS refuses the deployment otherwise.
+func checkContainerPort(in *ecssdk.RegisterTaskDefinitionInput, name string, port int32) error {
+	if name == "" {
+		return nil
+	}
+	for _, c := range in.ContainerDefinitions {
+		if aws.ToString(c.Name) != name {
+			continue
+		}
+		if port == 0 {
+			return nil
+		}
+		for _, m := range c.PortMappings {
+			if aws.ToInt32(m.ContainerPort) == port {
+				return nil
+			}
+		}
+		return fmt.Errorf("container %s of the task definition maps no port %d, where the service's load balancer sends traffic", name, port)
+	}
+	return fmt.Errorf("the task definition has no container %s, where the service's load balancer sends traffic", name)
+}
+
+func controllerOf(svc types.Service) types.DeploymentControllerType {
+	if svc.DeploymentController == nil {
+		return types.DeploymentControllerTypeEcs
+	}
+	return svc.DeploymentController.Type
+}
+
 // startDeployment starts the deployment of tdARN the way the service's controller wants it:
 // UpdateService, or a CodeDeploy deployment. It returns the deployment's id and how to wait
 // for it.
 func startDeployment(ctx context.Context, o deployOptions, client ecsAPI, cd codeDeployAPI, svc types.Service, tdARN string, out *progress) (
 	string, func(context.Context, string) error, error) {
-	if svc.DeploymentController != nil && svc.DeploymentController.Type == types.DeploymentControllerTypeCodeDeploy {
+	if controllerOf(svc) == types.DeploymentControllerTypeCodeDeploy {
 		id, err := deployWithCodeDeploy(ctx, o, cd, svc, tdARN)
 		return id, func(ctx context.Context, id string) error { return waitCodeDeploy(ctx, o, cd, id, out) }, err
 	}

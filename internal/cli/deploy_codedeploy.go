@@ -5,7 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -17,6 +19,9 @@ import (
 
 // codeDeployAPI is what deploy needs of the CodeDeploy client.
 type codeDeployAPI interface {
+	GetApplication(context.Context, *cdsdk.GetApplicationInput, ...func(*cdsdk.Options)) (*cdsdk.GetApplicationOutput, error)
+	GetDeploymentGroup(context.Context, *cdsdk.GetDeploymentGroupInput, ...func(*cdsdk.Options)) (*cdsdk.GetDeploymentGroupOutput, error)
+	GetDeploymentConfig(context.Context, *cdsdk.GetDeploymentConfigInput, ...func(*cdsdk.Options)) (*cdsdk.GetDeploymentConfigOutput, error)
 	CreateDeployment(context.Context, *cdsdk.CreateDeploymentInput, ...func(*cdsdk.Options)) (*cdsdk.CreateDeploymentOutput, error)
 	GetDeployment(context.Context, *cdsdk.GetDeploymentInput, ...func(*cdsdk.Options)) (*cdsdk.GetDeploymentOutput, error)
 	BatchGetDeploymentTargets(context.Context, *cdsdk.BatchGetDeploymentTargetsInput, ...func(*cdsdk.Options)) (*cdsdk.BatchGetDeploymentTargetsOutput, error)
@@ -34,6 +39,87 @@ func codeDeployNames(o deployOptions) (app, group string) {
 	}
 	return app, group
 }
+
+// checkCodeDeploy checks what a CodeDeploy deployment to svc needs, before deploy writes
+// anything: a load balancer on the service, the application and the deployment group (for this
+// service, with the service's target group in its pair), and the deployment configuration.
+func checkCodeDeploy(ctx context.Context, o deployOptions, cd codeDeployAPI, svc types.Service) error {
+	if len(svc.LoadBalancers) == 0 {
+		return fmt.Errorf("service %s has no load balancer: CodeDeploy needs one to shift traffic", o.service)
+	}
+	app, group := codeDeployNames(o)
+	a, err := cd.GetApplication(ctx, &cdsdk.GetApplicationInput{ApplicationName: aws.String(app)})
+	if err != nil {
+		return codeDeployLookup(err, fmt.Sprintf("application %q", app), "--codedeploy-application")
+	}
+	if p := a.Application.ComputePlatform; p != cdtypes.ComputePlatformEcs {
+		return fmt.Errorf("CodeDeploy application %q is for the %s compute platform, not ECS", app, p)
+	}
+	g, err := cd.GetDeploymentGroup(ctx, &cdsdk.GetDeploymentGroupInput{ApplicationName: aws.String(app), DeploymentGroupName: aws.String(group)})
+	if err != nil {
+		return codeDeployLookup(err, fmt.Sprintf("deployment group %q of application %q", group, app), "--codedeploy-deployment-group")
+	}
+	if err := checkDeploymentGroup(svc, group, g.DeploymentGroupInfo); err != nil {
+		return err
+	}
+	config, what := o.codeDeployConfig, fmt.Sprintf("deployment configuration %q", o.codeDeployConfig)
+	if config == "" {
+		config = aws.ToString(g.DeploymentGroupInfo.DeploymentConfigName)
+		what = fmt.Sprintf("deployment configuration %q (named by deployment group %q)", config, group)
+	}
+	if config == "" {
+		return nil // CodeDeploy's default
+	}
+	c, err := cd.GetDeploymentConfig(ctx, &cdsdk.GetDeploymentConfigInput{DeploymentConfigName: aws.String(config)})
+	if err != nil {
+		return codeDeployLookup(err, what, "--codedeploy-config")
+	}
+	if p := c.DeploymentConfigInfo.ComputePlatform; p != "" && p != cdtypes.ComputePlatformEcs {
+		return fmt.Errorf("CodeDeploy deployment configuration %q is for the %s compute platform, not ECS", config, p)
+	}
+	return nil
+}
+
+// checkDeploymentGroup checks that group deploys svc, and that the service's target group is
+// one of the group's pair: CodeDeploy shifts traffic between the two.
+func checkDeploymentGroup(svc types.Service, group string, g *cdtypes.DeploymentGroupInfo) error {
+	cluster, service := lastPart(aws.ToString(svc.ClusterArn)), aws.ToString(svc.ServiceName)
+	var deploys []string
+	found := false
+	for _, s := range g.EcsServices {
+		found = found || aws.ToString(s.ClusterName) == cluster && aws.ToString(s.ServiceName) == service
+		deploys = append(deploys, aws.ToString(s.ClusterName)+"/"+aws.ToString(s.ServiceName))
+	}
+	if !found {
+		return fmt.Errorf("CodeDeploy deployment group %q deploys %s, not service %s of cluster %s", group, strings.Join(deploys, ", "), service, cluster)
+	}
+	var pair []string
+	if lb := g.LoadBalancerInfo; lb != nil && len(lb.TargetGroupPairInfoList) > 0 {
+		for _, tg := range lb.TargetGroupPairInfoList[0].TargetGroups {
+			pair = append(pair, aws.ToString(tg.Name))
+		}
+	}
+	// A target group ARN ends in targetgroup/<name>/<id>.
+	parts := strings.Split(aws.ToString(svc.LoadBalancers[0].TargetGroupArn), "/")
+	if len(parts) < 2 || !slices.Contains(pair, parts[len(parts)-2]) {
+		return fmt.Errorf("the target group of service %s is not one of the pair of CodeDeploy deployment group %q (%s)", service, group, strings.Join(pair, ", "))
+	}
+	return nil
+}
+
+// codeDeployLookup explains a failed lookup of a CodeDeploy object: one that does not exist,
+// with the flag that names another, or the error as it is.
+func codeDeployLookup(err error, what, flag string) error {
+	var app *cdtypes.ApplicationDoesNotExistException
+	var group *cdtypes.DeploymentGroupDoesNotExistException
+	var config *cdtypes.DeploymentConfigDoesNotExistException
+	if errors.As(err, &app) || errors.As(err, &group) || errors.As(err, &config) {
+		return fmt.Errorf("CodeDeploy %s does not exist; create it, or name another with %s", what, flag)
+	}
+	return fmt.Errorf("get CodeDeploy %s: %w", what, err)
+}
+
+func lastPart(arn string) string { return arn[strings.LastIndex(arn, "/")+1:] }
 
 // appSpec is the AppSpec of a deployment of tdARN to svc: its load balancer's container and
 // port, in the compact JSON the deploy GitHub Action sends.

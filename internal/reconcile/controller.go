@@ -213,8 +213,21 @@ func (c *Controller) process(ctx context.Context, cfg Config, key string) {
 	default:
 		n := c.settle(key, true, false)
 		delay := backoff(cfg.BaseBackoff, cfg.MaxBackoff, n)
-		c.log.Error("reconcile failed", "key", key, "err", err, "retry_in", delay)
+		c.logRetry(key, err, n, delay)
 		c.q.addAfter(key, delay)
+	}
+}
+
+// logRetry logs a failed reconcile that will be retried. A lost write race is routine (the
+// retry rereads and usually wins), so it is logged at debug level unless the key keeps losing.
+func (c *Controller) logRetry(key string, err error, failures int, delay time.Duration) {
+	switch {
+	case !lostRace(err):
+		c.log.Error("reconcile failed", "key", key, "err", err, "retry_in", delay)
+	case failures < racesBeforeError:
+		c.log.Debug("reconcile lost a write race", "key", key, "err", err, "retry_in", delay)
+	default:
+		c.log.Error("reconcile keeps losing write races", "key", key, "err", err, "failures", failures, "retry_in", delay)
 	}
 }
 

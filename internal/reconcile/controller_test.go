@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -365,6 +367,84 @@ func TestErrorLoggedOnce(t *testing.T) {
 		want := []string{"ERROR reconcile failed controller=logs key=a err=boom retry_in=5ms"}
 		if diff := cmp.Diff(want, h.Lines()); diff != "" {
 			t.Errorf("log (-want +got):\n%s", diff)
+		}
+	})
+}
+
+// TestLostWriteRaceLoggedAtDebug checks that a retry after a concurrent write won (a conflict
+// from the store) is logged at debug level, while every real failure stays an error.
+func TestLostWriteRaceLoggedAtDebug(t *testing.T) {
+	t.Parallel()
+	conflict := errdefs.Conflict("etcdkv: a transaction condition no longer holds")
+	boom := errors.New("boom")
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"conflict", conflict,
+			"DEBUG reconcile lost a write race controller=logs key=a err=etcdkv: a transaction condition no longer holds retry_in=5ms"},
+		{"wrapped conflict", fmt.Errorf("update service demo/web: %w", conflict),
+			"DEBUG reconcile lost a write race controller=logs key=a err=update service demo/web: etcdkv: a transaction condition no longer holds retry_in=5ms"},
+		{"joined conflicts", errors.Join(conflict, fmt.Errorf("rule: %w", conflict)),
+			"DEBUG reconcile lost a write race controller=logs key=a err=etcdkv: a transaction condition no longer holds\nrule: etcdkv: a transaction condition no longer holds retry_in=5ms"},
+		{"conflict joined with a failure", errors.Join(conflict, boom),
+			"ERROR reconcile failed controller=logs key=a err=etcdkv: a transaction condition no longer holds\nboom retry_in=5ms"},
+		{"plain failure", boom, "ERROR reconcile failed controller=logs key=a err=boom retry_in=5ms"},
+		{"terminal conflict", reconcile.Terminal(conflict),
+			"ERROR reconcile failed, not retrying controller=logs key=a err=etcdkv: a transaction condition no longer holds"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			synctest.Test(t, func(t *testing.T) {
+				h := newCaptureHandler()
+				r := newRecorder(func(_ context.Context, _ string, n int) (reconcile.Result, error) {
+					if n == 1 {
+						return reconcile.Result{}, tt.err
+					}
+					return reconcile.Result{}, nil
+				})
+				c := reconcile.New("logs", r, reconcile.Config{}, slog.New(h))
+				start(t, c)
+				c.Add("a")
+				time.Sleep(time.Hour)
+				if diff := cmp.Diff([]string{tt.want}, h.Lines()); diff != "" {
+					t.Errorf("log (-want +got):\n%s", diff)
+				}
+			})
+		})
+	}
+}
+
+// TestKeyThatKeepsLosingIsAnError checks that conflicts stop being routine once a key has
+// lost ten times in a row.
+func TestKeyThatKeepsLosingIsAnError(t *testing.T) {
+	t.Parallel()
+	synctest.Test(t, func(t *testing.T) {
+		h := newCaptureHandler()
+		r := newRecorder(func(_ context.Context, _ string, n int) (reconcile.Result, error) {
+			if n <= 11 {
+				return reconcile.Result{}, fmt.Errorf("update: %w", errdefs.Conflict("key is at revision %d", n))
+			}
+			return reconcile.Result{}, nil
+		})
+		c := reconcile.New("logs", r, reconcile.Config{}, slog.New(h))
+		start(t, c)
+		c.Add("a")
+		time.Sleep(time.Hour)
+		var got []string
+		for _, l := range h.Lines() {
+			head, _, _ := strings.Cut(l, " controller=")
+			got = append(got, head)
+		}
+		want := slices.Repeat([]string{"DEBUG reconcile lost a write race"}, 9)
+		want = append(want, "ERROR reconcile keeps losing write races", "ERROR reconcile keeps losing write races")
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("log levels (-want +got):\n%s", diff)
+		}
+		if lines := h.Lines(); len(lines) == 11 && !strings.Contains(lines[9], "failures=10") {
+			t.Errorf("the first error does not count the failures: %s", lines[9])
 		}
 	})
 }

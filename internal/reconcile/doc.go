@@ -28,9 +28,11 @@
 // Result.Gone says the key's object no longer exists, so resync stops revisiting it.
 //
 // Returning an error logs it once and retries the key with per-key exponential backoff
-// (Config.BaseBackoff doubling up to Config.MaxBackoff). Errors that a retry cannot fix, such
-// as invalid desired state, should be wrapped with Terminal: they are logged and not retried
-// until the key is added again.
+// (Config.BaseBackoff doubling up to Config.MaxBackoff). An error of kind errdefs.ErrConflict
+// only says that a concurrent write won the race between the reconcile's read and its commit;
+// its retry is logged at debug level, and as an error only once the key keeps losing. Errors
+// that a retry cannot fix, such as invalid desired state, should be wrapped with Terminal: they
+// are logged and not retried until the key is added again.
 //
 // # Feeding a controller
 //

@@ -26,8 +26,14 @@ func launchFailed(t ecs.Task) bool {
 
 // updateBackoff counts the failed launches since the last task that started well and sets when
 // the next launch may happen.
+//
+// ECS reports a service that cannot start its tasks once per backoff, not once per failed task:
+// the event comes when the backoff begins, and again only when a task launched after the
+// previous backoff ended failed too. Failures of tasks launched before (a batch that fails
+// within a second) lengthen the backoff without repeating the event.
 func (p *Plan) updateBackoff(s Snapshot) {
-	b := p.Service.Backoff
+	prev := p.Service.Backoff
+	b := prev
 	var lastFailure time.Time
 	for _, t := range s.Tasks {
 		if launchFailed(t) && t.StoppedAt.After(lastFailure) {
@@ -49,7 +55,7 @@ func (p *Plan) updateBackoff(s Snapshot) {
 	if failures >= backoffAfter {
 		b.NotBefore = lastFailure.Add(backoffDelay(failures))
 	}
-	if failures >= backoffAfter && failures != p.Service.Backoff.ConsecutiveFailures {
+	if failures >= backoffAfter && failures > prev.ConsecutiveFailures && !s.Now.Before(prev.NotBefore) {
 		p.Service.AddEvent(event(s.Now, fmt.Sprintf("(service %s) is unable to consistently start tasks successfully. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.", s.Service.Name)))
 	}
 	b.ConsecutiveFailures = failures

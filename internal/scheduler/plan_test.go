@@ -144,6 +144,58 @@ func hasEvent(s ecs.Service, substr string) bool {
 	return false
 }
 
+// TestStartFailureEventOncePerBackoff checks that a service records "unable to consistently
+// start tasks" once per backoff, as ECS does, and not once per failed task: a batch of tasks
+// that fail within 0.3 s gives one event, a launch that fails after the backoff ended another,
+// and failures after a task started well begin anew.
+func TestStartFailureEventOncePerBackoff(t *testing.T) {
+	t.Parallel()
+	svc := service(6)
+	var tasks []ecs.Task
+	plan := func(now time.Time) {
+		svc = scheduler.PlanService(scheduler.Snapshot{Service: svc, Tasks: tasks, Now: now}).Service
+	}
+	fail := func(id string, at time.Time) {
+		tasks = append(tasks, failed(id, at))
+		plan(at)
+	}
+	events := func() int {
+		n := 0
+		for _, e := range svc.Events {
+			if strings.Contains(e.Message, "(service web) is unable to consistently start tasks successfully.") {
+				n++
+			}
+		}
+		return n
+	}
+
+	for i := range 6 { // six tasks launched together, planned after each failure
+		fail(fmt.Sprintf("a%d", i), t0.Add(time.Duration(i)*50*time.Millisecond))
+	}
+	if got := events(); got != 1 {
+		t.Fatalf("%d events for one batch of failed tasks, want 1: %+v", got, svc.Events)
+	}
+	end := svc.Backoff.NotBefore
+	if !end.After(t0) {
+		t.Fatalf("no backoff after six failures: %+v", svc.Backoff)
+	}
+	plan(end) // the backoff ends and a task is launched
+	fail("b", end.Add(time.Second))
+	if got := events(); got != 2 {
+		t.Fatalf("%d events after a launch after the backoff failed, want 2", got)
+	}
+
+	started := end.Add(time.Minute)
+	tasks = append(tasks, task("ok", "d2", ecs.TaskRunning, started))
+	plan(started)
+	for i := range 3 {
+		fail(fmt.Sprintf("c%d", i), started.Add(time.Duration(i+1)*time.Second))
+	}
+	if got := events(); got != 3 {
+		t.Fatalf("%d events after failures that followed a good start, want 3", got)
+	}
+}
+
 func TestPlanIsStableOnceSteady(t *testing.T) {
 	t.Parallel()
 	svc := service(2)
