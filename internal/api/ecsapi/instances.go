@@ -1,6 +1,7 @@
 package ecsapi
 
 import (
+	"cmp"
 	"context"
 	"strconv"
 	"strings"
@@ -84,7 +85,7 @@ func (a *API) describeContainerInstances(ctx context.Context, in *describeContai
 
 // instanceARN is the instance's ARN, derived when the agent left it out.
 func (a *API) instanceARN(inst ecs.ContainerInstance) string {
-	return firstNonEmpty(inst.ARN, ecs.ContainerInstanceARN(a.scope, inst.ClusterName, inst.ID))
+	return cmp.Or(inst.ARN, ecs.ContainerInstanceARN(a.scope, inst.ClusterName, inst.ID))
 }
 
 func (a *API) instanceToWire(inst ecs.ContainerInstance, tasks []ecs.Task, withTags, withHealth bool) wireContainerInstance {

@@ -1,6 +1,8 @@
 package ecsapi
 
 import (
+	"cmp"
+
 	"github.com/fargohq/fargo/internal/ecs"
 	"github.com/fargohq/fargo/internal/errdefs"
 )
@@ -31,10 +33,10 @@ func serviceFromCreateInput(in *createServiceInput, cluster ecs.Cluster, tdARN s
 	if s.LaunchType, err = ecs.LaunchTypeForStrategy(deref(in.LaunchType), strategyFromWire(in.CapacityProviderStrategy)); err != nil {
 		return ecs.Service{}, err
 	}
-	if s.DesiredCount, err = ecs.ResolveDesiredCount(firstNonEmpty(s.SchedulingStrategy, ecs.SchedulingReplica), in.DesiredCount != nil, int(deref(in.DesiredCount))); err != nil {
+	if s.DesiredCount, err = ecs.ResolveDesiredCount(cmp.Or(s.SchedulingStrategy, ecs.SchedulingReplica), in.DesiredCount != nil, int(deref(in.DesiredCount))); err != nil {
 		return ecs.Service{}, err
 	}
-	defaults := ecs.DefaultDeploymentConfiguration(firstNonEmpty(s.SchedulingStrategy, ecs.SchedulingReplica), firstNonEmpty(s.DeploymentController, ecs.ControllerECS))
+	defaults := ecs.DefaultDeploymentConfiguration(cmp.Or(s.SchedulingStrategy, ecs.SchedulingReplica), cmp.Or(s.DeploymentController, ecs.ControllerECS))
 	s.DeploymentConfiguration = deploymentConfigurationFromWire(defaults, in.DeploymentConfiguration)
 	s.NetworkConfiguration, err = networkConfigurationFromWire(in.NetworkConfiguration)
 	return s, err
@@ -93,13 +95,6 @@ func firstSet[T any](p, def *T) *T {
 		return p
 	}
 	return def
-}
-
-func firstNonEmpty(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 func controllerFromWire(in *wireDeploymentController) (string, error) {

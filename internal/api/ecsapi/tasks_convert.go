@@ -1,6 +1,7 @@
 package ecsapi
 
 import (
+	"cmp"
 	"strconv"
 
 	"github.com/fargohq/fargo/internal/ecs"
@@ -146,7 +147,7 @@ func networkBindingToWire(b ecs.NetworkBinding) wireNetworkBinding {
 		BindIP:        optional(b.BindIP),
 		ContainerPort: ptr(int32(b.ContainerPort)),
 		HostPort:      ptr(int32(b.HostPort)),
-		Protocol:      ptr(firstNonEmpty(string(b.Protocol), string(ecs.TransportProtocolTCP))),
+		Protocol:      ptr(string(cmp.Or(b.Protocol, ecs.TransportProtocolTCP))),
 	}
 }
 
