@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/ecs"
 	"github.com/fargohq/fargo/internal/errdefs"
 	"github.com/fargohq/fargo/internal/store"
@@ -15,10 +16,10 @@ import (
 const maxDescribeContainerInstances = 100
 
 func (a *API) listContainerInstances(ctx context.Context, in *listContainerInstancesInput) (*listContainerInstancesOutput, error) {
-	if f := strings.TrimSpace(deref(in.Filter)); f != "" {
+	if f := strings.TrimSpace(awsproto.Deref(in.Filter)); f != "" {
 		return nil, errdefs.InvalidArgument("The cluster query language expression %q is not supported by fargo; leave filter out.", f)
 	}
-	status := deref(in.Status)
+	status := awsproto.Deref(in.Status)
 	switch status {
 	case "", "ACTIVE", "DRAINING", "REGISTERING", "DEREGISTERING", "REGISTRATION_FAILED":
 	default:
