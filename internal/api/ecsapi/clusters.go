@@ -119,7 +119,7 @@ func (a *API) listClusters(ctx context.Context, in *listClustersInput) (*listClu
 			arns = append(arns, it.Value.ARN)
 		}
 	}
-	page, next, err := paginate(arns, func(s string) string { return s }, in.NextToken, in.MaxResults, 100)
+	page, next, err := awsproto.Paginate(pages, arns, awsproto.ByString(), in.NextToken, in.MaxResults, 100)
 	if err != nil {
 		return nil, err
 	}

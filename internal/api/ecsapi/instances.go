@@ -41,7 +41,7 @@ func (a *API) listContainerInstances(ctx context.Context, in *listContainerInsta
 			arns = append(arns, a.instanceARN(it.Value))
 		}
 	}
-	page, next, err := paginate(arns, func(s string) string { return s }, in.NextToken, in.MaxResults, 100)
+	page, next, err := awsproto.Paginate(pages, arns, awsproto.ByString(), in.NextToken, in.MaxResults, 100)
 	if err != nil {
 		return nil, err
 	}

@@ -82,7 +82,7 @@ func (a *API) listServices(ctx context.Context, in *listServicesInput) (*listSer
 		}
 		arns = append(arns, s.ARN)
 	}
-	page, next, err := paginate(arns, func(s string) string { return s }, in.NextToken, in.MaxResults, 10)
+	page, next, err := awsproto.Paginate(pages, arns, awsproto.ByString(), in.NextToken, in.MaxResults, 10)
 	if err != nil {
 		return nil, err
 	}

@@ -44,7 +44,7 @@ func (a *API) listTaskDefinitionFamilies(ctx context.Context, in *listTaskDefini
 			picked = append(picked, f)
 		}
 	}
-	page, next, err := paginate(picked, func(s string) string { return s }, in.NextToken, in.MaxResults, 100)
+	page, next, err := awsproto.Paginate(pages, picked, awsproto.ByString(), in.NextToken, in.MaxResults, 100)
 	if err != nil {
 		return nil, err
 	}

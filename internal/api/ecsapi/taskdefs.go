@@ -143,7 +143,7 @@ func (a *API) listTaskDefinitions(ctx context.Context, in *listTaskDefinitionsIn
 			entries[i].key = invertKey(entries[i].key)
 		}
 	}
-	page, next, err := paginate(entries, func(e entry) string { return e.key }, in.NextToken, in.MaxResults, 100)
+	page, next, err := awsproto.Paginate(pages, entries, awsproto.ByKey(func(e entry) string { return e.key }), in.NextToken, in.MaxResults, 100)
 	if err != nil {
 		return nil, err
 	}

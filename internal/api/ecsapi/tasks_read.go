@@ -102,7 +102,7 @@ func (a *API) listTasks(ctx context.Context, in *listTasksInput) (*listTasksOutp
 			arns = append(arns, t.ARN)
 		}
 	}
-	page, next, err := paginate(arns, func(s string) string { return s }, in.NextToken, in.MaxResults, 100)
+	page, next, err := awsproto.Paginate(pages, arns, awsproto.ByString(), in.NextToken, in.MaxResults, 100)
 	if err != nil {
 		return nil, err
 	}
