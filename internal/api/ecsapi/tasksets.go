@@ -66,8 +66,7 @@ func taskSetFromCreateInput(in *createTaskSetInput) (ecs.TaskSet, error) {
 
 // scaleFromWire returns a valid scale's value in percent.
 func scaleFromWire(in *wireScale) (float64, error) {
-	value := awsproto.Deref(in.Value)
-	return value, ecs.ValidateScale(value, awsproto.Deref(in.Unit))
+	return in.Value, ecs.ValidateScale(in.Value, awsproto.Deref(in.Unit))
 }
 
 func (a *API) updateTaskSet(ctx context.Context, in *updateTaskSetInput) (*taskSetOutput, error) {
@@ -75,7 +74,7 @@ func (a *API) updateTaskSet(ctx context.Context, in *updateTaskSetInput) (*taskS
 		return nil, errdefs.InvalidArgument("scale must be specified.")
 	}
 	return a.changeNamedTaskSet(ctx, in.Cluster, in.Service, "taskSet", in.TaskSet, func(s ecs.Service, ref string, at time.Time) (ecs.Service, ecs.TaskSet, error) {
-		return ecs.UpdateTaskSetScale(s, ref, awsproto.Deref(in.Scale.Value), awsproto.Deref(in.Scale.Unit), at)
+		return ecs.UpdateTaskSetScale(s, ref, in.Scale.Value, awsproto.Deref(in.Scale.Unit), at)
 	})
 }
 
@@ -236,7 +235,7 @@ func taskSetToWire(s ecs.Service, ts ecs.TaskSet, counts ecs.TaskCounts, withTag
 		NetworkConfiguration:     networkConfigurationToWire(ts.NetworkConfiguration),
 		LoadBalancers:            alwaysListToWire(ts.LoadBalancers, loadBalancerToWire),
 		ServiceRegistries:        []wireServiceRegistry{},
-		Scale:                    &wireScale{Value: ptr(ts.Scale), Unit: ptr(ecs.ScaleUnitPercent)},
+		Scale:                    &wireScale{Value: ts.Scale, Unit: ptr(ecs.ScaleUnitPercent)},
 		StabilityStatus:          optional(string(ts.StabilityStatus)),
 		StabilityStatusAt:        epochPtr(ts.StabilityStatusAt),
 	}
