@@ -50,6 +50,7 @@ var allowed = map[string][]string{
 	"internal/api/logsapi":             {"internal/store/...", "internal/ecs", "internal/arn", "internal/api/awsproto", "internal/errdefs"},
 	"internal/api/apitest":             {"internal/..."},
 	"internal/api/logsapi/logsapitest": {"internal/..."},
+	"internal/api/wiretest":            {"internal/api/awsproto"},
 	"internal/api":                     {"internal/api/...", "internal/errdefs"},
 	"internal/console":                 {"internal/store/...", "internal/ecs", "internal/elb", "internal/codedeploy", "internal/registry", "internal/arn"},
 	"internal/daemon":                  {"internal/..."},
