@@ -53,6 +53,7 @@ var allowed = map[string][]string{
 	"internal/api/logsapi":             {"internal/store/...", "internal/ecs", "internal/arn", "internal/api/awsproto", "internal/errdefs"},
 	"internal/api/apitest":             {"internal/..."},
 	"internal/api/logsapi/logsapitest": {"internal/..."},
+	"internal/api/wiretest":            {"internal/api/awsproto"},
 	"internal/api":                     {"internal/api/...", "internal/errdefs"},
 	"internal/daemon":                  {"internal/..."},
 	"internal/cli":                     {"internal/daemon", "internal/credentials", "internal/errdefs", "internal/arn", "internal/runtime/process/...", "internal/lb/...", "internal/loadtest"},

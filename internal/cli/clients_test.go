@@ -40,13 +40,6 @@ func ecsService(st *store.Store) awsproto.Service {
 	return ecsapi.New(st, scope, time.Now).Service()
 }
 
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
-}
-
 func noEnv(string) string { return "" }
 
 func TestNewClientsFromDataDir(t *testing.T) {
@@ -81,7 +74,7 @@ func TestNewClientsErrors(t *testing.T) {
 		t.Fatalf("no server in the data dir: %v", err)
 	}
 	cfg, err := awsConfig(ctx, clientOptions{endpointURL: "http://127.0.0.1:1", dataDir: t.TempDir()}, noEnv)
-	if err != nil || deref(cfg.BaseEndpoint) != "http://127.0.0.1:1" || cfg.Region == "" {
+	if err != nil || awsproto.Deref(cfg.BaseEndpoint) != "http://127.0.0.1:1" || cfg.Region == "" {
 		t.Fatalf("--endpoint-url: %+v %v", cfg.BaseEndpoint, err)
 	}
 }

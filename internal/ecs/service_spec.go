@@ -1,6 +1,7 @@
 package ecs
 
 import (
+	"cmp"
 	"regexp"
 	"strings"
 
@@ -122,9 +123,9 @@ func ValidateService(s Service, td TaskDefinition) (Service, error) {
 	if err := ValidateServiceName(s.Name); err != nil {
 		return Service{}, err
 	}
-	s.SchedulingStrategy = firstNonEmpty(s.SchedulingStrategy, SchedulingReplica)
-	s.DeploymentController = firstNonEmpty(s.DeploymentController, ControllerECS)
-	s.PropagateTags = firstNonEmpty(s.PropagateTags, PropagateNone)
+	s.SchedulingStrategy = cmp.Or(s.SchedulingStrategy, SchedulingReplica)
+	s.DeploymentController = cmp.Or(s.DeploymentController, ControllerECS)
+	s.PropagateTags = cmp.Or(s.PropagateTags, PropagateNone)
 	if err := validateServiceKind(s, td); err != nil {
 		return Service{}, err
 	}
@@ -133,7 +134,7 @@ func ValidateService(s Service, td TaskDefinition) (Service, error) {
 		if s.LaunchType == string(CompatibilityFargate) {
 			return Service{}, errdefs.InvalidArgument("The daemon scheduling strategy is not supported with the FARGATE launch type.")
 		}
-		s.LaunchType = firstNonEmpty(s.LaunchType, string(CompatibilityEC2))
+		s.LaunchType = cmp.Or(s.LaunchType, string(CompatibilityEC2))
 	}
 	launch, err := ResolveLaunch(td, s.LaunchType, s.PlatformVersion)
 	if err != nil {

@@ -1,6 +1,7 @@
 package ecs
 
 import (
+	"cmp"
 	"strconv"
 	"strings"
 	"time"
@@ -226,8 +227,8 @@ func NewTask(td TaskDefinition, p TaskParams) Task {
 		ServiceName:          p.ServiceName,
 		DeploymentID:         p.DeploymentID,
 		LaunchType:           "FARGATE",
-		CPU:                  firstNonEmpty(p.Overrides.CPU, td.CPU),
-		Memory:               firstNonEmpty(p.Overrides.Memory, td.Memory),
+		CPU:                  cmp.Or(p.Overrides.CPU, td.CPU),
+		Memory:               cmp.Or(p.Overrides.Memory, td.Memory),
 		Overrides:            p.Overrides,
 		LastStatus:           TaskProvisioning,
 		DesiredStatus:        TaskRunning,
@@ -266,13 +267,6 @@ func containerARN(taskARN, name string) string {
 		return ""
 	}
 	return taskARN[:i] + ":container/" + taskARN[i+len(":task/"):] + "/" + name
-}
-
-func firstNonEmpty(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 func itoaNonNeg(v int) string {

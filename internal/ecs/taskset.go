@@ -1,6 +1,7 @@
 package ecs
 
 import (
+	"cmp"
 	"math"
 	"slices"
 	"strings"
@@ -176,7 +177,7 @@ func createTaskSet(s Service, ts TaskSet, td TaskDefinition, at time.Time, owner
 		return Service{}, TaskSet{}, err
 	}
 	if ts.LaunchType == "" { // the service's launch, platform version included
-		ts.LaunchType, ts.PlatformVersion = s.LaunchType, firstNonEmpty(ts.PlatformVersion, s.PlatformVersion)
+		ts.LaunchType, ts.PlatformVersion = s.LaunchType, cmp.Or(ts.PlatformVersion, s.PlatformVersion)
 	}
 	launch, err := ResolveLaunch(td, ts.LaunchType, ts.PlatformVersion)
 	if err != nil {

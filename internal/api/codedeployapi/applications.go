@@ -69,7 +69,7 @@ func (a *API) createApplication(ctx context.Context, in *createApplicationInput)
 	if err != nil {
 		return nil, err
 	}
-	app, err := codedeploy.NewApplication(deref(in.ApplicationName), deref(in.ComputePlatform), id, a.now(), tagsFromWire(in.Tags))
+	app, err := codedeploy.NewApplication(awsproto.Deref(in.ApplicationName), awsproto.Deref(in.ComputePlatform), id, a.now(), tagsFromWire(in.Tags))
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +94,7 @@ func (a *API) application(ctx context.Context, name string) (store.Item[codedepl
 }
 
 func (a *API) getApplication(ctx context.Context, in *applicationNameInput) (*getApplicationOutput, error) {
-	app, err := a.application(ctx, deref(in.ApplicationName))
+	app, err := a.application(ctx, awsproto.Deref(in.ApplicationName))
 	if err != nil {
 		return nil, err
 	}
@@ -138,7 +138,7 @@ func (a *API) batchGetApplications(ctx context.Context, in *batchGetApplications
 // deleteApplication deletes the application and its deployment groups in one transaction.
 // Deleting one that does not exist succeeds, as in CodeDeploy. Deployments stay, for history.
 func (a *API) deleteApplication(ctx context.Context, in *applicationNameInput) (*emptyOutput, error) {
-	name := deref(in.ApplicationName)
+	name := awsproto.Deref(in.ApplicationName)
 	if err := codedeploy.CheckApplicationName(name); err != nil {
 		return nil, err
 	}

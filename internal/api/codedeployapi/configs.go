@@ -78,7 +78,7 @@ func routingFromWire(in *wireTrafficRoutingConfig) codedeploy.TrafficRouting {
 	if in == nil {
 		return codedeploy.TrafficRouting{}
 	}
-	r := codedeploy.TrafficRouting{Type: deref(in.Type)}
+	r := codedeploy.TrafficRouting{Type: awsproto.Deref(in.Type)}
 	switch {
 	case r.Type == codedeploy.RoutingCanary && in.TimeBasedCanary != nil:
 		r.Percentage, r.IntervalMinutes = int(in.TimeBasedCanary.CanaryPercentage), int(in.TimeBasedCanary.CanaryInterval)
@@ -114,7 +114,7 @@ func (a *API) createDeploymentConfig(ctx context.Context, in *createDeploymentCo
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := codedeploy.NewDeploymentConfig(deref(in.DeploymentConfigName), deref(in.ComputePlatform), id, a.now(), routingFromWire(in.TrafficRoutingConfig))
+	cfg, err := codedeploy.NewDeploymentConfig(awsproto.Deref(in.DeploymentConfigName), awsproto.Deref(in.ComputePlatform), id, a.now(), routingFromWire(in.TrafficRoutingConfig))
 	if err != nil {
 		return nil, err
 	}
@@ -142,7 +142,7 @@ func (a *API) deploymentConfig(ctx context.Context, name string) (codedeploy.Dep
 }
 
 func (a *API) getDeploymentConfig(ctx context.Context, in *deploymentConfigNameInput) (*getDeploymentConfigOutput, error) {
-	c, err := a.deploymentConfig(ctx, deref(in.DeploymentConfigName))
+	c, err := a.deploymentConfig(ctx, awsproto.Deref(in.DeploymentConfigName))
 	if err != nil {
 		return nil, err
 	}
@@ -172,7 +172,7 @@ func (a *API) listDeploymentConfigs(ctx context.Context, in *listDeploymentConfi
 // deleteDeploymentConfig refuses predefined configurations and those a deployment group
 // uses; deleting one that does not exist succeeds, as the model has no error for it.
 func (a *API) deleteDeploymentConfig(ctx context.Context, in *deploymentConfigNameInput) (*emptyOutput, error) {
-	name := deref(in.DeploymentConfigName)
+	name := awsproto.Deref(in.DeploymentConfigName)
 	if err := codedeploy.CheckDeploymentConfigName(name); err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/codedeploy"
 	"github.com/fargohq/fargo/internal/errdefs"
 	"github.com/fargohq/fargo/internal/store"
@@ -13,7 +14,7 @@ import (
 // attempted one, in one transaction on the group's revision: of two concurrent calls for a
 // group, one sees the other's deployment and is refused.
 func (a *API) createDeployment(ctx context.Context, in *createDeploymentInput) (*createDeploymentOutput, error) {
-	app, name := deref(in.ApplicationName), deref(in.DeploymentGroupName)
+	app, name := awsproto.Deref(in.ApplicationName), awsproto.Deref(in.DeploymentGroupName)
 	if err := codedeploy.CheckApplicationName(app); err != nil {
 		return nil, err
 	}
@@ -46,7 +47,7 @@ func (a *API) createDeployment(ctx context.Context, in *createDeploymentInput) (
 
 // newDeployment builds the deployment that in asks of group g, if g has none in progress.
 func (a *API) newDeployment(ctx context.Context, g codedeploy.DeploymentGroup, in *createDeploymentInput) (codedeploy.Deployment, error) {
-	cfgName := deref(in.DeploymentConfigName)
+	cfgName := awsproto.Deref(in.DeploymentConfigName)
 	if cfgName == "" {
 		cfgName = g.DeploymentConfigName
 	}
@@ -63,7 +64,7 @@ func (a *API) newDeployment(ctx context.Context, g codedeploy.DeploymentGroup, i
 			"The deployment group %s already has deployment %s in progress (%s): stop it or wait for it to end.", g.Name, last.ID, last.Status)
 	}
 	req := codedeploy.DeploymentRequest{
-		Now: a.now(), Revision: revisionFromWire(in.Revision), Description: deref(in.Description),
+		Now: a.now(), Revision: revisionFromWire(in.Revision), Description: awsproto.Deref(in.Description),
 		AutoRollback: rollbackFromWire(in.AutoRollbackConfiguration), OverrideAutoRollback: in.AutoRollbackConfiguration != nil,
 	}
 	if req.PreviousRevision, err = a.lastRevision(ctx, g); err != nil {
@@ -112,7 +113,7 @@ func (a *API) deployment(ctx context.Context, id string) (codedeploy.Deployment,
 }
 
 func (a *API) getDeployment(ctx context.Context, in *deploymentIDInput) (*getDeploymentOutput, error) {
-	d, err := a.deployment(ctx, deref(in.DeploymentID))
+	d, err := a.deployment(ctx, awsproto.Deref(in.DeploymentID))
 	if err != nil {
 		return nil, err
 	}
@@ -156,7 +157,7 @@ func (a *API) updateDeployment(ctx context.Context, id string, fn func(*codedepl
 // stopDeployment records the request; the deployer stops the deployment, rolling back when
 // asked to or, if the request does not say, when the deployment rolls back automatically.
 func (a *API) stopDeployment(ctx context.Context, in *stopDeploymentInput) (*stopDeploymentOutput, error) {
-	err := a.updateDeployment(ctx, deref(in.DeploymentID), func(d *codedeploy.Deployment) error {
+	err := a.updateDeployment(ctx, awsproto.Deref(in.DeploymentID), func(d *codedeploy.Deployment) error {
 		rollback := d.AutoRollback.Enabled
 		if in.AutoRollbackEnabled != nil {
 			rollback = *in.AutoRollbackEnabled
@@ -170,8 +171,8 @@ func (a *API) stopDeployment(ctx context.Context, in *stopDeploymentInput) (*sto
 }
 
 func (a *API) continueDeployment(ctx context.Context, in *continueDeploymentInput) (*emptyOutput, error) {
-	err := a.updateDeployment(ctx, deref(in.DeploymentID), func(d *codedeploy.Deployment) error {
-		return d.RequestContinue(deref(in.DeploymentWaitType))
+	err := a.updateDeployment(ctx, awsproto.Deref(in.DeploymentID), func(d *codedeploy.Deployment) error {
+		return d.RequestContinue(awsproto.Deref(in.DeploymentWaitType))
 	})
 	if err != nil {
 		return nil, err

@@ -123,7 +123,7 @@ type wireRollbackInfo struct {
 // revisionFromWire reads the AppSpec given inline; a revision without a type but with
 // appSpecContent is taken as AppSpecContent.
 func revisionFromWire(in *wireRevisionLocation) codedeploy.Revision {
-	r := codedeploy.Revision{Type: deref(in.RevisionType)}
+	r := codedeploy.Revision{Type: awsproto.Deref(in.RevisionType)}
 	content := in.AppSpecContent
 	if r.Type == codedeploy.RevisionString {
 		content = in.String
@@ -132,7 +132,7 @@ func revisionFromWire(in *wireRevisionLocation) codedeploy.Revision {
 		r.Type = codedeploy.RevisionAppSpecContent
 	}
 	if content != nil {
-		r.Content, r.SHA256 = deref(content.Content), deref(content.Sha256)
+		r.Content, r.SHA256 = awsproto.Deref(content.Content), awsproto.Deref(content.Sha256)
 	}
 	return r
 }

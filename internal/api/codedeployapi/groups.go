@@ -5,18 +5,19 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/codedeploy"
 	"github.com/fargohq/fargo/internal/errdefs"
 	"github.com/fargohq/fargo/internal/store"
 )
 
 func (a *API) createDeploymentGroup(ctx context.Context, in *createDeploymentGroupInput) (*createDeploymentGroupOutput, error) {
-	app, err := a.application(ctx, deref(in.ApplicationName))
+	app, err := a.application(ctx, awsproto.Deref(in.ApplicationName))
 	if err != nil {
 		return nil, err
 	}
 	g, err := in.apply(codedeploy.DeploymentGroup{
-		ApplicationName: app.Value.Name, Name: deref(in.DeploymentGroupName),
+		ApplicationName: app.Value.Name, Name: awsproto.Deref(in.DeploymentGroupName),
 		ComputePlatform: app.Value.ComputePlatform, Tags: tagsFromWire(in.Tags),
 	})
 	if err != nil {
@@ -80,7 +81,7 @@ func (a *API) groupsOf(ctx context.Context, app string) ([]store.Item[codedeploy
 }
 
 func (a *API) getDeploymentGroup(ctx context.Context, in *groupNameInput) (*getDeploymentGroupOutput, error) {
-	it, err := a.group(ctx, deref(in.ApplicationName), deref(in.DeploymentGroupName))
+	it, err := a.group(ctx, awsproto.Deref(in.ApplicationName), awsproto.Deref(in.DeploymentGroupName))
 	if err != nil {
 		return nil, err
 	}
@@ -105,7 +106,7 @@ func (a *API) groupInfo(ctx context.Context, g codedeploy.DeploymentGroup) (wire
 }
 
 func (a *API) updateDeploymentGroup(ctx context.Context, in *updateDeploymentGroupInput) (*hooksOutput, error) {
-	app, current := deref(in.ApplicationName), deref(in.CurrentDeploymentGroupName)
+	app, current := awsproto.Deref(in.ApplicationName), awsproto.Deref(in.CurrentDeploymentGroupName)
 	return store.Retry(func() (*hooksOutput, error) {
 		cur, err := a.group(ctx, app, current)
 		if err != nil {
@@ -153,7 +154,7 @@ func (a *API) replaceGroup(ctx context.Context, cur store.Item[codedeploy.Deploy
 }
 
 func (a *API) listDeploymentGroups(ctx context.Context, in *listDeploymentGroupsInput) (*listDeploymentGroupsOutput, error) {
-	app, err := a.application(ctx, deref(in.ApplicationName))
+	app, err := a.application(ctx, awsproto.Deref(in.ApplicationName))
 	if err != nil {
 		return nil, err
 	}
@@ -174,7 +175,7 @@ func (a *API) listDeploymentGroups(ctx context.Context, in *listDeploymentGroups
 
 // batchGetDeploymentGroups returns the groups that exist; the others it names in errorMessage.
 func (a *API) batchGetDeploymentGroups(ctx context.Context, in *batchGetDeploymentGroupsInput) (*batchGetDeploymentGroupsOutput, error) {
-	app := deref(in.ApplicationName)
+	app := awsproto.Deref(in.ApplicationName)
 	if _, err := a.application(ctx, app); err != nil {
 		return nil, err
 	}
@@ -209,7 +210,7 @@ func (a *API) batchGetDeploymentGroups(ctx context.Context, in *batchGetDeployme
 
 // deleteDeploymentGroup deletes the group; one that does not exist is already deleted.
 func (a *API) deleteDeploymentGroup(ctx context.Context, in *groupNameInput) (*hooksOutput, error) {
-	it, err := a.group(ctx, deref(in.ApplicationName), deref(in.DeploymentGroupName))
+	it, err := a.group(ctx, awsproto.Deref(in.ApplicationName), awsproto.Deref(in.DeploymentGroupName))
 	switch {
 	case errors.Is(err, codedeploy.ErrDeploymentGroupNotFound):
 	case err != nil:

@@ -116,7 +116,7 @@ func (s groupSettings) apply(g codedeploy.DeploymentGroup) (codedeploy.Deploymen
 		g.AutoRollback = rollbackFromWire(s.AutoRollbackConfiguration)
 	}
 	if s.DeploymentStyle != nil {
-		g.DeploymentType, g.DeploymentOption = deref(s.DeploymentStyle.DeploymentType), deref(s.DeploymentStyle.DeploymentOption)
+		g.DeploymentType, g.DeploymentOption = awsproto.Deref(s.DeploymentStyle.DeploymentType), awsproto.Deref(s.DeploymentStyle.DeploymentOption)
 	}
 	g.BlueGreen = blueGreenFromWire(g.BlueGreen, s.BlueGreenDeploymentConfiguration)
 	if s.LoadBalancerInfo != nil {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/codedeploy"
 	"github.com/fargohq/fargo/internal/errdefs"
 )
@@ -43,7 +44,7 @@ func (f deploymentFilter) match(d codedeploy.Deployment) bool {
 // deploymentFilter checks the selection of a ListDeployments call: an application and a
 // group, both or neither, that exist; known statuses; a time range that starts before it ends.
 func (a *API) deploymentFilter(ctx context.Context, in *listDeploymentsInput) (deploymentFilter, error) {
-	f := deploymentFilter{app: deref(in.ApplicationName), group: deref(in.DeploymentGroupName)}
+	f := deploymentFilter{app: awsproto.Deref(in.ApplicationName), group: awsproto.Deref(in.DeploymentGroupName)}
 	switch {
 	case f.app == "" && f.group != "":
 		return f, codedeploy.ErrApplicationNameRequired

@@ -85,7 +85,7 @@ type wireECSTaskSet struct {
 }
 
 func (a *API) listDeploymentTargets(ctx context.Context, in *listDeploymentTargetsInput) (*listDeploymentTargetsOutput, error) {
-	d, err := a.deployment(ctx, deref(in.DeploymentID))
+	d, err := a.deployment(ctx, awsproto.Deref(in.DeploymentID))
 	if err != nil {
 		return nil, err
 	}
@@ -93,7 +93,7 @@ func (a *API) listDeploymentTargets(ctx context.Context, in *listDeploymentTarge
 }
 
 func (a *API) batchGetDeploymentTargets(ctx context.Context, in *batchGetDeploymentTargetsInput) (*batchGetDeploymentTargetsOutput, error) {
-	d, err := a.deployment(ctx, deref(in.DeploymentID))
+	d, err := a.deployment(ctx, awsproto.Deref(in.DeploymentID))
 	if err != nil {
 		return nil, err
 	}
@@ -115,11 +115,11 @@ func (a *API) batchGetDeploymentTargets(ctx context.Context, in *batchGetDeploym
 }
 
 func (a *API) getDeploymentTarget(ctx context.Context, in *getDeploymentTargetInput) (*getDeploymentTargetOutput, error) {
-	d, err := a.deployment(ctx, deref(in.DeploymentID))
+	d, err := a.deployment(ctx, awsproto.Deref(in.DeploymentID))
 	if err != nil {
 		return nil, err
 	}
-	t, err := a.target(d, deref(in.TargetID))
+	t, err := a.target(d, awsproto.Deref(in.TargetID))
 	if err != nil {
 		return nil, err
 	}

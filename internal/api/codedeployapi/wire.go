@@ -106,15 +106,6 @@ type wireAppSpecContent struct {
 
 func ptr[T any](v T) *T { return &v }
 
-// deref returns the value p points to, or the zero value for nil.
-func deref[T any](p *T) T {
-	if p == nil {
-		var zero T
-		return zero
-	}
-	return *p
-}
-
 // optional returns a pointer to s, or nil for "", for members CodeDeploy leaves out when empty.
 func optional(s string) *string {
 	if s == "" {
@@ -126,7 +117,7 @@ func optional(s string) *string {
 func tagsFromWire(in []wireTag) []codedeploy.Tag {
 	var out []codedeploy.Tag
 	for _, t := range in {
-		out = append(out, codedeploy.Tag{Key: deref(t.Key), Value: deref(t.Value)})
+		out = append(out, codedeploy.Tag{Key: awsproto.Deref(t.Key), Value: awsproto.Deref(t.Value)})
 	}
 	return out
 }
@@ -164,10 +155,10 @@ func blueGreenFromWire(b codedeploy.BlueGreenConfiguration, in *wireBlueGreenDep
 		return b
 	}
 	if t := in.TerminateBlueInstancesOnDeploymentSuccess; t != nil {
-		b.TerminationAction, b.TerminationWaitMinutes = deref(t.Action), int(t.TerminationWaitTimeInMinutes)
+		b.TerminationAction, b.TerminationWaitMinutes = awsproto.Deref(t.Action), int(t.TerminationWaitTimeInMinutes)
 	}
 	if r := in.DeploymentReadyOption; r != nil {
-		b.ReadyActionOnTimeout, b.ReadyWaitMinutes = deref(r.ActionOnTimeout), int(r.WaitTimeInMinutes)
+		b.ReadyActionOnTimeout, b.ReadyWaitMinutes = awsproto.Deref(r.ActionOnTimeout), int(r.WaitTimeInMinutes)
 	}
 	return b
 }
@@ -185,7 +176,7 @@ func pairsFromWire(in *wireLoadBalancerInfo) ([]codedeploy.TargetGroupPair, erro
 	for _, p := range in.TargetGroupPairInfoList {
 		pair := codedeploy.TargetGroupPair{}
 		for _, tg := range p.TargetGroups {
-			pair.TargetGroups = append(pair.TargetGroups, deref(tg.Name))
+			pair.TargetGroups = append(pair.TargetGroups, awsproto.Deref(tg.Name))
 		}
 		if p.ProdTrafficRoute != nil {
 			pair.ProdListenerARNs = p.ProdTrafficRoute.ListenerArns
@@ -216,7 +207,7 @@ func pairsToWire(pairs []codedeploy.TargetGroupPair) *wireLoadBalancerInfo {
 func servicesFromWire(in []wireECSService) []codedeploy.ECSService {
 	var out []codedeploy.ECSService
 	for _, s := range in {
-		out = append(out, codedeploy.ECSService{ServiceName: deref(s.ServiceName), ClusterName: deref(s.ClusterName)})
+		out = append(out, codedeploy.ECSService{ServiceName: awsproto.Deref(s.ServiceName), ClusterName: awsproto.Deref(s.ClusterName)})
 	}
 	return out
 }

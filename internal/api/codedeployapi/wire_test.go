@@ -1,13 +1,11 @@
 package codedeployapi
 
 import (
-	"encoding/json"
-	"os"
 	"reflect"
-	"slices"
-	"sort"
 	"strings"
 	"testing"
+
+	"github.com/fargohq/fargo/internal/api/wiretest"
 )
 
 // shapes maps the botocore shapes of the operations fargo serves to their wire types
@@ -136,109 +134,24 @@ var notImplemented = map[string][]string{
 // exactly those notImplemented lists (so that a new member in the model, or a typo, shows up).
 func TestWireShapesMatchModel(t *testing.T) {
 	t.Parallel()
-	var model struct {
-		Shapes map[string]map[string]string `json:"shapes"`
-	}
-	b, err := os.ReadFile("testdata/codedeploy-members.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, &model); err != nil {
-		t.Fatal(err)
-	}
+	model := wiretest.ModelMembers(t, "testdata/codedeploy-members.json")
 	names := map[reflect.Type]string{}
 	for name, typ := range shapes {
 		if _, ok := names[typ]; !ok || name < names[typ] {
 			names[typ] = name
 		}
 	}
-	names[reflect.TypeFor[wireAppSpecContent]()] = "AppSpecContent" // RawString has the same members
+	// One wire type serves RawString and AppSpecContent, which have the same members.
+	names[reflect.TypeFor[wireAppSpecContent]()] = "AppSpecContent"
 	for name, typ := range shapes {
-		members, ok := model.Shapes[name]
+		members, ok := model[name]
 		if !ok {
 			t.Errorf("wire type %s maps to %s, which the model does not reach", typ, name)
 			continue
 		}
-		checkShape(t, name, typ, members, names)
-	}
-}
-
-func checkShape(t *testing.T, name string, typ reflect.Type, members map[string]string, names map[reflect.Type]string) {
-	t.Helper()
-	got := wireMembers(typ, names)
-	var left []string
-	for member, kind := range members {
-		g, ok := got[member]
-		switch {
-		case !ok:
-			left = append(left, member)
-		case g != kind && !sameShape(g, kind):
-			t.Errorf("%s.%s is %s on the wire, %s in the model", name, member, g, kind)
+		for member, kind := range members {
+			members[member] = strings.ReplaceAll(kind, "RawString", "AppSpecContent")
 		}
-		delete(got, member)
+		wiretest.Check(t, name, typ, members, names, notImplemented[name])
 	}
-	for member := range got {
-		t.Errorf("%s (%s) has %s, which the model does not", name, typ, member)
-	}
-	sort.Strings(left)
-	want := slices.Clone(notImplemented[name])
-	sort.Strings(want)
-	if !slices.Equal(want, left) {
-		t.Errorf("%s: members left out %v, listed %v", name, left, want)
-	}
-}
-
-// sameShape accepts one wire type serving two model shapes with the same members (the
-// request lists of names, RawString and AppSpecContent).
-func sameShape(wire, model string) bool {
-	return strings.ReplaceAll(model, "RawString", "AppSpecContent") == wire
-}
-
-// wireMembers returns the JSON names of a wire struct, with those of embedded structs, and
-// the model kind of each field.
-func wireMembers(typ reflect.Type, names map[reflect.Type]string) map[string]string {
-	out := map[string]string{}
-	for i := range typ.NumField() {
-		f := typ.Field(i)
-		if f.Anonymous {
-			for k, v := range wireMembers(f.Type, names) {
-				out[k] = v
-			}
-			continue
-		}
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		out[name] = goKind(f.Type, names)
-	}
-	return out
-}
-
-// goKind is the model kind a Go type carries: pointers to scalars are boxed, plain scalars
-// have the model's default.
-func goKind(t reflect.Type, names map[reflect.Type]string) string {
-	switch t.Kind() {
-	case reflect.Pointer:
-		switch e := t.Elem(); {
-		case e == reflect.TypeFor[epochSeconds]():
-			return "timestamp"
-		case e.Kind() == reflect.Bool:
-			return "boxed boolean"
-		default:
-			return goKind(e, names)
-		}
-	case reflect.Struct:
-		return "structure " + names[t]
-	case reflect.Slice:
-		return "list of " + goKind(t.Elem(), names)
-	case reflect.Int32:
-		return "integer"
-	case reflect.Int64:
-		return "long"
-	case reflect.Float64:
-		return "double"
-	case reflect.Bool:
-		return "boolean"
-	case reflect.String:
-		return "string"
-	}
-	return t.String()
 }

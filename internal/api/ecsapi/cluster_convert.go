@@ -1,11 +1,14 @@
 package ecsapi
 
-import "github.com/fargohq/fargo/internal/ecs"
+import (
+	"github.com/fargohq/fargo/internal/api/awsproto"
+	"github.com/fargohq/fargo/internal/ecs"
+)
 
 func settingsFromWire(in []wireClusterSetting) []ecs.ClusterSetting {
 	out := make([]ecs.ClusterSetting, 0, len(in))
 	for _, s := range in {
-		out = append(out, ecs.ClusterSetting{Name: deref(s.Name), Value: deref(s.Value)})
+		out = append(out, ecs.ClusterSetting{Name: awsproto.Deref(s.Name), Value: awsproto.Deref(s.Value)})
 	}
 	return out
 }
@@ -22,7 +25,7 @@ func strategyFromWire(in []wireCapacityProviderStrategyItem) []ecs.CapacityProvi
 	out := make([]ecs.CapacityProviderStrategyItem, 0, len(in))
 	for _, s := range in {
 		out = append(out, ecs.CapacityProviderStrategyItem{
-			CapacityProvider: deref(s.CapacityProvider), Weight: int(deref(s.Weight)), Base: int(deref(s.Base)),
+			CapacityProvider: awsproto.Deref(s.CapacityProvider), Weight: int(awsproto.Deref(s.Weight)), Base: int(awsproto.Deref(s.Base)),
 		})
 	}
 	return out
@@ -44,21 +47,21 @@ func configurationFromWire(in *wireClusterConfiguration) ecs.ClusterConfiguratio
 		return out
 	}
 	if ec := in.ExecuteCommandConfiguration; ec != nil {
-		out.ExecuteCommandKMSKeyID = deref(ec.KmsKeyID)
-		out.ExecuteCommandLogging = deref(ec.Logging)
+		out.ExecuteCommandKMSKeyID = awsproto.Deref(ec.KmsKeyID)
+		out.ExecuteCommandLogging = awsproto.Deref(ec.Logging)
 		if lc := ec.LogConfiguration; lc != nil {
 			out.ExecuteCommandLogConfig = ecs.ExecuteCommandLogConfiguration{
-				CloudWatchEncryptionEnabled: deref(lc.CloudWatchEncryptionEnabled),
-				CloudWatchLogGroupName:      deref(lc.CloudWatchLogGroupName),
-				S3BucketName:                deref(lc.S3BucketName),
-				S3EncryptionEnabled:         deref(lc.S3EncryptionEnabled),
-				S3KeyPrefix:                 deref(lc.S3KeyPrefix),
+				CloudWatchEncryptionEnabled: awsproto.Deref(lc.CloudWatchEncryptionEnabled),
+				CloudWatchLogGroupName:      awsproto.Deref(lc.CloudWatchLogGroupName),
+				S3BucketName:                awsproto.Deref(lc.S3BucketName),
+				S3EncryptionEnabled:         awsproto.Deref(lc.S3EncryptionEnabled),
+				S3KeyPrefix:                 awsproto.Deref(lc.S3KeyPrefix),
 			}
 		}
 	}
 	if ms := in.ManagedStorageConfiguration; ms != nil {
-		out.ManagedStorageKMSKeyID = deref(ms.KmsKeyID)
-		out.ManagedStorageFargateKMSKeyID = deref(ms.FargateEphemeralStorageKmsKeyID)
+		out.ManagedStorageKMSKeyID = awsproto.Deref(ms.KmsKeyID)
+		out.ManagedStorageFargateKMSKeyID = awsproto.Deref(ms.FargateEphemeralStorageKmsKeyID)
 	}
 	return out
 }

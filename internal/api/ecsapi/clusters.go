@@ -5,13 +5,14 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/ecs"
 	"github.com/fargohq/fargo/internal/errdefs"
 	"github.com/fargohq/fargo/internal/store"
 )
 
 func (a *API) createCluster(ctx context.Context, in *createClusterInput) (*clusterOutput, error) {
-	name := deref(in.ClusterName)
+	name := awsproto.Deref(in.ClusterName)
 	if in.ClusterName == nil {
 		name = ecs.DefaultClusterName
 	}
@@ -30,7 +31,7 @@ func (a *API) createCluster(ctx context.Context, in *createClusterInput) (*clust
 		return nil, err
 	}
 	if in.ServiceConnectDefaults != nil {
-		c.ServiceConnectNamespace = deref(in.ServiceConnectDefaults.Namespace)
+		c.ServiceConnectNamespace = awsproto.Deref(in.ServiceConnectDefaults.Namespace)
 	}
 	saved, err := a.createOrReviveCluster(ctx, c)
 	if err != nil {
@@ -118,7 +119,7 @@ func (a *API) listClusters(ctx context.Context, in *listClustersInput) (*listClu
 			arns = append(arns, it.Value.ARN)
 		}
 	}
-	page, next, err := paginate(arns, func(s string) string { return s }, in.NextToken, in.MaxResults, 100)
+	page, next, err := awsproto.Paginate(pages, arns, awsproto.ByString(), in.NextToken, in.MaxResults, 100)
 	if err != nil {
 		return nil, err
 	}
@@ -172,7 +173,7 @@ func (a *API) updateCluster(ctx context.Context, in *updateClusterInput) (*clust
 			next.Configuration = configurationFromWire(in.Configuration)
 		}
 		if in.ServiceConnectDefaults != nil {
-			next.ServiceConnectNamespace = deref(in.ServiceConnectDefaults.Namespace)
+			next.ServiceConnectNamespace = awsproto.Deref(in.ServiceConnectDefaults.Namespace)
 		}
 		valid, err := ecs.ValidateCluster(next)
 		if err != nil {

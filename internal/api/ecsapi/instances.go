@@ -1,10 +1,12 @@
 package ecsapi
 
 import (
+	"cmp"
 	"context"
 	"strconv"
 	"strings"
 
+	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/ecs"
 	"github.com/fargohq/fargo/internal/errdefs"
 	"github.com/fargohq/fargo/internal/store"
@@ -14,10 +16,10 @@ import (
 const maxDescribeContainerInstances = 100
 
 func (a *API) listContainerInstances(ctx context.Context, in *listContainerInstancesInput) (*listContainerInstancesOutput, error) {
-	if f := strings.TrimSpace(deref(in.Filter)); f != "" {
+	if f := strings.TrimSpace(awsproto.Deref(in.Filter)); f != "" {
 		return nil, errdefs.InvalidArgument("The cluster query language expression %q is not supported by fargo; leave filter out.", f)
 	}
-	status := deref(in.Status)
+	status := awsproto.Deref(in.Status)
 	switch status {
 	case "", "ACTIVE", "DRAINING", "REGISTERING", "DEREGISTERING", "REGISTRATION_FAILED":
 	default:
@@ -39,7 +41,7 @@ func (a *API) listContainerInstances(ctx context.Context, in *listContainerInsta
 			arns = append(arns, a.instanceARN(it.Value))
 		}
 	}
-	page, next, err := paginate(arns, func(s string) string { return s }, in.NextToken, in.MaxResults, 100)
+	page, next, err := awsproto.Paginate(pages, arns, awsproto.ByString(), in.NextToken, in.MaxResults, 100)
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +86,7 @@ func (a *API) describeContainerInstances(ctx context.Context, in *describeContai
 
 // instanceARN is the instance's ARN, derived when the agent left it out.
 func (a *API) instanceARN(inst ecs.ContainerInstance) string {
-	return firstNonEmpty(inst.ARN, ecs.ContainerInstanceARN(a.scope, inst.ClusterName, inst.ID))
+	return cmp.Or(inst.ARN, ecs.ContainerInstanceARN(a.scope, inst.ClusterName, inst.ID))
 }
 
 func (a *API) instanceToWire(inst ecs.ContainerInstance, tasks []ecs.Task, withTags, withHealth bool) wireContainerInstance {

@@ -4,13 +4,14 @@ import (
 	"context"
 	"errors"
 
+	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/ecs"
 	"github.com/fargohq/fargo/internal/errdefs"
 	"github.com/fargohq/fargo/internal/store"
 )
 
 func (a *API) createService(ctx context.Context, in *createServiceInput) (*serviceOutput, error) {
-	if deref(in.ServiceName) == "" {
+	if awsproto.Deref(in.ServiceName) == "" {
 		return nil, errdefs.InvalidArgument("serviceName must be specified.")
 	}
 	cluster, err := a.clusterOrDefault(ctx, in.Cluster, true)
@@ -117,7 +118,7 @@ func (a *API) deleteService(ctx context.Context, in *deleteServiceInput) (*servi
 		return nil, err
 	}
 	saved, err := a.modifyService(ctx, cluster.Name, name, func(cur ecs.Service) (ecs.Service, error) {
-		return ecs.DeleteService(cur, deref(in.Force), a.now())
+		return ecs.DeleteService(cur, awsproto.Deref(in.Force), a.now())
 	})
 	if err != nil {
 		return nil, err
@@ -127,7 +128,7 @@ func (a *API) deleteService(ctx context.Context, in *deleteServiceInput) (*servi
 
 // serviceRef resolves the cluster and service an UpdateService or DeleteService request names.
 func (a *API) serviceRef(ctx context.Context, clusterRef, serviceRef *string) (ecs.Cluster, string, error) {
-	if deref(serviceRef) == "" {
+	if awsproto.Deref(serviceRef) == "" {
 		return ecs.Cluster{}, "", errdefs.InvalidArgument("service must be specified.")
 	}
 	cluster, err := a.clusterOrDefault(ctx, clusterRef, true)

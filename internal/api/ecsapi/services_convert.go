@@ -1,6 +1,9 @@
 package ecsapi
 
 import (
+	"cmp"
+
+	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/ecs"
 	"github.com/fargohq/fargo/internal/errdefs"
 )
@@ -8,33 +11,33 @@ import (
 // serviceFromCreateInput is the service a CreateService request asks for, before validation.
 func serviceFromCreateInput(in *createServiceInput, cluster ecs.Cluster, tdARN string) (ecs.Service, error) {
 	s := ecs.Service{
-		Name:                          deref(in.ServiceName),
+		Name:                          awsproto.Deref(in.ServiceName),
 		ClusterName:                   cluster.Name,
 		ClusterARN:                    cluster.ARN,
 		TaskDefinitionARN:             tdARN,
-		PlatformVersion:               deref(in.PlatformVersion),
-		SchedulingStrategy:            deref(in.SchedulingStrategy),
+		PlatformVersion:               awsproto.Deref(in.PlatformVersion),
+		SchedulingStrategy:            awsproto.Deref(in.SchedulingStrategy),
 		LoadBalancers:                 listFromWire(in.LoadBalancers, loadBalancerFromWire),
-		HealthCheckGracePeriodSeconds: int(deref(in.HealthCheckGracePeriodSeconds)),
+		HealthCheckGracePeriodSeconds: int(awsproto.Deref(in.HealthCheckGracePeriodSeconds)),
 		PlacementConstraints:          listFromWire(in.PlacementConstraints, placementConstraintFromWire),
 		PlacementStrategy:             listFromWire(in.PlacementStrategy, placementStrategyFromWire),
 		EnableECSManagedTags:          in.EnableECSManagedTags,
 		EnableExecuteCommand:          in.EnableExecuteCommand,
-		PropagateTags:                 deref(in.PropagateTags),
+		PropagateTags:                 awsproto.Deref(in.PropagateTags),
 		Tags:                          tagsFromWire(in.Tags),
-		ClientToken:                   deref(in.ClientToken),
+		ClientToken:                   awsproto.Deref(in.ClientToken),
 	}
 	var err error
 	if s.DeploymentController, err = controllerFromWire(in.DeploymentController); err != nil {
 		return ecs.Service{}, err
 	}
-	if s.LaunchType, err = ecs.LaunchTypeForStrategy(deref(in.LaunchType), strategyFromWire(in.CapacityProviderStrategy)); err != nil {
+	if s.LaunchType, err = ecs.LaunchTypeForStrategy(awsproto.Deref(in.LaunchType), strategyFromWire(in.CapacityProviderStrategy)); err != nil {
 		return ecs.Service{}, err
 	}
-	if s.DesiredCount, err = ecs.ResolveDesiredCount(firstNonEmpty(s.SchedulingStrategy, ecs.SchedulingReplica), in.DesiredCount != nil, int(deref(in.DesiredCount))); err != nil {
+	if s.DesiredCount, err = ecs.ResolveDesiredCount(cmp.Or(s.SchedulingStrategy, ecs.SchedulingReplica), in.DesiredCount != nil, int(awsproto.Deref(in.DesiredCount))); err != nil {
 		return ecs.Service{}, err
 	}
-	defaults := ecs.DefaultDeploymentConfiguration(firstNonEmpty(s.SchedulingStrategy, ecs.SchedulingReplica), firstNonEmpty(s.DeploymentController, ecs.ControllerECS))
+	defaults := ecs.DefaultDeploymentConfiguration(cmp.Or(s.SchedulingStrategy, ecs.SchedulingReplica), cmp.Or(s.DeploymentController, ecs.ControllerECS))
 	s.DeploymentConfiguration = deploymentConfigurationFromWire(defaults, in.DeploymentConfiguration)
 	s.NetworkConfiguration, err = networkConfigurationFromWire(in.NetworkConfiguration)
 	return s, err
@@ -82,9 +85,9 @@ func applyServiceUpdate(cur ecs.Service, in *updateServiceInput, tdARN string) (
 	if in.LoadBalancers != nil {
 		next.LoadBalancers = listFromWire(in.LoadBalancers, loadBalancerFromWire)
 	}
-	next.EnableExecuteCommand = deref(firstSet(in.EnableExecuteCommand, &cur.EnableExecuteCommand))
-	next.EnableECSManagedTags = deref(firstSet(in.EnableECSManagedTags, &cur.EnableECSManagedTags))
-	next.PropagateTags = deref(firstSet(in.PropagateTags, &cur.PropagateTags))
+	next.EnableExecuteCommand = awsproto.Deref(firstSet(in.EnableExecuteCommand, &cur.EnableExecuteCommand))
+	next.EnableECSManagedTags = awsproto.Deref(firstSet(in.EnableECSManagedTags, &cur.EnableECSManagedTags))
+	next.PropagateTags = awsproto.Deref(firstSet(in.PropagateTags, &cur.PropagateTags))
 	return next, nil
 }
 
@@ -93,13 +96,6 @@ func firstSet[T any](p, def *T) *T {
 		return p
 	}
 	return def
-}
-
-func firstNonEmpty(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 func controllerFromWire(in *wireDeploymentController) (string, error) {
@@ -149,7 +145,7 @@ func networkConfigurationFromWire(in *wireNetworkConfiguration) (ecs.NetworkConf
 	if len(c.Subnets) == 0 {
 		return ecs.NetworkConfiguration{}, errdefs.InvalidArgument("subnets can not be empty.")
 	}
-	return ecs.NetworkConfiguration{Subnets: c.Subnets, SecurityGroups: c.SecurityGroups, AssignPublicIP: deref(c.AssignPublicIp)}, nil
+	return ecs.NetworkConfiguration{Subnets: c.Subnets, SecurityGroups: c.SecurityGroups, AssignPublicIP: awsproto.Deref(c.AssignPublicIp)}, nil
 }
 
 func networkConfigurationToWire(c ecs.NetworkConfiguration) *wireNetworkConfiguration {
@@ -165,8 +161,8 @@ func networkConfigurationToWire(c ecs.NetworkConfiguration) *wireNetworkConfigur
 
 func loadBalancerFromWire(lb wireLoadBalancer) ecs.LoadBalancer {
 	return ecs.LoadBalancer{
-		TargetGroupARN: deref(lb.TargetGroupArn), LoadBalancerName: deref(lb.LoadBalancerName),
-		ContainerName: deref(lb.ContainerName), ContainerPort: int(deref(lb.ContainerPort)),
+		TargetGroupARN: awsproto.Deref(lb.TargetGroupArn), LoadBalancerName: awsproto.Deref(lb.LoadBalancerName),
+		ContainerName: awsproto.Deref(lb.ContainerName), ContainerPort: int(awsproto.Deref(lb.ContainerPort)),
 	}
 }
 
@@ -178,7 +174,7 @@ func loadBalancerToWire(lb ecs.LoadBalancer) wireLoadBalancer {
 }
 
 func placementConstraintFromWire(p wirePlacementConstraint) ecs.PlacementConstraint {
-	return ecs.PlacementConstraint{Type: deref(p.Type), Expression: deref(p.Expression)}
+	return ecs.PlacementConstraint{Type: awsproto.Deref(p.Type), Expression: awsproto.Deref(p.Expression)}
 }
 
 func placementConstraintToWire(p ecs.PlacementConstraint) wirePlacementConstraint {
@@ -186,7 +182,7 @@ func placementConstraintToWire(p ecs.PlacementConstraint) wirePlacementConstrain
 }
 
 func placementStrategyFromWire(p wirePlacementStrategy) ecs.PlacementStrategy {
-	return ecs.PlacementStrategy{Type: deref(p.Type), Field: deref(p.Field)}
+	return ecs.PlacementStrategy{Type: awsproto.Deref(p.Type), Field: awsproto.Deref(p.Field)}
 }
 
 func placementStrategyToWire(p ecs.PlacementStrategy) wirePlacementStrategy {

@@ -1,6 +1,10 @@
 package ecsapi
 
-import "github.com/fargohq/fargo/internal/ecs"
+import (
+	"cmp"
+
+	"github.com/fargohq/fargo/internal/ecs"
+)
 
 // serviceCounts are a service's task counts, derived from its tasks: in total and by
 // deployment id, which is the task set id for the tasks of a task set.
@@ -48,10 +52,10 @@ func serviceToWire(s ecs.Service, counts serviceCounts, withTags bool) wireServi
 		NetworkConfiguration:          networkConfigurationToWire(s.NetworkConfiguration),
 		HealthCheckGracePeriodSeconds: ptr(int32(s.HealthCheckGracePeriodSeconds)),
 		SchedulingStrategy:            optional(s.SchedulingStrategy),
-		DeploymentController:          &wireDeploymentController{Type: ptr(firstNonEmpty(s.DeploymentController, ecs.ControllerECS))},
+		DeploymentController:          &wireDeploymentController{Type: ptr(cmp.Or(s.DeploymentController, ecs.ControllerECS))},
 		CreatedBy:                     optional(s.CreatedBy),
 		EnableECSManagedTags:          s.EnableECSManagedTags,
-		PropagateTags:                 ptr(firstNonEmpty(s.PropagateTags, ecs.PropagateNone)),
+		PropagateTags:                 ptr(cmp.Or(s.PropagateTags, ecs.PropagateNone)),
 		EnableExecuteCommand:          s.EnableExecuteCommand,
 	}
 	if s.PlatformVersion != "" {

@@ -3,6 +3,7 @@ package ecsapi
 import (
 	"context"
 
+	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/ecs"
 	"github.com/fargohq/fargo/internal/errdefs"
 	"github.com/fargohq/fargo/internal/store"
@@ -53,7 +54,7 @@ func parseTagsInclude(include []string) (bool, error) {
 }
 
 func (a *API) listServices(ctx context.Context, in *listServicesInput) (*listServicesOutput, error) {
-	launchType, strategy, mgmt := deref(in.LaunchType), deref(in.SchedulingStrategy), deref(in.ResourceManagementType)
+	launchType, strategy, mgmt := awsproto.Deref(in.LaunchType), awsproto.Deref(in.SchedulingStrategy), awsproto.Deref(in.ResourceManagementType)
 	switch {
 	case launchType != "" && !validLaunchType(launchType):
 		return nil, invalidEnum("launchType", launchType, "EC2, FARGATE, EXTERNAL, MANAGED_INSTANCES")
@@ -81,7 +82,7 @@ func (a *API) listServices(ctx context.Context, in *listServicesInput) (*listSer
 		}
 		arns = append(arns, s.ARN)
 	}
-	page, next, err := paginate(arns, func(s string) string { return s }, in.NextToken, in.MaxResults, 10)
+	page, next, err := awsproto.Paginate(pages, arns, awsproto.ByString(), in.NextToken, in.MaxResults, 10)
 	if err != nil {
 		return nil, err
 	}

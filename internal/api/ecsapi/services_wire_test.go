@@ -2,12 +2,9 @@ package ecsapi
 
 import (
 	"reflect"
-	"slices"
-	"sort"
-	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/fargohq/fargo/internal/api/wiretest"
 )
 
 // serviceShapes maps the botocore shapes of the service, task, container instance and task set
@@ -116,10 +113,7 @@ var notImplemented = map[string][]string{
 // notImplemented lists (so that a new member in the model, or a typo, shows up here).
 func TestServiceWireShapesMatchModel(t *testing.T) {
 	t.Parallel()
-	var model struct {
-		Shapes map[string]map[string]string `json:"shapes"`
-	}
-	readJSON(t, "testdata/services-members.json", &model)
+	model := wiretest.ModelMembers(t, "testdata/services-members.json")
 	shapeNames := map[reflect.Type]string{}
 	for name, typ := range serviceShapes {
 		shapeNames[typ] = name
@@ -128,51 +122,11 @@ func TestServiceWireShapesMatchModel(t *testing.T) {
 	// clusters' to check.
 	shapeNames[reflect.TypeFor[wireCapacityProviderStrategyItem]()] = "CapacityProviderStrategyItem"
 	for name, typ := range serviceShapes {
-		members, ok := model.Shapes[name]
+		members, ok := model[name]
 		if !ok {
 			t.Errorf("wire type %s maps to %s, which the model does not reach", typ, name)
 			continue
 		}
-		var left []string
-		got := wireMembers(typ, shapeNames)
-		for member, kind := range members {
-			g, ok := got[member]
-			switch {
-			case !ok:
-				left = append(left, member)
-			case g != kind:
-				t.Errorf("%s.%s is %s on the wire, %s in the model", name, member, g, kind)
-			}
-			delete(got, member)
-		}
-		for member := range got {
-			t.Errorf("%s (%s) has %s, which the model does not", name, typ, member)
-		}
-		sort.Strings(left)
-		want := slices.Clone(notImplemented[name])
-		sort.Strings(want)
-		if diff := cmp.Diff(want, left, cmp.Comparer(func(a, b []string) bool { return slices.Equal(a, b) })); diff != "" && (len(want) > 0 || len(left) > 0) {
-			t.Errorf("%s: members left out (-listed +actual):\n%s", name, diff)
-		}
+		wiretest.Check(t, name, typ, members, shapeNames, notImplemented[name])
 	}
-}
-
-// wireMembers returns the JSON names of a wire struct with the model kind of each field.
-func wireMembers(typ reflect.Type, shapes map[reflect.Type]string) map[string]string {
-	out := map[string]string{}
-	for i := range typ.NumField() {
-		f := typ.Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		switch k := goKind(f.Type, shapes); k {
-		case "bool":
-			out[name] = "boolean"
-		case "int64":
-			out[name] = "long"
-		case "float64":
-			out[name] = "double"
-		default:
-			out[name] = k
-		}
-	}
-	return out
 }

@@ -4,33 +4,36 @@ package ecsapi
 // *FromWire read a request into domain values, resolving absent members to ECS's defaults where
 // the domain cannot see absence (essential); *ToWire write domain values as ECS returns them.
 
-import "github.com/fargohq/fargo/internal/ecs"
+import (
+	"github.com/fargohq/fargo/internal/api/awsproto"
+	"github.com/fargohq/fargo/internal/ecs"
+)
 
 // taskDefinitionFromRegisterRequest returns the task definition a RegisterTaskDefinition
 // request asks for, before ecs.NormalizeTaskDefinition checks it.
 func taskDefinitionFromRegisterRequest(req *registerTaskDefinitionInput) ecs.TaskDefinition {
 	return ecs.TaskDefinition{
-		Family:                  deref(req.Family),
-		TaskRoleARN:             deref(req.TaskRoleArn),
-		ExecutionRoleARN:        deref(req.ExecutionRoleArn),
-		NetworkMode:             ecs.NetworkMode(deref(req.NetworkMode)),
+		Family:                  awsproto.Deref(req.Family),
+		TaskRoleARN:             awsproto.Deref(req.TaskRoleArn),
+		ExecutionRoleARN:        awsproto.Deref(req.ExecutionRoleArn),
+		NetworkMode:             ecs.NetworkMode(awsproto.Deref(req.NetworkMode)),
 		ContainerDefinitions:    listFromWire(req.ContainerDefinitions, containerDefinitionFromWire),
 		Volumes:                 listFromWire(req.Volumes, volumeFromWire),
 		PlacementConstraints:    listFromWire(req.PlacementConstraints, taskDefinitionPlacementConstraintFromWire),
 		RequiresCompatibilities: listFromWire(req.RequiresCompatibilities, func(s string) ecs.Compatibility { return ecs.Compatibility(s) }),
-		CPU:                     deref(req.Cpu),
-		Memory:                  deref(req.Memory),
+		CPU:                     awsproto.Deref(req.Cpu),
+		Memory:                  awsproto.Deref(req.Memory),
 		Tags:                    tagsFromWire(req.Tags),
-		PidMode:                 ecs.PidMode(deref(req.PidMode)),
-		IpcMode:                 ecs.IpcMode(deref(req.IpcMode)),
+		PidMode:                 ecs.PidMode(awsproto.Deref(req.PidMode)),
+		IpcMode:                 ecs.IpcMode(awsproto.Deref(req.IpcMode)),
 		ProxyConfiguration:      proxyConfigurationFromWire(req.ProxyConfiguration),
 		InferenceAccelerators:   listFromWire(req.InferenceAccelerators, inferenceAcceleratorFromWire),
-		EphemeralStorage:        ecs.EphemeralStorage{SizeInGiB: int(deref(req.EphemeralStorage).SizeInGiB)},
+		EphemeralStorage:        ecs.EphemeralStorage{SizeInGiB: int(awsproto.Deref(req.EphemeralStorage).SizeInGiB)},
 		RuntimePlatform: ecs.RuntimePlatform{
-			CPUArchitecture:       ecs.CPUArchitecture(deref(deref(req.RuntimePlatform).CpuArchitecture)),
-			OperatingSystemFamily: ecs.OSFamily(deref(deref(req.RuntimePlatform).OperatingSystemFamily)),
+			CPUArchitecture:       ecs.CPUArchitecture(awsproto.Deref(awsproto.Deref(req.RuntimePlatform).CpuArchitecture)),
+			OperatingSystemFamily: ecs.OSFamily(awsproto.Deref(awsproto.Deref(req.RuntimePlatform).OperatingSystemFamily)),
 		},
-		EnableFaultInjection: deref(req.EnableFaultInjection),
+		EnableFaultInjection: awsproto.Deref(req.EnableFaultInjection),
 	}
 }
 
@@ -71,12 +74,12 @@ func taskDefinitionToWire(td ecs.TaskDefinition) wireTaskDefinition {
 
 func containerDefinitionFromWire(c wireContainerDefinition) ecs.ContainerDefinition {
 	return ecs.ContainerDefinition{
-		Name:                   deref(c.Name),
-		Image:                  deref(c.Image),
-		RepositoryCredentials:  ecs.RepositoryCredentials{CredentialsParameter: deref(deref(c.RepositoryCredentials).CredentialsParameter)},
+		Name:                   awsproto.Deref(c.Name),
+		Image:                  awsproto.Deref(c.Image),
+		RepositoryCredentials:  ecs.RepositoryCredentials{CredentialsParameter: awsproto.Deref(awsproto.Deref(c.RepositoryCredentials).CredentialsParameter)},
 		CPU:                    int(c.Cpu),
-		Memory:                 int(deref(c.Memory)),
-		MemoryReservation:      int(deref(c.MemoryReservation)),
+		Memory:                 int(awsproto.Deref(c.Memory)),
+		MemoryReservation:      int(awsproto.Deref(c.MemoryReservation)),
 		Links:                  listFromWire(c.Links, sameValue),
 		PortMappings:           listFromWire(c.PortMappings, portMappingFromWire),
 		Essential:              c.Essential == nil || *c.Essential, // ECS's default is essential
@@ -90,21 +93,21 @@ func containerDefinitionFromWire(c wireContainerDefinition) ecs.ContainerDefinit
 		LinuxParameters:        linuxParametersFromWire(c.LinuxParameters),
 		Secrets:                listFromWire(c.Secrets, secretFromWire),
 		DependsOn:              listFromWire(c.DependsOn, containerDependencyFromWire),
-		StartTimeout:           int(deref(c.StartTimeout)),
-		StopTimeout:            int(deref(c.StopTimeout)),
-		VersionConsistency:     ecs.VersionConsistency(deref(c.VersionConsistency)),
-		Hostname:               deref(c.Hostname),
-		User:                   deref(c.User),
-		WorkingDirectory:       deref(c.WorkingDirectory),
-		DisableNetworking:      deref(c.DisableNetworking),
-		Privileged:             deref(c.Privileged),
-		ReadonlyRootFilesystem: deref(c.ReadonlyRootFilesystem),
+		StartTimeout:           int(awsproto.Deref(c.StartTimeout)),
+		StopTimeout:            int(awsproto.Deref(c.StopTimeout)),
+		VersionConsistency:     ecs.VersionConsistency(awsproto.Deref(c.VersionConsistency)),
+		Hostname:               awsproto.Deref(c.Hostname),
+		User:                   awsproto.Deref(c.User),
+		WorkingDirectory:       awsproto.Deref(c.WorkingDirectory),
+		DisableNetworking:      awsproto.Deref(c.DisableNetworking),
+		Privileged:             awsproto.Deref(c.Privileged),
+		ReadonlyRootFilesystem: awsproto.Deref(c.ReadonlyRootFilesystem),
 		DNSServers:             listFromWire(c.DnsServers, sameValue),
 		DNSSearchDomains:       listFromWire(c.DnsSearchDomains, sameValue),
 		ExtraHosts:             listFromWire(c.ExtraHosts, hostEntryFromWire),
 		DockerSecurityOptions:  listFromWire(c.DockerSecurityOptions, sameValue),
-		Interactive:            deref(c.Interactive),
-		PseudoTerminal:         deref(c.PseudoTerminal),
+		Interactive:            awsproto.Deref(c.Interactive),
+		PseudoTerminal:         awsproto.Deref(c.PseudoTerminal),
 		DockerLabels:           c.DockerLabels,
 		Ulimits:                listFromWire(c.Ulimits, ulimitFromWire),
 		LogConfiguration:       logConfigurationFromWire(c.LogConfiguration),
@@ -166,9 +169,9 @@ func containerDefinitionToWire(c ecs.ContainerDefinition) wireContainerDefinitio
 
 func portMappingFromWire(p wirePortMapping) ecs.PortMapping {
 	return ecs.PortMapping{
-		ContainerPort: int(deref(p.ContainerPort)), HostPort: int(deref(p.HostPort)),
-		Protocol: ecs.TransportProtocol(deref(p.Protocol)), Name: deref(p.Name),
-		AppProtocol: ecs.ApplicationProtocol(deref(p.AppProtocol)), ContainerPortRange: deref(p.ContainerPortRange),
+		ContainerPort: int(awsproto.Deref(p.ContainerPort)), HostPort: int(awsproto.Deref(p.HostPort)),
+		Protocol: ecs.TransportProtocol(awsproto.Deref(p.Protocol)), Name: awsproto.Deref(p.Name),
+		AppProtocol: ecs.ApplicationProtocol(awsproto.Deref(p.AppProtocol)), ContainerPortRange: awsproto.Deref(p.ContainerPortRange),
 	}
 }
 
@@ -191,9 +194,9 @@ func containerRestartPolicyFromWire(p *wireContainerRestartPolicy) ecs.Container
 		return ecs.ContainerRestartPolicy{}
 	}
 	return ecs.ContainerRestartPolicy{
-		Enabled:              deref(p.Enabled),
+		Enabled:              awsproto.Deref(p.Enabled),
 		IgnoredExitCodes:     listFromWire(p.IgnoredExitCodes, func(c int32) int { return int(c) }),
-		RestartAttemptPeriod: int(deref(p.RestartAttemptPeriod)),
+		RestartAttemptPeriod: int(awsproto.Deref(p.RestartAttemptPeriod)),
 	}
 }
 
@@ -206,7 +209,7 @@ func containerRestartPolicyToWire(p ecs.ContainerRestartPolicy) wireContainerRes
 }
 
 func keyValuePairFromWire(kv wireKeyValuePair) ecs.KeyValuePair {
-	return ecs.KeyValuePair{Name: deref(kv.Name), Value: deref(kv.Value)}
+	return ecs.KeyValuePair{Name: awsproto.Deref(kv.Name), Value: awsproto.Deref(kv.Value)}
 }
 
 // keyValuePairToWire sends the value even when empty: an empty environment variable is set.
@@ -215,7 +218,7 @@ func keyValuePairToWire(kv ecs.KeyValuePair) wireKeyValuePair {
 }
 
 func environmentFileFromWire(f wireEnvironmentFile) ecs.EnvironmentFile {
-	return ecs.EnvironmentFile{Value: deref(f.Value), Type: ecs.EnvironmentFileType(deref(f.Type))}
+	return ecs.EnvironmentFile{Value: awsproto.Deref(f.Value), Type: ecs.EnvironmentFileType(awsproto.Deref(f.Type))}
 }
 
 func environmentFileToWire(f ecs.EnvironmentFile) wireEnvironmentFile {
@@ -223,7 +226,7 @@ func environmentFileToWire(f ecs.EnvironmentFile) wireEnvironmentFile {
 }
 
 func mountPointFromWire(m wireMountPoint) ecs.MountPoint {
-	return ecs.MountPoint{SourceVolume: deref(m.SourceVolume), ContainerPath: deref(m.ContainerPath), ReadOnly: deref(m.ReadOnly)}
+	return ecs.MountPoint{SourceVolume: awsproto.Deref(m.SourceVolume), ContainerPath: awsproto.Deref(m.ContainerPath), ReadOnly: awsproto.Deref(m.ReadOnly)}
 }
 
 func mountPointToWire(m ecs.MountPoint) wireMountPoint {
@@ -231,7 +234,7 @@ func mountPointToWire(m ecs.MountPoint) wireMountPoint {
 }
 
 func volumeFromFromWire(v wireVolumeFrom) ecs.VolumeFrom {
-	return ecs.VolumeFrom{SourceContainer: deref(v.SourceContainer), ReadOnly: deref(v.ReadOnly)}
+	return ecs.VolumeFrom{SourceContainer: awsproto.Deref(v.SourceContainer), ReadOnly: awsproto.Deref(v.ReadOnly)}
 }
 
 func volumeFromToWire(v ecs.VolumeFrom) wireVolumeFrom {
@@ -242,22 +245,22 @@ func linuxParametersFromWire(p *wireLinuxParameters) ecs.LinuxParameters {
 	if p == nil {
 		return ecs.LinuxParameters{}
 	}
-	caps := deref(p.Capabilities)
+	caps := awsproto.Deref(p.Capabilities)
 	return ecs.LinuxParameters{
 		Capabilities: ecs.KernelCapabilities{Add: listFromWire(caps.Add, sameValue), Drop: listFromWire(caps.Drop, sameValue)},
 		Devices: listFromWire(p.Devices, func(d wireDevice) ecs.Device {
 			return ecs.Device{
-				HostPath: deref(d.HostPath), ContainerPath: deref(d.ContainerPath),
+				HostPath: awsproto.Deref(d.HostPath), ContainerPath: awsproto.Deref(d.ContainerPath),
 				Permissions: listFromWire(d.Permissions, func(s string) ecs.DeviceCgroupPermission { return ecs.DeviceCgroupPermission(s) }),
 			}
 		}),
-		InitProcessEnabled: deref(p.InitProcessEnabled),
-		SharedMemorySize:   int(deref(p.SharedMemorySize)),
+		InitProcessEnabled: awsproto.Deref(p.InitProcessEnabled),
+		SharedMemorySize:   int(awsproto.Deref(p.SharedMemorySize)),
 		Tmpfs: listFromWire(p.Tmpfs, func(t wireTmpfs) ecs.Tmpfs {
-			return ecs.Tmpfs{ContainerPath: deref(t.ContainerPath), Size: int(t.Size), MountOptions: listFromWire(t.MountOptions, sameValue)}
+			return ecs.Tmpfs{ContainerPath: awsproto.Deref(t.ContainerPath), Size: int(t.Size), MountOptions: listFromWire(t.MountOptions, sameValue)}
 		}),
-		MaxSwap:    int(deref(p.MaxSwap)),
-		Swappiness: int(deref(p.Swappiness)),
+		MaxSwap:    int(awsproto.Deref(p.MaxSwap)),
+		Swappiness: int(awsproto.Deref(p.Swappiness)),
 	}
 }
 
@@ -283,7 +286,7 @@ func linuxParametersToWire(p ecs.LinuxParameters) wireLinuxParameters {
 }
 
 func secretFromWire(s wireSecret) ecs.Secret {
-	return ecs.Secret{Name: deref(s.Name), ValueFrom: deref(s.ValueFrom)}
+	return ecs.Secret{Name: awsproto.Deref(s.Name), ValueFrom: awsproto.Deref(s.ValueFrom)}
 }
 
 func secretToWire(s ecs.Secret) wireSecret {
@@ -291,7 +294,7 @@ func secretToWire(s ecs.Secret) wireSecret {
 }
 
 func containerDependencyFromWire(d wireContainerDependency) ecs.ContainerDependency {
-	return ecs.ContainerDependency{ContainerName: deref(d.ContainerName), Condition: ecs.ContainerCondition(deref(d.Condition))}
+	return ecs.ContainerDependency{ContainerName: awsproto.Deref(d.ContainerName), Condition: ecs.ContainerCondition(awsproto.Deref(d.Condition))}
 }
 
 func containerDependencyToWire(d ecs.ContainerDependency) wireContainerDependency {
@@ -299,7 +302,7 @@ func containerDependencyToWire(d ecs.ContainerDependency) wireContainerDependenc
 }
 
 func hostEntryFromWire(h wireHostEntry) ecs.HostEntry {
-	return ecs.HostEntry{Hostname: deref(h.Hostname), IPAddress: deref(h.IpAddress)}
+	return ecs.HostEntry{Hostname: awsproto.Deref(h.Hostname), IPAddress: awsproto.Deref(h.IpAddress)}
 }
 
 func hostEntryToWire(h ecs.HostEntry) wireHostEntry {
@@ -307,7 +310,7 @@ func hostEntryToWire(h ecs.HostEntry) wireHostEntry {
 }
 
 func ulimitFromWire(u wireUlimit) ecs.Ulimit {
-	return ecs.Ulimit{Name: ecs.UlimitName(deref(u.Name)), SoftLimit: int(u.SoftLimit), HardLimit: int(u.HardLimit)}
+	return ecs.Ulimit{Name: ecs.UlimitName(awsproto.Deref(u.Name)), SoftLimit: int(u.SoftLimit), HardLimit: int(u.HardLimit)}
 }
 
 func ulimitToWire(u ecs.Ulimit) wireUlimit {
@@ -318,7 +321,7 @@ func logConfigurationFromWire(l *wireLogConfiguration) ecs.LogConfiguration {
 	if l == nil {
 		return ecs.LogConfiguration{}
 	}
-	return ecs.LogConfiguration{LogDriver: ecs.LogDriver(deref(l.LogDriver)), Options: l.Options, SecretOptions: listFromWire(l.SecretOptions, secretFromWire)}
+	return ecs.LogConfiguration{LogDriver: ecs.LogDriver(awsproto.Deref(l.LogDriver)), Options: l.Options, SecretOptions: listFromWire(l.SecretOptions, secretFromWire)}
 }
 
 func logConfigurationToWire(l ecs.LogConfiguration) wireLogConfiguration {
@@ -330,8 +333,8 @@ func healthCheckFromWire(h *wireHealthCheck) ecs.HealthCheck {
 		return ecs.HealthCheck{}
 	}
 	return ecs.HealthCheck{
-		Command: listFromWire(h.Command, sameValue), Interval: int(deref(h.Interval)), Timeout: int(deref(h.Timeout)),
-		Retries: int(deref(h.Retries)), StartPeriod: int(deref(h.StartPeriod)),
+		Command: listFromWire(h.Command, sameValue), Interval: int(awsproto.Deref(h.Interval)), Timeout: int(awsproto.Deref(h.Timeout)),
+		Retries: int(awsproto.Deref(h.Retries)), StartPeriod: int(awsproto.Deref(h.StartPeriod)),
 	}
 }
 
@@ -344,7 +347,7 @@ func healthCheckToWire(h ecs.HealthCheck) wireHealthCheck {
 }
 
 func systemControlFromWire(s wireSystemControl) ecs.SystemControl {
-	return ecs.SystemControl{Namespace: deref(s.Namespace), Value: deref(s.Value)}
+	return ecs.SystemControl{Namespace: awsproto.Deref(s.Namespace), Value: awsproto.Deref(s.Value)}
 }
 
 func systemControlToWire(s ecs.SystemControl) wireSystemControl {
@@ -352,7 +355,7 @@ func systemControlToWire(s ecs.SystemControl) wireSystemControl {
 }
 
 func resourceRequirementFromWire(r wireResourceRequirement) ecs.ResourceRequirement {
-	return ecs.ResourceRequirement{Value: deref(r.Value), Type: ecs.ResourceType(deref(r.Type))}
+	return ecs.ResourceRequirement{Value: awsproto.Deref(r.Value), Type: ecs.ResourceType(awsproto.Deref(r.Type))}
 }
 
 func resourceRequirementToWire(r ecs.ResourceRequirement) wireResourceRequirement {
@@ -363,7 +366,7 @@ func firelensConfigurationFromWire(f *wireFirelensConfiguration) ecs.FirelensCon
 	if f == nil {
 		return ecs.FirelensConfiguration{}
 	}
-	return ecs.FirelensConfiguration{Type: ecs.FirelensConfigurationType(deref(f.Type)), Options: f.Options}
+	return ecs.FirelensConfiguration{Type: ecs.FirelensConfigurationType(awsproto.Deref(f.Type)), Options: f.Options}
 }
 
 func firelensConfigurationToWire(f ecs.FirelensConfiguration) wireFirelensConfiguration {
@@ -375,37 +378,37 @@ func repositoryCredentialsToWire(r ecs.RepositoryCredentials) wireRepositoryCred
 }
 
 func volumeFromWire(v wireVolume) ecs.Volume {
-	docker := deref(v.DockerVolumeConfiguration)
-	efs := deref(v.EfsVolumeConfiguration)
-	s3 := deref(v.S3filesVolumeConfiguration)
-	fsx := deref(v.FsxWindowsFileServerVolumeConfiguration)
+	docker := awsproto.Deref(v.DockerVolumeConfiguration)
+	efs := awsproto.Deref(v.EfsVolumeConfiguration)
+	s3 := awsproto.Deref(v.S3filesVolumeConfiguration)
+	fsx := awsproto.Deref(v.FsxWindowsFileServerVolumeConfiguration)
 	return ecs.Volume{
-		Name: deref(v.Name),
-		Host: ecs.HostVolumeProperties{SourcePath: deref(deref(v.Host).SourcePath)},
+		Name: awsproto.Deref(v.Name),
+		Host: ecs.HostVolumeProperties{SourcePath: awsproto.Deref(awsproto.Deref(v.Host).SourcePath)},
 		DockerVolumeConfiguration: ecs.DockerVolumeConfiguration{
-			Scope: ecs.DockerVolumeScope(deref(docker.Scope)), Autoprovision: deref(docker.Autoprovision),
-			Driver: deref(docker.Driver), DriverOpts: docker.DriverOpts, Labels: docker.Labels,
+			Scope: ecs.DockerVolumeScope(awsproto.Deref(docker.Scope)), Autoprovision: awsproto.Deref(docker.Autoprovision),
+			Driver: awsproto.Deref(docker.Driver), DriverOpts: docker.DriverOpts, Labels: docker.Labels,
 		},
 		EFSVolumeConfiguration: ecs.EFSVolumeConfiguration{
-			FileSystemID: deref(efs.FileSystemId), RootDirectory: deref(efs.RootDirectory),
-			TransitEncryption: ecs.EFSTransitEncryption(deref(efs.TransitEncryption)), TransitEncryptionPort: int(deref(efs.TransitEncryptionPort)),
+			FileSystemID: awsproto.Deref(efs.FileSystemId), RootDirectory: awsproto.Deref(efs.RootDirectory),
+			TransitEncryption: ecs.EFSTransitEncryption(awsproto.Deref(efs.TransitEncryption)), TransitEncryptionPort: int(awsproto.Deref(efs.TransitEncryptionPort)),
 			AuthorizationConfig: ecs.EFSAuthorizationConfig{
-				AccessPointID: deref(deref(efs.AuthorizationConfig).AccessPointId),
-				IAM:           ecs.EFSAuthorizationConfigIAM(deref(deref(efs.AuthorizationConfig).Iam)),
+				AccessPointID: awsproto.Deref(awsproto.Deref(efs.AuthorizationConfig).AccessPointId),
+				IAM:           ecs.EFSAuthorizationConfigIAM(awsproto.Deref(awsproto.Deref(efs.AuthorizationConfig).Iam)),
 			},
 		},
 		S3FilesVolumeConfiguration: ecs.S3FilesVolumeConfiguration{
-			FileSystemARN: deref(s3.FileSystemArn), RootDirectory: deref(s3.RootDirectory),
-			TransitEncryptionPort: int(deref(s3.TransitEncryptionPort)), AccessPointARN: deref(s3.AccessPointArn),
+			FileSystemARN: awsproto.Deref(s3.FileSystemArn), RootDirectory: awsproto.Deref(s3.RootDirectory),
+			TransitEncryptionPort: int(awsproto.Deref(s3.TransitEncryptionPort)), AccessPointARN: awsproto.Deref(s3.AccessPointArn),
 		},
 		FSxWindowsFileServerVolumeConfiguration: ecs.FSxWindowsFileServerVolumeConfiguration{
-			FileSystemID: deref(fsx.FileSystemId), RootDirectory: deref(fsx.RootDirectory),
+			FileSystemID: awsproto.Deref(fsx.FileSystemId), RootDirectory: awsproto.Deref(fsx.RootDirectory),
 			AuthorizationConfig: ecs.FSxWindowsFileServerAuthorizationConfig{
-				CredentialsParameter: deref(deref(fsx.AuthorizationConfig).CredentialsParameter),
-				Domain:               deref(deref(fsx.AuthorizationConfig).Domain),
+				CredentialsParameter: awsproto.Deref(awsproto.Deref(fsx.AuthorizationConfig).CredentialsParameter),
+				Domain:               awsproto.Deref(awsproto.Deref(fsx.AuthorizationConfig).Domain),
 			},
 		},
-		ConfiguredAtLaunch: deref(v.ConfiguredAtLaunch),
+		ConfiguredAtLaunch: awsproto.Deref(v.ConfiguredAtLaunch),
 	}
 }
 
@@ -449,7 +452,7 @@ func volumeToWire(v ecs.Volume) wireVolume {
 }
 
 func taskDefinitionPlacementConstraintFromWire(p wireTaskDefinitionPlacementConstraint) ecs.TaskDefinitionPlacementConstraint {
-	return ecs.TaskDefinitionPlacementConstraint{Type: ecs.TaskDefinitionPlacementConstraintType(deref(p.Type)), Expression: deref(p.Expression)}
+	return ecs.TaskDefinitionPlacementConstraint{Type: ecs.TaskDefinitionPlacementConstraintType(awsproto.Deref(p.Type)), Expression: awsproto.Deref(p.Expression)}
 }
 
 func taskDefinitionPlacementConstraintToWire(p ecs.TaskDefinitionPlacementConstraint) wireTaskDefinitionPlacementConstraint {
@@ -465,7 +468,7 @@ func runtimePlatformToWire(p ecs.RuntimePlatform) wireRuntimePlatform {
 }
 
 func inferenceAcceleratorFromWire(a wireInferenceAccelerator) ecs.InferenceAccelerator {
-	return ecs.InferenceAccelerator{DeviceName: deref(a.DeviceName), DeviceType: deref(a.DeviceType)}
+	return ecs.InferenceAccelerator{DeviceName: awsproto.Deref(a.DeviceName), DeviceType: awsproto.Deref(a.DeviceType)}
 }
 
 func inferenceAcceleratorToWire(a ecs.InferenceAccelerator) wireInferenceAccelerator {
@@ -477,7 +480,7 @@ func proxyConfigurationFromWire(p *wireProxyConfiguration) ecs.ProxyConfiguratio
 		return ecs.ProxyConfiguration{}
 	}
 	return ecs.ProxyConfiguration{
-		Type: ecs.ProxyConfigurationType(deref(p.Type)), ContainerName: deref(p.ContainerName),
+		Type: ecs.ProxyConfigurationType(awsproto.Deref(p.Type)), ContainerName: awsproto.Deref(p.ContainerName),
 		Properties: listFromWire(p.Properties, keyValuePairFromWire),
 	}
 }

@@ -5,12 +5,13 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/ecs"
 	"github.com/fargohq/fargo/internal/errdefs"
 )
 
 func (a *API) listTaskDefinitionFamilies(ctx context.Context, in *listTaskDefinitionFamiliesInput) (*listTaskDefinitionFamiliesOutput, error) {
-	status := deref(in.Status)
+	status := awsproto.Deref(in.Status)
 	if status == "" {
 		status = "ALL"
 	}
@@ -27,7 +28,7 @@ func (a *API) listTaskDefinitionFamilies(ctx context.Context, in *listTaskDefini
 	var families []string
 	for _, it := range items {
 		fam := it.Value.Family
-		if !strings.HasPrefix(fam, deref(in.FamilyPrefix)) {
+		if !strings.HasPrefix(fam, awsproto.Deref(in.FamilyPrefix)) {
 			continue
 		}
 		if len(families) == 0 || families[len(families)-1] != fam {
@@ -43,7 +44,7 @@ func (a *API) listTaskDefinitionFamilies(ctx context.Context, in *listTaskDefini
 			picked = append(picked, f)
 		}
 	}
-	page, next, err := paginate(picked, func(s string) string { return s }, in.NextToken, in.MaxResults, 100)
+	page, next, err := awsproto.Paginate(pages, picked, awsproto.ByString(), in.NextToken, in.MaxResults, 100)
 	if err != nil {
 		return nil, err
 	}
@@ -51,7 +52,7 @@ func (a *API) listTaskDefinitionFamilies(ctx context.Context, in *listTaskDefini
 }
 
 func (a *API) deregisterTaskDefinition(ctx context.Context, in *deregisterTaskDefinitionInput) (*deregisterTaskDefinitionOutput, error) {
-	family, rev, err := a.taskDefinitionRef(deref(in.TaskDefinition))
+	family, rev, err := a.taskDefinitionRef(awsproto.Deref(in.TaskDefinition))
 	if err != nil {
 		return nil, err
 	}

@@ -5,9 +5,9 @@ import (
 	"os"
 	"reflect"
 	"slices"
-	"strings"
 	"testing"
 
+	"github.com/fargohq/fargo/internal/api/wiretest"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -68,69 +68,27 @@ var taskDefinitionShapes = map[string]reflect.Type{
 
 // TestTaskDefinitionWireShapesMatchModel checks every wire struct against the botocore model:
 // its JSON names are exactly the shape's members, and each field has the Go type the member's
-// kind calls for (the SDKs' choice: pointers for optional scalars, int32 for plain Integer).
+// kind calls for (the SDKs' choice: pointers for boxed scalars, int32 for plain Integer).
 func TestTaskDefinitionWireShapesMatchModel(t *testing.T) {
 	t.Parallel()
-	var model struct {
-		Shapes map[string]map[string]string `json:"shapes"`
-	}
-	readJSON(t, "testdata/ecs-members.json", &model)
+	model := wiretest.ModelMembers(t, "testdata/ecs-members.json")
 	shapeNames := map[reflect.Type]string{}
 	for name, typ := range taskDefinitionShapes {
 		shapeNames[typ] = name
 	}
-	for name := range model.Shapes {
+	for name := range model {
 		if _, ok := taskDefinitionShapes[name]; !ok {
 			t.Errorf("model shape %s has no wire type", name)
 		}
 	}
 	for name, typ := range taskDefinitionShapes {
-		members, ok := model.Shapes[name]
+		members, ok := model[name]
 		if !ok {
 			t.Errorf("wire type %s maps to %s, which the model does not reach", typ, name)
 			continue
 		}
-		got := map[string]string{}
-		for i := range typ.NumField() {
-			f := typ.Field(i)
-			jsonName, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-			got[jsonName] = goKind(f.Type, shapeNames)
-		}
-		if diff := cmp.Diff(members, got); diff != "" {
-			t.Errorf("%s (%s) members (-model +wire):\n%s", name, typ, diff)
-		}
+		wiretest.Check(t, name, typ, members, shapeNames, nil)
 	}
-}
-
-// goKind describes a wire field's type in the words of gen_members.py.
-func goKind(t reflect.Type, shapes map[reflect.Type]string) string {
-	switch t.Kind() {
-	case reflect.Pointer:
-		switch e := t.Elem(); {
-		case e == reflect.TypeFor[epochSeconds]():
-			return "timestamp"
-		case e.Kind() == reflect.Int32:
-			return "boxed integer"
-		case e.Kind() == reflect.Bool:
-			return "boxed boolean"
-		default:
-			return goKind(e, shapes)
-		}
-	case reflect.Struct:
-		return "structure " + shapes[t]
-	case reflect.Slice:
-		if t.Elem().Kind() == reflect.Int32 {
-			return "list of boxed integer" // the SDKs use []int32 for lists of BoxedInteger
-		}
-		return "list of " + goKind(t.Elem(), shapes)
-	case reflect.Map:
-		return "map of " + goKind(t.Elem(), shapes)
-	case reflect.Int32:
-		return "integer"
-	case reflect.String:
-		return "string"
-	}
-	return t.String()
 }
 
 // TestTaskDefinitionAlwaysSentMembers checks that the members ECS sends even when empty are sent

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 
+	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/arn"
 	"github.com/fargohq/fargo/internal/ecs"
 	"github.com/fargohq/fargo/internal/errdefs"
@@ -60,7 +61,7 @@ func (a *API) describeTaskDefinition(ctx context.Context, in *describeTaskDefini
 		}
 		withTags = true
 	}
-	td, err := a.findTaskDefinition(ctx, deref(in.TaskDefinition))
+	td, err := a.findTaskDefinition(ctx, awsproto.Deref(in.TaskDefinition))
 	if err != nil {
 		return nil, err
 	}
@@ -109,20 +110,20 @@ func (a *API) taskDefinitionRef(ref string) (string, int, error) {
 func taskDefinitionID(family string, rev int) string { return store.TaskDefinitionID(family, rev) }
 
 func (a *API) listTaskDefinitions(ctx context.Context, in *listTaskDefinitionsInput) (*listTaskDefinitionsOutput, error) {
-	status := ecs.TaskDefinitionStatus(deref(in.Status))
+	status := ecs.TaskDefinitionStatus(awsproto.Deref(in.Status))
 	if in.Status == nil {
 		status = ecs.TaskDefinitionStatusActive
 	}
 	if !validTaskDefinitionStatus(status) {
 		return nil, invalidEnum("status", string(status), "ACTIVE, INACTIVE, DELETE_IN_PROGRESS")
 	}
-	sortOrder := deref(in.Sort)
+	sortOrder := awsproto.Deref(in.Sort)
 	if sortOrder != "" && sortOrder != "ASC" && sortOrder != "DESC" {
 		return nil, invalidEnum("sort", sortOrder, "ASC, DESC")
 	}
 	// familyPrefix is, despite its name, a full family name in ECS.
 	prefix := ""
-	if f := deref(in.FamilyPrefix); f != "" {
+	if f := awsproto.Deref(in.FamilyPrefix); f != "" {
 		prefix = f + "/"
 	}
 	items, _, err := a.store.TaskDefinitions.List(ctx, prefix)
@@ -142,7 +143,7 @@ func (a *API) listTaskDefinitions(ctx context.Context, in *listTaskDefinitionsIn
 			entries[i].key = invertKey(entries[i].key)
 		}
 	}
-	page, next, err := paginate(entries, func(e entry) string { return e.key }, in.NextToken, in.MaxResults, 100)
+	page, next, err := awsproto.Paginate(pages, entries, awsproto.ByKey(func(e entry) string { return e.key }), in.NextToken, in.MaxResults, 100)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 
+	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/ecs"
 	"github.com/fargohq/fargo/internal/errdefs"
 	"github.com/fargohq/fargo/internal/store"
@@ -15,11 +16,11 @@ func (a *API) runTask(ctx context.Context, in *runTaskInput) (*tasksOutput, erro
 	if err != nil {
 		return nil, err
 	}
-	td, err := a.activeTaskDefinition(ctx, deref(in.TaskDefinition))
+	td, err := a.activeTaskDefinition(ctx, awsproto.Deref(in.TaskDefinition))
 	if err != nil {
 		return nil, err
 	}
-	launchType, err := ecs.LaunchTypeForStrategy(deref(in.LaunchType), strategyFromWire(in.CapacityProviderStrategy))
+	launchType, err := ecs.LaunchTypeForStrategy(awsproto.Deref(in.LaunchType), strategyFromWire(in.CapacityProviderStrategy))
 	if err != nil {
 		return nil, err
 	}
@@ -33,10 +34,10 @@ func (a *API) runTask(ctx context.Context, in *runTaskInput) (*tasksOutput, erro
 	}
 	req, err := ecs.ValidateRunRequest(ecs.RunRequest{
 		ClusterName: cluster.Name, ClusterARN: cluster.ARN, TaskDefinition: td, Count: count,
-		Group: deref(in.Group), StartedBy: deref(in.StartedBy), LaunchType: launchType, PlatformVersion: deref(in.PlatformVersion),
-		Overrides: taskOverrideFromWire(in.Overrides), NetworkConfiguration: nc, PropagateTags: deref(in.PropagateTags),
+		Group: awsproto.Deref(in.Group), StartedBy: awsproto.Deref(in.StartedBy), LaunchType: launchType, PlatformVersion: awsproto.Deref(in.PlatformVersion),
+		Overrides: taskOverrideFromWire(in.Overrides), NetworkConfiguration: nc, PropagateTags: awsproto.Deref(in.PropagateTags),
 		EnableECSManagedTags: in.EnableECSManagedTags, EnableExecuteCommand: in.EnableExecuteCommand,
-		Tags: tagsFromWire(in.Tags), ClientToken: deref(in.ClientToken),
+		Tags: tagsFromWire(in.Tags), ClientToken: awsproto.Deref(in.ClientToken),
 	})
 	if err != nil {
 		return nil, err
@@ -106,7 +107,7 @@ func (a *API) startTask(ctx context.Context, in *startTaskInput) (*tasksOutput, 
 	if err != nil {
 		return nil, err
 	}
-	td, err := a.activeTaskDefinition(ctx, deref(in.TaskDefinition))
+	td, err := a.activeTaskDefinition(ctx, awsproto.Deref(in.TaskDefinition))
 	if err != nil {
 		return nil, err
 	}
@@ -121,8 +122,8 @@ func (a *API) startTask(ctx context.Context, in *startTaskInput) (*tasksOutput, 
 	// StartTask places tasks on the instances the caller chose, as EC2 tasks.
 	req, err := ecs.ValidateRunRequest(ecs.RunRequest{
 		ClusterName: cluster.Name, ClusterARN: cluster.ARN, TaskDefinition: td, Count: max(len(instances), 1),
-		Group: deref(in.Group), StartedBy: deref(in.StartedBy), LaunchType: string(ecs.CompatibilityEC2),
-		Overrides: taskOverrideFromWire(in.Overrides), NetworkConfiguration: nc, PropagateTags: deref(in.PropagateTags),
+		Group: awsproto.Deref(in.Group), StartedBy: awsproto.Deref(in.StartedBy), LaunchType: string(ecs.CompatibilityEC2),
+		Overrides: taskOverrideFromWire(in.Overrides), NetworkConfiguration: nc, PropagateTags: awsproto.Deref(in.PropagateTags),
 		EnableECSManagedTags: in.EnableECSManagedTags, EnableExecuteCommand: in.EnableExecuteCommand, Tags: tagsFromWire(in.Tags),
 	})
 	if err != nil {

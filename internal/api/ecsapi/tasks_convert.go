@@ -1,8 +1,10 @@
 package ecsapi
 
 import (
+	"cmp"
 	"strconv"
 
+	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/ecs"
 )
 
@@ -15,10 +17,10 @@ func taskOverrideFromWire(in *wireTaskOverride) ecs.TaskOverride {
 	}
 	out := ecs.TaskOverride{
 		ContainerOverrides: listFromWire(in.ContainerOverrides, containerOverrideFromWire),
-		CPU:                deref(in.Cpu),
-		Memory:             deref(in.Memory),
-		ExecutionRoleARN:   deref(in.ExecutionRoleArn),
-		TaskRoleARN:        deref(in.TaskRoleArn),
+		CPU:                awsproto.Deref(in.Cpu),
+		Memory:             awsproto.Deref(in.Memory),
+		ExecutionRoleARN:   awsproto.Deref(in.ExecutionRoleArn),
+		TaskRoleARN:        awsproto.Deref(in.TaskRoleArn),
 	}
 	if in.EphemeralStorage != nil {
 		out.EphemeralStorageGiB = int(in.EphemeralStorage.SizeInGiB)
@@ -28,13 +30,13 @@ func taskOverrideFromWire(in *wireTaskOverride) ecs.TaskOverride {
 
 func containerOverrideFromWire(in wireContainerOverride) ecs.ContainerOverride {
 	return ecs.ContainerOverride{
-		Name:                 deref(in.Name),
+		Name:                 awsproto.Deref(in.Name),
 		Command:              in.Command,
 		Environment:          listFromWire(in.Environment, keyValuePairFromWire),
 		EnvironmentFiles:     listFromWire(in.EnvironmentFiles, environmentFileFromWire),
-		CPU:                  int(deref(in.Cpu)),
-		Memory:               int(deref(in.Memory)),
-		MemoryReservation:    int(deref(in.MemoryReservation)),
+		CPU:                  int(awsproto.Deref(in.Cpu)),
+		Memory:               int(awsproto.Deref(in.Memory)),
+		MemoryReservation:    int(awsproto.Deref(in.MemoryReservation)),
 		ResourceRequirements: listFromWire(in.ResourceRequirements, resourceRequirementFromWire),
 	}
 }
@@ -146,7 +148,7 @@ func networkBindingToWire(b ecs.NetworkBinding) wireNetworkBinding {
 		BindIP:        optional(b.BindIP),
 		ContainerPort: ptr(int32(b.ContainerPort)),
 		HostPort:      ptr(int32(b.HostPort)),
-		Protocol:      ptr(firstNonEmpty(string(b.Protocol), string(ecs.TransportProtocolTCP))),
+		Protocol:      ptr(string(cmp.Or(b.Protocol, ecs.TransportProtocolTCP))),
 	}
 }
 

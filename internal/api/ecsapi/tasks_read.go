@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/ecs"
 	"github.com/fargohq/fargo/internal/errdefs"
 	"github.com/fargohq/fargo/internal/store"
@@ -13,7 +14,7 @@ import (
 const maxDescribeTasks = 100
 
 func (a *API) stopTask(ctx context.Context, in *stopTaskInput) (*stopTaskOutput, error) {
-	if deref(in.Task) == "" {
+	if awsproto.Deref(in.Task) == "" {
 		return nil, errdefs.InvalidArgument("task must be specified.")
 	}
 	cluster, err := a.clusterOrDefault(ctx, in.Cluster, true)
@@ -25,7 +26,7 @@ func (a *API) stopTask(ctx context.Context, in *stopTaskInput) (*stopTaskOutput,
 		return nil, ecs.ErrTaskNotFound
 	}
 	it, err := a.store.Tasks.Update(ctx, store.TaskID(cluster.Name, id), func(t *ecs.Task) error {
-		*t = t.StoppedByUser(deref(in.Reason), a.now())
+		*t = t.StoppedByUser(awsproto.Deref(in.Reason), a.now())
 		return nil
 	})
 	if errors.Is(err, errdefs.ErrNotFound) {
@@ -68,10 +69,10 @@ func (a *API) listTasks(ctx context.Context, in *listTasksInput) (*listTasksOutp
 		return nil, err
 	}
 	filter := ecs.TaskFilter{
-		Family: deref(in.Family), StartedBy: deref(in.StartedBy), ServiceName: deref(in.ServiceName),
-		DesiredStatus: ecs.TaskStatus(deref(in.DesiredStatus)), LaunchType: deref(in.LaunchType),
+		Family: awsproto.Deref(in.Family), StartedBy: awsproto.Deref(in.StartedBy), ServiceName: awsproto.Deref(in.ServiceName),
+		DesiredStatus: ecs.TaskStatus(awsproto.Deref(in.DesiredStatus)), LaunchType: awsproto.Deref(in.LaunchType),
 	}
-	if ref := deref(in.ContainerInstance); ref != "" {
+	if ref := awsproto.Deref(in.ContainerInstance); ref != "" {
 		id, ok := a.clusterChild(ref, "container-instance", cluster.Name)
 		if !ok {
 			return nil, errdefs.InvalidArgument("The container instance %s was not found in the cluster.", ref)
@@ -81,7 +82,7 @@ func (a *API) listTasks(ctx context.Context, in *listTasksInput) (*listTasksOutp
 	if filter, err = filter.Validate(); err != nil {
 		return nil, err
 	}
-	if deref(in.DaemonName) != "" {
+	if awsproto.Deref(in.DaemonName) != "" {
 		return &listTasksOutput{TaskArns: []string{}}, nil // fargo has no daemons
 	}
 	if filter.ServiceName != "" {
@@ -101,7 +102,7 @@ func (a *API) listTasks(ctx context.Context, in *listTasksInput) (*listTasksOutp
 			arns = append(arns, t.ARN)
 		}
 	}
-	page, next, err := paginate(arns, func(s string) string { return s }, in.NextToken, in.MaxResults, 100)
+	page, next, err := awsproto.Paginate(pages, arns, awsproto.ByString(), in.NextToken, in.MaxResults, 100)
 	if err != nil {
 		return nil, err
 	}

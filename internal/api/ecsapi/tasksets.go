@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/arn"
 	"github.com/fargohq/fargo/internal/ecs"
 	"github.com/fargohq/fargo/internal/errdefs"
@@ -19,7 +20,7 @@ func (a *API) createTaskSet(ctx context.Context, in *createTaskSetInput) (*taskS
 	if err != nil {
 		return nil, err
 	}
-	if deref(in.TaskDefinition) == "" {
+	if awsproto.Deref(in.TaskDefinition) == "" {
 		return nil, errdefs.InvalidArgument("taskDefinition must be specified.")
 	}
 	td, err := a.activeTaskDefinition(ctx, *in.TaskDefinition)
@@ -43,11 +44,11 @@ func (a *API) createTaskSet(ctx context.Context, in *createTaskSetInput) (*taskS
 // validates it against its service and task definition.
 func taskSetFromCreateInput(in *createTaskSetInput) (ecs.TaskSet, error) {
 	ts := ecs.TaskSet{
-		ExternalID:      deref(in.ExternalId),
-		PlatformVersion: deref(in.PlatformVersion),
+		ExternalID:      awsproto.Deref(in.ExternalId),
+		PlatformVersion: awsproto.Deref(in.PlatformVersion),
 		LoadBalancers:   listFromWire(in.LoadBalancers, loadBalancerFromWire),
 		Scale:           defaultScale,
-		ClientToken:     deref(in.ClientToken),
+		ClientToken:     awsproto.Deref(in.ClientToken),
 		Tags:            tagsFromWire(in.Tags),
 	}
 	var err error
@@ -56,7 +57,7 @@ func taskSetFromCreateInput(in *createTaskSetInput) (ecs.TaskSet, error) {
 			return ecs.TaskSet{}, err
 		}
 	}
-	if ts.LaunchType, err = ecs.LaunchTypeForStrategy(deref(in.LaunchType), strategyFromWire(in.CapacityProviderStrategy)); err != nil {
+	if ts.LaunchType, err = ecs.LaunchTypeForStrategy(awsproto.Deref(in.LaunchType), strategyFromWire(in.CapacityProviderStrategy)); err != nil {
 		return ecs.TaskSet{}, err
 	}
 	ts.NetworkConfiguration, err = networkConfigurationFromWire(in.NetworkConfiguration)
@@ -65,8 +66,7 @@ func taskSetFromCreateInput(in *createTaskSetInput) (ecs.TaskSet, error) {
 
 // scaleFromWire returns a valid scale's value in percent.
 func scaleFromWire(in *wireScale) (float64, error) {
-	value := deref(in.Value)
-	return value, ecs.ValidateScale(value, deref(in.Unit))
+	return in.Value, ecs.ValidateScale(in.Value, awsproto.Deref(in.Unit))
 }
 
 func (a *API) updateTaskSet(ctx context.Context, in *updateTaskSetInput) (*taskSetOutput, error) {
@@ -74,7 +74,7 @@ func (a *API) updateTaskSet(ctx context.Context, in *updateTaskSetInput) (*taskS
 		return nil, errdefs.InvalidArgument("scale must be specified.")
 	}
 	return a.changeNamedTaskSet(ctx, in.Cluster, in.Service, "taskSet", in.TaskSet, func(s ecs.Service, ref string, at time.Time) (ecs.Service, ecs.TaskSet, error) {
-		return ecs.UpdateTaskSetScale(s, ref, deref(in.Scale.Value), deref(in.Scale.Unit), at)
+		return ecs.UpdateTaskSetScale(s, ref, in.Scale.Value, awsproto.Deref(in.Scale.Unit), at)
 	})
 }
 
@@ -84,7 +84,7 @@ func (a *API) updateServicePrimaryTaskSet(ctx context.Context, in *updateService
 
 func (a *API) deleteTaskSet(ctx context.Context, in *deleteTaskSetInput) (*taskSetOutput, error) {
 	return a.changeNamedTaskSet(ctx, in.Cluster, in.Service, "taskSet", in.TaskSet, func(s ecs.Service, ref string, at time.Time) (ecs.Service, ecs.TaskSet, error) {
-		return ecs.DeleteTaskSet(s, ref, deref(in.Force), at)
+		return ecs.DeleteTaskSet(s, ref, awsproto.Deref(in.Force), at)
 	})
 }
 
@@ -96,7 +96,7 @@ func (a *API) changeNamedTaskSet(ctx context.Context, clusterRef, serviceRef *st
 	if err != nil {
 		return nil, err
 	}
-	if deref(taskSetRef) == "" {
+	if awsproto.Deref(taskSetRef) == "" {
 		return nil, errdefs.InvalidArgument("%s must be specified.", member)
 	}
 	return a.changeTaskSet(ctx, cluster.Name, name, false, func(s ecs.Service, at time.Time) (ecs.Service, ecs.TaskSet, error) {
@@ -107,7 +107,7 @@ func (a *API) changeNamedTaskSet(ctx context.Context, clusterRef, serviceRef *st
 // taskSetServiceRef resolves the cluster and service of a task set request; unlike the service
 // operations, these require the cluster.
 func (a *API) taskSetServiceRef(ctx context.Context, clusterRef, serviceRef *string) (ecs.Cluster, string, error) {
-	if deref(clusterRef) == "" {
+	if awsproto.Deref(clusterRef) == "" {
 		return ecs.Cluster{}, "", errdefs.InvalidArgument("cluster must be specified.")
 	}
 	return a.serviceRef(ctx, clusterRef, serviceRef)
@@ -235,7 +235,7 @@ func taskSetToWire(s ecs.Service, ts ecs.TaskSet, counts ecs.TaskCounts, withTag
 		NetworkConfiguration:     networkConfigurationToWire(ts.NetworkConfiguration),
 		LoadBalancers:            alwaysListToWire(ts.LoadBalancers, loadBalancerToWire),
 		ServiceRegistries:        []wireServiceRegistry{},
-		Scale:                    &wireScale{Value: ptr(ts.Scale), Unit: ptr(ecs.ScaleUnitPercent)},
+		Scale:                    &wireScale{Value: ts.Scale, Unit: ptr(ecs.ScaleUnitPercent)},
 		StabilityStatus:          optional(string(ts.StabilityStatus)),
 		StabilityStatusAt:        epochPtr(ts.StabilityStatusAt),
 	}

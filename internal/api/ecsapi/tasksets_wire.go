@@ -4,8 +4,8 @@ package ecsapi
 
 // wireScale is the model's Scale. The SDKs leave out a value of 0, so an absent value is 0.
 type wireScale struct {
-	Value *float64 `json:"value,omitempty"`
-	Unit  *string  `json:"unit,omitempty"`
+	Value float64 `json:"value"`
+	Unit  *string `json:"unit,omitempty"`
 }
 
 // wireTaskSet is the model's TaskSet. Counts and the lists are always sent.

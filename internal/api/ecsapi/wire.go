@@ -43,22 +43,13 @@ func epochPtr(t time.Time) *epochSeconds { return awsproto.Epoch(t) }
 
 func ptr[T any](v T) *T { return &v }
 
-// deref returns the value p points to, or the zero value for nil.
-func deref[T any](p *T) T {
-	if p == nil {
-		var zero T
-		return zero
-	}
-	return *p
-}
-
 func tagsFromWire(in []wireTag) []ecs.Tag {
 	if in == nil {
 		return nil
 	}
 	out := make([]ecs.Tag, len(in))
 	for i, t := range in {
-		out[i] = ecs.Tag{Key: deref(t.Key), Value: deref(t.Value)}
+		out[i] = ecs.Tag{Key: awsproto.Deref(t.Key), Value: awsproto.Deref(t.Value)}
 	}
 	return out
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/store"
 )
 
@@ -53,7 +54,7 @@ func selectNamed[T any](ctx context.Context, k namedKind[T], arns, names []strin
 // describePage sorts items by name and converts the page that marker and pageSize ask for.
 func describePage[T, W any](items []T, name func(T) string, marker *string, pageSize *int32, toWire func(T) W) (list[W], *string, error) {
 	slices.SortFunc(items, func(x, y T) int { return strings.Compare(name(x), name(y)) })
-	page, next, err := paginate(items, name, marker, pageSize)
+	page, next, err := awsproto.Paginate(pages, items, awsproto.ByKey(name), marker, pageSize, maxPageSize)
 	if err != nil {
 		return nil, nil, err
 	}

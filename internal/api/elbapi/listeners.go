@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/elb"
 	"github.com/fargohq/fargo/internal/errdefs"
 	"github.com/fargohq/fargo/internal/store"
@@ -197,7 +198,7 @@ func (a *API) describeListeners(ctx context.Context, in *describeListenersInput)
 	}
 	key := func(l elb.Listener) string { return fmt.Sprintf("%s/%05d", l.LoadBalancerARN, l.Port) }
 	slices.SortFunc(listeners, func(x, y elb.Listener) int { return strings.Compare(key(x), key(y)) })
-	page, next, err := paginate(listeners, key, in.Marker, in.PageSize)
+	page, next, err := awsproto.Paginate(pages, listeners, awsproto.ByKey(key), in.Marker, in.PageSize, maxPageSize)
 	if err != nil {
 		return nil, err
 	}

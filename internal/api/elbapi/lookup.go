@@ -21,27 +21,11 @@ func notFoundAs(err, notFound error, format string, args ...any) error {
 }
 
 func (a *API) loadBalancer(ctx context.Context, lbARN string) (store.Item[elb.LoadBalancer], error) {
-	ref, err := elb.ParseLoadBalancerARN(lbARN)
-	if err != nil {
-		return store.Item[elb.LoadBalancer]{}, err
-	}
-	it, err := a.store.LoadBalancers.Get(ctx, ref.Name)
-	if err == nil && it.Value.ARN != lbARN {
-		err = errdefs.NotFound("stale ARN")
-	}
-	return it, notFoundAs(err, elb.ErrLoadBalancerNotFound, "Load balancer '%s' not found", lbARN)
+	return a.loadBalancers().get(ctx, lbARN)
 }
 
 func (a *API) targetGroup(ctx context.Context, tgARN string) (store.Item[elb.TargetGroup], error) {
-	ref, err := elb.ParseTargetGroupARN(tgARN)
-	if err != nil {
-		return store.Item[elb.TargetGroup]{}, err
-	}
-	it, err := a.store.TargetGroups.Get(ctx, ref.Name)
-	if err == nil && it.Value.ARN != tgARN {
-		err = errdefs.NotFound("stale ARN")
-	}
-	return it, notFoundAs(err, elb.ErrTargetGroupNotFound, "Target group '%s' not found", tgARN)
+	return a.targetGroups().get(ctx, tgARN)
 }
 
 func (a *API) listener(ctx context.Context, lARN string) (store.Item[elb.Listener], error) {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/elb"
 	"github.com/fargohq/fargo/internal/errdefs"
 	"github.com/fargohq/fargo/internal/store"
@@ -113,7 +114,7 @@ func (a *API) describeRules(ctx context.Context, in *describeRulesInput) (*rules
 		}
 	}
 	slices.SortFunc(rules, func(x, y elb.Rule) int { return strings.Compare(ruleKey(x), ruleKey(y)) })
-	page, next, err := paginate(rules, ruleKey, in.Marker, in.PageSize)
+	page, next, err := awsproto.Paginate(pages, rules, awsproto.ByKey(ruleKey), in.Marker, in.PageSize, maxPageSize)
 	if err != nil {
 		return nil, err
 	}

@@ -112,7 +112,7 @@ func (a *API) modifyTargetGroup(ctx context.Context, in *modifyTargetGroupInput)
 	if err != nil {
 		return nil, err
 	}
-	saved, err := a.updateTargetGroup(ctx, tgARN, func(tg elb.TargetGroup) (elb.TargetGroup, error) { return tg.WithHealthCheck(spec) })
+	saved, err := a.targetGroups().update(ctx, tgARN, func(tg elb.TargetGroup) (elb.TargetGroup, error) { return tg.WithHealthCheck(spec) })
 	if err != nil {
 		return nil, err
 	}
@@ -121,29 +121,6 @@ func (a *API) modifyTargetGroup(ctx context.Context, in *modifyTargetGroupInput)
 		return nil, err
 	}
 	return &targetGroupsOutput{TargetGroups: list[wireTargetGroup]{targetGroupToWire(saved, rt.users[tgARN])}}, nil
-}
-
-// updateTargetGroup applies fn to the target group tgARN names, read-modify-write.
-func (a *API) updateTargetGroup(ctx context.Context, tgARN string, fn func(elb.TargetGroup) (elb.TargetGroup, error)) (elb.TargetGroup, error) {
-	cur, err := a.targetGroup(ctx, tgARN)
-	if err != nil {
-		return elb.TargetGroup{}, err
-	}
-	saved, err := a.store.TargetGroups.Update(ctx, cur.ID, func(tg *elb.TargetGroup) error {
-		if tg.ARN != tgARN {
-			return errdefs.NotFound("stale ARN")
-		}
-		next, err := fn(*tg)
-		if err != nil {
-			return err
-		}
-		*tg = next
-		return nil
-	})
-	if err != nil {
-		return elb.TargetGroup{}, notFoundAs(err, elb.ErrTargetGroupNotFound, "Target group '%s' not found", tgARN)
-	}
-	return saved.Value, nil
 }
 
 // deleteTargetGroup deletes a target group that no rule uses, with its registrations. Deleting
@@ -181,35 +158,4 @@ func (a *API) deleteTargetGroup(ctx context.Context, in *targetGroupARNInput) (*
 		return nil, err
 	}
 	return &emptyOutput{}, nil
-}
-
-func (a *API) describeTargetGroupAttributes(ctx context.Context, in *targetGroupARNInput) (*attributesOutput, error) {
-	tgARN, err := required(in.TargetGroupArn, "targetGroupArn")
-	if err != nil {
-		return nil, err
-	}
-	tg, err := a.targetGroup(ctx, tgARN)
-	if err != nil {
-		return nil, err
-	}
-	return &attributesOutput{Attributes: attributesToWire(tg.Value.Attributes)}, nil
-}
-
-func (a *API) modifyTargetGroupAttributes(ctx context.Context, in *modifyTargetGroupAttributesInput) (*attributesOutput, error) {
-	tgARN, err := required(in.TargetGroupArn, "targetGroupArn")
-	if err != nil {
-		return nil, err
-	}
-	if err := requireList(in.Attributes, "attributes"); err != nil {
-		return nil, err
-	}
-	changes, err := attributesFromWire(in.Attributes)
-	if err != nil {
-		return nil, err
-	}
-	saved, err := a.updateTargetGroup(ctx, tgARN, func(tg elb.TargetGroup) (elb.TargetGroup, error) { return tg.WithAttributes(changes) })
-	if err != nil {
-		return nil, err
-	}
-	return &attributesOutput{Attributes: attributesToWire(saved.Attributes)}, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 
+	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/elb"
 	"github.com/fargohq/fargo/internal/errdefs"
 	"github.com/fargohq/fargo/internal/store"
@@ -49,7 +50,7 @@ func targetsFromWire(in []wireTarget) ([]elb.Target, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, elb.Target{ID: id, Port: given(t.Port), AvailabilityZone: deref(t.AvailabilityZone)})
+		out = append(out, elb.Target{ID: id, Port: given(t.Port), AvailabilityZone: awsproto.Deref(t.AvailabilityZone)})
 	}
 	return out, nil
 }

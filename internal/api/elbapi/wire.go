@@ -4,6 +4,7 @@ import (
 	"encoding/xml"
 	"time"
 
+	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/elb"
 	"github.com/fargohq/fargo/internal/errdefs"
 )
@@ -40,7 +41,7 @@ func tagsFromWire(in []wireTag) ([]elb.Tag, error) {
 		if t.Key == nil {
 			return nil, errdefs.InvalidArgument("A tag key must be specified")
 		}
-		out = append(out, elb.Tag{Key: *t.Key, Value: deref(t.Value)})
+		out = append(out, elb.Tag{Key: *t.Key, Value: awsproto.Deref(t.Value)})
 	}
 	return out, nil
 }
@@ -64,7 +65,7 @@ func attributesFromWire(in []wireAttribute) ([]elb.Attribute, error) {
 		if a.Key == nil {
 			return nil, errdefs.InvalidArgument("An attribute key must be specified")
 		}
-		out = append(out, elb.Attribute{Key: *a.Key, Value: deref(a.Value)})
+		out = append(out, elb.Attribute{Key: *a.Key, Value: awsproto.Deref(a.Value)})
 	}
 	return out, nil
 }
@@ -84,14 +85,6 @@ type attributesOutput struct {
 
 // emptyOutput is the result of operations without output members: <OpResult/>.
 type emptyOutput struct{}
-
-func deref[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
-}
 
 func ptr[T any](v T) *T { return &v }
 

@@ -1,6 +1,7 @@
 package elbapi
 
 import (
+	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/elb"
 	"github.com/fargohq/fargo/internal/errdefs"
 )
@@ -53,7 +54,7 @@ func actionsFromWire(in []wireAction) []elb.ActionSpec {
 	}
 	out := make([]elb.ActionSpec, 0, len(in))
 	for _, a := range in {
-		s := elb.ActionSpec{Type: deref(a.Type), Order: given(a.Order), TargetGroupARN: deref(a.TargetGroupArn)}
+		s := elb.ActionSpec{Type: awsproto.Deref(a.Type), Order: given(a.Order), TargetGroupARN: awsproto.Deref(a.TargetGroupArn)}
 		if f := a.ForwardConfig; f != nil {
 			s.HasForwardConfig = true
 			for _, g := range f.TargetGroups {
@@ -61,20 +62,20 @@ func actionsFromWire(in []wireAction) []elb.ActionSpec {
 				if g.Weight != nil {
 					w = int(*g.Weight)
 				}
-				s.Forward.TargetGroups = append(s.Forward.TargetGroups, elb.WeightedTargetGroup{ARN: deref(g.TargetGroupArn), Weight: w})
+				s.Forward.TargetGroups = append(s.Forward.TargetGroups, elb.WeightedTargetGroup{ARN: awsproto.Deref(g.TargetGroupArn), Weight: w})
 			}
 			if st := f.TargetGroupStickinessConfig; st != nil {
-				s.Forward.Stickiness, s.Forward.StickinessSeconds = deref(st.Enabled), given(st.DurationSeconds)
+				s.Forward.Stickiness, s.Forward.StickinessSeconds = awsproto.Deref(st.Enabled), given(st.DurationSeconds)
 			}
 		}
 		if r := a.FixedResponseConfig; r != nil {
 			s.HasFixedResponse = true
-			s.FixedResponse = elb.FixedResponse{StatusCode: deref(r.StatusCode), ContentType: deref(r.ContentType), MessageBody: deref(r.MessageBody)}
+			s.FixedResponse = elb.FixedResponse{StatusCode: awsproto.Deref(r.StatusCode), ContentType: awsproto.Deref(r.ContentType), MessageBody: awsproto.Deref(r.MessageBody)}
 		}
 		if r := a.RedirectConfig; r != nil {
 			s.HasRedirect = true
-			s.Redirect = elb.Redirect{Protocol: deref(r.Protocol), Port: deref(r.Port), Host: deref(r.Host),
-				Path: deref(r.Path), Query: deref(r.Query), StatusCode: deref(r.StatusCode)}
+			s.Redirect = elb.Redirect{Protocol: awsproto.Deref(r.Protocol), Port: awsproto.Deref(r.Port), Host: awsproto.Deref(r.Host),
+				Path: awsproto.Deref(r.Path), Query: awsproto.Deref(r.Query), StatusCode: awsproto.Deref(r.StatusCode)}
 		}
 		out = append(out, s)
 	}
@@ -162,7 +163,7 @@ func conditionsFromWire(in []wireCondition) []elb.ConditionSpec {
 	}
 	out := make([]elb.ConditionSpec, 0, len(in))
 	for _, c := range in {
-		s := elb.ConditionSpec{Field: deref(c.Field), Values: c.Values, HasRegexValues: len(c.RegexValues) > 0}
+		s := elb.ConditionSpec{Field: awsproto.Deref(c.Field), Values: c.Values, HasRegexValues: len(c.RegexValues) > 0}
 		values := func(field string, v *wireValues) {
 			if v != nil {
 				s.Configs = append(s.Configs, field)
@@ -176,13 +177,13 @@ func conditionsFromWire(in []wireCondition) []elb.ConditionSpec {
 		values(elb.FieldSourceIP, c.SourceIPConfig)
 		if h := c.HTTPHeaderConfig; h != nil {
 			s.Configs = append(s.Configs, elb.FieldHTTPHeader)
-			s.HTTPHeaderName, s.ConfigValues = deref(h.HTTPHeaderName), h.Values
+			s.HTTPHeaderName, s.ConfigValues = awsproto.Deref(h.HTTPHeaderName), h.Values
 			s.HasRegexValues = s.HasRegexValues || len(h.RegexValues) > 0
 		}
 		if q := c.QueryStringConfig; q != nil {
 			s.Configs = append(s.Configs, elb.FieldQueryString)
 			for _, kv := range q.Values {
-				s.QueryStrings = append(s.QueryStrings, elb.QueryString{Key: deref(kv.Key), Value: deref(kv.Value)})
+				s.QueryStrings = append(s.QueryStrings, elb.QueryString{Key: awsproto.Deref(kv.Key), Value: awsproto.Deref(kv.Value)})
 			}
 		}
 		out = append(out, s)

@@ -1,6 +1,7 @@
 package elbapi
 
 import (
+	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/elb"
 	"github.com/fargohq/fargo/internal/errdefs"
 )
@@ -76,7 +77,7 @@ func (in *createLoadBalancerInput) spec() (elb.LoadBalancerSpec, error) {
 		return elb.LoadBalancerSpec{}, err
 	}
 	spec := elb.LoadBalancerSpec{
-		Name: name, Type: deref(in.Type), Scheme: deref(in.Scheme), IPAddressType: deref(in.IPAddressType),
+		Name: name, Type: awsproto.Deref(in.Type), Scheme: awsproto.Deref(in.Scheme), IPAddressType: awsproto.Deref(in.IPAddressType),
 		Subnets: in.Subnets, SecurityGroups: in.SecurityGroups, Tags: tags,
 	}
 	if len(in.Subnets) > 0 && len(in.SubnetMappings) > 0 {

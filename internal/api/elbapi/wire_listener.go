@@ -1,6 +1,7 @@
 package elbapi
 
 import (
+	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/elb"
 	"github.com/fargohq/fargo/internal/errdefs"
 )
@@ -102,7 +103,7 @@ func (in *createListenerInput) spec() (elb.ListenerSpec, error) {
 		return elb.ListenerSpec{}, err
 	}
 	return elb.ListenerSpec{
-		Port: given(in.Port), Protocol: deref(in.Protocol), SSLPolicy: deref(in.SslPolicy),
+		Port: given(in.Port), Protocol: awsproto.Deref(in.Protocol), SSLPolicy: awsproto.Deref(in.SslPolicy),
 		Certificates: certs, HasAlpnPolicy: len(in.AlpnPolicy) > 0,
 		DefaultActions: actionsFromWire(in.DefaultActions), Tags: tags,
 	}, nil
@@ -117,7 +118,7 @@ func (in *modifyListenerInput) change() (elb.ListenerChange, error) {
 		return elb.ListenerChange{}, err
 	}
 	return elb.ListenerChange{
-		Port: given(in.Port), Protocol: deref(in.Protocol), SSLPolicy: deref(in.SslPolicy),
+		Port: given(in.Port), Protocol: awsproto.Deref(in.Protocol), SSLPolicy: awsproto.Deref(in.SslPolicy),
 		Certificates: certs, HasAlpnPolicy: len(in.AlpnPolicy) > 0,
 		DefaultActions: actionsFromWire(in.DefaultActions),
 	}, nil

@@ -1,6 +1,7 @@
 package elbapi
 
 import (
+	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/elb"
 	"github.com/fargohq/fargo/internal/errdefs"
 )
@@ -103,7 +104,7 @@ type wireTargetGroup struct {
 func (w wireHealthCheck) spec() (elb.HealthCheckSpec, error) {
 	s := elb.HealthCheckSpec{
 		Disable:  w.HealthCheckEnabled != nil && !*w.HealthCheckEnabled,
-		Protocol: deref(w.HealthCheckProtocol), Port: deref(w.HealthCheckPort), Path: deref(w.HealthCheckPath),
+		Protocol: awsproto.Deref(w.HealthCheckProtocol), Port: awsproto.Deref(w.HealthCheckPort), Path: awsproto.Deref(w.HealthCheckPath),
 		IntervalSeconds: given(w.HealthCheckIntervalSeconds), TimeoutSeconds: given(w.HealthCheckTimeoutSeconds),
 		HealthyThreshold: given(w.HealthyThresholdCount), UnhealthyThreshold: given(w.UnhealthyThresholdCount),
 	}
@@ -138,9 +139,9 @@ func (in *createTargetGroupInput) spec() (elb.TargetGroupSpec, error) {
 		return elb.TargetGroupSpec{}, err
 	}
 	return elb.TargetGroupSpec{
-		Name: name, Protocol: deref(in.Protocol), ProtocolVersion: deref(in.ProtocolVersion),
-		Port: given(in.Port), VpcID: deref(in.VpcID), TargetType: deref(in.TargetType),
-		IPAddressType: deref(in.IPAddressType), HealthCheck: hc, Tags: tags,
+		Name: name, Protocol: awsproto.Deref(in.Protocol), ProtocolVersion: awsproto.Deref(in.ProtocolVersion),
+		Port: given(in.Port), VpcID: awsproto.Deref(in.VpcID), TargetType: awsproto.Deref(in.TargetType),
+		IPAddressType: awsproto.Deref(in.IPAddressType), HealthCheck: hc, Tags: tags,
 	}, nil
 }
 

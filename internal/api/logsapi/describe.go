@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/errdefs"
 )
 
@@ -16,7 +17,7 @@ const (
 )
 
 func (a *API) describeLogGroups(ctx context.Context, in *describeLogGroupsInput) (*describeLogGroupsOutput, error) {
-	limit, err := limitOf(in.Limit, 50, 50)
+	limit, err := describePages.Size(in.Limit, 50)
 	if err != nil {
 		return nil, err
 	}
@@ -34,7 +35,7 @@ func (a *API) describeLogGroups(ctx context.Context, in *describeLogGroupsInput)
 			matched = append(matched, g)
 		}
 	}
-	page, next, err := pageOf(matched, in.NextToken, limit)
+	page, next, err := awsproto.Paginate(describePages, matched, awsproto.ByOffset[*logGroup](), in.NextToken, nil, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -84,7 +85,7 @@ func (a *API) describeLogStreams(ctx context.Context, in *describeLogStreamsInpu
 	if err != nil {
 		return nil, err
 	}
-	limit, err := limitOf(in.Limit, 50, 50)
+	limit, err := describePages.Size(in.Limit, 50)
 	if err != nil {
 		return nil, err
 	}
@@ -111,7 +112,7 @@ func (a *API) describeLogStreams(ctx context.Context, in *describeLogStreamsInpu
 	if in.Descending != nil && *in.Descending {
 		slices.Reverse(streams)
 	}
-	page, next, err := pageOf(streams, in.NextToken, limit)
+	page, next, err := awsproto.Paginate(describePages, streams, awsproto.ByOffset[streamInfo](), in.NextToken, nil, limit)
 	if err != nil {
 		return nil, err
 	}

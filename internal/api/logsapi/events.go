@@ -47,7 +47,7 @@ func (a *API) getLogEvents(ctx context.Context, in *getLogEventsInput) (*getLogE
 	if err != nil {
 		return nil, err
 	}
-	limit, err := limitOf(in.Limit, maxEvents, maxEvents)
+	limit, err := eventPages.Size(in.Limit, maxEvents)
 	if err != nil {
 		return nil, err
 	}

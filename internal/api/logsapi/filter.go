@@ -118,7 +118,7 @@ func parseFilterQuery(in *filterLogEventsInput) (filterQuery, error) {
 		}
 		q.after = &after
 	}
-	q.limit, err = limitOf(in.Limit, maxEvents, maxEvents)
+	q.limit, err = eventPages.Size(in.Limit, maxEvents)
 	return q, err
 }
 
