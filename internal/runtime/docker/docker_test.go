@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"log/slog"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -110,4 +111,17 @@ func TestConformance(t *testing.T) {
 	drivertest.Run(t, func(t *testing.T, stateDir string) runtime.Driver {
 		return newDriver(t, testConfig(scopeOf(stateDir)))
 	}, images(image))
+}
+
+// TestMain removes the tests' awsvpc network when they are done (unless another test process
+// still uses it).
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if c, err := client.New(client.FromEnv); err == nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		_, _ = c.NetworkRemove(ctx, testNetwork, client.NetworkRemoveOptions{})
+		cancel()
+		_ = c.Close()
+	}
+	os.Exit(code)
 }

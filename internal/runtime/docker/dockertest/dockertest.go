@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/moby/moby/api/pkg/authconfig"
+	"github.com/moby/moby/api/types/registry"
 	"github.com/moby/moby/client"
 )
 
@@ -141,4 +143,26 @@ func RemoveImage(c *client.Client, tag string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	_, _ = c.ImageRemove(ctx, tag, client.ImageRemoveOptions{})
+}
+
+// Push tags image as ref (a name with a registry) and pushes it with the credentials, then
+// removes the tag, so that the engine must pull ref to run it.
+func Push(ctx context.Context, c *client.Client, image, ref, user, password string) error {
+	if _, err := c.ImageTag(ctx, client.ImageTagOptions{Source: image, Target: ref}); err != nil {
+		return err
+	}
+	auth, err := authconfig.Encode(registry.AuthConfig{Username: user, Password: password})
+	if err != nil {
+		return err
+	}
+	res, err := c.ImagePush(ctx, ref, client.ImagePushOptions{RegistryAuth: auth})
+	if err != nil {
+		return err
+	}
+	defer res.Close()
+	if err := streamError(res); err != nil {
+		return err
+	}
+	_, err = c.ImageRemove(ctx, ref, client.ImageRemoveOptions{})
+	return err
 }

@@ -1,9 +1,11 @@
 // Command program is the executable of the Docker driver's test image: it runs the drivertest
-// Program in its environment, or, for Exec, "print TEXT CODE" and "sleep DURATION".
+// Program in its environment, or, for Exec, "print TEXT CODE", "sleep DURATION" and "dial HOST:PORT".
 package main
 
 import (
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"strconv"
 	"time"
@@ -36,8 +38,15 @@ func command(args []string) int {
 		}
 		time.Sleep(d)
 		return 0
-	case args[0] == "env" && len(args) == 2:
-		fmt.Println(args[1] + "=" + os.Getenv(args[1]))
+	case args[0] == "dial" && len(args) == 2:
+		c, err := net.DialTimeout("tcp", args[1], 5*time.Second)
+		if err != nil {
+			fmt.Println(err)
+			return 1
+		}
+		defer c.Close()
+		reply, _ := io.ReadAll(c)
+		fmt.Print(string(reply))
 		return 0
 	}
 	fmt.Fprintln(os.Stderr, "program: unknown command", args)
