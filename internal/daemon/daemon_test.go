@@ -94,6 +94,7 @@ func TestConfigValidation(t *testing.T) {
 		{"bad address", daemon.Config{DataDir: "x", APIAddr: "nonsense"}},
 		{"bad region", daemon.Config{DataDir: "x", Region: "Mars"}},
 		{"bad account", daemon.Config{DataDir: "x", AccountID: "123"}},
+		{"bad driver", daemon.Config{DataDir: "x", Driver: "podman"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
