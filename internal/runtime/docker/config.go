@@ -25,7 +25,9 @@ type PullPolicy string
 
 // Pull policies, named after the ECS agent's ECS_IMAGE_PULL_BEHAVIOR.
 const (
-	// PullDefault pulls at every start and uses the local image if the pull fails.
+	// PullDefault pulls images of a named registry (host/repository) at every start and uses
+	// the local image if the pull fails; Docker Hub names (nginx, a local build such as
+	// myapp:dev) are pulled only when the engine does not have them.
 	PullDefault PullPolicy = "default"
 	// PullAlways pulls at every start; a failed pull fails the start.
 	PullAlways PullPolicy = "always"

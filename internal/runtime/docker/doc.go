@@ -20,9 +20,10 @@
 //     definition's hostPort, or on a port the engine picks when it is 0.
 //   - host: the container shares the host's network; its ports are the container ports.
 //
-// Start pulls the image as Config.PullPolicy says (by default always, keeping the local image
-// if the pull fails, as the ECS agent's default does), with the spec's RegistryAuth. A pull that
-// fails with no local image fails Start with a *runtime.PullError.
+// Start pulls the image as Config.PullPolicy says (by default: images of a named registry at
+// every start, keeping the local image if the pull fails, as the ECS agent's default does; Docker
+// Hub names only when missing, so local builds need no internet), with the spec's RegistryAuth.
+// A pull that fails with no local image fails Start with a *runtime.PullError.
 //
 // Containers get PORT (the first container port) and FARGO_PORT_<containerPort> unless the
 // spec sets them, so a program written for the process driver listens where the task

@@ -18,7 +18,8 @@ import (
 // pull makes the image available as the pull policy says, and returns its digest: the
 // registry's manifest digest when the engine knows it, else the image id.
 func (d *Driver) pull(ctx context.Context, image string, auth *runtime.RegistryAuth) (string, error) {
-	if _, err := reference.ParseNormalizedNamed(image); err != nil {
+	named, err := reference.ParseNormalizedNamed(image)
+	if err != nil {
 		return "", errdefs.InvalidArgument("image %q: %v", image, err)
 	}
 	local, err := d.imageDigest(ctx, image)
@@ -26,7 +27,7 @@ func (d *Driver) pull(ctx context.Context, image string, auth *runtime.RegistryA
 	if err != nil && !errors.Is(err, errdefs.ErrNotFound) {
 		return "", err
 	}
-	if have && d.cfg.PullPolicy == PullPreferCached {
+	if have && !pullWanted(d.cfg.PullPolicy, named) {
 		return local, nil
 	}
 	pullErr := d.pullImage(ctx, image, auth)
@@ -39,6 +40,20 @@ func (d *Driver) pull(ctx context.Context, image string, auth *runtime.RegistryA
 		return local, nil
 	}
 	return "", pullErr
+}
+
+// pullWanted reports whether an image the engine has is pulled again. PullDefault pulls images
+// of a named registry (host/repository, as ECR's and fargo's are) every time, so that a tag
+// pushed again reaches new tasks; a Docker Hub name (nginx, or a local build such as myapp:dev)
+// is pulled only when missing, so that local images work without the internet.
+func pullWanted(policy PullPolicy, image reference.Named) bool {
+	switch policy {
+	case PullAlways:
+		return true
+	case PullPreferCached:
+		return false
+	}
+	return reference.Domain(image) != "docker.io"
 }
 
 // pullImage pulls image; a failure the registry or engine explains is a *runtime.PullError.
