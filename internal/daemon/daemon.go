@@ -162,10 +162,11 @@ func buildLoadBalancing(p *parts, st *store.Store, cfg Config, reg prometheus.Re
 	return nil
 }
 
-// openDriver builds the task runtime that --driver names: the process driver alone, or a
-// router over the process and Docker drivers (auto: the rule of internal/runtime/router picks
-// per task; docker: every task on Docker, the process driver only to find its earlier
-// containers).
+// openDriver builds the task runtime that --driver names: a router over the process driver
+// alone (process: every task a host command, as before fargo had Docker), or over the process
+// and Docker drivers (auto: the rule of internal/runtime/router picks per task; docker: every
+// task on Docker, the process driver to find its earlier containers). A container's
+// fargo.driver dockerLabel wins in every mode.
 func openDriver(ctx context.Context, cfg Config, nodeID string, log *slog.Logger) (runtime.Driver, error) {
 	if cfg.Runtime != nil {
 		return cfg.Runtime, nil
@@ -179,8 +180,9 @@ func openDriver(ctx context.Context, cfg Config, nodeID string, log *slog.Logger
 	if err != nil {
 		return nil, fmt.Errorf("process driver: %w", err)
 	}
+	routerLog := log.With("component", "router")
 	if cfg.Driver == DriverProcess {
-		return proc, nil
+		return router.New(router.Config{Mode: router.Process}, routerLog, proc)
 	}
 	// The node id scopes the Docker containers, so that two servers on one engine never take
 	// each other's containers for orphans.
@@ -200,7 +202,7 @@ func openDriver(ctx context.Context, cfg Config, nodeID string, log *slog.Logger
 	if cfg.Driver == DriverDocker {
 		mode = router.Docker
 	}
-	return router.New(router.Config{Mode: mode}, log.With("component", "router"), proc, dock)
+	return router.New(router.Config{Mode: mode}, routerLog, proc, dock)
 }
 
 // run serves until ctx ends, then stops the API first (no new writes), then the controllers,
