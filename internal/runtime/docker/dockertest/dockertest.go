@@ -13,7 +13,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sync"
 	"testing"
 	"time"
 
@@ -43,32 +42,18 @@ func Engine(t testing.TB) *client.Client {
 }
 
 // GoBinary builds the Go main package in dir (a path the go tool accepts, such as
-// "./testdata/program") as a static linux binary, once per test process.
+// "./testdata/program") as a static linux binary in a temporary directory of the test. Builds
+// are reproducible (and cached by the go tool), so the same sources give the same binary.
 func GoBinary(t testing.TB, dir string) string {
 	t.Helper()
-	builds.mu.Lock()
-	defer builds.mu.Unlock()
-	if path, ok := builds.paths[dir]; ok {
-		return path
-	}
-	out, err := os.MkdirTemp("", "fargo-dockertest-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(out, filepath.Base(dir))
+	path := filepath.Join(t.TempDir(), filepath.Base(dir))
 	cmd := exec.Command("go", "build", "-trimpath", "-o", path, dir)
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS=linux")
 	if msg, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build %s: %v\n%s", dir, err, msg)
 	}
-	builds.paths[dir] = path
 	return path
 }
-
-var builds = struct {
-	mu    sync.Mutex
-	paths map[string]string
-}{paths: map[string]string{}}
 
 // Image builds an image FROM scratch with the file at binary as /<name> and its entrypoint,
 // and returns its tag: repo and a hash of the binary, so that an unchanged binary is built
