@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ecssdk "github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/moby/moby/client"
 
 	"github.com/fargohq/fargo/internal/api/apitest"
 	"github.com/fargohq/fargo/internal/ecs"
@@ -96,7 +97,10 @@ func TestDockerTasks(t *testing.T) {
 	t.Parallel()
 	engine := dockertest.Engine(t)
 	image := dockertest.Image(t, engine, "fargo-drivertest", dockertest.GoBinary(t, "../runtime/docker/testdata/program"))
-	cfg := docker.Config{Scope: "agent-" + strings.ToLower(t.Name()), Network: "fargo-test", PullPolicy: docker.PullPreferCached}
+	cfg := docker.Config{Scope: "agent-" + strings.ToLower(t.Name()), Network: "fargo-agent-test", PullPolicy: docker.PullPreferCached}
+	t.Cleanup(func() { // last, once the containers are gone
+		_, _ = engine.NetworkRemove(context.Background(), cfg.Network, client.NetworkRemoveOptions{})
+	})
 	n := startRoutedNode(t, cfg)
 	program := drivertest.Program{Listen: true, Forever: true}.EnvVar()
 	n.service2(t, "app", image, map[string]string{program.Name: program.Value})
