@@ -40,7 +40,7 @@ Every flag can also be set by its environment variable (shown in brackets).`,
 	f.StringVar(&o.cfg.AccountID, "account-id", envOr("FARGO_ACCOUNT_ID", daemon.DefaultAccountID), "12-digit account id in ARNs [FARGO_ACCOUNT_ID]")
 	f.StringVar(&o.etcdEndpoints, "etcd-endpoints", envOr("FARGO_ETCD_ENDPOINTS", ""), "comma-separated client URLs of an external etcd cluster to use instead of the embedded member [FARGO_ETCD_ENDPOINTS]")
 	f.StringVar(&o.cfg.LBBindHost, "lb-addr", envOr("FARGO_LB_ADDR", daemon.DefaultLBBindHost), "IP address load balancer listeners bind on [FARGO_LB_ADDR]")
-	f.StringVar(&o.cfg.Driver, "driver", envOr("FARGO_DRIVER", "auto"), "task runtime: auto (process for now) or process [FARGO_DRIVER]")
+	f.StringVar(&o.cfg.Driver, "driver", envOr("FARGO_DRIVER", "auto"), "task runtime: auto (host commands on the process driver, images on Docker), process or docker [FARGO_DRIVER]")
 	f.StringVar(&o.logLevel, "log-level", envOr("FARGO_LOG_LEVEL", "info"), "debug, info, warn or error [FARGO_LOG_LEVEL]")
 	return cmd
 }

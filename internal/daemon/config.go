@@ -20,6 +20,13 @@ const (
 	DefaultLBBindHost = "127.0.0.1"
 )
 
+// Values of Config.Driver.
+const (
+	DriverAuto    = "auto"
+	DriverProcess = "process"
+	DriverDocker  = "docker"
+)
+
 // Config is everything `fargo server` can be told. The zero value plus a DataDir works.
 type Config struct {
 	// DataDir holds the embedded etcd member, the credentials and the server's state file.
@@ -33,7 +40,8 @@ type Config struct {
 	EtcdEndpoints []string
 	// ShutdownGrace bounds how long in-flight API requests may take after a stop signal.
 	ShutdownGrace time.Duration
-	// Driver runs task containers: "process", or "auto" (the default; process for now).
+	// Driver runs task containers: DriverAuto (the default: each task on the process or the
+	// Docker driver, as internal/runtime/router's rule picks), DriverProcess or DriverDocker.
 	Driver string
 	// Runtime, when set, replaces the driver Driver names (tests inject the fake driver).
 	Runtime runtime.Driver
@@ -68,7 +76,7 @@ func (c Config) withDefaults() (Config, error) {
 		c.LBBindHost = DefaultLBBindHost
 	}
 	if c.Driver == "" {
-		c.Driver = "auto"
+		c.Driver = DriverAuto
 	}
 	if c.ShutdownGrace <= 0 {
 		c.ShutdownGrace = 10 * time.Second
@@ -93,8 +101,10 @@ func (c Config) Validate() error {
 	if net.ParseIP(c.LBBindHost) == nil {
 		return fmt.Errorf("load balancer bind address %q is not an IP address", c.LBBindHost)
 	}
-	if c.Driver != "auto" && c.Driver != "process" {
-		return fmt.Errorf("driver %q: choose auto or process", c.Driver)
+	switch c.Driver {
+	case DriverAuto, DriverProcess, DriverDocker:
+	default:
+		return fmt.Errorf("driver %q: choose auto, process or docker", c.Driver)
 	}
 	return nil
 }

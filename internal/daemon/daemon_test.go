@@ -5,11 +5,13 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ecssdk "github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/fargohq/fargo/internal/api/apitest"
 	"github.com/fargohq/fargo/internal/credentials"
@@ -94,6 +96,7 @@ func TestConfigValidation(t *testing.T) {
 		{"bad address", daemon.Config{DataDir: "x", APIAddr: "nonsense"}},
 		{"bad region", daemon.Config{DataDir: "x", Region: "Mars"}},
 		{"bad account", daemon.Config{DataDir: "x", AccountID: "123"}},
+		{"bad driver", daemon.Config{DataDir: "x", Driver: "podman"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -128,5 +131,61 @@ func BenchmarkStartToFirstCall(b *testing.B) {
 		if err := srv.Wait(); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestDockerWithoutEngine runs a server with --driver docker where no engine answers: it
+// serves, and a task stops with a reason that says why.
+func TestDockerWithoutEngine(t *testing.T) {
+	t.Setenv("DOCKER_HOST", "unix://"+filepath.Join(t.TempDir(), "docker.sock"))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	dir := filepath.Join(t.TempDir(), "data")
+	srv, err := daemon.Start(ctx, daemon.Config{DataDir: dir, APIAddr: "127.0.0.1:0", Driver: daemon.DriverDocker}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := clientFor(t, srv, dir)
+	if _, err := client.CreateCluster(ctx, &ecssdk.CreateClusterInput{ClusterName: aws.String("demo")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.RegisterTaskDefinition(ctx, &ecssdk.RegisterTaskDefinitionInput{
+		Family: aws.String("app"), ContainerDefinitions: []types.ContainerDefinition{{
+			Name: aws.String("web"), Image: aws.String("127.0.0.1:4566/demo:latest"), Memory: aws.Int32(64),
+		}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var run *ecssdk.RunTaskOutput
+	deadline := time.Now().Add(30 * time.Second)
+	for run == nil || len(run.Tasks) == 0 { // until the agent registered its container instance
+		if run, err = client.RunTask(ctx, &ecssdk.RunTaskInput{Cluster: aws.String("demo"), TaskDefinition: aws.String("app")}); err != nil {
+			t.Fatal(err)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no task placed: %+v", run.Failures)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	for {
+		out, err := client.DescribeTasks(ctx, &ecssdk.DescribeTasksInput{Cluster: aws.String("demo"), Tasks: []string{aws.ToString(run.Tasks[0].TaskArn)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		task := out.Tasks[0]
+		if aws.ToString(task.LastStatus) == "STOPPED" {
+			if task.StopCode != types.TaskStopCodeTaskFailedToStart || !strings.Contains(aws.ToString(task.StoppedReason), "no Docker engine answers") {
+				t.Fatalf("stopped %s: %q; want TaskFailedToStart saying that no engine answers", task.StopCode, aws.ToString(task.StoppedReason))
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the task is %s after 30 s", aws.ToString(task.LastStatus))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	cancel()
+	if err := srv.Wait(); err != nil {
+		t.Fatal(err)
 	}
 }
