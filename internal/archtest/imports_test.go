@@ -55,6 +55,7 @@ var allowed = map[string][]string{
 	"internal/daemon":                  {"internal/..."},
 	"internal/cli":                     {"internal/daemon", "internal/credentials", "internal/errdefs", "internal/arn", "internal/runtime/process/...", "internal/lb/...", "internal/loadtest"},
 	"internal/archtest":                {},
+	"internal/benchtest":               {},
 	"cmd/fargo":                        {"internal/cli"},
 	"examples/...":                     {},
 	"test/...":                         {"internal/...", "test/..."},
