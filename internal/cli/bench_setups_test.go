@@ -201,3 +201,44 @@ func benchRequest(t *testing.T, client *http.Client, method, url, body string) (
 	}
 	return resp.Header.Get("X-App-Version"), string(b)
 }
+
+// TestBenchProxyCompare measures another fargo build's load balancer next to direct
+// (--compare): a script that stands for that build's binary runs this test binary as the
+// benchmark's proxy-server.
+func TestBenchProxyCompare(t *testing.T) {
+	t.Parallel()
+	other := filepath.Join(t.TempDir(), "fargo")
+	writeTestFile(t, other, `#!/bin/sh
+# fargo bench ARGS... as the test binary's benchmark child process (TestBenchChildProcess)
+[ "$1" = bench ] || exit 2
+shift
+export `+benchChildEnv+`="$(printf '%s\n' "$@")" GORACE=atexit_sleep_ms=0
+exec '`+os.Args[0]+`' -test.run='^TestBenchChildProcess$'
+`)
+	if err := os.Chmod(other, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	cmd := newBenchProxyCmd(&stdout, &stderr, testSelf)
+	cmd.SetArgs([]string{"--setups", "direct", "--compare", "other=" + other, "--load", "loadtest",
+		"--duration", "1s", "--rounds", "1", "--warmup", "0s", "--connections", "2", "--out", "docs-table"})
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	if err := cmd.ExecuteContext(ctx); err != nil {
+		t.Fatalf("%v\n%s%s", err, stdout.String(), stderr.String())
+	}
+	for _, want := range []string{"| direct to one target | ", "| fargo other internal/lb (GOMAXPROCS auto), 2 targets | "} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("the report has no row %q:\n%s", want, stdout.String())
+		}
+	}
+	for _, line := range strings.Split(stderr.String(), "\n") {
+		if strings.HasPrefix(line, "round ") && !strings.HasSuffix(line, " 0 failed") {
+			t.Errorf("requests failed: %s", line)
+		}
+	}
+	if !strings.Contains(stderr.String(), "round 1/1  other ") {
+		t.Errorf("no round of setup other:\n%s", stderr.String())
+	}
+	t.Logf("\n%s%s", stderr.String(), stdout.String())
+}
