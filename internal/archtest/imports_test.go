@@ -58,6 +58,7 @@ var allowed = map[string][]string{
 	"internal/api/logsapi/logsapitest":   {"internal/..."},
 	"internal/api/wiretest":              {"internal/api/awsproto"},
 	"internal/api":                       {"internal/api/...", "internal/errdefs"},
+	"internal/benchtest":                 {},
 	"internal/daemon":                    {"internal/..."},
 	"internal/cli":                       {"internal/daemon", "internal/credentials", "internal/errdefs", "internal/arn", "internal/runtime/process/...", "internal/lb/...", "internal/loadtest"},
 	"internal/archtest":                  {},
