@@ -83,12 +83,13 @@ type server struct {
 	env     []string // the exports of `fargo env`, as KEY=VALUE
 }
 
-// startServer runs `fargo server` on a free port with dataDir and waits until it answers.
-func startServer(t testing.TB, dataDir string) *server {
+// startServer runs `fargo server` on a free port with dataDir (and extra flags) and waits
+// until it answers.
+func startServer(t testing.TB, dataDir string, flags ...string) *server {
 	t.Helper()
 	s := &server{bin: fargoBinary(t), dataDir: dataDir, logs: &syncBuffer{}}
 	_ = os.Remove(filepath.Join(dataDir, "server.json"))
-	s.cmd = exec.Command(s.bin, "server", "--data-dir", dataDir, "--api-addr", "127.0.0.1:0")
+	s.cmd = exec.Command(s.bin, append([]string{"server", "--data-dir", dataDir, "--api-addr", "127.0.0.1:0"}, flags...)...)
 	s.cmd.Env = append(os.Environ(), "PATH="+binDir+string(os.PathListSeparator)+os.Getenv("PATH"))
 	s.cmd.Stdout, s.cmd.Stderr = s.logs, s.logs
 	if err := s.cmd.Start(); err != nil {
