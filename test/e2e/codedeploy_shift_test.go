@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -73,6 +74,63 @@ func TestCodeDeployLinearUnderLoad(t *testing.T) {
 	}
 }
 
+// TestCodeDeployStopWithRollbackUnderLoad stops a canary deployment with `aws deploy
+// stop-deployment --auto-rollback-enabled` while 10% of production traffic goes to the
+// replacement, under keep-alive and new-connection load. The deployment must end Stopped
+// (MANUAL_STOP, rolled back), the listener forward to the original group alone, every answer
+// come from the original revision again, the replacement task set and its targets be gone,
+// the original task set keep its tasks, and not one request fail. The canary is the
+// predefined one of 5 real minutes: the stop must come long before it ends, so this test
+// needs no scaled clock.
+func TestCodeDeployStopWithRollbackUnderLoad(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, t.TempDir())
+	bg := s.blueGreenSetup(t, func(blue, _ string) string { return "Type=forward,TargetGroupArn=" + blue })
+	s.codeDeployService(t, bg.v1, bg.blueTG)
+	s.codeDeployGroup(t, bg.listenerARN)
+	_, elbc := s.sdkClients(t)
+	original := s.taskSets(t)
+	blueTasks := s.serviceTasks(t)
+	if len(original) != 1 || len(blueTasks) != 2 {
+		t.Fatalf("before the deployment: task sets %v, tasks %v", original, blueTasks)
+	}
+
+	ctx, stopLoad := context.WithCancel(context.Background())
+	defer stopLoad()
+	load := startLoadtest(ctx, loadtest.Config{URL: bg.url, KeepAliveClients: 3, NewConnectionClients: 2, PostPercent: 20, PostPath: "/echo", Rate: 100})
+	id := s.createDeployment(t, bg.v2, "CodeDeployDefault.ECSCanary10Percent5Minutes")
+	waitProdShare(t, elbc, bg.listenerARN, bg.greenTG, 10, 0)
+	checkStepShare(t, elbc, bg.listenerARN, bg.greenTG, bg.url, "v2", 10)
+	stop := s.awsJSON(t, "deploy", "stop-deployment", "--deployment-id", id, "--auto-rollback-enabled")
+	if get(stop, "status") != "Pending" {
+		t.Fatalf("stop-deployment: %v", stop)
+	}
+	s.waitDeploymentEnded(t, id)
+	waitProdShare(t, elbc, bg.listenerARN, bg.greenTG, 0)
+	waitTargets(t, s, bg.greenTG, 0)
+	stopLoad()
+	res := <-load
+	t.Logf("load during the canary and its rollback:\n%s", res)
+	if res.Failed() != 0 || res.Requests() == 0 || res.Revisions["v2"] == 0 {
+		t.Fatalf("%d of %d requests failed during the canary and its rollback (by revision %v)", res.Failed(), res.Requests(), res.Revisions)
+	}
+
+	info := s.awsJSON(t, "deploy", "get-deployment", "--deployment-id", id)
+	if get(info, "deploymentInfo", "status") != "Stopped" || get(info, "deploymentInfo", "errorInformation", "code") != "MANUAL_STOP" ||
+		get(info, "deploymentInfo", "rollbackInfo", "rollbackMessage") == nil {
+		t.Fatalf("get-deployment after the stop: %v", info)
+	}
+	time.Sleep(routingSettle)
+	checkShare(t, bg.url, "v1", 100, shareSamples)
+	sets := s.waitTaskSetCount(t, 1) // the replacement leaves the service with its last task
+	if get(sets[0], "id") != get(original[0], "id") || get(sets[0], "status") != "PRIMARY" {
+		t.Fatalf("task sets after the rollback: %v, want only the original %v", sets, original[0])
+	}
+	if after := s.serviceTasks(t); !slices.Equal(after, blueTasks) {
+		t.Fatalf("the original tasks %v were replaced by %v", blueTasks, after)
+	}
+}
+
 // taskSets returns the task sets of service web of cluster demo, as describe-services shows them.
 func (s *server) taskSets(t *testing.T) []any {
 	t.Helper()
@@ -95,4 +153,16 @@ func (s *server) waitTaskSetCount(t *testing.T, n int) []any {
 		}
 		time.Sleep(500 * time.Millisecond)
 	}
+}
+
+// serviceTasks returns the sorted ARNs of the running tasks of service web of cluster demo.
+func (s *server) serviceTasks(t *testing.T) []string {
+	t.Helper()
+	out := s.awsJSON(t, "ecs", "list-tasks", "--cluster", "demo", "--service-name", "web", "--desired-status", "RUNNING")
+	var arns []string
+	for _, a := range get(out, "taskArns").([]any) {
+		arns = append(arns, a.(string))
+	}
+	slices.Sort(arns)
+	return arns
 }
