@@ -62,7 +62,7 @@ func versionCounts(t *testing.T, url string, n int) map[string]int {
 			t.Fatalf("request %d of %d: %v", i+1, n, err)
 		}
 		body, err := io.ReadAll(resp.Body)
-		resp.Body.Close()
+		_ = resp.Body.Close() // the body was read to its end
 		if err != nil {
 			t.Fatalf("request %d of %d: reading the body: %v", i+1, n, err)
 		}
