@@ -18,6 +18,8 @@ const (
 	DefaultAccountID = "000000000000"
 	// DefaultLBBindHost is where load balancer listeners bind unless told otherwise.
 	DefaultLBBindHost = "127.0.0.1"
+	// MaxTimeScale makes a minute last a millisecond; a shorter one would be no minute at all.
+	MaxTimeScale = 60000
 )
 
 // Values of Config.Driver.
@@ -47,6 +49,10 @@ type Config struct {
 	Runtime runtime.Driver
 	// LBBindHost is the address load balancer listeners bind on; 127.0.0.1 when empty.
 	LBBindHost string
+	// TimeScale speeds up the minutes of deployments (canary and linear intervals, ready and
+	// termination waits): one lasts 60/TimeScale seconds. 1 (real time) when zero; for demos
+	// and tests only. The API still reports the minutes configured.
+	TimeScale int
 }
 
 var (
@@ -81,6 +87,9 @@ func (c Config) withDefaults() (Config, error) {
 	if c.ShutdownGrace <= 0 {
 		c.ShutdownGrace = 10 * time.Second
 	}
+	if c.TimeScale == 0 {
+		c.TimeScale = 1
+	}
 	return c, c.Validate()
 }
 
@@ -106,5 +115,13 @@ func (c Config) Validate() error {
 	default:
 		return fmt.Errorf("driver %q: choose auto, process or docker", c.Driver)
 	}
+	if c.TimeScale < 1 || c.TimeScale > MaxTimeScale {
+		return fmt.Errorf("time scale %d: must be from 1 (real time) to %d", c.TimeScale, MaxTimeScale)
+	}
 	return nil
+}
+
+// Minute returns how long a minute of deployment waits lasts at the configured time scale.
+func (c Config) Minute() time.Duration {
+	return time.Minute / time.Duration(max(c.TimeScale, 1))
 }

@@ -72,6 +72,10 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	if cfg.TimeScale != 1 {
+		log.Warn("time is scaled: deployment minutes (canary and linear intervals, ready and termination waits) are shorter than real ones; for demos and tests only",
+			"time_scale", cfg.TimeScale, "minute", cfg.Minute())
+	}
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data dir: %w", err)
 	}
@@ -120,7 +124,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 		return p, "", err
 	}
 	p.sched = scheduler.New(st, scope, scheduler.Config{}, log.With("component", "scheduler"))
-	p.deploy = deployer.New(st, scope, deployer.Config{}, log.With("component", "deployer"))
+	p.deploy = deployer.New(st, scope, deployer.Config{Minute: cfg.Minute()}, log.With("component", "deployer"))
 	if p.agent, err = agent.New(st, drv, scope, metaLn, agent.Config{NodeID: node.NodeID, Region: cfg.Region}, log); err != nil {
 		return p, "", err
 	}

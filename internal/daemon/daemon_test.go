@@ -98,6 +98,8 @@ func TestConfigValidation(t *testing.T) {
 		{"bad region", daemon.Config{DataDir: "x", Region: "Mars"}},
 		{"bad account", daemon.Config{DataDir: "x", AccountID: "123"}},
 		{"bad driver", daemon.Config{DataDir: "x", Driver: "podman"}},
+		{"time running backwards", daemon.Config{DataDir: "x", TimeScale: -1}},
+		{"minutes shorter than a millisecond", daemon.Config{DataDir: "x", TimeScale: daemon.MaxTimeScale + 1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -106,6 +108,27 @@ func TestConfigValidation(t *testing.T) {
 				t.Fatal("Start accepted an invalid config")
 			}
 		})
+	}
+}
+
+// TestTimeScale checks the length of a deployment minute that the deployer gets: a real one
+// unless the time is scaled.
+func TestTimeScale(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		scale int
+		want  time.Duration
+	}{
+		{0, time.Minute},
+		{1, time.Minute},
+		{12, 5 * time.Second},
+		{60, time.Second},
+		{daemon.MaxTimeScale, time.Millisecond},
+	}
+	for _, tt := range tests {
+		if got := (daemon.Config{TimeScale: tt.scale}).Minute(); got != tt.want {
+			t.Errorf("time scale %d: a minute lasts %s, want %s", tt.scale, got, tt.want)
+		}
 	}
 }
 
