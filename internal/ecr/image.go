@@ -144,3 +144,10 @@ func FailureReason(code string) string {
 	}
 	return "Requested image not found"
 }
+
+// Layer is a blob of a repository as BatchCheckLayerAvailability reports it.
+type Layer struct {
+	Digest    string
+	Size      int64
+	Available bool
+}

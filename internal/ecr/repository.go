@@ -256,3 +256,10 @@ func RepositoryAlreadyExists(name, registry string) error {
 func RepositoryNotEmpty(name, registry string) error {
 	return Errorf(ErrRepositoryNotEmpty, "The repository with name '%s' in registry with id '%s' cannot be deleted because it still contains images", name, registry)
 }
+
+// MergeTags returns tags with add applied: existing keys take the new value, new keys are
+// appended in the order given.
+func MergeTags(tags, add []Tag) []Tag { return tagset.Merge(tags, add) }
+
+// RemoveTags returns tags without the given keys.
+func RemoveTags(tags []Tag, keys []string) []Tag { return tagset.Remove(tags, keys) }

@@ -33,30 +33,36 @@ func AuthorizationToken(password string) string {
 	return base64.StdEncoding.EncodeToString([]byte(TokenUser + ":" + password))
 }
 
-// VerifyToken checks a registry password at now and returns the access key id it was made
-// for. secretOf looks up the current secret of an access key id.
-func VerifyToken(password string, secretOf func(keyID string) (string, bool), now time.Time) (string, error) {
+// Token is what a verified registry password says.
+type Token struct {
+	AccessKeyID string
+	Expires     time.Time
+}
+
+// VerifyToken checks a registry password at now and returns what it says. secretOf looks up
+// the current secret of an access key id.
+func VerifyToken(password string, secretOf func(keyID string) (string, bool), now time.Time) (Token, error) {
 	parts := strings.Split(password, ".")
 	if len(parts) != 4 || parts[0] != tokenVersion {
-		return "", ErrInvalidToken
+		return Token{}, ErrInvalidToken
 	}
 	keyID, expiry, mac := parts[1], parts[2], parts[3]
 	secret, ok := secretOf(keyID)
 	if !ok {
-		return "", ErrInvalidToken
+		return Token{}, ErrInvalidToken
 	}
 	payload := keyID + "." + expiry
 	if !hmac.Equal([]byte(mac), []byte(tokenMAC(secret, payload))) {
-		return "", ErrInvalidToken
+		return Token{}, ErrInvalidToken
 	}
 	unix, err := strconv.ParseInt(expiry, 10, 64)
 	if err != nil {
-		return "", ErrInvalidToken
+		return Token{}, ErrInvalidToken
 	}
 	if !now.Before(time.Unix(unix, 0)) {
-		return "", ErrTokenExpired
+		return Token{}, ErrTokenExpired
 	}
-	return keyID, nil
+	return Token{AccessKeyID: keyID, Expires: time.Unix(unix, 0)}, nil
 }
 
 // tokenMAC is the HMAC of payload under a key derived from secret for this one use, so that a

@@ -17,8 +17,8 @@ func TestToken(t *testing.T) {
 	lookup := func(id string) (string, bool) { s, ok := secrets[id]; return s, ok }
 	good := ecr.NewToken("AKIAOLD", "old-secret", now.Add(ecr.TokenTTL))
 
-	if id, err := ecr.VerifyToken(good, lookup, now); err != nil || id != "AKIAOLD" {
-		t.Fatalf("fresh token: %q, %v", id, err)
+	if tok, err := ecr.VerifyToken(good, lookup, now); err != nil || tok.AccessKeyID != "AKIAOLD" || !tok.Expires.Equal(now.Add(ecr.TokenTTL)) {
+		t.Fatalf("fresh token: %+v, %v", tok, err)
 	}
 	forged := strings.Replace(good, ".1700", ".1800", 1) // a later expiry, same MAC
 	for _, tc := range []struct {
