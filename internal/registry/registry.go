@@ -13,13 +13,17 @@ import (
 
 	"github.com/distribution/distribution/v3"
 	"github.com/distribution/distribution/v3/configuration"
+	"github.com/distribution/distribution/v3/registry/api/errcode"
+	v2 "github.com/distribution/distribution/v3/registry/api/v2"
 	"github.com/distribution/distribution/v3/registry/auth"
 	"github.com/distribution/distribution/v3/registry/handlers"
 	registrymiddleware "github.com/distribution/distribution/v3/registry/middleware/registry"
 	storagedriver "github.com/distribution/distribution/v3/registry/storage/driver"
 	"github.com/distribution/distribution/v3/registry/storage/driver/factory"
+	"github.com/gorilla/mux"
 	"github.com/sirupsen/logrus"
 
+	"github.com/fargohq/fargo/internal/ecr"
 	"github.com/fargohq/fargo/internal/store"
 )
 
@@ -89,6 +93,8 @@ type Registry struct {
 	// over the same driver.
 	ns  distribution.Namespace
 	app *handlers.App
+	// routes tell the repository name of a request, as the App's router does.
+	routes *mux.Router
 	// pushes names repositories that got a manifest, for Run to apply their lifecycle policy.
 	pushes chan string
 	// locks serialise, per repository, what reads a tag and then writes: a push that checks
@@ -141,7 +147,7 @@ func New(cfg Config, deps Deps) (*Registry, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Registry{cfg: cfg.withDefaults(), deps: deps, driver: d, pushes: make(chan string, 64)}
+	r := &Registry{cfg: cfg.withDefaults(), deps: deps, driver: d, pushes: make(chan string, 64), routes: v2.Router()}
 	if r.ns, err = newNamespace(context.Background(), d); err != nil {
 		return nil, fmt.Errorf("registry storage: %w", err)
 	}
@@ -187,11 +193,35 @@ func (r *Registry) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		r.serveToken(w, req)
 		return
 	}
+	if r.refuseUnknownName(w, req) {
+		return
+	}
 	rec := &statusRecorder{ResponseWriter: w}
 	r.app.ServeHTTP(rec, req)
 	if rec.status >= 500 {
 		r.deps.Logger.Error("registry request failed", "method", req.Method, "path", req.URL.Path, "status", rec.status)
 	}
+}
+
+// refuseUnknownName answers NAME_UNKNOWN, with ECR's message, to an authenticated request for
+// a repository ECR does not have. The namespace middleware refuses it too, but distribution
+// writes that error's body twice, which strict clients cannot parse; an unauthenticated request
+// goes on to its challenge, so that nobody learns which repositories exist.
+func (r *Registry) refuseUnknownName(w http.ResponseWriter, req *http.Request) bool {
+	var match mux.RouteMatch
+	if !r.routes.Match(req, &match) || match.Vars["name"] == "" {
+		return false
+	}
+	if _, err := r.authenticate(req); err != nil {
+		return false
+	}
+	_, err := r.repository(req.Context(), match.Vars["name"])
+	if !errors.Is(err, ecr.ErrRepositoryNotFound) {
+		return false
+	}
+	w.Header().Set("Docker-Distribution-API-Version", "registry/2.0")
+	_ = errcode.ServeJSON(w, errcode.ErrorCodeNameUnknown.WithMessage(ecr.Message(err)))
+	return true
 }
 
 // statusRecorder remembers the status of a response.
@@ -200,10 +230,12 @@ type statusRecorder struct {
 	status int
 }
 
+// WriteHeader passes the first status on; distribution writes a second one after some errors.
 func (s *statusRecorder) WriteHeader(code int) {
-	if s.status == 0 {
-		s.status = code
+	if s.status != 0 {
+		return
 	}
+	s.status = code
 	s.ResponseWriter.WriteHeader(code)
 }
 
