@@ -2,10 +2,12 @@ package registry
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 
 	"github.com/distribution/distribution/v3"
 	"github.com/opencontainers/go-digest"
+	v1 "github.com/opencontainers/image-spec/specs-go/v1"
 
 	"github.com/fargohq/fargo/internal/ecr"
 )
@@ -18,6 +20,9 @@ import (
 func (r *Registry) PutImage(ctx context.Context, name, tag, wantDigest, mediaType string, body []byte) (string, string, error) {
 	if tag != "" && !ecr.ValidTag(tag) {
 		return "", "", ecr.Errorf(ecr.ErrInvalidParameter, "Invalid parameter at 'imageTag' failed to satisfy constraint: 'must satisfy regular expression '[a-zA-Z0-9_][a-zA-Z0-9._-]{0,127}''")
+	}
+	if mediaType == "" {
+		mediaType = detectMediaType(body)
 	}
 	man, desc, err := distribution.UnmarshalManifest(mediaType, body)
 	if err != nil {
@@ -81,4 +86,20 @@ func (r *Registry) checkPut(ctx context.Context, rec ecr.Repository, repo distri
 		return ecr.Errorf(ecr.ErrImageAlreadyExists, "Image with digest '%s' and tag '%s' already exists in the repository with name '%s' in registry with id '%s'", d, tag, rec.Name, r.deps.RegistryID)
 	}
 	return rec.CheckTagPush(tag, true)
+}
+
+// detectMediaType reads the media type of a manifest from its mediaType member, as ECR does
+// when PutImage names none; an OCI manifest or index may leave the member out.
+func detectMediaType(body []byte) string {
+	var f struct {
+		MediaType string          `json:"mediaType"`
+		Manifests json.RawMessage `json:"manifests"`
+	}
+	if json.Unmarshal(body, &f) != nil || f.MediaType != "" {
+		return f.MediaType
+	}
+	if f.Manifests != nil {
+		return v1.MediaTypeImageIndex
+	}
+	return v1.MediaTypeImageManifest
 }

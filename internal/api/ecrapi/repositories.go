@@ -213,13 +213,15 @@ func (a *API) putImageTagMutability(ctx context.Context, in *putImageTagMutabili
 
 // update changes repository name with fn; a repository deleted meanwhile is not found.
 func (a *API) update(ctx context.Context, name string, fn func(*ecr.Repository) error) (ecr.Repository, error) {
+	found := false
 	it, err := a.deps.Store.Repositories.Update(ctx, name, func(r *ecr.Repository) error {
+		found = true
 		if r.Deleting {
 			return ecr.RepositoryNotFound(name, a.registryID())
 		}
 		return fn(r)
 	})
-	if errors.Is(err, errdefs.ErrNotFound) {
+	if !found && errors.Is(err, errdefs.ErrNotFound) {
 		return ecr.Repository{}, ecr.RepositoryNotFound(name, a.registryID())
 	}
 	return it.Value, err
