@@ -49,3 +49,14 @@ func registryError(err error) (string, int) {
 	}
 	return string(terr.Errors[0].Code), terr.StatusCode
 }
+
+func join(s []string) string {
+	out := ""
+	for i, v := range s {
+		if i > 0 {
+			out += ","
+		}
+		out += v
+	}
+	return out
+}

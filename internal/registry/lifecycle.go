@@ -18,7 +18,7 @@ import (
 func (r *Registry) Run(ctx context.Context) error {
 	tick := time.NewTicker(r.cfg.LifecycleInterval)
 	defer tick.Stop()
-	r.sweep(ctx)
+	r.Maintain(ctx)
 	for {
 		select {
 		case <-ctx.Done():
@@ -28,13 +28,14 @@ func (r *Registry) Run(ctx context.Context) error {
 				r.deps.Logger.Error("apply lifecycle policy", "repository", name, "err", err)
 			}
 		case <-tick.C:
-			r.sweep(ctx)
+			r.Maintain(ctx)
 		}
 	}
 }
 
-// sweep is Run's periodic pass. Errors are logged: the next pass tries again.
-func (r *Registry) sweep(ctx context.Context) {
+// Maintain is Run's periodic pass: lifecycle policies, cut-short repository deletions, old
+// uploads. Errors are logged: the next pass tries again.
+func (r *Registry) Maintain(ctx context.Context) {
 	items, _, err := r.deps.Store.Repositories.List(ctx, "")
 	if err != nil {
 		r.deps.Logger.Error("list repositories", "err", err)
