@@ -121,4 +121,3 @@ func TestManifestKinds(t *testing.T) {
 		t.Fatalf("tags after deleting the index: %v", tags)
 	}
 }
-
