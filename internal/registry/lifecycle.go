@@ -3,6 +3,7 @@ package registry
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/distribution/distribution/v3/registry/storage"
@@ -55,7 +56,10 @@ func (r *Registry) Maintain(ctx context.Context) {
 			r.deps.Logger.Error("registry maintenance", "repository", it.ID, "err", err)
 		}
 	}
-	if _, errs := storage.PurgeUploads(ctx, r.driver, r.deps.Now().Add(-r.cfg.UploadMaxAge), true); len(errs) > 0 {
+	_, errs := storage.PurgeUploads(ctx, r.driver, r.deps.Now().Add(-r.cfg.UploadMaxAge), true)
+	// An empty registry has no repositories directory yet.
+	errs = slices.DeleteFunc(errs, notFound)
+	if len(errs) > 0 {
 		r.deps.Logger.Warn("purge old uploads", "err", errors.Join(errs...))
 	}
 }

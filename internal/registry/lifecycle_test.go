@@ -1,6 +1,8 @@
 package registry_test
 
 import (
+	"net/http"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -134,5 +136,27 @@ func TestMaintainFinishesDeletes(t *testing.T) {
 	images, err := env.Registry.Images(ctx, "demo")
 	if err != nil || len(images) != 0 {
 		t.Fatalf("images left in storage: %v, %v", images, err)
+	}
+}
+
+// TestMaintainPurgesOldUploads removes an upload older than UploadMaxAge and keeps a fresh one.
+func TestMaintainPurgesOldUploads(t *testing.T) {
+	t.Parallel()
+	start := time.Now()
+	var days atomic.Int64
+	clock := func() time.Time { return start.Add(time.Duration(days.Load()) * 24 * time.Hour) }
+	env := registrytest.Start(t, registrytest.Options{Now: clock, NoRun: true})
+	createRepository(t, env, "demo", "")
+	c := client{t: t, env: env, token: env.Token(t)}
+	loc := c.startUpload("demo")
+	env.Registry.Maintain(apitest.Context(t))
+	if resp, _ := c.do(http.MethodGet, loc, nil, nil); resp.StatusCode != http.StatusNoContent {
+		t.Fatalf("a fresh upload after maintenance: %d", resp.StatusCode)
+	}
+	days.Store(2)
+	env.Registry.Maintain(apitest.Context(t))
+	days.Store(0) // the token was made at the start
+	if resp, body := c.do(http.MethodGet, loc, nil, nil); resp.StatusCode != http.StatusNotFound || !strings.Contains(string(body), "BLOB_UPLOAD_UNKNOWN") {
+		t.Fatalf("an upload two days old after maintenance: %d %s", resp.StatusCode, body)
 	}
 }
