@@ -154,7 +154,7 @@ type tags struct {
 }
 
 func (t tags) Tag(ctx context.Context, tag string, desc v1.Descriptor) error {
-	if cur, err := t.TagService.Get(ctx, tag); err == nil && cur.Digest == desc.Digest {
+	if cur, err := t.Get(ctx, tag); err == nil && cur.Digest == desc.Digest {
 		return nil
 	}
 	name := t.repo.Named().Name()
@@ -164,7 +164,7 @@ func (t tags) Tag(ctx context.Context, tag string, desc v1.Descriptor) error {
 	if err != nil {
 		return err
 	}
-	_, err = t.TagService.Get(ctx, tag)
+	_, err = t.Get(ctx, tag)
 	if err := rec.CheckTagPush(tag, err == nil); err != nil {
 		return errcode.ErrorCodeTagInvalid.WithMessage(ecr.Message(err))
 	}

@@ -83,7 +83,7 @@ func readLayer(t *testing.T, l interface{ Compressed() (io.ReadCloser, error) })
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer rc.Close()
+	defer func() { _ = rc.Close() }()
 	b, err := io.ReadAll(rc)
 	if err != nil {
 		t.Fatal(err)

@@ -171,13 +171,15 @@ func TestGetAuthorizationToken(t *testing.T) {
 	if d := data.ExpiresAt.Sub(before); d < 12*time.Hour-time.Second || d > 12*time.Hour+time.Minute {
 		t.Fatalf("expiresAt %v is %v from now, want 12h", data.ExpiresAt, d)
 	}
-	two, err := e.ECR.GetAuthorizationToken(ctx, &ecrsdk.GetAuthorizationTokenInput{RegistryIds: []string{"000000000000", "000000000000"}})
+	// registryIds is deprecated in the SDK, but aws-actions/amazon-ecr-login sends it when its
+	// registries input is set.
+	two, err := e.ECR.GetAuthorizationToken(ctx, &ecrsdk.GetAuthorizationTokenInput{RegistryIds: []string{"000000000000", "000000000000"}}) //nolint:staticcheck // see above
 	if err != nil || len(two.AuthorizationData) != 2 {
 		t.Fatalf("two registry ids: %+v, %v", two, err)
 	}
 	for _, ids := range [][]string{{"12"}, {"111111111111"}} {
 		e.expectError(t, "InvalidParameterException", func() error {
-			_, err := e.ECR.GetAuthorizationToken(ctx, &ecrsdk.GetAuthorizationTokenInput{RegistryIds: ids})
+			_, err := e.ECR.GetAuthorizationToken(ctx, &ecrsdk.GetAuthorizationTokenInput{RegistryIds: ids}) //nolint:staticcheck // as above
 			return err
 		})
 	}
