@@ -3,6 +3,7 @@ package registry_test
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -126,5 +127,36 @@ func TestBearerFlow(t *testing.T) {
 	}
 	if err := remote.Write(env.Ref(t, "demo:v2"), img, remote.WithAuth(&authn.Basic{Username: "AWS", Password: "wrong"})); err == nil {
 		t.Fatal("a push with a wrong password through the token flow succeeded")
+	}
+}
+
+// TestOAuthTokenGrant exchanges the ECR password for a Bearer token with an OAuth2 password
+// grant, a form post that the front door must leave to the registry.
+func TestOAuthTokenGrant(t *testing.T) {
+	t.Parallel()
+	env := registrytest.Start(t, registrytest.Options{})
+	token := env.Token(t)
+	for _, tc := range []struct {
+		name, form string
+		want       int
+	}{
+		{"password grant", "grant_type=password&username=AWS&service=ecr.amazonaws.com&password=" + url.QueryEscape(token), http.StatusOK},
+		{"wrong password", "grant_type=password&username=AWS&password=wrong", http.StatusUnauthorized},
+		{"refresh grant", "grant_type=refresh_token&refresh_token=x", http.StatusBadRequest},
+	} {
+		req, _ := http.NewRequest(http.MethodPost, env.URL+"/v2/token", strings.NewReader(tc.form))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		resp, body := apitest.Do(t, req)
+		if resp.StatusCode != tc.want {
+			t.Fatalf("%s: %d %s", tc.name, resp.StatusCode, body)
+		}
+		if tc.want == http.StatusOK {
+			var tok struct {
+				AccessToken string `json:"access_token"`
+			}
+			if err := json.Unmarshal(body, &tok); err != nil || get(t, env, "/v2/", "Bearer "+tok.AccessToken).StatusCode != http.StatusOK {
+				t.Fatalf("%s: the access token %s does not open /v2/ (%v)", tc.name, body, err)
+			}
+		}
 	}
 }
