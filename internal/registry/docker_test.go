@@ -111,8 +111,12 @@ func (d dockerCLI) build(tag, extra string) {
 			d.t.Fatal(err)
 		}
 	}
-	d.must("", "build", "-q", "-t", tag, dir)
-	d.t.Cleanup(func() { _, _ = d.run("", "rmi", "-f", tag) })
+	out := d.must("", "build", "-q", "-t", tag, dir)
+	id := out[strings.LastIndex(out, "sha256:"):] // after the legacy builder's deprecation notice
+	id = strings.Fields(id)[0]
+	// By id: a later build under the same tag leaves this image without a tag, but with the
+	// digest of its push.
+	d.t.Cleanup(func() { _, _ = d.run("", "rmi", "-f", id) })
 }
 
 // TestDockerPushPull logs in with the token of GetAuthorizationToken as
