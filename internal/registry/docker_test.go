@@ -65,20 +65,29 @@ func (d dockerCLI) must(stdin string, args ...string) string {
 
 var (
 	helloOnce sync.Once
+	helloDir  string
 	helloBin  string
 	helloErr  error
 )
+
+// TestMain removes the examples/hello build after the tests.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if helloDir != "" {
+		_ = os.RemoveAll(helloDir)
+	}
+	os.Exit(code)
+}
 
 // helloBinary builds examples/hello as a static binary, once for all tests.
 func helloBinary(t *testing.T) string {
 	t.Helper()
 	helloOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "fargo-registry-hello-")
-		if err != nil {
-			helloErr = err
+		helloDir, helloErr = os.MkdirTemp("", "fargo-registry-hello-")
+		if helloErr != nil {
 			return
 		}
-		helloBin = filepath.Join(dir, "hello")
+		helloBin = filepath.Join(helloDir, "hello")
 		cmd := exec.Command("go", "build", "-o", helloBin, "../../examples/hello")
 		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := cmd.CombinedOutput(); err != nil {
