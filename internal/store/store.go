@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/fargohq/fargo/internal/codedeploy"
+	"github.com/fargohq/fargo/internal/ecr"
 	"github.com/fargohq/fargo/internal/ecs"
 	"github.com/fargohq/fargo/internal/elb"
 	"github.com/fargohq/fargo/internal/errdefs"
@@ -56,6 +57,9 @@ type Store struct {
 	DeploymentConfigs Collection[codedeploy.DeploymentConfig]
 	// Deployments are CodeDeploy deployments by id.
 	Deployments Collection[codedeploy.Deployment]
+
+	// Repositories are ECR repositories by name. Their images are in the registry's storage.
+	Repositories Collection[ecr.Repository]
 }
 
 // New returns a Store over kv. The Store does not own kv.
@@ -78,6 +82,7 @@ func New(store kv.KV) *Store {
 		DeploymentGroups:       newCollection[codedeploy.DeploymentGroup](store, "codedeploy/deployment-groups"),
 		DeploymentConfigs:      newCollection[codedeploy.DeploymentConfig](store, "codedeploy/deployment-configs"),
 		Deployments:            newCollection[codedeploy.Deployment](store, "codedeploy/deployments"),
+		Repositories:           newCollection[ecr.Repository](store, "ecr/repositories"),
 	}
 }
 
