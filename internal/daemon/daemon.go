@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -29,6 +30,7 @@ import (
 	"github.com/fargohq/fargo/internal/arn"
 	"github.com/fargohq/fargo/internal/credentials"
 	"github.com/fargohq/fargo/internal/deployer"
+	"github.com/fargohq/fargo/internal/ecr"
 	"github.com/fargohq/fargo/internal/embedetcd"
 	"github.com/fargohq/fargo/internal/lb"
 	"github.com/fargohq/fargo/internal/lbsync"
@@ -129,7 +131,9 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 	}
 	p.sched = scheduler.New(st, scope, scheduler.Config{}, log.With("component", "scheduler"))
 	p.deploy = deployer.New(st, scope, deployer.Config{Minute: cfg.Minute()}, log.With("component", "deployer"))
-	if p.agent, err = agent.New(st, drv, scope, metaLn, agent.Config{NodeID: node.NodeID, Region: cfg.Region}, log); err != nil {
+	if p.agent, err = agent.New(st, drv, scope, metaLn, agent.Config{
+		NodeID: node.NodeID, Region: cfg.Region, RegistryAuth: ownRegistryAuth(cfg.DataDir, p.registryHost),
+	}, log); err != nil {
 		return p, "", err
 	}
 
@@ -172,12 +176,36 @@ func buildRegistry(p *parts, st *store.Store, scope arn.Scope, lookup func(strin
 	}
 	p.reg = r
 	mux.Handle("/v2/", r)
+	api := ecrapi.New(scope, ecrapi.Config{RegistryHost: p.registryHost()}, ecrapi.Deps{Store: st, Images: r, Credentials: lookup})
+	return api.Service(), nil
+}
+
+// registryHost is the host:port of fargo's registry in image names: the API listener's address,
+// with an unspecified address (0.0.0.0) named as 127.0.0.1, which docker reaches over plain HTTP.
+func (p *parts) registryHost() string {
 	host, port, _ := net.SplitHostPort(p.apiLn.Addr().String())
 	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
 		host = "127.0.0.1"
 	}
-	api := ecrapi.New(scope, ecrapi.Config{RegistryHost: net.JoinHostPort(host, port)}, ecrapi.Deps{Store: st, Images: r, Credentials: lookup})
-	return api.Service(), nil
+	return net.JoinHostPort(host, port)
+}
+
+// ownRegistryAuth gives the agent credentials for images of fargo's own registry: a short-lived
+// registry token of the server's access key, as the ECS agent gets an ECR token for ECR images,
+// so that pulling from fargo needs no set-up. Other images get none (nil).
+func ownRegistryAuth(dataDir string, registryHost func() string) func(context.Context, string) (*runtime.RegistryAuth, error) {
+	return func(_ context.Context, image string) (*runtime.RegistryAuth, error) {
+		host := registryHost()
+		if !strings.HasPrefix(image, host+"/") {
+			return nil, nil
+		}
+		c, err := credentials.Load(dataDir)
+		if err != nil {
+			return nil, fmt.Errorf("registry credentials: %w", err)
+		}
+		password := ecr.NewToken(c.AccessKeyID, c.SecretAccessKey, time.Now().Add(time.Hour))
+		return &runtime.RegistryAuth{Username: ecr.TokenUser, Password: password, ServerAddress: host}, nil
+	}
 }
 
 // buildLoadBalancing builds the ALB data plane and the controller that configures it from the
