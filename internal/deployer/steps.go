@@ -30,6 +30,8 @@ type run struct {
 	d    codedeploy.Deployment
 	now  time.Time
 	wait time.Duration // when to look again
+	// rollback is the rollback deployment to write with d, when d ended with one.
+	rollback *codedeploy.Deployment
 }
 
 // step takes the next step of the deployment. Errors that the deployment's own setup causes
@@ -50,6 +52,8 @@ func (r *run) step(ctx context.Context) error {
 		err = r.shift(ctx)
 	case phaseTerminate:
 		err = r.terminate(ctx)
+	case codedeploy.PhaseRollback:
+		err = r.rollBack(ctx)
 	default:
 		err = fmt.Errorf("%w: unknown phase %q", errBadSetup, r.d.Progress.Phase)
 	}
@@ -168,7 +172,7 @@ func (r *run) ready(ctx context.Context) error {
 	until := r.d.Progress.PhaseSince.Add(r.minutes(r.d.BlueGreen.ReadyWaitMinutes))
 	if !r.now.Before(until) {
 		return r.end(ctx, codedeploy.StatusStopped, codedeploy.ErrorTimeout,
-			"The deployment timed out while waiting for the replacement task set to be rerouted.", true)
+			"The deployment timed out while waiting for the replacement task set to be rerouted.", r.onFailure())
 	}
 	r.wait = min(r.wait, until.Sub(r.now))
 	return nil
@@ -239,26 +243,65 @@ func (r *run) terminate(ctx context.Context) error {
 	return nil
 }
 
-// stop carries out StopDeployment: with rollback, traffic returns to blue and green goes.
+// stop carries out StopDeployment: with rollback, a rollback deployment returns traffic to
+// blue and removes green; without, the task sets and traffic stay as they are.
 func (r *run) stop(ctx context.Context) error {
-	return r.end(ctx, codedeploy.StatusStopped, codedeploy.ErrorManualStop, "The deployment was stopped by the user.", r.d.StopWithRollback)
+	how := endKeep
+	if r.d.StopWithRollback {
+		how = endRollBack
+	}
+	return r.end(ctx, codedeploy.StatusStopped, codedeploy.ErrorManualStop, "The deployment was stopped by the user.", how)
 }
 
-// fail ends the deployment as Failed, rolled back: a failed ECS deployment never leaves
-// traffic on the replacement.
+// fail ends the deployment as Failed. A failed ECS deployment never leaves traffic on the
+// replacement: a rollback deployment restores blue when automatic rollback is enabled for
+// DEPLOYMENT_FAILURE, and the deployment itself does otherwise.
 func (r *run) fail(ctx context.Context, code, msg string) error {
-	return r.end(ctx, codedeploy.StatusFailed, code, msg, true)
+	return r.end(ctx, codedeploy.StatusFailed, code, msg, r.onFailure())
 }
 
-// end finishes the deployment with status; rollback restores the listener to blue and removes
-// green. A rollback that cannot be written yet is retried by the next reconcile.
-func (r *run) end(ctx context.Context, status codedeploy.DeploymentStatus, code, msg string, rollback bool) error {
-	p := r.d.Progress
-	if rollback && p.BlueTargetGroup != "" {
-		if err := r.rollBack(ctx); err != nil && !errors.Is(err, errELB) && !errors.Is(err, errBadService) {
+// onFailure is how a deployment that cannot go on ends: rolled back by a rollback deployment
+// when the deployment says so, restored within itself otherwise.
+func (r *run) onFailure() ending {
+	if r.d.AutoRollback.On(codedeploy.RollbackOnFailure) {
+		return endRollBack
+	}
+	return endRestore
+}
+
+// ending is what becomes of the task sets and traffic when a deployment ends unsuccessfully.
+type ending int
+
+const (
+	// endKeep leaves them as they are (a stop without rollback).
+	endKeep ending = iota
+	// endRestore returns traffic to blue and removes green within the deployment.
+	endRestore
+	// endRollBack leaves that to a new rollback deployment, written with this one's end.
+	endRollBack
+)
+
+// end finishes the deployment with status, its lifecycle events in progress Failed and the
+// others Skipped. A deployment that changed nothing yet has nothing to roll back. A rollback
+// deployment that cannot go on leaves the task sets as they are: the one it could not restore
+// is gone, and the other is the only one that serves.
+func (r *run) end(ctx context.Context, status codedeploy.DeploymentStatus, code, msg string, how ending) error {
+	started := r.d.Progress.BlueTargetGroup != ""
+	if r.d.IsRollback() {
+		how = endKeep
+	}
+	switch {
+	case how == endKeep:
+	case !started:
+		r.d.RollbackMessage = "The deployment ended before it changed the service: there was nothing to roll back."
+	case how == endRollBack:
+		if err := r.startRollback(ctx); err != nil {
 			return err
 		}
-		r.d.RollbackMessage = "Deployment " + r.d.ID + " was rolled back: traffic was returned to the original task set."
+	default:
+		if err := r.restoreWithin(ctx); err != nil {
+			return err
+		}
 	}
 	for i, e := range r.d.Events {
 		switch e.Status {
@@ -273,28 +316,56 @@ func (r *run) end(ctx context.Context, status codedeploy.DeploymentStatus, code,
 	return nil
 }
 
-func (r *run) rollBack(ctx context.Context) error {
+// restoreWithin returns traffic to blue and removes green without a rollback deployment. A
+// service or load balancer that is gone leaves nothing to restore: the deployment still ends.
+func (r *run) restoreWithin(ctx context.Context) error {
 	p := r.d.Progress
-	if err := r.c.setForward(ctx, r.d.Pair.ProdListenerARNs[0], only(p.BlueTargetGroup)); err != nil {
+	drop := p.GreenTaskSetID
+	if svc, err := r.service(ctx); err == nil {
+		if green, ok := r.greenTaskSet(svc.Value); ok {
+			drop = green.ID
+		}
+	}
+	err := r.restore(ctx, p.BlueTaskSetID, p.BlueTargetGroup, drop)
+	switch {
+	case err == nil:
+		r.d.RollbackMessage = "Automatic rollback is not enabled for DEPLOYMENT_FAILURE: production traffic was returned to the original task set and the replacement task set was deleted within deployment " + r.d.ID + "."
+	case errors.Is(err, errELB), errors.Is(err, errBadService):
+		r.d.RollbackMessage = "The original task set could not be restored: " + errdefs.Message(err)
+	default:
+		return err
+	}
+	return nil
+}
+
+// restore points the production and test listeners at keepGroup alone, makes task set keep
+// PRIMARY and deletes task set drop. Each step looks before it writes, so that it can be
+// taken again after a restart.
+func (r *run) restore(ctx context.Context, keep, keepGroup, drop string) error {
+	if tests := r.d.Pair.TestListenerARNs; len(tests) > 0 {
+		if err := r.c.setForward(ctx, tests[0], only(keepGroup)); err != nil {
+			return err
+		}
+	}
+	if err := r.c.setForward(ctx, r.d.Pair.ProdListenerARNs[0], only(keepGroup)); err != nil {
 		return err
 	}
 	svc, err := r.service(ctx)
 	if err != nil {
 		return err
 	}
-	green, ok := r.greenTaskSet(svc.Value)
-	if !ok {
-		return nil
-	}
-	if green.Status == ecs.TaskSetPrimary {
+	if ts, ok := svc.Value.TaskSet(keep); ok && ts.Status != ecs.TaskSetPrimary {
 		if err := r.changeService(ctx, func(s ecs.Service) (ecs.Service, error) {
-			next, _, err := ecs.CodeDeploySetPrimaryTaskSet(s, p.BlueTaskSetID, r.now)
+			next, _, err := ecs.CodeDeploySetPrimaryTaskSet(s, keep, r.now)
 			return next, err
 		}); err != nil {
 			return err
 		}
 	}
-	return r.deleteTaskSet(ctx, green.ID)
+	if drop == "" || drop == keep {
+		return nil
+	}
+	return r.deleteTaskSet(ctx, drop)
 }
 
 // createGreen creates the replacement task set: the AppSpec's task definition and container
