@@ -18,6 +18,9 @@ const orphanStopGrace = 10 * time.Second
 func (a *Agent) adopt(ctx context.Context) error {
 	all, err := a.drv.List(ctx)
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil // stopping: the next agent adopts them
+		}
 		return fmt.Errorf("list containers: %w", err)
 	}
 	for _, st := range all {

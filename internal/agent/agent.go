@@ -38,6 +38,11 @@ type Config struct {
 	Version string
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
+	// RegistryAuth, when set, gives the credentials to pull an image with (nil when the image
+	// needs none). The daemon answers for fargo's own registry; repositoryCredentials of other
+	// registries would need secrets fargo does not store yet. An error fails the task's start
+	// with CannotPullContainerError.
+	RegistryAuth func(ctx context.Context, image string) (*runtime.RegistryAuth, error)
 }
 
 func (c Config) withDefaults() (Config, error) {

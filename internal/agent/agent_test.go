@@ -26,13 +26,15 @@ var scope = arn.Scope{Partition: "aws", Region: apitest.Region, AccountID: apite
 
 // node is an API front door with a scheduler and one agent on a fake driver.
 type node struct {
-	env    *apitest.Env
-	drv    *fake.Driver
-	state  *fake.State
-	stop   context.CancelFunc
-	done   chan error
-	nodeID string
-	meta   string
+	env *apitest.Env
+	drv *fake.Driver
+	// runtime, when set, is the agent's driver instead of drv.
+	runtime runtime.Driver
+	state   *fake.State
+	stop    context.CancelFunc
+	done    chan error
+	nodeID  string
+	meta    string
 }
 
 func startNode(t *testing.T, scripts map[string]fake.Script) *node {
@@ -50,7 +52,11 @@ func (n *node) startControllers(t *testing.T) {
 		t.Fatal(err)
 	}
 	n.meta = ln.Addr().String()
-	ag, err := agent.New(n.env.Store, n.drv, scope, ln, agent.Config{NodeID: n.nodeID, Region: "us-east-1", HeartbeatInterval: 200 * time.Millisecond}, nil)
+	var drv runtime.Driver = n.drv
+	if n.runtime != nil {
+		drv = n.runtime
+	}
+	ag, err := agent.New(n.env.Store, drv, scope, ln, agent.Config{NodeID: n.nodeID, Region: "us-east-1", HeartbeatInterval: 200 * time.Millisecond}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,8 @@
 package agent
 
 import (
+	"time"
+
 	"github.com/fargohq/fargo/internal/ecs"
 	"github.com/fargohq/fargo/internal/runtime"
 )
@@ -19,25 +21,39 @@ const defaultStopTimeout = 30
 
 func containerID(t ecs.Task, name string) string { return t.ID + "-" + name }
 
+// driverChooser is a driver that routes containers to other drivers (router.Driver): the
+// agent asks it once per task, so that all containers of a task run on one driver.
+type driverChooser interface {
+	ChooseDriver(specs []runtime.ContainerSpec) (string, error)
+}
+
 // containerSpec builds the driver's spec for container c of task t: the task definition's
 // settings with the task's overrides applied, and the variables ECS gives every container.
-func (a *Agent) containerSpec(t ecs.Task, taskKey string, c ecs.ContainerDefinition) runtime.ContainerSpec {
+func (a *Agent) containerSpec(t ecs.Task, td ecs.TaskDefinition, taskKey string, c ecs.ContainerDefinition) runtime.ContainerSpec {
 	id := containerID(t, c.Name)
 	spec := runtime.ContainerSpec{
-		ID:                id,
-		TaskID:            t.ID,
-		Name:              c.Name,
-		Image:             c.Image,
-		EntryPoint:        c.EntryPoint,
-		Command:           c.Command,
-		WorkingDirectory:  c.WorkingDirectory,
-		User:              c.User,
-		CPU:               c.CPU,
-		Memory:            c.Memory,
-		MemoryReservation: c.MemoryReservation,
+		ID:                     id,
+		TaskID:                 t.ID,
+		Name:                   c.Name,
+		Image:                  c.Image,
+		EntryPoint:             c.EntryPoint,
+		Command:                c.Command,
+		WorkingDirectory:       c.WorkingDirectory,
+		User:                   c.User,
+		CPU:                    c.CPU,
+		Memory:                 c.Memory,
+		MemoryReservation:      c.MemoryReservation,
+		NetworkMode:            string(td.EffectiveNetworkMode()),
+		StopTimeout:            time.Duration(stopTimeoutOf(c)) * time.Second,
+		ReadonlyRootFilesystem: c.ReadonlyRootFilesystem,
+		InitProcessEnabled:     c.LinuxParameters.InitProcessEnabled,
+		DockerLabels:           c.DockerLabels,
 		Labels: map[string]string{
 			labelTaskKey: taskKey, labelTaskARN: t.ARN, labelCluster: t.ClusterName, labelContainer: c.Name,
 		},
+	}
+	for _, u := range c.Ulimits {
+		spec.Ulimits = append(spec.Ulimits, runtime.Ulimit{Name: string(u.Name), Soft: int64(u.SoftLimit), Hard: int64(u.HardLimit)})
 	}
 	for _, kv := range c.Environment {
 		spec.Environment = append(spec.Environment, runtime.EnvVar{Name: kv.Name, Value: kv.Value})
@@ -45,8 +61,13 @@ func (a *Agent) containerSpec(t ecs.Task, taskKey string, c ecs.ContainerDefinit
 	for _, f := range c.EnvironmentFiles {
 		spec.EnvironmentFiles = append(spec.EnvironmentFiles, f.Value)
 	}
+	bridge := td.EffectiveNetworkMode() == ecs.NetworkModeBridge
 	for _, p := range c.PortMappings {
-		spec.PortMappings = append(spec.PortMappings, runtime.PortMapping{ContainerPort: p.ContainerPort, Protocol: string(p.Protocol)})
+		pm := runtime.PortMapping{ContainerPort: p.ContainerPort, Protocol: string(p.Protocol)}
+		if bridge {
+			pm.HostPort = p.HostPort // 0: a dynamic port; awsvpc and host map the container port
+		}
+		spec.PortMappings = append(spec.PortMappings, pm)
 	}
 	applyOverride(&spec, t.Overrides, c.Name)
 	meta := "http://" + a.meta.Addr().String()

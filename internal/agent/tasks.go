@@ -1,6 +1,7 @@
 package agent
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -111,7 +112,7 @@ func (a *Agent) stepRun(ctx context.Context, key string, t *ecs.Task, td ecs.Tas
 				continue
 			}
 		}
-		a.startContainer(ctx, key, t, c, def, now)
+		a.startContainer(ctx, key, t, td, c, def, now)
 		if t.Terminating() {
 			return
 		}
@@ -155,25 +156,59 @@ func recordExit(c *ecs.Container, st runtime.Status) {
 }
 
 // startContainer starts c (or adopts it if a previous attempt already did) and records it.
-func (a *Agent) startContainer(ctx context.Context, key string, t *ecs.Task, c *ecs.Container, def ecs.ContainerDefinition, now time.Time) {
-	spec := a.containerSpec(*t, key, def)
-	st, err := a.drv.Start(ctx, spec)
-	if errors.Is(err, errdefs.ErrAlreadyExists) {
-		st, err = a.drv.Inspect(ctx, spec.ID)
+func (a *Agent) startContainer(ctx context.Context, key string, t *ecs.Task, td ecs.TaskDefinition, c *ecs.Container, def ecs.ContainerDefinition, now time.Time) {
+	spec, err := a.startSpec(ctx, *t, td, key, def)
+	st := runtime.Status{}
+	if err == nil {
+		st, err = a.drv.Start(ctx, spec)
+		if errors.Is(err, errdefs.ErrAlreadyExists) {
+			st, err = a.drv.Inspect(ctx, spec.ID)
+		}
 	}
 	if err != nil {
-		c.LastStatus, c.Reason = ecs.ContainerStopped, "CannotStartContainerError: "+errdefs.Message(err)
+		var pull *runtime.PullError
+		if errors.As(err, &pull) {
+			c.LastStatus, c.Reason = ecs.ContainerStopped, "CannotPullContainerError: "+pull.Message
+		} else {
+			c.LastStatus, c.Reason = ecs.ContainerStopped, "CannotStartContainerError: "+errdefs.Message(err)
+		}
 		if def.Essential {
 			*t = t.RequestStop(ecs.StopTaskFailedToStart, c.Reason, now)
 		}
 		return
 	}
-	c.LastStatus, c.RuntimeID, c.NetworkBindings = ecs.ContainerRunning, st.ID, bindings(st)
+	c.LastStatus, c.RuntimeID, c.NetworkBindings = ecs.ContainerRunning, cmp.Or(st.RuntimeID, st.ID), bindings(st)
+	c.ImageDigest = st.ImageDigest
 	if st.State == runtime.StateExited {
 		recordExit(c, st)
 		return
 	}
 	a.ensureWatched(t, c.Name, def)
+}
+
+// startSpec is the spec of container def of task t, with the driver the task runs on and the
+// registry credentials of its image.
+func (a *Agent) startSpec(ctx context.Context, t ecs.Task, td ecs.TaskDefinition, key string, def ecs.ContainerDefinition) (runtime.ContainerSpec, error) {
+	spec := a.containerSpec(t, td, key, def)
+	if chooser, ok := a.drv.(driverChooser); ok {
+		var all []runtime.ContainerSpec
+		for _, c := range td.ContainerDefinitions {
+			all = append(all, a.containerSpec(t, td, key, c))
+		}
+		driver, err := chooser.ChooseDriver(all)
+		if err != nil {
+			return spec, err
+		}
+		spec.Driver = driver
+	}
+	if a.cfg.RegistryAuth != nil {
+		auth, err := a.cfg.RegistryAuth(ctx, spec.Image)
+		if err != nil {
+			return spec, &runtime.PullError{Image: spec.Image, Message: "registry credentials: " + errdefs.Message(err)}
+		}
+		spec.RegistryAuth = auth
+	}
+	return spec, nil
 }
 
 // markRunning moves a PENDING task to RUNNING once every essential container runs.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"regexp"
 	"runtime"
 	"slices"
 	"strconv"
@@ -39,6 +40,7 @@ type benchProxyOptions struct {
 	out              string // text or docs-table
 	load             string // auto, wrk or loadtest
 	setups           []string
+	compare          []string // LABEL=PATH: other fargo builds' load balancers, as more setups
 	workers          string
 	nginx, haproxy   string
 	wrk              string
@@ -56,9 +58,15 @@ process, so its CPU time is read from /proc; the setups take turns in several ro
 report shows the median of the rounds, because a shared machine's speed drifts.
 
 The load comes from wrk (--latency) when it is installed, else from fargo's own loadtest client
-in this process. Linux only.`,
+in this process. Linux only.
+
+--compare LABEL=PATH adds the load balancer of another fargo build (PATH is its fargo binary,
+whose bench proxy-server runs with the fargo setup's configuration) as setup LABEL, so that
+builds before and after a change take turns in the same rounds; scripts/bench-proxy-compare
+builds commits and runs this.`,
 		Example: `  fargo bench proxy
-  fargo bench proxy --duration 5s --rounds 3 --connections 32 --out docs-table`,
+  fargo bench proxy --duration 5s --rounds 3 --connections 32 --out docs-table
+  fargo bench proxy --setups nginx --compare before=/tmp/fargo-old --compare after=/tmp/fargo-new`,
 		Args:         cobra.NoArgs,
 		SilenceUsage: true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
@@ -80,6 +88,7 @@ in this process. Linux only.`,
 	f.StringVar(&opts.out, "out", "text", "report format: text, or docs-table (a Markdown table for docs/benchmarks.md)")
 	f.StringVar(&opts.load, "load", "auto", "load generator: wrk, loadtest (fargo's client, in this process), or auto (wrk when installed)")
 	f.StringSliceVar(&opts.setups, "setups", []string{"direct", "fargo", "nginx", "haproxy"}, "setups to measure; nginx and haproxy are skipped when not installed")
+	f.StringArrayVar(&opts.compare, "compare", nil, "LABEL=PATH: also measure the load balancer of the fargo binary at PATH as setup LABEL (repeatable)")
 	f.StringVar(&opts.workers, "workers", "auto", `proxy parallelism: nginx's worker_processes, HAProxy's nbthread and fargo's GOMAXPROCS ("auto": one per CPU)`)
 	f.StringVar(&opts.nginx, "nginx", "nginx", "nginx binary")
 	f.StringVar(&opts.haproxy, "haproxy", "haproxy", "HAProxy binary")
@@ -106,12 +115,28 @@ func (o benchProxyOptions) validate() error {
 		return fmt.Errorf("--workers %q: want auto or a positive number", o.workers)
 	}
 	for _, s := range o.setups {
-		if !slices.Contains([]string{"direct", "fargo", "nginx", "haproxy"}, s) {
+		if !slices.Contains(builtinSetups, s) {
 			return fmt.Errorf("--setups: unknown setup %q (want direct, fargo, nginx or haproxy)", s)
 		}
 	}
+	labels := map[string]bool{}
+	for _, c := range o.compare {
+		label, path, _ := strings.Cut(c, "=")
+		switch {
+		case !compareLabel.MatchString(label) || path == "":
+			return fmt.Errorf("--compare %q: want LABEL=PATH, LABEL of letters, digits, '.', '_' and '-'", c)
+		case slices.Contains(builtinSetups, label) || labels[label]:
+			return fmt.Errorf("--compare %q: setup %s is already measured", c, label)
+		}
+		labels[label] = true
+	}
 	return nil
 }
+
+var (
+	builtinSetups = []string{"direct", "fargo", "nginx", "haproxy"}
+	compareLabel  = regexp.MustCompile(`^[A-Za-z0-9._-]{1,32}$`)
+)
 
 // defaultSelfExec runs this executable with the path of cmd's parent (fargo bench).
 func defaultSelfExec(cmd *cobra.Command) (selfExec, error) {
@@ -208,6 +233,19 @@ func startBenchSetups(ctx context.Context, env benchEnv, opts benchProxyOptions,
 			return setups, fmt.Errorf("setup %s: %w", name, err)
 		}
 		fmt.Fprintf(progress, "%-8s %s at %s\n", name, s.label, s.url)
+		setups = append(setups, s)
+	}
+	for _, c := range opts.compare {
+		label, binary, _ := strings.Cut(c, "=")
+		path, err := exec.LookPath(binary)
+		if err != nil {
+			return setups, fmt.Errorf("--compare %s: %w", c, err)
+		}
+		s, err := startCompareSetup(ctx, env, label, path)
+		if err != nil {
+			return setups, fmt.Errorf("setup %s: %w", label, err)
+		}
+		fmt.Fprintf(progress, "%-8s %s at %s\n", label, s.label, s.url)
 		setups = append(setups, s)
 	}
 	return setups, nil

@@ -76,21 +76,23 @@ func (r benchReport) row(setup string) (benchSummary, bool) {
 	return r.rows[i], true
 }
 
-// ratios compares fargo with nginx and HAProxy: CPU per request and p99, the figures of issue 4's
-// bar (at most 2× nginx's CPU per request and 1.5× its p99).
+// ratios compares fargo, and every other fargo build measured (--compare), with nginx and
+// HAProxy: CPU per request and p99, the figures of issue 4's bar (at most 2× nginx's CPU per
+// request and 1.5× its p99).
 func (r benchReport) ratios() []string {
-	fargo, ok := r.row("fargo")
-	if !ok {
-		return nil
-	}
 	var lines []string
-	for _, other := range []string{"nginx", "haproxy"} {
-		o, ok := r.row(other)
-		if !ok || o.proxyCPU <= 0 || o.p99 <= 0 {
+	for _, fargo := range r.rows {
+		if fargo.setup == "direct" || fargo.setup == "nginx" || fargo.setup == "haproxy" {
 			continue
 		}
-		lines = append(lines, fmt.Sprintf("fargo / %s: CPU per request %.2f×, p99 %.2f×, requests/s %.2f×", other,
-			float64(fargo.proxyCPU)/float64(o.proxyCPU), float64(fargo.p99)/float64(o.p99), fargo.rps/o.rps))
+		for _, other := range []string{"nginx", "haproxy"} {
+			o, ok := r.row(other)
+			if !ok || o.proxyCPU <= 0 || o.p99 <= 0 {
+				continue
+			}
+			lines = append(lines, fmt.Sprintf("%s / %s: CPU per request %.2f×, p99 %.2f×, requests/s %.2f×", fargo.setup, other,
+				float64(fargo.proxyCPU)/float64(o.proxyCPU), float64(fargo.p99)/float64(o.p99), fargo.rps/o.rps))
+		}
 	}
 	return lines
 }

@@ -44,10 +44,7 @@ func startBenchSetup(ctx context.Context, env benchEnv, name, binary string) (*b
 	var label string
 	switch name {
 	case "fargo":
-		cmd = env.self("proxy-server", "--listen", addr, "--targets", strings.Join(env.targets, ","))
-		if env.workers != "auto" {
-			cmd.Env = append(cmd.Environ(), "GOMAXPROCS="+env.workers)
-		}
+		cmd = fargoProxyCmd(env, env.self("proxy-server", "--listen", addr, "--targets", strings.Join(env.targets, ",")))
 		label = fmt.Sprintf("fargo internal/lb (GOMAXPROCS %s)", env.workers)
 	case "nginx":
 		conf := filepath.Join(env.dir, "nginx.conf")
@@ -66,6 +63,30 @@ func startBenchSetup(ctx context.Context, env benchEnv, name, binary string) (*b
 	default:
 		return nil, fmt.Errorf("unknown setup %q (want direct, fargo, nginx or haproxy)", name)
 	}
+	return startBenchProxy(ctx, name, label, addr, cmd)
+}
+
+// startCompareSetup starts the load balancer of another fargo build, binary, as setup label
+// (fargo bench proxy --compare), configured as the fargo setup.
+func startCompareSetup(ctx context.Context, env benchEnv, label, binary string) (*benchSetup, error) {
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	cmd := fargoProxyCmd(env, exec.Command(binary, "bench", "proxy-server", "--listen", addr, "--targets", strings.Join(env.targets, ",")))
+	return startBenchProxy(ctx, label, fmt.Sprintf("fargo %s internal/lb (GOMAXPROCS %s)", label, env.workers), addr, cmd)
+}
+
+// fargoProxyCmd gives cmd, a fargo bench proxy-server, the benchmark's parallelism.
+func fargoProxyCmd(env benchEnv, cmd *exec.Cmd) *exec.Cmd {
+	if env.workers != "auto" {
+		cmd.Env = append(cmd.Environ(), "GOMAXPROCS="+env.workers)
+	}
+	return cmd
+}
+
+// startBenchProxy starts cmd, a proxy listening on addr, and waits until it answers.
+func startBenchProxy(ctx context.Context, name, label, addr string, cmd *exec.Cmd) (*benchSetup, error) {
 	p, err := startBenchProc(name, cmd)
 	if err != nil {
 		return nil, err

@@ -119,6 +119,10 @@ func TestBenchProxyOptions(t *testing.T) {
 		{"setup", []string{"--setups", "direct,caddy"}, "caddy"},
 		{"workers", []string{"--workers", "many"}, "--workers"},
 		{"missing wrk", []string{"--load", "wrk", "--wrk", "/nonexistent/wrk"}, "--load wrk"},
+		{"compare without path", []string{"--compare", "before"}, "--compare"},
+		{"compare with a bad label", []string{"--compare", "a b=/bin/fargo"}, "--compare"},
+		{"compare as a built-in setup", []string{"--compare", "nginx=/bin/fargo"}, "already measured"},
+		{"compare twice", []string{"--compare", "x=/bin/a", "--compare", "x=/bin/b"}, "already measured"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -224,7 +228,8 @@ func TestTreeCPU(t *testing.T) {
 
 func TestBenchReport(t *testing.T) {
 	t.Parallel()
-	setups := []*benchSetup{{name: "direct", label: "direct"}, {name: "fargo", label: "fargo lb"}, {name: "nginx", label: "nginx/1.22.1"}}
+	setups := []*benchSetup{{name: "direct", label: "direct"}, {name: "fargo", label: "fargo lb"}, {name: "nginx", label: "nginx/1.22.1"},
+		{name: "before", label: "fargo before lb"}}
 	sample := func(setup string, round int, rps float64, p99 time.Duration, cpu time.Duration) benchSample {
 		return benchSample{setup: setup, round: round, proxyCPU: cpu * 1000, targetCPU: 50 * time.Millisecond,
 			load: loadResult{requests: 1000, rps: rps, p50: p99 / 2, p99: p99}}
@@ -233,6 +238,7 @@ func TestBenchReport(t *testing.T) {
 		sample("direct", 1, 30000, time.Millisecond, 0), sample("direct", 2, 32000, 3*time.Millisecond, 0), sample("direct", 3, 31000, 2*time.Millisecond, 0),
 		sample("fargo", 1, 20000, 4*time.Millisecond, 90*time.Microsecond), sample("fargo", 2, 10000, 9*time.Millisecond, 200*time.Microsecond), sample("fargo", 3, 21000, 3*time.Millisecond, 80*time.Microsecond),
 		sample("nginx", 1, 25000, 2*time.Millisecond, 40*time.Microsecond), sample("nginx", 2, 26000, 2*time.Millisecond, 50*time.Microsecond), sample("nginx", 3, 24000, 3*time.Millisecond, 45*time.Microsecond),
+		sample("before", 1, 20000, 4*time.Millisecond, 90*time.Microsecond), sample("before", 2, 20000, 4*time.Millisecond, 90*time.Microsecond), sample("before", 3, 20000, 4*time.Millisecond, 90*time.Microsecond),
 	}
 	rep := newBenchReport(setups, samples, benchProxyOptions{rounds: 3, duration: time.Second, connections: 64, workers: "auto"}, "wrk 4.1.0")
 	var text, md bytes.Buffer
@@ -242,7 +248,8 @@ func TestBenchReport(t *testing.T) {
 	if err := rep.writeMarkdown(&md); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"fargo / nginx: CPU per request 2.00×, p99 2.00×, requests/s 0.80×", "31000", "90.0"} {
+	for _, want := range []string{"fargo / nginx: CPU per request 2.00×, p99 2.00×, requests/s 0.80×", "31000", "90.0",
+		"before / nginx: CPU per request 2.00×, p99 2.00×, requests/s 0.80×"} {
 		if !strings.Contains(text.String(), want) || !strings.Contains(md.String(), want) {
 			t.Errorf("reports lack %q:\n%s\n%s", want, text.String(), md.String())
 		}

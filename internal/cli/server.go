@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -16,6 +17,7 @@ type serverOptions struct {
 	cfg           daemon.Config
 	etcdEndpoints string
 	logLevel      string
+	timeScale     string
 }
 
 func newServerCmd(stderr io.Writer) *cobra.Command {
@@ -40,8 +42,9 @@ Every flag can also be set by its environment variable (shown in brackets).`,
 	f.StringVar(&o.cfg.AccountID, "account-id", envOr("FARGO_ACCOUNT_ID", daemon.DefaultAccountID), "12-digit account id in ARNs [FARGO_ACCOUNT_ID]")
 	f.StringVar(&o.etcdEndpoints, "etcd-endpoints", envOr("FARGO_ETCD_ENDPOINTS", ""), "comma-separated client URLs of an external etcd cluster to use instead of the embedded member [FARGO_ETCD_ENDPOINTS]")
 	f.StringVar(&o.cfg.LBBindHost, "lb-addr", envOr("FARGO_LB_ADDR", daemon.DefaultLBBindHost), "IP address load balancer listeners bind on [FARGO_LB_ADDR]")
-	f.StringVar(&o.cfg.Driver, "driver", envOr("FARGO_DRIVER", "auto"), "task runtime: auto (process for now) or process [FARGO_DRIVER]")
+	f.StringVar(&o.cfg.Driver, "driver", envOr("FARGO_DRIVER", "auto"), "task runtime: auto (host commands on the process driver, images on Docker), process or docker [FARGO_DRIVER]")
 	f.StringVar(&o.logLevel, "log-level", envOr("FARGO_LOG_LEVEL", "info"), "debug, info, warn or error [FARGO_LOG_LEVEL]")
+	f.StringVar(&o.timeScale, "time-scale", envOr("FARGO_TIME_SCALE", "1"), "make a minute of deployments (canary and linear intervals, waits) last 60/N seconds; for demos and tests only [FARGO_TIME_SCALE]")
 	return cmd
 }
 
@@ -50,6 +53,12 @@ func runServer(ctx context.Context, o serverOptions, stderr io.Writer) error {
 	if err := level.UnmarshalText([]byte(o.logLevel)); err != nil {
 		return fmt.Errorf("--log-level: %w", err)
 	}
+	scale, err := strconv.Atoi(o.timeScale)
+	if err != nil || scale < 1 {
+		// 0 would mean the default to daemon.Config; said on the command line it is a mistake.
+		return fmt.Errorf("--time-scale %q: want a whole number from 1 (real time) to %d", o.timeScale, daemon.MaxTimeScale)
+	}
+	o.cfg.TimeScale = scale
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	if o.etcdEndpoints != "" {
 		o.cfg.EtcdEndpoints = strings.Split(o.etcdEndpoints, ",")
@@ -65,5 +74,11 @@ func runServer(ctx context.Context, o serverOptions, stderr io.Writer) error {
 Point the aws CLI and SDKs at it from another shell:
   eval "$(fargo env --data-dir %s)"
 `, srv.Endpoint(), srv.Region(), o.cfg.DataDir, o.cfg.DataDir)
+	if scale != 1 {
+		fmt.Fprintf(stderr, `WARNING: time is scaled %dx (--time-scale): a minute of a deployment lasts %s, so canary
+and linear intervals, ready and termination waits pass that much faster (the API still reports
+the minutes configured). For demos and tests only.
+`, scale, daemon.Config{TimeScale: scale}.Minute())
+	}
 	return srv.Wait()
 }

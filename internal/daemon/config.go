@@ -18,6 +18,15 @@ const (
 	DefaultAccountID = "000000000000"
 	// DefaultLBBindHost is where load balancer listeners bind unless told otherwise.
 	DefaultLBBindHost = "127.0.0.1"
+	// MaxTimeScale makes a minute last a millisecond; a shorter one would be no minute at all.
+	MaxTimeScale = 60000
+)
+
+// Values of Config.Driver.
+const (
+	DriverAuto    = "auto"
+	DriverProcess = "process"
+	DriverDocker  = "docker"
 )
 
 // Config is everything `fargo server` can be told. The zero value plus a DataDir works.
@@ -33,12 +42,17 @@ type Config struct {
 	EtcdEndpoints []string
 	// ShutdownGrace bounds how long in-flight API requests may take after a stop signal.
 	ShutdownGrace time.Duration
-	// Driver runs task containers: "process", or "auto" (the default; process for now).
+	// Driver runs task containers: DriverAuto (the default: each task on the process or the
+	// Docker driver, as internal/runtime/router's rule picks), DriverProcess or DriverDocker.
 	Driver string
 	// Runtime, when set, replaces the driver Driver names (tests inject the fake driver).
 	Runtime runtime.Driver
 	// LBBindHost is the address load balancer listeners bind on; 127.0.0.1 when empty.
 	LBBindHost string
+	// TimeScale speeds up the minutes of deployments (canary and linear intervals, ready and
+	// termination waits): one lasts 60/TimeScale seconds. 1 (real time) when zero; for demos
+	// and tests only. The API still reports the minutes configured.
+	TimeScale int
 }
 
 var (
@@ -68,10 +82,13 @@ func (c Config) withDefaults() (Config, error) {
 		c.LBBindHost = DefaultLBBindHost
 	}
 	if c.Driver == "" {
-		c.Driver = "auto"
+		c.Driver = DriverAuto
 	}
 	if c.ShutdownGrace <= 0 {
 		c.ShutdownGrace = 10 * time.Second
+	}
+	if c.TimeScale == 0 {
+		c.TimeScale = 1
 	}
 	return c, c.Validate()
 }
@@ -93,8 +110,18 @@ func (c Config) Validate() error {
 	if net.ParseIP(c.LBBindHost) == nil {
 		return fmt.Errorf("load balancer bind address %q is not an IP address", c.LBBindHost)
 	}
-	if c.Driver != "auto" && c.Driver != "process" {
-		return fmt.Errorf("driver %q: choose auto or process", c.Driver)
+	switch c.Driver {
+	case DriverAuto, DriverProcess, DriverDocker:
+	default:
+		return fmt.Errorf("driver %q: choose auto, process or docker", c.Driver)
+	}
+	if c.TimeScale < 1 || c.TimeScale > MaxTimeScale {
+		return fmt.Errorf("time scale %d: must be from 1 (real time) to %d", c.TimeScale, MaxTimeScale)
 	}
 	return nil
+}
+
+// Minute returns how long a minute of deployment waits lasts at the configured time scale.
+func (c Config) Minute() time.Duration {
+	return time.Minute / time.Duration(max(c.TimeScale, 1))
 }

@@ -31,7 +31,9 @@ import (
 	"github.com/fargohq/fargo/internal/lb"
 	"github.com/fargohq/fargo/internal/lbsync"
 	"github.com/fargohq/fargo/internal/runtime"
+	"github.com/fargohq/fargo/internal/runtime/docker"
 	"github.com/fargohq/fargo/internal/runtime/process"
+	"github.com/fargohq/fargo/internal/runtime/router"
 	"github.com/fargohq/fargo/internal/scheduler"
 	"github.com/fargohq/fargo/internal/store"
 	"github.com/fargohq/fargo/internal/store/kv/etcdkv"
@@ -69,6 +71,10 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.TimeScale != 1 {
+		log.Warn("time is scaled: deployment minutes (canary and linear intervals, ready and termination waits) are shorter than real ones; for demos and tests only",
+			"time_scale", cfg.TimeScale, "minute", cfg.Minute())
 	}
 	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data dir: %w", err)
@@ -113,12 +119,12 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 		return p, "", fmt.Errorf("node identity: %w", err)
 	}
 	p.metaLn = metaLn
-	drv, err := openDriver(cfg, log)
+	drv, err := openDriver(ctx, cfg, node.NodeID, log)
 	if err != nil {
 		return p, "", err
 	}
 	p.sched = scheduler.New(st, scope, scheduler.Config{}, log.With("component", "scheduler"))
-	p.deploy = deployer.New(st, scope, deployer.Config{}, log.With("component", "deployer"))
+	p.deploy = deployer.New(st, scope, deployer.Config{Minute: cfg.Minute()}, log.With("component", "deployer"))
 	if p.agent, err = agent.New(st, drv, scope, metaLn, agent.Config{NodeID: node.NodeID, Region: cfg.Region}, log); err != nil {
 		return p, "", err
 	}
@@ -160,20 +166,47 @@ func buildLoadBalancing(p *parts, st *store.Store, cfg Config, reg prometheus.Re
 	return nil
 }
 
-func openDriver(cfg Config, log *slog.Logger) (runtime.Driver, error) {
+// openDriver builds the task runtime that --driver names: a router over the process driver
+// alone (process: every task a host command, as before fargo had Docker), or over the process
+// and Docker drivers (auto: the rule of internal/runtime/router picks per task; docker: every
+// task on Docker, the process driver to find its earlier containers). A container's
+// fargo.driver dockerLabel wins in every mode.
+func openDriver(ctx context.Context, cfg Config, nodeID string, log *slog.Logger) (runtime.Driver, error) {
 	if cfg.Runtime != nil {
 		return cfg.Runtime, nil
 	}
 	// Containers of the process driver are host commands: they find programs on the server's
 	// PATH, as a user who runs them by hand would.
-	drv, err := process.New(process.Config{
+	proc, err := process.New(process.Config{
 		StateDir: filepath.Join(cfg.DataDir, "runtime", "process"),
 		BaseEnv:  hostBaseEnv(),
 	}, log.With("component", "process-driver"))
 	if err != nil {
 		return nil, fmt.Errorf("process driver: %w", err)
 	}
-	return drv, nil
+	routerLog := log.With("component", "router")
+	if cfg.Driver == DriverProcess {
+		return router.New(router.Config{Mode: router.Process}, routerLog, proc)
+	}
+	// The node id scopes the Docker containers, so that two servers on one engine never take
+	// each other's containers for orphans.
+	dockerLog := log.With("component", "docker-driver")
+	dock, err := docker.New(docker.Config{Scope: nodeID}, dockerLog)
+	if err != nil {
+		return nil, fmt.Errorf("docker driver: %w", err)
+	}
+	pingCtx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	if version, err := dock.Ping(pingCtx); err != nil {
+		dockerLog.Warn("no Docker engine answers; tasks that need Docker stop with CannotStartContainerError until one does", "err", err)
+	} else {
+		dockerLog.Info("Docker engine answers", "api_version", version)
+	}
+	mode := router.Auto
+	if cfg.Driver == DriverDocker {
+		mode = router.Docker
+	}
+	return router.New(router.Config{Mode: mode}, routerLog, proc, dock)
 }
 
 // run serves until ctx ends, then stops the API first (no new writes), then the controllers,

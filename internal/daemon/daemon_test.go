@@ -5,13 +5,16 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ecssdk "github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/fargohq/fargo/internal/api/apitest"
+	"github.com/fargohq/fargo/internal/benchtest"
 	"github.com/fargohq/fargo/internal/credentials"
 	"github.com/fargohq/fargo/internal/daemon"
 	"github.com/fargohq/fargo/internal/errdefs"
@@ -94,6 +97,9 @@ func TestConfigValidation(t *testing.T) {
 		{"bad address", daemon.Config{DataDir: "x", APIAddr: "nonsense"}},
 		{"bad region", daemon.Config{DataDir: "x", Region: "Mars"}},
 		{"bad account", daemon.Config{DataDir: "x", AccountID: "123"}},
+		{"bad driver", daemon.Config{DataDir: "x", Driver: "podman"}},
+		{"time running backwards", daemon.Config{DataDir: "x", TimeScale: -1}},
+		{"minutes shorter than a millisecond", daemon.Config{DataDir: "x", TimeScale: daemon.MaxTimeScale + 1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -105,6 +111,27 @@ func TestConfigValidation(t *testing.T) {
 	}
 }
 
+// TestTimeScale checks the length of a deployment minute that the deployer gets: a real one
+// unless the time is scaled.
+func TestTimeScale(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		scale int
+		want  time.Duration
+	}{
+		{0, time.Minute},
+		{1, time.Minute},
+		{12, 5 * time.Second},
+		{60, time.Second},
+		{daemon.MaxTimeScale, time.Millisecond},
+	}
+	for _, tt := range tests {
+		if got := (daemon.Config{TimeScale: tt.scale}).Minute(); got != tt.want {
+			t.Errorf("time scale %d: a minute lasts %s, want %s", tt.scale, got, tt.want)
+		}
+	}
+}
+
 func TestReadStateWithoutServer(t *testing.T) {
 	t.Parallel()
 	if _, err := daemon.ReadState(t.TempDir()); !errors.Is(err, errdefs.ErrNotFound) {
@@ -113,8 +140,10 @@ func TestReadStateWithoutServer(t *testing.T) {
 }
 
 // BenchmarkStartToFirstCall measures how long a server on a fresh data directory takes from
-// Start to the first answered API call (embedded etcd included), then stops it.
+// Start to the first answered API call (embedded etcd included), then stops it; it reports the
+// median over the starts.
 func BenchmarkStartToFirstCall(b *testing.B) {
+	var medians benchtest.Medians
 	for b.Loop() {
 		dir := b.TempDir()
 		ctx, cancel := context.WithCancel(context.Background())
@@ -123,10 +152,67 @@ func BenchmarkStartToFirstCall(b *testing.B) {
 		if _, err := client.ListClusters(ctx, &ecssdk.ListClustersInput{}); err != nil {
 			b.Fatal(err)
 		}
-		b.ReportMetric(float64(time.Since(start).Milliseconds()), "ms-to-first-call")
+		medians.Add("ms-to-first-call", float64(time.Since(start).Milliseconds()))
 		cancel()
 		if err := srv.Wait(); err != nil {
 			b.Fatal(err)
 		}
+	}
+	medians.Report(b)
+}
+
+// TestDockerWithoutEngine runs a server with --driver docker where no engine answers: it
+// serves, and a task stops with a reason that says why.
+func TestDockerWithoutEngine(t *testing.T) {
+	t.Setenv("DOCKER_HOST", "unix://"+filepath.Join(t.TempDir(), "docker.sock"))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	dir := filepath.Join(t.TempDir(), "data")
+	srv, err := daemon.Start(ctx, daemon.Config{DataDir: dir, APIAddr: "127.0.0.1:0", Driver: daemon.DriverDocker}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := clientFor(t, srv, dir)
+	if _, err := client.CreateCluster(ctx, &ecssdk.CreateClusterInput{ClusterName: aws.String("demo")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.RegisterTaskDefinition(ctx, &ecssdk.RegisterTaskDefinitionInput{
+		Family: aws.String("app"), ContainerDefinitions: []types.ContainerDefinition{{
+			Name: aws.String("web"), Image: aws.String("127.0.0.1:4566/demo:latest"), Memory: aws.Int32(64),
+		}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var run *ecssdk.RunTaskOutput
+	deadline := time.Now().Add(30 * time.Second)
+	for run == nil || len(run.Tasks) == 0 { // until the agent registered its container instance
+		if run, err = client.RunTask(ctx, &ecssdk.RunTaskInput{Cluster: aws.String("demo"), TaskDefinition: aws.String("app")}); err != nil {
+			t.Fatal(err)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no task placed: %+v", run.Failures)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	for {
+		out, err := client.DescribeTasks(ctx, &ecssdk.DescribeTasksInput{Cluster: aws.String("demo"), Tasks: []string{aws.ToString(run.Tasks[0].TaskArn)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		task := out.Tasks[0]
+		if aws.ToString(task.LastStatus) == "STOPPED" {
+			if task.StopCode != types.TaskStopCodeTaskFailedToStart || !strings.Contains(aws.ToString(task.StoppedReason), "no Docker engine answers") {
+				t.Fatalf("stopped %s: %q; want TaskFailedToStart saying that no engine answers", task.StopCode, aws.ToString(task.StoppedReason))
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the task is %s after 30 s", aws.ToString(task.LastStatus))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	cancel()
+	if err := srv.Wait(); err != nil {
+		t.Fatal(err)
 	}
 }

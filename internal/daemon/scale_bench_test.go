@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/fargohq/fargo/internal/api/apitest"
+	"github.com/fargohq/fargo/internal/benchtest"
 	"github.com/fargohq/fargo/internal/credentials"
 	"github.com/fargohq/fargo/internal/daemon"
 	"github.com/fargohq/fargo/internal/runtime/fake"
@@ -22,12 +23,14 @@ import (
 
 // BenchmarkConverge creates FARGO_BENCH_SERVICES services (default 1000) of
 // FARGO_BENCH_TASKS tasks each (default 10) on one server with the fake driver and embedded
-// etcd, and reports the time until every task runs and the server's heap. Run it with
+// etcd, and reports the time until every task runs and the server's heap (medians, when it
+// runs more than once). Run it with
 //
 //	go test -run '^$' -bench Converge -benchtime 1x -timeout 30m ./internal/daemon
 func BenchmarkConverge(b *testing.B) {
 	services := envInt("FARGO_BENCH_SERVICES", 1000)
 	tasks := envInt("FARGO_BENCH_TASKS", 10)
+	var medians benchtest.Medians
 	for b.Loop() {
 		dir := b.TempDir()
 		ctx, cancel := context.WithCancel(context.Background())
@@ -49,10 +52,10 @@ func BenchmarkConverge(b *testing.B) {
 		var ms goruntime.MemStats
 		goruntime.GC()
 		goruntime.ReadMemStats(&ms)
-		b.ReportMetric(created.Seconds(), "s-to-create")
-		b.ReportMetric(elapsed.Seconds(), "s-to-converge")
-		b.ReportMetric(float64(ms.HeapInuse)/(1<<20), "MiB-heap")
-		b.ReportMetric(float64(ms.Sys)/(1<<20), "MiB-sys")
+		medians.Add("s-to-create", created.Seconds())
+		medians.Add("s-to-converge", elapsed.Seconds())
+		medians.Add("MiB-heap", float64(ms.HeapInuse)/(1<<20))
+		medians.Add("MiB-sys", float64(ms.Sys)/(1<<20))
 		b.Logf("%d services × %d tasks: created in %v, all running after %v, heap %.0f MiB, sys %.0f MiB",
 			services, tasks, created.Round(time.Millisecond), elapsed.Round(time.Millisecond), float64(ms.HeapInuse)/(1<<20), float64(ms.Sys)/(1<<20))
 		cancel()
@@ -60,6 +63,7 @@ func BenchmarkConverge(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+	medians.Report(b)
 }
 
 func envInt(name string, def int) int {

@@ -120,10 +120,12 @@ type Task struct {
 
 // Container is one container of a task as ECS reports it.
 type Container struct {
-	Name      string
-	ARN       string
-	Image     string
-	RuntimeID string
+	Name  string
+	ARN   string
+	Image string
+	// ImageDigest is the digest of the image the container runs, once it started.
+	ImageDigest string
+	RuntimeID   string
 	// LastStatus is PENDING until the container started, then RUNNING, then STOPPED.
 	LastStatus ContainerStatus
 	// ExitCode is meaningful only when HasExitCode is set (a container that never ran has none).

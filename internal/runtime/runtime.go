@@ -38,7 +38,52 @@ type ContainerSpec struct {
 	MemoryReservation int
 	// Labels are kept with the container and returned by List (task ARN, cluster, ...).
 	Labels map[string]string
+
+	// Driver names the driver that must run the container ("process", "docker"); empty lets a
+	// routing driver choose from this container alone. The agent chooses once per task, so that
+	// all containers of a task run on one driver.
+	Driver string
+	// NetworkMode is the task definition's: "awsvpc" (the default when empty), "bridge",
+	// "host" or "none". The process driver runs every container on the host and ignores it.
+	NetworkMode string
+	// StopTimeout is the container's grace between SIGTERM and SIGKILL, kept with the container
+	// for whoever stops it outside fargo; 0 leaves the driver's default. The agent passes the
+	// grace to Stop as well.
+	StopTimeout time.Duration
+	// Ulimits, ReadonlyRootFilesystem, InitProcessEnabled and DockerLabels are the task
+	// definition's; drivers that cannot honour them ignore them (the process driver does).
+	Ulimits                []Ulimit
+	ReadonlyRootFilesystem bool
+	InitProcessEnabled     bool
+	DockerLabels           map[string]string
+	// RegistryAuth, when set, is used to pull Image. Drivers never store it.
+	RegistryAuth *RegistryAuth
 }
+
+// Ulimit is one resource limit of the container's processes (ECS's ulimits: "nofile", ...).
+type Ulimit struct {
+	Name string
+	Soft int64
+	Hard int64
+}
+
+// RegistryAuth are the credentials of the registry an image is pulled from.
+type RegistryAuth struct {
+	Username string
+	Password string
+	// ServerAddress is the registry's host[:port], as in the image name.
+	ServerAddress string
+}
+
+// PullError is the error of a Start whose image could not be pulled; ECS reports it as
+// "CannotPullContainerError: <Message>".
+type PullError struct {
+	Image string
+	// Message is the registry's or engine's explanation.
+	Message string
+}
+
+func (e *PullError) Error() string { return "pull " + e.Image + ": " + e.Message }
 
 // EnvVar is one environment variable.
 type EnvVar struct {
@@ -83,6 +128,11 @@ type Status struct {
 	// HostIP is the address the host ports are bound on.
 	HostIP string
 	Labels map[string]string
+	// RuntimeID is the container's id in its runtime (the Docker container id); empty when it
+	// has none besides ID.
+	RuntimeID string
+	// ImageDigest is the digest of the image the container runs, when the driver knows it.
+	ImageDigest string
 }
 
 // LogOptions select a part of a container's output.

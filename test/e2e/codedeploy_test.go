@@ -4,10 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	elbsdk "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+
+	"github.com/fargohq/fargo/internal/api/apitest"
 	"github.com/fargohq/fargo/internal/loadtest"
 )
 
@@ -15,13 +21,14 @@ import (
 // controller behind a pair of target groups, a CodeDeploy application and deployment group as
 // the ECS console creates them, and deployments with an AppSpec, all with the aws CLI, under
 // keep-alive and new-connection load. The first deployment (with fargo deploy) shifts all
-// traffic at once; the second (with the aws CLI) goes back with a canary of 10% for a minute,
-// whose share of traffic is measured. Not one request may fail.
+// traffic at once; the second (with the aws CLI) goes back with a canary of 10% for a minute
+// (10 s on this server's scaled clock), whose share of traffic is measured. Not one request
+// may fail.
 func TestCodeDeployBlueGreen(t *testing.T) {
 	t.Parallel()
-	s := startServer(t, t.TempDir())
+	s := startServer(t, t.TempDir(), "--time-scale", "6")
 	bg := s.blueGreenSetup(t, func(blue, _ string) string { return "Type=forward,TargetGroupArn=" + blue })
-	tdV1, tdV2, blueTG, greenTG, listenerARN := bg.v1, bg.v2, bg.blueTG, bg.greenTG, bg.listenerARN
+	tdV1, blueTG, listenerARN := bg.v1, bg.blueTG, bg.listenerARN
 	s.codeDeployService(t, tdV1, blueTG)
 	url := bg.url
 	if body := httpGet(t, url); !strings.HasPrefix(body, "hello from v1") {
@@ -29,6 +36,7 @@ func TestCodeDeployBlueGreen(t *testing.T) {
 	}
 
 	s.codeDeployGroup(t, listenerARN)
+	_, elbc := s.sdkClients(t)
 
 	ctx, stopLoad := context.WithCancel(context.Background())
 	defer stopLoad()
@@ -47,16 +55,12 @@ func TestCodeDeployBlueGreen(t *testing.T) {
 	if body := httpGet(t, url); !strings.HasPrefix(body, "hello from v2") {
 		t.Fatalf("after the all-at-once deployment: %q", body)
 	}
-	_ = tdV2
 	s.awsJSON(t, "deploy", "create-deployment-config", "--deployment-config-name", "Canary10Percent1Minute", "--compute-platform", "ECS",
 		"--traffic-routing-config", `{"type":"TimeBasedCanary","timeBasedCanary":{"canaryPercentage":10,"canaryInterval":1}}`)
 	second := s.createDeployment(t, tdV1, "Canary10Percent1Minute")
-	s.waitWeight(t, listenerARN, greenTG, blueTG, 10)
-	share := 1 - s.v2Share(t, url, 200)
-	t.Logf("canary: %.0f%% of 200 requests answered by v1", 100*share)
-	if share < 0.02 || share > 0.25 {
-		t.Fatalf("canary at 10%%: v1 answered %.0f%% of requests", 100*share)
-	}
+	// v2 runs behind green now: the replacement of v1 goes behind blue.
+	waitProdShare(t, elbc, listenerARN, blueTG, 10, 0)
+	checkStepShare(t, elbc, listenerARN, blueTG, url, "v1", 10)
 	s.waitDeploymentEnded(t, second) // longer than one CLI call may take
 	s.awsOK(t, "deploy", "wait", "deployment-successful", "--deployment-id", second)
 	stopLoad()
@@ -65,9 +69,7 @@ func TestCodeDeployBlueGreen(t *testing.T) {
 	if res.Failed() != 0 || res.Requests() == 0 {
 		t.Fatalf("%d of %d requests failed during the CodeDeploy deployments", res.Failed(), res.Requests())
 	}
-	if body := httpGet(t, url); !strings.HasPrefix(body, "hello from v1") {
-		t.Fatalf("after the canary deployment: %q", body)
-	}
+	checkShare(t, url, "v1", 100, shareSamples)
 	info := s.awsJSON(t, "deploy", "get-deployment", "--deployment-id", second)
 	if st, _ := get(info, "deploymentInfo", "status").(string); st != "Succeeded" {
 		t.Fatalf("get-deployment: %v", info)
@@ -98,26 +100,6 @@ func (s *server) createDeployment(t *testing.T, taskDefinition, config string) s
 		t.Fatalf("create-deployment: %v", out)
 	}
 	return id
-}
-
-// waitWeight waits until the listener sends weight percent of traffic to the replacement
-// group (which is either of the pair).
-func (s *server) waitWeight(t *testing.T, listenerARN, groupA, groupB string, weight int) {
-	t.Helper()
-	deadline := time.Now().Add(2 * time.Minute)
-	for time.Now().Before(deadline) {
-		out := s.awsJSON(t, "elbv2", "describe-rules", "--listener-arn", listenerARN)
-		groups, _ := get(out, "Rules", 0, "Actions", 0, "ForwardConfig", "TargetGroups").([]any)
-		for i := range groups {
-			arn, _ := get(out, "Rules", 0, "Actions", 0, "ForwardConfig", "TargetGroups", i, "TargetGroupArn").(string)
-			w, _ := get(out, "Rules", 0, "Actions", 0, "ForwardConfig", "TargetGroups", i, "Weight").(float64)
-			if (arn == groupA || arn == groupB) && int(w) == weight && len(groups) == 2 {
-				return
-			}
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-	t.Fatalf("the listener never sent %d%% to the replacement group", weight)
 }
 
 // waitDeploymentEnded polls get-deployment until the deployment has ended.
@@ -167,4 +149,73 @@ func (s *server) codeDeployService(t *testing.T, taskDefinition, blueTG string) 
 		"--load-balancers", "targetGroupArn="+blueTG+",containerName=web,containerPort=8080")
 	waitTargets(t, s, blueTG, 2)
 	s.awsOK(t, "elbv2", "wait", "target-in-service", "--target-group-arn", blueTG)
+}
+
+// prodShare returns the percent of the listener's default forward that goes to group.
+func prodShare(t *testing.T, elbc *elbsdk.Client, listenerARN, group string) int {
+	t.Helper()
+	out, err := elbc.DescribeListeners(apitest.Context(t), &elbsdk.DescribeListenersInput{ListenerArns: []string{listenerARN}})
+	if err != nil || len(out.Listeners) != 1 {
+		t.Fatalf("describe-listeners %s: %v", listenerARN, err)
+	}
+	for _, a := range out.Listeners[0].DefaultActions {
+		if a.Type != elbtypes.ActionTypeEnumForward {
+			continue
+		}
+		if a.ForwardConfig == nil || len(a.ForwardConfig.TargetGroups) == 0 {
+			if aws.ToString(a.TargetGroupArn) == group {
+				return 100
+			}
+			return 0
+		}
+		var total, mine int32
+		for _, g := range a.ForwardConfig.TargetGroups {
+			total += aws.ToInt32(g.Weight)
+			if aws.ToString(g.TargetGroupArn) == group {
+				mine += aws.ToInt32(g.Weight)
+			}
+		}
+		if total == 0 {
+			break
+		}
+		return int(100 * mine / total)
+	}
+	t.Fatalf("listener %s forwards nowhere: %+v", listenerARN, out.Listeners[0].DefaultActions)
+	return 0
+}
+
+// waitProdShare polls the listener through the SDK (fast enough to see each step of a
+// deployment when it comes) until group has want percent of its traffic, and returns when it
+// saw that. A share other than want and those of from fails the test: a deployment that skips
+// a step or makes one up is caught.
+func waitProdShare(t *testing.T, elbc *elbsdk.Client, listenerARN, group string, want int, from ...int) time.Time {
+	t.Helper()
+	deadline := time.Now().Add(3 * time.Minute)
+	for {
+		got := prodShare(t, elbc, listenerARN, group)
+		if got == want {
+			return time.Now()
+		}
+		if !slices.Contains(from, got) {
+			t.Fatalf("the production listener sends %d%% to %s; want %d%%, coming from %v", got, group[strings.LastIndex(group, ":")+1:], want, from)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the production listener never sent %d%% to %s (still %d%%)", want, group, got)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// checkStepShare measures the share of version's answers while the listener holds group at
+// weight percent, and fails unless it fits that weight. The step must outlast the measurement:
+// one that ended meanwhile would blur it, and fails the test too.
+func checkStepShare(t *testing.T, elbc *elbsdk.Client, listenerARN, group, url, version string, weight int) {
+	t.Helper()
+	start := time.Now()
+	time.Sleep(routingSettle)
+	checkShare(t, url, version, weight, shareSamples)
+	if got := prodShare(t, elbc, listenerARN, group); got != weight {
+		t.Fatalf("the listener moved from %d%% to %d%% while the share was measured (%s): the step must last longer", weight, got, time.Since(start))
+	}
+	t.Logf("share at %d%% measured in %s", weight, time.Since(start).Round(time.Millisecond))
 }

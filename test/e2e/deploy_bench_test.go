@@ -11,11 +11,14 @@ import (
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	elbsdk "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+
+	"github.com/fargohq/fargo/internal/benchtest"
 )
 
 // BenchmarkDeployLatency measures a rolling deployment of the example app behind the load
 // balancer, from UpdateService until every target is the new revision and every old task has
-// stopped, for services of 1 and 10 tasks. Run it with
+// stopped, for services of 1 and 10 tasks, and reports the median over the deployments. Run it
+// with
 //
 //	FARGO_E2E=1 go test -run '^$' -bench DeployLatency -benchtime 5x ./test/e2e
 func BenchmarkDeployLatency(b *testing.B) {
@@ -26,6 +29,7 @@ func BenchmarkDeployLatency(b *testing.B) {
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Minute)
 			defer cancel()
 			tgARN := benchService(b, ctx, ecsc, elbc, tasks)
+			var medians benchtest.Medians
 			i := 0
 			for b.Loop() {
 				i++
@@ -35,8 +39,9 @@ func BenchmarkDeployLatency(b *testing.B) {
 					b.Fatal(err)
 				}
 				waitOnlyRevision(b, ctx, ecsc, elbc, tgARN, rev, tasks)
-				b.ReportMetric(time.Since(start).Seconds(), "s/deploy")
+				medians.Add("s/deploy", time.Since(start).Seconds())
 			}
+			medians.Report(b)
 		})
 	}
 }

@@ -23,10 +23,36 @@ var (
 	buildErr  error
 )
 
+// TestMain refuses a FARGO_E2E that is neither on nor off: a typo must not skip every
+// end-to-end test in silence.
+func TestMain(m *testing.M) {
+	if _, err := e2eEnabled(os.Getenv("FARGO_E2E")); err != nil {
+		fmt.Fprintln(os.Stderr, "test/e2e:", err)
+		os.Exit(2)
+	}
+	os.Exit(m.Run())
+}
+
+// e2eEnabled reads FARGO_E2E: unset or empty is off; 1, true, yes and on are on; 0, false,
+// no and off are off (in any case); anything else is an error.
+func e2eEnabled(v string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(v)) {
+	case "1", "true", "yes", "on":
+		return true, nil
+	case "", "0", "false", "no", "off":
+		return false, nil
+	}
+	return false, fmt.Errorf("FARGO_E2E=%q: want 1, true, yes or on to run the end-to-end tests, 0, false, no or off to skip them", v)
+}
+
 // fargoBinary builds ./cmd/fargo once per test run.
 func fargoBinary(t testing.TB) string {
 	t.Helper()
-	if os.Getenv("FARGO_E2E") != "1" {
+	on, err := e2eEnabled(os.Getenv("FARGO_E2E"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !on {
 		t.Skip("end-to-end tests run with FARGO_E2E=1")
 	}
 	buildOnce.Do(func() {
@@ -57,12 +83,13 @@ type server struct {
 	env     []string // the exports of `fargo env`, as KEY=VALUE
 }
 
-// startServer runs `fargo server` on a free port with dataDir and waits until it answers.
-func startServer(t testing.TB, dataDir string) *server {
+// startServer runs `fargo server` on a free port with dataDir (and extra flags) and waits
+// until it answers.
+func startServer(t testing.TB, dataDir string, flags ...string) *server {
 	t.Helper()
 	s := &server{bin: fargoBinary(t), dataDir: dataDir, logs: &syncBuffer{}}
 	_ = os.Remove(filepath.Join(dataDir, "server.json"))
-	s.cmd = exec.Command(s.bin, "server", "--data-dir", dataDir, "--api-addr", "127.0.0.1:0")
+	s.cmd = exec.Command(s.bin, append([]string{"server", "--data-dir", dataDir, "--api-addr", "127.0.0.1:0"}, flags...)...)
 	s.cmd.Env = append(os.Environ(), "PATH="+binDir+string(os.PathListSeparator)+os.Getenv("PATH"))
 	s.cmd.Stdout, s.cmd.Stderr = s.logs, s.logs
 	if err := s.cmd.Start(); err != nil {

@@ -82,6 +82,8 @@ func (s *server) awsOK(t *testing.T, args ...string) {
 	}
 }
 
+// httpGet returns the body of a GET of url; anything but a 200 fails the test, so that an
+// error page is never taken for an answer.
 func httpGet(t *testing.T, url string) string {
 	t.Helper()
 	resp, err := http.Get(url)
@@ -89,7 +91,13 @@ func httpGet(t *testing.T, url string) string {
 		t.Fatalf("GET %s: %v", url, err)
 	}
 	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("GET %s: reading the body: %v", url, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %s: %q", url, resp.Status, b)
+	}
 	return string(b)
 }
 

@@ -102,7 +102,7 @@ var notImplemented = map[string][]string{
 	"LoadBalancer":            {"advancedConfiguration"},
 	"TaskSet":                 {"fargateEphemeralStorage"},
 	"Task":                    {"capacityProviderName", "fargateEphemeralStorage", "inferenceAccelerators"},
-	"Container":               {"gpuIds", "imageDigest", "managedAgents"},
+	"Container":               {"gpuIds", "managedAgents"},
 	"NetworkBinding":          {"containerPortRange", "hostPortRange"},
 	"ContainerInstance":       {"agentUpdateStatus", "capacityProviderName", "ec2InstanceId", "statusReason"},
 }

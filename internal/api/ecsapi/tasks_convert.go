@@ -127,6 +127,7 @@ func containerToWire(c ecs.Container, taskARN string) wireContainer {
 		TaskArn:           ptr(taskARN),
 		Name:              ptr(c.Name),
 		Image:             optional(c.Image),
+		ImageDigest:       optional(c.ImageDigest),
 		RuntimeID:         optional(c.RuntimeID),
 		LastStatus:        optional(string(c.LastStatus)),
 		Reason:            optional(c.Reason),

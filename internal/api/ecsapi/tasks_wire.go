@@ -21,6 +21,7 @@ type wireContainer struct {
 	TaskArn           *string                `json:"taskArn,omitempty"`
 	Name              *string                `json:"name,omitempty"`
 	Image             *string                `json:"image,omitempty"`
+	ImageDigest       *string                `json:"imageDigest,omitempty"`
 	RuntimeID         *string                `json:"runtimeId,omitempty"`
 	LastStatus        *string                `json:"lastStatus,omitempty"`
 	ExitCode          *int32                 `json:"exitCode,omitempty"`

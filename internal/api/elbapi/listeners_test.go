@@ -213,21 +213,3 @@ func TestListenerErrors(t *testing.T) {
 		})
 	}
 }
-
-func TestFileCertificate(t *testing.T) {
-	t.Parallel()
-	env := apitest.New(t)
-	ctx := apitest.Context(t)
-	pem := filepath.Join(t.TempDir(), "site.pem")
-	if err := os.WriteFile(pem, []byte("PEM"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	lb, tg := createLB(t, env, "web"), createTG(t, env, "blue")
-	_, err := env.ELBV2.CreateListener(ctx, &elbv2.CreateListenerInput{
-		LoadBalancerArn: lb.LoadBalancerArn, Protocol: types.ProtocolEnumHttps, Port: aws.Int32(8443),
-		Certificates: []types.Certificate{{CertificateArn: aws.String("file://" + filepath.ToSlash(pem))}}, DefaultActions: forward(aws.ToString(tg.TargetGroupArn)),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-}

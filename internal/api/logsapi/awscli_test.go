@@ -25,9 +25,11 @@ func TestAWSCLI(t *testing.T) {
 	env := fixture(t)
 	run := func(t *testing.T, out any, args ...string) {
 		t.Helper()
-		cmd := exec.Command(bin, append(args, "--output", "json")...)
+		// --endpoint-url, not AWS_ENDPOINT_URL: Debian's aws CLI ignores the variable and would
+		// send the commands to AWS.
+		cmd := exec.Command(bin, append(args, "--endpoint-url", env.URL, "--output", "json")...)
 		cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(),
-			"AWS_ENDPOINT_URL=" + env.URL, "AWS_REGION=" + logsapitest.Region, "AWS_DEFAULT_REGION=" + logsapitest.Region,
+			"AWS_REGION=" + logsapitest.Region, "AWS_DEFAULT_REGION=" + logsapitest.Region,
 			"AWS_ACCESS_KEY_ID=" + env.Credentials.AccessKeyID, "AWS_SECRET_ACCESS_KEY=" + env.Credentials.SecretAccessKey, "AWS_PAGER="}
 		b, err := cmd.Output()
 		if err != nil {

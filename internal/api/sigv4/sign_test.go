@@ -3,6 +3,7 @@ package sigv4_test
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -46,6 +47,9 @@ type request struct {
 	service string
 	token   string
 	at      time.Time
+	// payloadHash is what the client signs as the payload's hash (the JS SDK also sends it in
+	// X-Amz-Content-Sha256): the body's SHA-256 when empty, or for example UNSIGNED-PAYLOAD.
+	payloadHash string
 }
 
 // signedAt is the signing time of every request unless a case says otherwise.
@@ -70,11 +74,12 @@ func sign(t testing.TB, req request) *http.Request {
 		req.prepare(r)
 	}
 	body := []byte(req.body)
+	payload := cmp.Or(req.payloadHash, hashHex(body))
 	if req.style == jsSDK {
 		r.Header.Set("Amz-Sdk-Invocation-Id", "2d7b3a52-0b6a-4a8e-9a57-3c3e0a1b2c3d")
 		r.Header.Set("Amz-Sdk-Request", "attempt=1; max=3")
 		r.Header.Set("X-Amz-User-Agent", "aws-sdk-js/3.1075.0")
-		r.Header.Set("X-Amz-Content-Sha256", hashHex(body))
+		r.Header.Set("X-Amz-Content-Sha256", payload)
 		r.ContentLength = int64(len(body)) // the signer signs content-length only when positive
 	}
 	creds := aws.Credentials{AccessKeyID: testKeyID, SecretAccessKey: testSecret, SessionToken: req.token}
@@ -82,7 +87,7 @@ func sign(t testing.TB, req request) *http.Request {
 	if at.IsZero() {
 		at = signedAt()
 	}
-	if err := v4.NewSigner().SignHTTP(context.Background(), creds, r, hashHex(body), req.service, "us-east-1", at); err != nil {
+	if err := v4.NewSigner().SignHTTP(context.Background(), creds, r, payload, req.service, "us-east-1", at); err != nil {
 		t.Fatal(err)
 	}
 	// Attached after signing so that botocore-style requests do not sign content-length.
