@@ -227,8 +227,9 @@ func TestTargetTaskSets(t *testing.T) {
 	s.run(t)
 	s.put(t, s.deployment("d-TARGETS01", codedeploy.TrafficRouting{Type: codedeploy.RoutingCanary, Percentage: 10, IntervalMinutes: 1000},
 		codedeploy.BlueGreenConfiguration{}))
-	d := s.waitFor(t, "d-TARGETS01", "at 10%", func(d codedeploy.Deployment) bool { return d.Progress.GreenWeight == 10 && len(d.TaskSets) == 2 })
-	d = s.waitFor(t, "d-TARGETS01", "reporting 10%", func(d codedeploy.Deployment) bool { return d.TaskSets[1].TrafficWeight == 10 })
+	d := s.waitFor(t, "d-TARGETS01", "reporting 10%", func(d codedeploy.Deployment) bool {
+		return d.Progress.GreenWeight == 10 && len(d.TaskSets) == 2 && d.TaskSets[1].TrafficWeight == 10
+	})
 	want := []codedeploy.TaskSetInfo{
 		{ID: d.Progress.BlueTaskSetID, Label: "Blue", Status: "PRIMARY", DesiredCount: 2, TrafficWeight: 90, TargetGroup: "blue"},
 		{ID: d.Progress.GreenTaskSetID, Label: "Green", Status: "ACTIVE", DesiredCount: 2, TrafficWeight: 10, TargetGroup: "green"},
