@@ -27,10 +27,13 @@ import (
 func TestSeedWorkflow(t *testing.T) {
 	t.Parallel()
 	d := newDockerCLI(t)
+	// Tasks outlive fargo by design: their containers go once the server stopped (cleanups run
+	// last-registered first), and before the images.
+	var reg string
+	t.Cleanup(func() { d.removeContainersOf(reg) })
 	s := startServer(t, t.TempDir(), "--driver", "auto", "--time-scale", "6")
-	reg := strings.TrimPrefix(s.endpoint(), "http://")
+	reg = strings.TrimPrefix(s.endpoint(), "http://")
 	image := reg + "/hello:latest"
-	t.Cleanup(func() { d.removeContainersOf(reg) }) // tasks outlive fargo by design
 
 	// configure-aws-credentials checks the credentials with GetCallerIdentity.
 	if id := s.awsJSON(t, "sts", "get-caller-identity"); get(id, "Account") == nil {
@@ -187,12 +190,24 @@ func (d *dockerCLI) buildPush(t *testing.T, bin, image, version string) {
 	d.must("", "push", image)
 }
 
-// removeContainersOf removes the containers of images of the registry reg: those the server's
-// tasks left.
+// removeContainersOf removes the containers of images of the registry reg, and those of the
+// images the test built (an image whose tag a later build took shows as its id): those the
+// server's tasks left.
 func (d *dockerCLI) removeContainersOf(reg string) {
-	out, _ := d.run("", "ps", "-a", "--format", "{{.ID}} {{.Image}}")
+	if reg == "" {
+		return
+	}
+	out, _ := d.run("", "ps", "-a", "--no-trunc", "--format", "{{.ID}} {{.Image}}")
 	for _, line := range strings.Split(out, "\n") {
-		if id, img, ok := strings.Cut(line, " "); ok && strings.HasPrefix(img, reg+"/") {
+		id, img, ok := strings.Cut(line, " ")
+		if !ok {
+			continue
+		}
+		ours := strings.HasPrefix(img, reg+"/")
+		for _, built := range d.images {
+			ours = ours || strings.HasPrefix(built, "sha256:"+img) || built == img
+		}
+		if ours {
 			_, _ = d.run("", "rm", "-f", id)
 		}
 	}
