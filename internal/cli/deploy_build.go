@@ -145,10 +145,21 @@ func (bl builder) registryLogin(ctx context.Context) (user, password, host strin
 // build builds the image of dir and returns its id, showing the build's output.
 func (bl builder) build(ctx context.Context, dir string) (string, error) {
 	pr, pw := io.Pipe()
-	go func() { pw.CloseWithError(tarDir(pw, dir)) }() // owned here: its error reaches ImageBuild through the pipe
-	res, err := bl.engine.ImageBuild(ctx, pr, client.ImageBuildOptions{Remove: true, ForceRemove: true})
+	done := make(chan struct{})
+	go func() { // owned here: its error reaches the engine through the pipe; waited for below
+		defer close(done)
+		pw.CloseWithError(tarDir(pw, dir))
+	}()
+	defer func() { pr.CloseWithError(errors.New("build ended")); <-done }()
+	return bl.buildContext(ctx, pr, dir)
+}
+
+// buildContext builds the image of a tar stream and returns its id, showing the build's
+// output; what names the context in errors.
+func (bl builder) buildContext(ctx context.Context, tarStream io.Reader, what string) (string, error) {
+	dir := what
+	res, err := bl.engine.ImageBuild(ctx, tarStream, client.ImageBuildOptions{Remove: true, ForceRemove: true})
 	if err != nil {
-		pr.CloseWithError(err)
 		return "", fmt.Errorf("build %s: %w", dir, err)
 	}
 	defer res.Body.Close()
