@@ -31,7 +31,12 @@ func BenchmarkTaskStart(b *testing.B) {
 
 	b.Run("driver=process", func(b *testing.B) {
 		td := s.registerFile(b, "../../examples/hello/task-definition.json")
-		benchTaskStarts(b, ecsc, td)
+		benchTaskStarts(b, ecsc, td, func(runtimeID string) {
+			// The process driver reports no runtime id; an engine's container would have one.
+			if _, err := runCmd("docker", "container", "inspect", runtimeID); runtimeID != "" && err == nil {
+				b.Fatalf("the task of %s ran as the Docker container %s, not as a host process", td, runtimeID)
+			}
+		})
 	})
 	b.Run("driver=docker", func(b *testing.B) {
 		d := newDockerCLI(b) // skips, visibly, when no engine answers
