@@ -127,10 +127,10 @@ func waitTaskStatus(b *testing.B, ctx context.Context, ecsc *ecssdk.Client, arn,
 			continue
 		}
 		t := out.Tasks[0]
-		switch last := aws.ToString(t.LastStatus); {
-		case last == status:
+		switch aws.ToString(t.LastStatus) {
+		case status:
 			return t
-		case last == "STOPPED":
+		case "STOPPED":
 			b.Fatalf("task %s stopped before %s: %s %s", arn, status, t.StopCode, aws.ToString(t.StoppedReason))
 		}
 	}
