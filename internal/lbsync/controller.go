@@ -20,6 +20,7 @@ type Proxy interface {
 	Apply(cfg lb.Config) error
 	Health() []lb.TargetHealth
 	TargetStats() []lb.TargetStats
+	GroupStats() []lb.GroupStats
 }
 
 // Config tunes the controller. The zero value works.
@@ -53,6 +54,8 @@ type Controller struct {
 	// trafficNow asks for a traffic round before the next tick: a target started draining,
 	// and its counts must be recorded before the proxy forgets it.
 	trafficNow chan struct{}
+	// listenerErrs belongs to recordTraffic's goroutine.
+	listenerErrs listenerErrors
 
 	mu     sync.Mutex
 	health map[string]lb.TargetHealth // by GroupID + "|" + TargetID
@@ -73,7 +76,8 @@ func New(st *store.Store, proxy Proxy, cfg Config, log *slog.Logger) *Controller
 		log = slog.New(slog.DiscardHandler)
 	}
 	c := &Controller{cfg: cfg, st: st, proxy: proxy, log: log.With("component", "lbsync"),
-		health: map[string]lb.TargetHealth{}, warned: map[string]string{}, trafficNow: make(chan struct{}, 1)}
+		health: map[string]lb.TargetHealth{}, warned: map[string]string{}, trafficNow: make(chan struct{}, 1),
+		listenerErrs: listenerErrors{seen: map[string]lb.GroupStats{}, pending: map[string]ecs.ListenerErrors{}}}
 	c.configQ = reconcile.New("lbsync-config", reconcile.ReconcilerFunc(c.reconcileConfig), reconcile.Config{ResyncPeriod: 30 * time.Second}, log)
 	c.regQ = reconcile.New("lbsync-health", reconcile.ReconcilerFunc(c.reconcileRegistration), reconcile.Config{Workers: 2}, log)
 	c.taskQ = reconcile.New("lbsync-tasks", reconcile.ReconcilerFunc(c.reconcileTask), reconcile.Config{Workers: 2, ResyncPeriod: 30 * time.Second}, log)

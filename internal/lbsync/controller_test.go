@@ -27,6 +27,7 @@ func (p *fakeProxy) Apply(cfg lb.Config) error {
 
 func (p *fakeProxy) Health() []lb.TargetHealth     { return nil }
 func (p *fakeProxy) TargetStats() []lb.TargetStats { return nil }
+func (p *fakeProxy) GroupStats() []lb.GroupStats   { return nil }
 
 // TestRunAppliesWholeStore checks the proxy's first config: it comes even when the store holds
 // no ELB object, and it holds what the store held when the controller started.

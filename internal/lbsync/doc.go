@@ -11,4 +11,8 @@
 //     their target health is summed up on the task (the scheduler counts a task healthy only
 //     with healthy targets), and a stopping task's targets are deregistered and drained before
 //     the task is marked Drained, which is when the agent sends SIGTERM.
+//   - Every second, what the proxy counted for each task's targets is written on the task, and
+//     the error answers the listeners wrote themselves (503 with nothing to route to, 502,
+//     504) are added, per target group, to the services whose tasks register there: a
+//     deployment's traffic figures count both.
 package lbsync
