@@ -254,12 +254,15 @@ func (r *run) fail(ctx context.Context, code, msg string) error {
 // green. A rollback that cannot be written yet is retried by the next reconcile.
 func (r *run) end(ctx context.Context, status codedeploy.DeploymentStatus, code, msg string, rollback bool) error {
 	p := r.d.Progress
-	if rollback && p.BlueTargetGroup != "" {
+	rolledBack := rollback && p.BlueTargetGroup != ""
+	if rolledBack {
 		if err := r.rollBack(ctx); err != nil && !errors.Is(err, errELB) && !errors.Is(err, errBadService) {
 			return err
 		}
 		r.d.RollbackMessage = "Deployment " + r.d.ID + " was rolled back: traffic was returned to the original task set."
+		r.d.Progress.GreenWeight = 0
 	}
+	r.message(endMessage(status, msg, rolledBack, p))
 	for i, e := range r.d.Events {
 		switch e.Status {
 		case codedeploy.EventInProgress:
@@ -271,6 +274,23 @@ func (r *run) end(ctx context.Context, status codedeploy.DeploymentStatus, code,
 	r.d.Status, r.d.CompleteTime = status, r.now
 	r.d.ErrorCode, r.d.ErrorMessage = code, msg
 	return nil
+}
+
+// endMessage is the last status message of a deployment that failed or was stopped: what
+// happened to it and where production traffic is now, so that no earlier "shifted" message is
+// the last word after a rollback.
+func endMessage(status codedeploy.DeploymentStatus, msg string, rolledBack bool, p codedeploy.Progress) string {
+	what := "The deployment failed: "
+	if status == codedeploy.StatusStopped {
+		what = "The deployment was stopped: "
+	}
+	switch {
+	case rolledBack:
+		return what + msg + " It was rolled back: 100% of production traffic is on the original task set, and the replacement task set was deleted."
+	case p.GreenWeight > 0:
+		return what + msg + fmt.Sprintf(" It was not rolled back: %d%% of production traffic stays on the replacement task set.", p.GreenWeight)
+	}
+	return what + msg
 }
 
 func (r *run) rollBack(ctx context.Context) error {
