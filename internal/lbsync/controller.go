@@ -28,6 +28,9 @@ type Config struct {
 	Settings
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
+	// ListenerRetry is how often listeners that could not be brought up are tried again: a
+	// port that another process held may come free (default 5 s).
+	ListenerRetry time.Duration
 }
 
 // Controller keeps the proxy's configuration, the registrations' health and ECS tasks'
@@ -68,6 +71,9 @@ const configKey = "config"
 func New(st *store.Store, proxy Proxy, cfg Config, log *slog.Logger) *Controller {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.ListenerRetry <= 0 {
+		cfg.ListenerRetry = 5 * time.Second
 	}
 	if cfg.BindHost == "" {
 		cfg.BindHost = "127.0.0.1"

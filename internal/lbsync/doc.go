@@ -3,7 +3,9 @@
 //
 //   - Compile turns load balancers, listeners, rules, target groups and target registrations
 //     into one lb.Config, which the controller applies to the proxy whenever any of them
-//     changes; the proxy swaps its routing atomically.
+//     changes; the proxy swaps its routing atomically. A listener the proxy cannot bring up
+//     (its port is taken, its certificate unreadable) records why on itself (elb.Listener's
+//     Failure), where DescribeLoadBalancers reports it, and is tried again every few seconds.
 //   - The proxy's health observations are written back to the registrations, where
 //     DescribeTargetHealth reads them; draining registrations are deleted once the proxy
 //     released the target.
