@@ -14,6 +14,7 @@ import (
 	logssdk "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	cdsdk "github.com/aws/aws-sdk-go-v2/service/codedeploy"
 	ecssdk "github.com/aws/aws-sdk-go-v2/service/ecs"
+	elbsdk "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/spf13/cobra"
 
 	"github.com/fargohq/fargo/internal/credentials"
@@ -39,6 +40,7 @@ type clients struct {
 	ecs        *ecssdk.Client
 	logs       *logssdk.Client
 	codedeploy *cdsdk.Client
+	elb        *elbsdk.Client
 }
 
 // newClients configures the SDK clients. With --endpoint-url or AWS_ENDPOINT_URL set, the
@@ -52,7 +54,8 @@ func newClients(ctx context.Context, o clientOptions, getenv func(string) string
 		return clients{}, err
 	}
 	cfg.HTTPClient = ownBodies(cfg.HTTPClient)
-	return clients{ecs: ecssdk.NewFromConfig(cfg), logs: logssdk.NewFromConfig(cfg), codedeploy: cdsdk.NewFromConfig(cfg)}, nil
+	return clients{ecs: ecssdk.NewFromConfig(cfg), logs: logssdk.NewFromConfig(cfg), codedeploy: cdsdk.NewFromConfig(cfg),
+		elb: elbsdk.NewFromConfig(cfg)}, nil
 }
 
 func awsConfig(ctx context.Context, o clientOptions, getenv func(string) string) (aws.Config, error) {
