@@ -15,6 +15,7 @@ import (
 	cdsdk "github.com/aws/aws-sdk-go-v2/service/codedeploy"
 	ecrsdk "github.com/aws/aws-sdk-go-v2/service/ecr"
 	ecssdk "github.com/aws/aws-sdk-go-v2/service/ecs"
+	elbsdk "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/spf13/cobra"
 
 	"github.com/fargohq/fargo/internal/credentials"
@@ -41,6 +42,7 @@ type clients struct {
 	logs       *logssdk.Client
 	codedeploy *cdsdk.Client
 	ecr        *ecrsdk.Client
+	elb        *elbsdk.Client
 }
 
 // newClients configures the SDK clients. With --endpoint-url or AWS_ENDPOINT_URL set, the
@@ -54,7 +56,8 @@ func newClients(ctx context.Context, o clientOptions, getenv func(string) string
 		return clients{}, err
 	}
 	cfg.HTTPClient = ownBodies(cfg.HTTPClient)
-	return clients{ecs: ecssdk.NewFromConfig(cfg), logs: logssdk.NewFromConfig(cfg), codedeploy: cdsdk.NewFromConfig(cfg), ecr: ecrsdk.NewFromConfig(cfg)}, nil
+	return clients{ecs: ecssdk.NewFromConfig(cfg), logs: logssdk.NewFromConfig(cfg), codedeploy: cdsdk.NewFromConfig(cfg),
+		ecr: ecrsdk.NewFromConfig(cfg), elb: elbsdk.NewFromConfig(cfg)}, nil
 }
 
 func awsConfig(ctx context.Context, o clientOptions, getenv func(string) string) (aws.Config, error) {

@@ -11,9 +11,11 @@ import (
 	logssdk "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	ecssdk "github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	elbsdk "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 
 	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/api/ecsapi"
+	"github.com/fargohq/fargo/internal/api/elbapi"
 	"github.com/fargohq/fargo/internal/api/logsapi"
 	"github.com/fargohq/fargo/internal/api/logsapi/logsapitest"
 	"github.com/fargohq/fargo/internal/arn"
@@ -30,14 +32,20 @@ type testServer struct {
 
 func newTestServer(t *testing.T) *testServer {
 	t.Helper()
-	env := logsapitest.New(t, ecsService)
-	return &testServer{Env: env, clients: clients{ecs: ecssdk.NewFromConfig(env.AWS), logs: env.Logs}}
+	env := logsapitest.New(t, ecsService, elbService)
+	return &testServer{Env: env, clients: clients{ecs: ecssdk.NewFromConfig(env.AWS), logs: env.Logs, elb: elbsdk.NewFromConfig(env.AWS)}}
 }
+
+var testScope = arn.Scope{Partition: "aws", Region: logsapitest.Region, AccountID: logsapitest.AccountID}
 
 // ecsService is the real ECS API over the store.
 func ecsService(st *store.Store) awsproto.Service {
-	scope := arn.Scope{Partition: "aws", Region: logsapitest.Region, AccountID: logsapitest.AccountID}
-	return ecsapi.New(st, scope, time.Now).Service()
+	return ecsapi.New(st, testScope, time.Now).Service()
+}
+
+// elbService is the real ELBv2 API over the store.
+func elbService(st *store.Store) awsproto.Service {
+	return elbapi.New(st, testScope, time.Now, elbapi.Config{}).Service()
 }
 
 func noEnv(string) string { return "" }
@@ -60,7 +68,8 @@ func TestNewClientsFromDataDir(t *testing.T) {
 	if _, err := c.ecs.ListClusters(ctx, &ecssdk.ListClustersInput{}); err != nil {
 		t.Fatalf("ECS client from the data dir: %v", err)
 	}
-	for name, hc := range map[string]any{"ECS": c.ecs.Options().HTTPClient, "logs": c.logs.Options().HTTPClient, "CodeDeploy": c.codedeploy.Options().HTTPClient} {
+	for name, hc := range map[string]any{"ECS": c.ecs.Options().HTTPClient, "logs": c.logs.Options().HTTPClient, "CodeDeploy": c.codedeploy.Options().HTTPClient,
+		"ELBv2": c.elb.Options().HTTPClient} {
 		if _, ok := hc.(bodyOwningClient); !ok {
 			t.Errorf("the %s client sends requests with %T, not a bodyOwningClient (TestSDKCallKeepsItsConnection)", name, hc)
 		}

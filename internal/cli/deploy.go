@@ -166,6 +166,15 @@ func deploy(ctx context.Context, o deployOptions, client ecsAPI, cd codeDeployAP
 	if summary != "" {
 		out.line("%s", summary)
 	}
+	if len(svc.LoadBalancers) > 0 {
+		// The server records the load balancer's counts every second: the last requests of
+		// the deployment, and the listener's last error answers, are in a snapshot taken a
+		// recording later.
+		select {
+		case <-ctx.Done():
+		case <-time.After(lbRecordLag):
+		}
+	}
 	if after, err := serviceTraffic(ctx, client, o.cluster, o.service); err == nil {
 		if s := trafficSummary(before, after); s != "" {
 			out.line("%s", s)
@@ -173,6 +182,10 @@ func deploy(ctx context.Context, o deployOptions, client ecsAPI, cd codeDeployAP
 	}
 	return errors.Join(waitErr, verifyErr)
 }
+
+// lbRecordLag is how long after a request the server's record of the load balancer's counts
+// holds it: lbsync writes them every second.
+const lbRecordLag = 1500 * time.Millisecond
 
 // checkDeployable checks what can be checked before deploy writes anything: the service is
 // ACTIVE, deploy drives its deployment controller, the task definition has the container and

@@ -16,7 +16,9 @@ import (
 	"github.com/fargohq/fargo/internal/api/apitest"
 	"github.com/fargohq/fargo/internal/credentials"
 	"github.com/fargohq/fargo/internal/daemon"
+	"github.com/fargohq/fargo/internal/ecs"
 	"github.com/fargohq/fargo/internal/runtime/fake"
+	"github.com/fargohq/fargo/internal/store"
 )
 
 // deployFixture is a real server (embedded etcd, scheduler, agent) on the fake driver with a
@@ -146,18 +148,71 @@ func TestReadTaskDefinitionRejectsGarbage(t *testing.T) {
 
 func TestTrafficSummary(t *testing.T) {
 	t.Parallel()
-	before := map[string]lbCounts{"a": {revision: "web:1", requests: 100, errors: 1}}
-	after := map[string]lbCounts{
+	before := trafficSnapshot{tasks: map[string]lbCounts{"a": {revision: "web:1", requests: 100, errors: 1}}, listener: listenerErrors{NoTarget: 4}}
+	after := trafficSnapshot{tasks: map[string]lbCounts{
 		"a": {revision: "web:1", requests: 150, errors: 1},
 		"b": {revision: "web:2", requests: 70, errors: 0},
 		"c": {revision: "web:2", requests: 30, errors: 2},
+	}, listener: listenerErrors{NoTarget: 4}}
+	// What the soak of issue 12 saw: old tasks gone, new targets in their first checks, and
+	// the listener answering 503 itself while the tasks served 3 requests.
+	outage := trafficSnapshot{tasks: map[string]lbCounts{"b": {revision: "hello:2", requests: 3}}, listener: listenerErrors{NoTarget: 159, BadGateway: 2}}
+	tests := []struct {
+		name          string
+		before, after trafficSnapshot
+		want          string
+	}{
+		{"per revision", before, after, "load balancer during the deployment: web:1 50 requests, 0 failed; web:2 100 requests, 2 failed"},
+		{"nothing happened", after, after, ""},
+		{"listener's own errors", trafficSnapshot{}, outage,
+			"load balancer during the deployment: hello:2 3 requests, 0 failed; listener's own error answers 161 (159×503 nothing to route to, 2×502)"},
+		{"listener's own errors only", trafficSnapshot{listener: listenerErrors{GatewayTimeout: 1}}, trafficSnapshot{listener: listenerErrors{GatewayTimeout: 3}},
+			"load balancer during the deployment: listener's own error answers 2 (2×504)"},
 	}
-	got := trafficSummary(before, after)
-	want := "load balancer during the deployment: web:1 50 requests, 0 failed; web:2 100 requests, 2 failed"
-	if got != want {
-		t.Fatalf("got  %q\nwant %q", got, want)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := trafficSummary(tt.before, tt.after); got != tt.want {
+				t.Fatalf("got  %q\nwant %q", got, tt.want)
+			}
+		})
 	}
-	if trafficSummary(after, after) != "" {
-		t.Fatal("no traffic must give no summary")
+}
+
+// TestServiceListenerErrors checks that deploy reads the load balancer's own error answers for
+// a service, which the server sends as a member of its own that the SDK does not decode.
+func TestServiceListenerErrors(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t)
+	ctx := apitest.Context(t)
+	if _, err := env.ECS.CreateCluster(ctx, &ecssdk.CreateClusterInput{ClusterName: aws.String("demo")}); err != nil {
+		t.Fatal(err)
+	}
+	td, err := readTaskDefinition(writeTaskDef(t, "app:v1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.ECS.RegisterTaskDefinition(ctx, td); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.ECS.CreateService(ctx, &ecssdk.CreateServiceInput{Cluster: aws.String("demo"), ServiceName: aws.String("web"),
+		TaskDefinition: aws.String("app"), DesiredCount: aws.Int32(0)}); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := serviceListenerErrors(ctx, env.ECS, "demo", "web"); err != nil || got != (listenerErrors{}) {
+		t.Fatalf("before any error: %+v, %v", got, err)
+	}
+	if _, err := env.Store.Services.Update(ctx, store.ServiceID("demo", "web"), func(s *ecs.Service) error {
+		s.ListenerErrors = ecs.ListenerErrors{NoTarget: 159, BadGateway: 2, GatewayTimeout: 1}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := serviceTraffic(ctx, env.ECS, "demo", "web")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (listenerErrors{NoTarget: 159, BadGateway: 2, GatewayTimeout: 1}); snap.listener != want {
+		t.Fatalf("listener errors %+v, want %+v", snap.listener, want)
 	}
 }

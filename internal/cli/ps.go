@@ -33,9 +33,11 @@ func newPsCmd(stdout io.Writer) *cobra.Command {
 		Short: "List the services and tasks of every cluster, or of one",
 		Long: `List services (status, desired/running/pending counts, deployments) and tasks (short id,
 service or group, last and desired status, health, host ports, age). Stopped tasks are left out
-unless --all is given. -o json prints the data the tables are made of.
+unless --all is given. Without --cluster, load balancers follow (state, listeners, and why a
+listener cannot serve, such as a port another process holds). -o json prints the data the
+tables are made of: {"clusters": [...], "loadBalancers": [...]}.
 
-It reads through the ECS API of the server, as the aws CLI would: the endpoint is
+It reads through the ECS and ELBv2 APIs of the server, as the aws CLI would: the endpoint is
 --endpoint-url or $AWS_ENDPOINT_URL with the standard AWS credentials, else the local server of
 --data-dir.`,
 		Args: cobra.NoArgs,
@@ -62,6 +64,12 @@ type psCluster struct {
 	Tasks    []ecstypes.Task    `json:"tasks"`
 }
 
+// psOutput is everything `fargo ps` shows; -o json prints it.
+type psOutput struct {
+	Clusters      []psCluster      `json:"clusters"`
+	LoadBalancers []psLoadBalancer `json:"loadBalancers"`
+}
+
 func runPs(ctx context.Context, o psOptions, c clients, stdout io.Writer, now func() time.Time) error {
 	if o.output != "table" && o.output != "json" {
 		return fmt.Errorf("-o %q: want table or json", o.output)
@@ -73,20 +81,26 @@ func runPs(ctx context.Context, o psOptions, c clients, stdout io.Writer, now fu
 			return err
 		}
 	}
-	clusters := make([]psCluster, 0, len(names))
+	out := psOutput{Clusters: make([]psCluster, 0, len(names)), LoadBalancers: []psLoadBalancer{}}
 	for _, name := range names {
 		pc, err := readCluster(ctx, c.ecs, name, o.all)
 		if err != nil {
 			return err
 		}
-		clusters = append(clusters, pc)
+		out.Clusters = append(out.Clusters, pc)
+	}
+	if o.cluster == "" {
+		var err error
+		if out.LoadBalancers, err = readLoadBalancers(ctx, c.elb); err != nil {
+			return err
+		}
 	}
 	if o.output == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
-		return enc.Encode(clusters)
+		return enc.Encode(out)
 	}
-	return printPs(stdout, clusters, now())
+	return printPs(stdout, out, now())
 }
 
 // listClusters returns the names of the ACTIVE clusters, sorted.
@@ -154,10 +168,10 @@ func readCluster(ctx context.Context, c *ecssdk.Client, cluster string, all bool
 	return pc, nil
 }
 
-func printPs(w io.Writer, clusters []psCluster, now time.Time) error {
+func printPs(w io.Writer, out psOutput, now time.Time) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	var services, tasks [][]string
-	for _, pc := range clusters {
+	for _, pc := range out.Clusters {
 		for _, s := range pc.Services {
 			services = append(services, []string{pc.Cluster, aws.ToString(s.ServiceName), aws.ToString(s.Status),
 				strconv.Itoa(int(s.DesiredCount)), strconv.Itoa(int(s.RunningCount)), strconv.Itoa(int(s.PendingCount)),
@@ -169,18 +183,29 @@ func printPs(w io.Writer, clusters []psCluster, now time.Time) error {
 				aws.ToString(t.DesiredStatus), cmp.Or(string(t.HealthStatus), "-"), ports(t), age(now, aws.ToTime(t.CreatedAt))})
 		}
 	}
-	if len(services)+len(tasks) == 0 {
+	balancers := loadBalancerRows(out.LoadBalancers)
+	if len(services)+len(tasks)+len(balancers) == 0 {
 		_, err := fmt.Fprintln(w, "no services or tasks")
 		return err
 	}
-	if len(services) > 0 {
-		writeRows(tw, []string{"CLUSTER", "SERVICE", "STATUS", "DESIRED", "RUNNING", "PENDING", "DEPLOYMENTS"}, services)
+	sections := []struct {
+		header []string
+		rows   [][]string
+	}{
+		{[]string{"CLUSTER", "SERVICE", "STATUS", "DESIRED", "RUNNING", "PENDING", "DEPLOYMENTS"}, services},
+		{[]string{"CLUSTER", "TASK", "SERVICE/GROUP", "LAST", "DESIRED", "HEALTH", "PORTS", "AGE"}, tasks},
+		{[]string{"LOAD BALANCER", "STATE", "LISTENERS", "REASON"}, balancers},
 	}
-	if len(services) > 0 && len(tasks) > 0 {
-		fmt.Fprintln(tw)
-	}
-	if len(tasks) > 0 {
-		writeRows(tw, []string{"CLUSTER", "TASK", "SERVICE/GROUP", "LAST", "DESIRED", "HEALTH", "PORTS", "AGE"}, tasks)
+	first := true
+	for _, sec := range sections {
+		if len(sec.rows) == 0 {
+			continue
+		}
+		if !first {
+			fmt.Fprintln(tw)
+		}
+		first = false
+		writeRows(tw, sec.header, sec.rows)
 	}
 	return tw.Flush()
 }

@@ -9,8 +9,12 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	elbsdk "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
 	"github.com/fargohq/fargo/internal/api/logsapi/logsapitest"
+	"github.com/fargohq/fargo/internal/elb"
+	"github.com/fargohq/fargo/internal/store"
 )
 
 // rows returns the lines of out with runs of blanks collapsed to one space.
@@ -85,17 +89,21 @@ func TestPsJSON(t *testing.T) {
 	if err := runPs(logsapitest.Context(t), psOptions{output: "json", cluster: "demo"}, srv.clients, &out, time.Now); err != nil {
 		t.Fatal(err)
 	}
-	var got []struct {
-		Cluster  string
-		Services []struct{ ServiceName string }
-		Tasks    []struct{ TaskArn string }
+	var doc struct {
+		Clusters []struct {
+			Cluster  string
+			Services []struct{ ServiceName string }
+			Tasks    []struct{ TaskArn string }
+		}
+		LoadBalancers []any
 	}
-	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+	if err := json.Unmarshal(out.Bytes(), &doc); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
+	got := doc.Clusters
 	if len(got) != 1 || got[0].Cluster != "demo" || len(got[0].Services) != 1 || got[0].Services[0].ServiceName != "web" ||
-		len(got[0].Tasks) != 1 || !strings.HasSuffix(got[0].Tasks[0].TaskArn, taskA) {
-		t.Fatalf("%+v", got)
+		len(got[0].Tasks) != 1 || !strings.HasSuffix(got[0].Tasks[0].TaskArn, taskA) || doc.LoadBalancers == nil {
+		t.Fatalf("%+v", doc)
 	}
 }
 
@@ -145,6 +153,53 @@ func TestPsDeployments(t *testing.T) {
 	} {
 		if got := deployments(tc.svc); got != tc.want {
 			t.Errorf("deployments = %q, want %q", got, tc.want)
+		}
+	}
+}
+
+// TestPsFailedListener checks that `fargo ps` shows a load balancer whose listener the data
+// plane cannot serve as failed, with the reason, next to a healthy one.
+func TestPsFailedListener(t *testing.T) {
+	t.Parallel()
+	srv := newTestServer(t)
+	ctx := logsapitest.Context(t)
+	listenerOn := func(name string, port int32) string {
+		t.Helper()
+		lb, err := srv.clients.elb.CreateLoadBalancer(ctx, &elbsdk.CreateLoadBalancerInput{Name: aws.String(name), Subnets: []string{"a", "b"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, err := srv.clients.elb.CreateListener(ctx, &elbsdk.CreateListenerInput{LoadBalancerArn: lb.LoadBalancers[0].LoadBalancerArn,
+			Protocol: elbtypes.ProtocolEnumHttp, Port: aws.Int32(port), DefaultActions: []elbtypes.Action{{Type: elbtypes.ActionTypeEnumFixedResponse,
+				FixedResponseConfig: &elbtypes.FixedResponseActionConfig{StatusCode: aws.String("200")}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return aws.ToString(l.Listeners[0].ListenerArn)
+	}
+	listenerOn("fine", 18090)
+	ref, err := elb.ParseListenerARN(listenerOn("taken", 18091))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.Store.Listeners.Update(ctx, store.ListenerID(ref), func(l *elb.Listener) error {
+		l.Failure = "listen tcp 127.0.0.1:18091: bind: address already in use"
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := runPs(ctx, psOptions{output: "table"}, srv.clients, &out, time.Now); err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(rows(out.String()), "\n")
+	for _, want := range []string{
+		"LOAD BALANCER STATE LISTENERS REASON",
+		"fine active HTTP:18090 -",
+		"taken failed HTTP:18091 listener HTTP:18091 cannot serve: listen tcp 127.0.0.1:18091: bind: address already in use",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
 	}
 }

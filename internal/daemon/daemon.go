@@ -154,7 +154,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 	front, err := api.New(api.Config{AccountID: cfg.AccountID}, api.Deps{
 		Credentials: keys.Lookup, Logger: log, Registerer: reg, Fallback: mux,
 	}, ecsapi.New(st, scope, time.Now).Service(), stsapi.Service(), logsapi.New(st, logSource{drv}, time.Now).Service(),
-		elbapi.New(st, scope, time.Now, elbapi.Config{ListenerHost: cfg.LBBindHost, CertificateDir: filepath.Join(cfg.DataDir, "certs")}).Service(),
+		elbapi.New(st, scope, time.Now, elbapi.Config{ListenerHost: cfg.LBBindHost, CertificateDir: filepath.Join(cfg.DataDir, "certs"), CheckPorts: true, APIAddr: cfg.APIAddr}).Service(),
 		codedeployapi.New(st, scope, time.Now).Service(), ecrService)
 	if err != nil {
 		return p, "", err

@@ -2,7 +2,9 @@ package deployer_test
 
 import (
 	"context"
+	"maps"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -316,5 +318,64 @@ func TestGreenGroupOfAnotherLoadBalancer(t *testing.T) {
 	}
 	if sets := s.taskSets(t); len(sets[ecs.TaskSetPrimary]) != 1 || sets[ecs.TaskSetPrimary][0].ExternalID != "" {
 		t.Errorf("task sets after the failed deployment: %+v", sets)
+	}
+}
+
+// TestStatusMessagesSayHowItEnded stops canary deployments once 10% of production traffic is
+// on the replacement: the last status message must say what happened and where the traffic is,
+// not leave "10% … shifted" as the last word after a rollback (issue 12, item 7).
+func TestStatusMessagesSayHowItEnded(t *testing.T) {
+	tests := []struct {
+		name        string
+		rollback    bool
+		wantLast    string
+		wantWeights map[string]int // by colour
+	}{
+		{name: "stopped with rollback", rollback: true,
+			wantLast:    "The deployment was stopped: The deployment was stopped by the user. Rollback deployment <id> returns 100% of production traffic to the original task set and deletes the replacement task set.",
+			wantWeights: map[string]int{"blue": 1}},
+		{name: "stopped without rollback",
+			wantLast:    "The deployment was stopped: The deployment was stopped by the user. It was not rolled back: 10% of production traffic stays on the replacement task set.",
+			wantWeights: map[string]int{"blue": 90, "green": 10}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newSetup(t)
+			s.run(t)
+			id := "d-MESSAGES1"
+			s.put(t, s.deployment(id, codedeploy.TrafficRouting{Type: codedeploy.RoutingCanary, Percentage: 10, IntervalMinutes: 1000},
+				codedeploy.BlueGreenConfiguration{}))
+			deadline := time.Now().Add(20 * time.Second)
+			for s.weights(t)[s.greenTG] != 10 {
+				if time.Now().After(deadline) {
+					t.Fatal("the canary step never came")
+				}
+				time.Sleep(2 * time.Millisecond)
+			}
+			if _, err := s.env.Store.Deployments.Update(context.Background(), id, func(d *codedeploy.Deployment) error {
+				d.StopRequested, d.StopWithRollback = true, tt.rollback
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			d, _ := s.waitDone(t, id)
+			want := strings.ReplaceAll(tt.wantLast, "<id>", d.RollbackDeploymentID)
+			if n := len(d.StatusMessages); n == 0 || d.StatusMessages[n-1] != want {
+				t.Fatalf("status messages %q, want the last to be %q", d.StatusMessages, want)
+			}
+			if tt.rollback {
+				if rb, _ := s.waitDone(t, d.RollbackDeploymentID); rb.Status != codedeploy.StatusSucceeded {
+					t.Fatalf("rollback deployment %s: %s", rb.ID, rb.Status)
+				}
+			}
+			colour := map[string]string{s.blueTG: "blue", s.greenTG: "green"}
+			got := map[string]int{}
+			for arn, w := range s.weights(t) {
+				got[colour[arn]] = w
+			}
+			if !maps.Equal(got, tt.wantWeights) {
+				t.Errorf("listener weights %v, want %v", got, tt.wantWeights)
+			}
+		})
 	}
 }

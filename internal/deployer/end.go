@@ -3,6 +3,7 @@ package deployer
 import (
 	"context"
 	"errors"
+	"fmt"
 
 	"github.com/fargohq/fargo/internal/codedeploy"
 	"github.com/fargohq/fargo/internal/ecs"
@@ -69,6 +70,7 @@ func (r *run) end(ctx context.Context, status codedeploy.DeploymentStatus, code,
 			return err
 		}
 	}
+	r.message(r.endMessage(status, msg, how, started))
 	for i, e := range r.d.Events {
 		switch e.Status {
 		case codedeploy.EventInProgress:
@@ -80,6 +82,28 @@ func (r *run) end(ctx context.Context, status codedeploy.DeploymentStatus, code,
 	r.d.Status, r.d.CompleteTime = status, r.now
 	r.d.ErrorCode, r.d.ErrorMessage = code, msg
 	return nil
+}
+
+// endMessage is the last status message of a deployment that failed or was stopped: what
+// happened to it and where production traffic is now, so that no earlier "10% … shifted" is
+// the last word after a rollback.
+func (r *run) endMessage(status codedeploy.DeploymentStatus, msg string, how ending, started bool) string {
+	what := "The deployment failed: "
+	if status == codedeploy.StatusStopped {
+		what = "The deployment was stopped: "
+	}
+	green := r.d.Progress.GreenWeight
+	switch {
+	case !started:
+		return what + msg
+	case how == endRollBack && r.rollback != nil:
+		return what + msg + " Rollback deployment " + r.rollback.ID + " returns 100% of production traffic to the original task set and deletes the replacement task set."
+	case how == endRestore && green == 0:
+		return what + msg + " It was rolled back: 100% of production traffic is on the original task set, and the replacement task set was deleted."
+	case green > 0:
+		return what + msg + fmt.Sprintf(" It was not rolled back: %d%% of production traffic stays on the replacement task set.", green)
+	}
+	return what + msg
 }
 
 // restoreWithin returns traffic to blue and removes green without a rollback deployment. A
@@ -95,6 +119,7 @@ func (r *run) restoreWithin(ctx context.Context) error {
 	err := r.restore(ctx, p.BlueTaskSetID, p.BlueTargetGroup, drop)
 	switch {
 	case err == nil:
+		r.d.Progress.GreenWeight = 0
 		r.d.RollbackMessage = "Automatic rollback is not enabled for DEPLOYMENT_FAILURE: production traffic was returned to the original task set and the replacement task set was deleted within deployment " + r.d.ID + "."
 	case errors.Is(err, errELB), errors.Is(err, errBadService):
 		r.d.RollbackMessage = "The original task set could not be restored: " + errdefs.Message(err)

@@ -80,6 +80,9 @@ type Service struct {
 	// StableTaskDefinitionARN is the task definition of the last deployment that COMPLETED: the
 	// circuit breaker rolls back to it.
 	StableTaskDefinitionARN string
+	// ListenerErrors are the load balancer's own error answers for the service's target groups
+	// (written by lbsync): `fargo deploy` adds them to a deployment's traffic figures.
+	ListenerErrors ListenerErrors
 }
 
 // Deployment is one rollout of a task definition within a service.

@@ -1,6 +1,7 @@
 package ecs
 
 import (
+	"slices"
 	"strconv"
 	"time"
 )
@@ -18,6 +19,45 @@ type TrafficStats struct {
 // Add returns the sum of s and o.
 func (s TrafficStats) Add(o TrafficStats) TrafficStats {
 	return TrafficStats{Requests: s.Requests + o.Requests, Errors: s.Errors + o.Errors, Slow: s.Slow + o.Slow}
+}
+
+// ListenerErrors are the answers fargo's load balancer wrote itself, not a task, to requests it
+// forwarded to a service's target groups, cumulative. No task's TrafficStats holds them, and a
+// client saw each one as a failure (DESIGN.md, invariant 9). lbsync writes them.
+type ListenerErrors struct {
+	// NoTarget counts 503 answers: no target of the group could take the request (none
+	// registered, or all in their first health checks or draining).
+	NoTarget int64
+	// BadGateway counts 502 answers: a target could not be reached or failed mid-request.
+	BadGateway int64
+	// GatewayTimeout counts 504 answers: a target did not answer in time.
+	GatewayTimeout int64
+}
+
+// Add returns the sum of e and o.
+func (e ListenerErrors) Add(o ListenerErrors) ListenerErrors {
+	return ListenerErrors{NoTarget: e.NoTarget + o.NoTarget, BadGateway: e.BadGateway + o.BadGateway, GatewayTimeout: e.GatewayTimeout + o.GatewayTimeout}
+}
+
+// Total returns how many answers e counts.
+func (e ListenerErrors) Total() int64 { return e.NoTarget + e.BadGateway + e.GatewayTimeout }
+
+// TargetGroupARNs returns the target groups the service's tasks register in: the service's
+// and its task sets', each once.
+func (s Service) TargetGroupARNs() []string {
+	var out []string
+	add := func(lbs []LoadBalancer) {
+		for _, l := range lbs {
+			if l.TargetGroupARN != "" && !slices.Contains(out, l.TargetGroupARN) {
+				out = append(out, l.TargetGroupARN)
+			}
+		}
+	}
+	add(s.LoadBalancers)
+	for _, ts := range s.TaskSets {
+		add(ts.LoadBalancers)
+	}
+	return out
 }
 
 // TrafficBudget is how much a new revision may fail, measured by fargo's load balancer, before

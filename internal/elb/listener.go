@@ -30,6 +30,10 @@ type Listener struct {
 	SSLPolicy    string
 	Certificates []Certificate
 	Tags         []Tag
+	// Failure says why the data plane cannot serve the listener (its port is taken, its
+	// certificate cannot be read), as lbsync last saw it; empty while it serves. The load
+	// balancer reports it as its state (Status).
+	Failure string
 }
 
 // Certificate is a listener's certificate; see CertificateFiles for the forms of ARN.

@@ -1,6 +1,7 @@
 package elb
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -20,6 +21,7 @@ const (
 	SchemeInternal       = "internal"
 
 	StateActive = "active"
+	StateFailed = "failed"
 
 	IPv4                       = "ipv4"
 	IPv6                       = "ipv6"
@@ -52,6 +54,24 @@ type LoadBalancer struct {
 	CreatedTime    time.Time
 	Attributes     Attributes
 	Tags           []Tag
+}
+
+// Status returns the state DescribeLoadBalancers reports for lb, given its listeners: failed,
+// with the reason, while the data plane cannot serve one of them (a load balancer that does not
+// serve all its listeners cannot do its job, and its state is where tools look); its own
+// state otherwise.
+func (lb LoadBalancer) Status(listeners []Listener) (code, reason string) {
+	var failed []string
+	for _, l := range listeners {
+		if l.Failure != "" && l.LoadBalancerARN == lb.ARN {
+			failed = append(failed, fmt.Sprintf("listener %s:%d cannot serve: %s", l.Protocol, l.Port, l.Failure))
+		}
+	}
+	if len(failed) == 0 {
+		return lb.State, ""
+	}
+	slices.Sort(failed)
+	return StateFailed, strings.Join(failed, "; ")
 }
 
 // Ref returns the name and id that identify lb.

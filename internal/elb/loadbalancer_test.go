@@ -121,3 +121,31 @@ func TestLoadBalancerAttributes(t *testing.T) {
 		}
 	}
 }
+
+func TestLoadBalancerStatus(t *testing.T) {
+	t.Parallel()
+	lbal := elb.LoadBalancer{ARN: "arn:lb/a", State: elb.StateActive}
+	serving := elb.Listener{LoadBalancerARN: "arn:lb/a", Port: 80, Protocol: "HTTP"}
+	taken := elb.Listener{LoadBalancerARN: "arn:lb/a", Port: 8080, Protocol: "HTTP", Failure: "listen tcp 127.0.0.1:8080: bind: address already in use"}
+	otherLB := elb.Listener{LoadBalancerARN: "arn:lb/b", Port: 9090, Protocol: "HTTP", Failure: "taken"}
+	tests := []struct {
+		name       string
+		listeners  []elb.Listener
+		wantCode   string
+		wantReason string
+	}{
+		{"no listener", nil, elb.StateActive, ""},
+		{"every listener serves", []elb.Listener{serving}, elb.StateActive, ""},
+		{"a listener cannot bind", []elb.Listener{serving, taken}, elb.StateFailed, "listener HTTP:8080 cannot serve: listen tcp 127.0.0.1:8080: bind: address already in use"},
+		{"another load balancer's listener", []elb.Listener{serving, otherLB}, elb.StateActive, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			code, reason := lbal.Status(tt.listeners)
+			if code != tt.wantCode || reason != tt.wantReason {
+				t.Fatalf("Status = %q, %q; want %q, %q", code, reason, tt.wantCode, tt.wantReason)
+			}
+		})
+	}
+}

@@ -19,7 +19,7 @@ func testGroup(t testing.TB, states ...uint32) *group {
 		tg.state.Store(s)
 		ts = append(ts, tg)
 	}
-	return compileGroup(&TargetGroup{ID: "g"}, "gtok", new(atomic.Uint64), ts)
+	return compileGroup(&TargetGroup{ID: "g"}, "gtok", new(atomic.Uint64), new(groupStats), ts)
 }
 
 func counts(g *group, n int, exclude *target) []int {

@@ -38,6 +38,7 @@ type outcome struct {
 	t        *target
 	end      time.Time // when the response ended, if it came from t
 	prepared bool      // request headers rewritten for the upstream
+	unrouted *group    // the group that had no target to offer (503)
 	abort    bool      // the response broke off mid-body: abort the client connection
 }
 
@@ -97,6 +98,9 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request, start time.Time,
 				continue
 			}
 			o.status = writeError(w, http.StatusServiceUnavailable)
+			if o.unrouted != nil {
+				o.unrouted.stats.countError(o.status)
+			}
 		}
 		return rt
 	}
@@ -123,13 +127,18 @@ func (rt *route) match(r *http.Request) *rule {
 // forward proxies r to a target of the forward's groups. It reports false, having written
 // nothing, when there was no target to send it to.
 func (h *handler) forward(w http.ResponseWriter, r *http.Request, fwd *forward, start time.Time, o *outcome) bool {
+	o.unrouted = nil
 	fg := fwd.pickGroup(r)
 	if fg == nil {
+		if len(fwd.groups) > 0 { // every weight is 0: the forward's first group answers for it
+			o.unrouted = fwd.groups[0].g
+		}
 		return false
 	}
 	now := start.UnixNano()
 	idx, t := fg.g.pick(r, now, nil)
 	if t == nil {
+		o.unrouted = fg.g
 		return false
 	}
 	o.fg, o.idx, o.t = fg, idx, t
@@ -167,7 +176,7 @@ func (h *handler) forward(w http.ResponseWriter, r *http.Request, fwd *forward, 
 		}
 	}
 	if err != nil {
-		o.status = h.failed(w, r, fg.g.id, t, err, flags)
+		o.status = h.failed(w, r, fg.g, t, err, flags)
 	} else {
 		h.respond(w, r, res, o)
 	}
@@ -180,7 +189,7 @@ func (h *handler) forward(w http.ResponseWriter, r *http.Request, fwd *forward, 
 }
 
 // failed answers a request whose target could not be reached, and counts why.
-func (h *handler) failed(w http.ResponseWriter, r *http.Request, group string, t *target, err error, flags uint32) int {
+func (h *handler) failed(w http.ResponseWriter, r *http.Request, g *group, t *target, err error, flags uint32) int {
 	kind, status := errBackend, http.StatusBadGateway
 	switch classify(r, err, flags) {
 	case failClient:
@@ -190,8 +199,9 @@ func (h *handler) failed(w http.ResponseWriter, r *http.Request, group string, t
 	case failRetryable:
 		kind = errConnect
 	}
-	h.p.met.errors.WithLabelValues(group, t.key.id, kind).Inc()
+	h.p.met.errors.WithLabelValues(g.id, t.key.id, kind).Inc()
 	t.stats.errors.Add(1)
+	g.stats.countError(status)
 	return writeError(w, status)
 }
 

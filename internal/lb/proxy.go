@@ -109,6 +109,7 @@ type Proxy struct {
 	mu        sync.Mutex // serializes Apply; guards the fields below
 	targets   map[targetKey]*target
 	rr        map[string]*atomic.Uint64 // round-robin position by group ID
+	gstats    map[string]*groupStats    // the listeners' own error answers by group ID
 	listeners map[string]*listener
 	jobs      []func(context.Context)
 	running   bool
@@ -137,6 +138,7 @@ func New(cfg ProxyConfig, log *slog.Logger, reg prometheus.Registerer) (*Proxy, 
 		wake:      make(chan struct{}, 1),
 		targets:   make(map[targetKey]*target),
 		rr:        make(map[string]*atomic.Uint64),
+		gstats:    make(map[string]*groupStats),
 		listeners: make(map[string]*listener),
 	}
 	p.probe = p.httpProbe

@@ -14,6 +14,7 @@ func (p *Proxy) syncTargets(cfg *Config) map[string]*group {
 	seen := make(map[targetKey]bool)
 	groups := make(map[string]*group, len(cfg.TargetGroups))
 	rr := make(map[string]*atomic.Uint64, len(cfg.TargetGroups))
+	gstats := make(map[string]*groupStats, len(cfg.TargetGroups))
 	for i := range cfg.TargetGroups {
 		tg := &cfg.TargetGroups[i]
 		spec := newHealthSpec(tg)
@@ -38,10 +39,15 @@ func (p *Proxy) syncTargets(cfg *Config) map[string]*group {
 			c = new(atomic.Uint64)
 		}
 		rr[tg.ID] = c
+		st := p.gstats[tg.ID]
+		if st == nil {
+			st = new(groupStats)
+		}
+		gstats[tg.ID] = st
 		token := stickyToken(p.cfg.StickinessSecret, groupCookie, tg.ID, "")
-		groups[tg.ID] = compileGroup(tg, token, c, targets)
+		groups[tg.ID] = compileGroup(tg, token, c, st, targets)
 	}
-	p.rr = rr
+	p.rr, p.gstats = rr, gstats
 	for key, t := range p.targets {
 		if !seen[key] {
 			p.startDrain(t, now)

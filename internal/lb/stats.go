@@ -3,6 +3,7 @@ package lb
 import (
 	"cmp"
 	"math"
+	"net/http"
 	"slices"
 	"sync/atomic"
 	"time"
@@ -125,5 +126,54 @@ func (p *Proxy) TargetStats() []TargetStats {
 	slices.SortFunc(out, func(a, b TargetStats) int {
 		return cmp.Or(cmp.Compare(a.GroupID, b.GroupID), cmp.Compare(a.TargetID, b.TargetID), cmp.Compare(a.Addr, b.Addr))
 	})
+	return out
+}
+
+// GroupStats are the answers the listeners wrote themselves, not a target, to requests they
+// forwarded to one target group: what ALB counts as HTTPCode_ELB_5XX. A client saw each of
+// them as a failure, so a deployment's traffic figures must include them (DESIGN.md,
+// invariant 9). The counters are cumulative since the group entered the config; a group that
+// leaves it and comes back starts from zero.
+type GroupStats struct {
+	GroupID string
+	// NoTarget counts 503 answers: the group had no target to route to (none registered, or
+	// all in their first health checks or draining).
+	NoTarget int64
+	// BadGateway counts 502 answers: the target could not be reached or failed mid-request.
+	BadGateway int64
+	// GatewayTimeout counts 504 answers: the target did not answer in time.
+	GatewayTimeout int64
+}
+
+// Total returns the number of error answers s counts.
+func (s GroupStats) Total() int64 { return s.NoTarget + s.BadGateway + s.GatewayTimeout }
+
+// groupStats are the counters behind GroupStats, shared by every table the group appears in.
+type groupStats struct {
+	noTarget, badGateway, gatewayTimeout atomic.Int64
+}
+
+// countError counts an error answer of the listener for the group.
+func (s *groupStats) countError(status int) {
+	switch status {
+	case http.StatusServiceUnavailable:
+		s.noTarget.Add(1)
+	case http.StatusBadGateway:
+		s.badGateway.Add(1)
+	case http.StatusGatewayTimeout:
+		s.gatewayTimeout.Add(1)
+	}
+}
+
+// GroupStats returns the listeners' own error answers for every target group of the config,
+// ordered by group.
+func (p *Proxy) GroupStats() []GroupStats {
+	p.mu.Lock()
+	out := make([]GroupStats, 0, len(p.gstats))
+	for id, s := range p.gstats {
+		out = append(out, GroupStats{GroupID: id, NoTarget: s.noTarget.Load(), BadGateway: s.badGateway.Load(), GatewayTimeout: s.gatewayTimeout.Load()})
+	}
+	p.mu.Unlock()
+	slices.SortFunc(out, func(a, b GroupStats) int { return cmp.Compare(a.GroupID, b.GroupID) })
 	return out
 }

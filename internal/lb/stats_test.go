@@ -249,3 +249,63 @@ func TestQuantile(t *testing.T) {
 		t.Errorf("first bound %s, want 500µs", got)
 	}
 }
+
+// TestGroupStats checks that the answers a listener writes itself, not a target, count for the
+// group it forwarded to: 503 when the group has nothing to route to, 502 when its target
+// fails, 504 when it does not answer in time; a target's own 500 does not count.
+func TestGroupStats(t *testing.T) {
+	t.Parallel()
+	backend := statsBackend(t)
+	tests := []struct {
+		name   string
+		group  lb.TargetGroup
+		path   string
+		status int
+		want   lb.GroupStats
+	}{
+		{name: "no target registered", group: lb.TargetGroup{ID: "g"}, path: "/ok", status: 503, want: lb.GroupStats{NoTarget: 3}},
+		{name: "target in its first checks", path: "/ok", status: 503, want: lb.GroupStats{NoTarget: 3},
+			// The first check fails and the next one is an hour away: the target stays initial.
+			group: lb.TargetGroup{ID: "g", HealthCheck: lb.HealthCheck{Path: "/fail", Interval: time.Hour, UnhealthyThreshold: 2},
+				Targets: []lb.Target{{ID: "b", Addr: backend}}}},
+		{name: "target hangs up", path: "/ok", status: 502, want: lb.GroupStats{BadGateway: 3},
+			group: lb.TargetGroup{ID: "g", HealthCheck: lb.HealthCheck{Disabled: true}, Targets: []lb.Target{{ID: "h", Addr: lbtest.HangUpTarget(t)}}}},
+		{name: "target too slow", path: "/slow?d=2s", status: 504, want: lb.GroupStats{GatewayTimeout: 3},
+			group: lb.TargetGroup{ID: "g", HealthCheck: lb.HealthCheck{Disabled: true}, Targets: []lb.Target{{ID: "b", Addr: backend}}}},
+		{name: "target's own 500", path: "/fail", status: 500,
+			group: lb.TargetGroup{ID: "g", HealthCheck: lb.HealthCheck{Disabled: true}, Targets: []lb.Target{{ID: "b", Addr: backend}}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			p := lbtest.Start(t, lb.ProxyConfig{ResponseTimeout: 200 * time.Millisecond})
+			cfg := lb.Config{Listeners: []lb.Listener{lbtest.Listener("l", lbtest.Forward("g"))}, TargetGroups: []lb.TargetGroup{tt.group}}
+			if err := p.Apply(cfg); err != nil {
+				t.Fatal(err)
+			}
+			url := "http://" + p.ListenerAddr("l")
+			for range 3 {
+				if res, _ := do(t, nil, "GET", url+tt.path, nil); res.StatusCode != tt.status {
+					t.Fatalf("status %d, want %d", res.StatusCode, tt.status)
+				}
+			}
+			tt.want.GroupID = "g"
+			if got := p.GroupStats(); len(got) != 1 || got[0] != tt.want {
+				t.Fatalf("group stats %+v, want %+v", got, tt.want)
+			}
+			// A new config with the group keeps its counts; one without it drops them.
+			if err := p.Apply(cfg); err != nil {
+				t.Fatal(err)
+			}
+			if got := p.GroupStats(); len(got) != 1 || got[0] != tt.want {
+				t.Fatalf("group stats after a new config %+v, want %+v", got, tt.want)
+			}
+			if err := p.Apply(lb.Config{}); err != nil {
+				t.Fatal(err)
+			}
+			if got := p.GroupStats(); len(got) != 0 {
+				t.Fatalf("group stats of a removed group: %+v", got)
+			}
+		})
+	}
+}

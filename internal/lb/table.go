@@ -66,6 +66,7 @@ type group struct {
 	id        string
 	token     string         // AWSALBTG cookie value of this group
 	rr        *atomic.Uint64 // round-robin position; shared by all tables of this group
+	stats     *groupStats    // the listeners' own error answers; shared likewise
 	algorithm string
 	slowStart time.Duration
 	targets   []*target
@@ -181,11 +182,12 @@ func maxAge(d time.Duration) string {
 }
 
 // compileGroup builds the compiled form of g over its runtime targets.
-func compileGroup(g *TargetGroup, token string, rr *atomic.Uint64, targets []*target) *group {
+func compileGroup(g *TargetGroup, token string, rr *atomic.Uint64, stats *groupStats, targets []*target) *group {
 	out := &group{
 		id:        g.ID,
 		token:     token,
 		rr:        rr,
+		stats:     stats,
 		algorithm: orDefault(g.Algorithm, AlgorithmRoundRobin),
 		slowStart: g.SlowStart,
 		targets:   targets,

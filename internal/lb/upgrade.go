@@ -14,20 +14,24 @@ import (
 // request stays in flight on its target the whole time, so draining waits for it (up to the
 // deregistration delay, after which releasing the target closes the upstream connection).
 func (h *handler) upgrade(w http.ResponseWriter, r *http.Request, res *http.Response, o *outcome) int {
+	fail := func(code int) int { // the listener's own answer, counted for the group
+		o.fg.g.stats.countError(code)
+		return writeError(w, code)
+	}
 	back, ok := res.Body.(io.ReadWriteCloser)
 	want := r.Header.Get("Upgrade")
 	if !ok || want == "" || !strings.EqualFold(want, res.Header.Get("Upgrade")) {
 		res.Body.Close()
-		return writeError(w, http.StatusBadGateway)
+		return fail(http.StatusBadGateway)
 	}
 	hj, ok := w.(http.Hijacker)
 	if !ok { // HTTP/2 has no Upgrade
 		back.Close()
-		return writeError(w, http.StatusBadGateway)
+		return fail(http.StatusBadGateway)
 	}
 	if !h.l.hijacked.add() {
 		back.Close()
-		return writeError(w, http.StatusServiceUnavailable)
+		return fail(http.StatusServiceUnavailable)
 	}
 	defer h.l.hijacked.done()
 	conn, brw, err := hj.Hijack()

@@ -20,6 +20,7 @@ type Proxy interface {
 	Apply(cfg lb.Config) error
 	Health() []lb.TargetHealth
 	TargetStats() []lb.TargetStats
+	GroupStats() []lb.GroupStats
 }
 
 // Config tunes the controller. The zero value works.
@@ -27,6 +28,9 @@ type Config struct {
 	Settings
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
+	// ListenerRetry is how often listeners that could not be brought up are tried again: a
+	// port that another process held may come free (default 5 s).
+	ListenerRetry time.Duration
 }
 
 // Controller keeps the proxy's configuration, the registrations' health and ECS tasks'
@@ -53,6 +57,8 @@ type Controller struct {
 	// trafficNow asks for a traffic round before the next tick: a target started draining,
 	// and its counts must be recorded before the proxy forgets it.
 	trafficNow chan struct{}
+	// listenerErrs belongs to recordTraffic's goroutine.
+	listenerErrs listenerErrors
 
 	mu     sync.Mutex
 	health map[string]lb.TargetHealth // by GroupID + "|" + TargetID
@@ -66,6 +72,9 @@ func New(st *store.Store, proxy Proxy, cfg Config, log *slog.Logger) *Controller
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.ListenerRetry <= 0 {
+		cfg.ListenerRetry = 5 * time.Second
+	}
 	if cfg.BindHost == "" {
 		cfg.BindHost = "127.0.0.1"
 	}
@@ -73,7 +82,8 @@ func New(st *store.Store, proxy Proxy, cfg Config, log *slog.Logger) *Controller
 		log = slog.New(slog.DiscardHandler)
 	}
 	c := &Controller{cfg: cfg, st: st, proxy: proxy, log: log.With("component", "lbsync"),
-		health: map[string]lb.TargetHealth{}, warned: map[string]string{}, trafficNow: make(chan struct{}, 1)}
+		health: map[string]lb.TargetHealth{}, warned: map[string]string{}, trafficNow: make(chan struct{}, 1),
+		listenerErrs: listenerErrors{seen: map[string]lb.GroupStats{}, pending: map[string]ecs.ListenerErrors{}}}
 	c.configQ = reconcile.New("lbsync-config", reconcile.ReconcilerFunc(c.reconcileConfig), reconcile.Config{ResyncPeriod: 30 * time.Second}, log)
 	c.regQ = reconcile.New("lbsync-health", reconcile.ReconcilerFunc(c.reconcileRegistration), reconcile.Config{Workers: 2}, log)
 	c.taskQ = reconcile.New("lbsync-tasks", reconcile.ReconcilerFunc(c.reconcileTask), reconcile.Config{Workers: 2, ResyncPeriod: 30 * time.Second}, log)

@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fargohq/fargo/internal/elb"
 	"github.com/fargohq/fargo/internal/lb"
 	"github.com/fargohq/fargo/internal/lbsync"
 	"github.com/fargohq/fargo/internal/store"
@@ -27,6 +26,7 @@ func (p *fakeProxy) Apply(cfg lb.Config) error {
 
 func (p *fakeProxy) Health() []lb.TargetHealth     { return nil }
 func (p *fakeProxy) TargetStats() []lb.TargetStats { return nil }
+func (p *fakeProxy) GroupStats() []lb.GroupStats   { return nil }
 
 // TestRunAppliesWholeStore checks the proxy's first config: it comes even when the store holds
 // no ELB object, and it holds what the store held when the controller started.
@@ -81,21 +81,5 @@ func TestRunAppliesWholeStore(t *testing.T) {
 // storeListener stores a load balancer with an HTTP listener on 8080 and its default rule.
 func storeListener(t *testing.T, st *store.Store) {
 	t.Helper()
-	ctx := t.Context()
-	lbal, err := elb.NewLoadBalancer(scope, elb.LoadBalancerSpec{Name: "demo"}, "00112233445566aa", time.Unix(0, 0))
-	if err != nil {
-		t.Fatal(err)
-	}
-	listener := elb.Listener{ID: "l1", ARN: "arn:listener/1", LoadBalancerARN: lbal.ARN, Port: 8080, Protocol: "HTTP"}
-	rule := elb.Rule{ARN: "arn:rule/default", ListenerARN: listener.ARN, IsDefault: true,
-		Actions: []elb.Action{{Type: "fixed-response", FixedResponse: elb.FixedResponse{StatusCode: "200"}}}}
-	if _, err := st.LoadBalancers.Create(ctx, "demo", lbal); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.Listeners.Create(ctx, "demo/00112233445566aa/l1", listener); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.Rules.Create(ctx, "demo/00112233445566aa/l1/default", rule); err != nil {
-		t.Fatal(err)
-	}
+	storeListenerOn(t, st, 8080)
 }

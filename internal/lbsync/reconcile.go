@@ -26,12 +26,21 @@ func (c *Controller) reconcileConfig(ctx context.Context, _ string) (reconcile.R
 	}
 	cfg, problems := Compile(snap, c.cfg.Settings)
 	c.logProblems(problems)
-	if err := c.proxy.Apply(cfg); err != nil {
+	applyErr := c.proxy.Apply(cfg)
+	if applyErr != nil {
 		// A listener that cannot bind must not keep the others from working; the proxy applied
 		// the rest. Log it once per distinct error.
-		c.logProblems([]Problem{{Object: "proxy", Reason: err.Error()}})
+		c.logProblems([]Problem{{Object: "proxy", Reason: applyErr.Error()}})
 	}
-	return reconcile.Result{}, c.releaseDrained(ctx)
+	failing, err := c.recordListenerFailures(ctx, listenerFailures(problems, applyErr))
+	if err != nil {
+		return reconcile.Result{}, err
+	}
+	var res reconcile.Result
+	if failing {
+		res.RequeueAfter = c.cfg.ListenerRetry // a port may come free
+	}
+	return res, c.releaseDrained(ctx)
 }
 
 // releaseDrained deletes draining registrations the proxy does not report as draining: it

@@ -3,6 +3,7 @@ package lbsync
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/fargohq/fargo/internal/ecs"
@@ -18,7 +19,8 @@ import (
 const trafficInterval = time.Second
 
 // recordTraffic writes, every trafficInterval, what the proxy counted for each task's targets
-// into the task, for the tasks whose counts changed.
+// into the task, for the tasks whose counts changed, and the listeners' own error answers for
+// each service's target groups into the service.
 func (c *Controller) recordTraffic(ctx context.Context) error {
 	tick := time.NewTicker(trafficInterval)
 	defer tick.Stop()
@@ -33,6 +35,58 @@ func (c *Controller) recordTraffic(ctx context.Context) error {
 			if err := c.writeTraffic(ctx, key, stats); err != nil && ctx.Err() == nil {
 				c.log.Warn("record task traffic", "task", key, "err", err)
 			}
+		}
+		c.countListenerErrors()
+		c.writeListenerErrors(ctx)
+	}
+}
+
+// listenerErrors is recordTraffic's memory of the listeners' own error answers: what the proxy
+// reported for each group last round, and what the services have yet to be credited with.
+type listenerErrors struct {
+	seen    map[string]lb.GroupStats      // by group ID (ARN)
+	pending map[string]ecs.ListenerErrors // by service store ID
+}
+
+// countListenerErrors credits the error answers the listeners wrote for each target group
+// since the last round to the services whose tasks register in the group. A group's counts
+// that went down belong to a group the proxy dropped and configured anew: they count whole.
+func (c *Controller) countListenerErrors() {
+	le := &c.listenerErrs
+	now := map[string]lb.GroupStats{}
+	for _, s := range c.proxy.GroupStats() {
+		now[s.GroupID] = s
+		prev := le.seen[s.GroupID]
+		delta := s
+		if s.NoTarget >= prev.NoTarget && s.BadGateway >= prev.BadGateway && s.GatewayTimeout >= prev.GatewayTimeout {
+			delta = lb.GroupStats{NoTarget: s.NoTarget - prev.NoTarget, BadGateway: s.BadGateway - prev.BadGateway,
+				GatewayTimeout: s.GatewayTimeout - prev.GatewayTimeout}
+		}
+		if delta.Total() == 0 {
+			continue
+		}
+		for _, it := range c.services.Filter(func(it store.Item[ecs.Service]) bool {
+			return slices.Contains(it.Value.TargetGroupARNs(), s.GroupID)
+		}) {
+			le.pending[it.ID] = le.pending[it.ID].Add(ecs.ListenerErrors{NoTarget: delta.NoTarget, BadGateway: delta.BadGateway, GatewayTimeout: delta.GatewayTimeout})
+		}
+	}
+	le.seen = now
+}
+
+// writeListenerErrors adds the pending counts to the services; what cannot be written yet
+// stays pending for the next round.
+func (c *Controller) writeListenerErrors(ctx context.Context) {
+	for id, add := range c.listenerErrs.pending {
+		_, err := c.st.Services.Update(ctx, id, func(s *ecs.Service) error {
+			s.ListenerErrors = s.ListenerErrors.Add(add)
+			return nil
+		})
+		switch {
+		case err == nil, errors.Is(err, errdefs.ErrNotFound):
+			delete(c.listenerErrs.pending, id)
+		case ctx.Err() == nil:
+			c.log.Warn("record listener errors", "service", id, "err", err)
 		}
 	}
 }

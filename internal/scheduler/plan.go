@@ -111,13 +111,12 @@ func (p *Plan) stop(c *counts, t ecs.Task, code ecs.TaskStopCode, reason string)
 
 // stopUnhealthy replaces running tasks whose health checks fail, once the grace period ended.
 func (p *Plan) stopUnhealthy(s Snapshot, c *counts) {
-	grace := time.Duration(s.Service.HealthCheckGracePeriodSeconds) * time.Second
+	grace := gracePeriod(s.Service)
 	for _, t := range slices.Clone(c.active) {
-		containersFailed := t.HealthStatus == ecs.HealthUnhealthy
-		targetsFailed := t.LoadBalanced && t.TargetHealth == ecs.HealthUnhealthy
-		if !isRunning(t) || !containersFailed && !targetsFailed {
+		if !isRunning(t) || !failedChecks(t) {
 			continue
 		}
+		containersFailed := t.HealthStatus == ecs.HealthUnhealthy
 		if until := t.StartedAt.Add(grace); s.Now.Before(until) {
 			p.requeue(until.Sub(s.Now))
 			continue
@@ -151,10 +150,17 @@ func (p *Plan) scaleDownPrimary(s Snapshot, c *counts) {
 }
 
 // stopOldDeployments stops tasks of deployments other than PRIMARY as far as
-// minimumHealthyPercent allows: tasks that are not running yet at once, running ones while
-// enough healthy tasks remain.
+// minimumHealthyPercent allows: tasks that cannot serve at once, the others only while enough
+// healthy tasks remain without them.
+//
+// A task that is still starting (its targets in their first health checks, or inside the
+// health-check grace period) is not unhealthy (DESIGN.md, invariant 8): right after a service
+// became stable its targets may not have passed yet, and stopping such tasks for new ones that
+// have not passed either leaves the listener nothing to route to. It stops only once the
+// healthy tasks reach minimumHealthyPercent without it.
 func (p *Plan) stopOldDeployments(s Snapshot, c *counts) {
 	primary, _ := s.Service.Primary()
+	grace := gracePeriod(s.Service)
 	var old []ecs.Task
 	for _, t := range c.active {
 		if t.DeploymentID != primary.ID {
@@ -162,14 +168,57 @@ func (p *Plan) stopOldDeployments(s Snapshot, c *counts) {
 		}
 	}
 	slices.SortFunc(old, func(a, b ecs.Task) int {
-		return cmp.Compare(boolRank(isHealthy(a)), boolRank(isHealthy(b)))
+		return cmp.Compare(readinessOf(a, grace, s.Now), readinessOf(b, grace, s.Now))
 	})
 	for _, t := range old {
-		if isHealthy(t) && countHealthy(c.active) <= c.minHealthy {
-			continue
+		switch readinessOf(t, grace, s.Now) {
+		case healthy:
+			if countHealthy(c.active) <= c.minHealthy {
+				continue
+			}
+		case starting:
+			// stopUnhealthy asked to look again when the grace period ends.
+			if countHealthy(c.active) < c.minHealthy {
+				continue
+			}
 		}
 		p.stop(c, t, ecs.StopServiceSchedulerInitiated, scalingReason(primary.ID))
 	}
+}
+
+// readiness is how a task counts when a plan decides which tasks of older deployments to stop.
+type readiness int
+
+const (
+	// down: not running, or its health checks failed after the grace period; it serves nothing.
+	down readiness = iota
+	// starting: running, and its checks have not passed yet but have not failed either (its
+	// targets are in their first checks), or they failed inside the grace period.
+	starting
+	// healthy: counts towards minimumHealthyPercent (isHealthy).
+	healthy
+)
+
+func readinessOf(t ecs.Task, grace time.Duration, now time.Time) readiness {
+	switch {
+	case isHealthy(t):
+		return healthy
+	case !isRunning(t):
+		return down
+	case !failedChecks(t), now.Before(t.StartedAt.Add(grace)):
+		return starting
+	}
+	return down
+}
+
+// failedChecks reports whether a task's containers or targets were found unhealthy; targets
+// in their first checks (UNKNOWN) have not failed.
+func failedChecks(t ecs.Task) bool {
+	return t.HealthStatus == ecs.HealthUnhealthy || t.LoadBalanced && t.TargetHealth == ecs.HealthUnhealthy
+}
+
+func gracePeriod(s ecs.Service) time.Duration {
+	return time.Duration(s.HealthCheckGracePeriodSeconds) * time.Second
 }
 
 // startPrimary starts PRIMARY tasks up to the desired count, within maximumPercent. A FAILED

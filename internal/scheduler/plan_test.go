@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"pgregory.net/rapid"
+
 	"github.com/fargohq/fargo/internal/ecs"
 	"github.com/fargohq/fargo/internal/scheduler"
 )
@@ -41,6 +43,17 @@ func failed(id string, stopped time.Time) ecs.Task {
 	return t
 }
 
+// behindLB is a running task of a service behind a load balancer whose targets the load
+// balancer reports as health (UNKNOWN while they are in their first checks).
+func behindLB(id, deployment string, health ecs.HealthStatus, started time.Time) ecs.Task {
+	t := task(id, deployment, ecs.TaskRunning, started)
+	t.LoadBalanced, t.TargetHealth, t.TargetHealthGroup = true, health, ""
+	if health == ecs.HealthUnhealthy {
+		t.TargetHealthGroup = "arn:tg/blue"
+	}
+	return t
+}
+
 func stopIDs(p scheduler.Plan) string {
 	var ids []string
 	for _, s := range p.Stop {
@@ -69,6 +82,25 @@ func TestPlanService(t *testing.T) {
 	elbNew.LoadBalanced, elbNew.TargetHealth = true, ecs.HealthUnknown
 	draining := service(0)
 	draining.Status = ecs.ServiceDraining
+	// A rolling deployment right after the service became stable: its three tasks run, their
+	// targets still in their first checks, inside the grace period (issue 12, item 8).
+	justStable := service(3, rolling()...)
+	justStable.HealthCheckGracePeriodSeconds = 10
+	oldStarting := func() []ecs.Task {
+		return []ecs.Task{behindLB("a", "d1", ecs.HealthUnknown, t0.Add(-2*time.Second)), behindLB("b", "d1", ecs.HealthUnknown, t0.Add(-2*time.Second)),
+			behindLB("c", "d1", ecs.HealthUnknown, t0.Add(-2*time.Second))}
+	}
+	withNew := func(old []ecs.Task, health ...ecs.HealthStatus) []ecs.Task {
+		for i, h := range health {
+			old = append(old, behindLB(fmt.Sprint("n", i), "d2", h, t0.Add(-time.Second)))
+		}
+		return old
+	}
+	oldFailedInGrace := oldStarting()
+	oldFailedInGrace[0].TargetHealth, oldFailedInGrace[0].TargetHealthGroup = ecs.HealthUnhealthy, "arn:tg/blue"
+	noGrace := service(3, rolling()...)
+	halfHealthy := service(3, rolling()...)
+	halfHealthy.DeploymentConfiguration.MinimumHealthyPercent = 50
 	tests := []struct {
 		name        string
 		svc         ecs.Service
@@ -100,6 +132,22 @@ func TestPlanService(t *testing.T) {
 		{name: "unhealthy task is replaced", svc: service(1), tasks: []ecs.Task{unhealthy}, wantStop: "u", wantStart: "d2×1", wantDeploys: 1, wantEvent: "failed container health checks"},
 		{name: "task failing ELB health checks is replaced", svc: service(1), tasks: []ecs.Task{elbSick}, wantStop: "e", wantStart: "d2×1", wantDeploys: 1, wantEvent: "failed ELB health checks in (target-group arn:tg/blue)"},
 		{name: "old tasks stay until new targets are healthy", svc: service(1, rolling()...), tasks: []ecs.Task{task("a", "d1", ecs.TaskRunning, t0), elbNew}, wantDeploys: 2},
+		{name: "old targets in their first checks stay while new tasks start", svc: justStable, tasks: oldStarting(),
+			wantStart: "d2×3", wantDeploys: 2},
+		{name: "old targets in their first checks stay while new targets are in theirs", svc: justStable,
+			tasks: withNew(oldStarting(), ecs.HealthUnknown, ecs.HealthUnknown, ecs.HealthUnknown), wantDeploys: 2},
+		{name: "old targets in their first checks stay until enough new are healthy", svc: justStable,
+			tasks: withNew(oldStarting(), ecs.HealthHealthy, ecs.HealthHealthy, ecs.HealthUnknown), wantDeploys: 2},
+		{name: "old targets in their first checks stop once the new are healthy", svc: justStable,
+			tasks: withNew(oldStarting(), ecs.HealthHealthy, ecs.HealthHealthy, ecs.HealthHealthy), wantStop: "a,b,c", wantDeploys: 2},
+		{name: "old targets in their first checks stay without a grace period", svc: noGrace,
+			tasks: withNew(oldStarting(), ecs.HealthUnknown, ecs.HealthUnknown, ecs.HealthUnknown), wantDeploys: 2},
+		{name: "old target failing inside the grace period stays", svc: justStable,
+			tasks: withNew(oldFailedInGrace, ecs.HealthUnknown, ecs.HealthUnknown, ecs.HealthUnknown), wantDeploys: 2, wantRequeue: true},
+		{name: "old target failing after the grace period goes", svc: noGrace,
+			tasks: withNew(oldFailedInGrace, ecs.HealthUnknown, ecs.HealthUnknown, ecs.HealthUnknown), wantStop: "a", wantDeploys: 2, wantEvent: "failed ELB health checks"},
+		{name: "old tasks in their first checks go down to minimumHealthyPercent", svc: halfHealthy,
+			tasks: withNew(oldStarting(), ecs.HealthHealthy, ecs.HealthHealthy, ecs.HealthUnknown), wantStop: "a,b,c", wantDeploys: 2},
 		{name: "grace period protects unhealthy task", svc: graceSvc, tasks: []ecs.Task{unhealthy}, wantDeploys: 1, wantRequeue: true},
 		{name: "backoff after repeated failures", svc: service(1), tasks: []ecs.Task{failed("f1", t0.Add(-3*time.Second)), failed("f2", t0.Add(-2*time.Second)), failed("f3", t0.Add(-time.Second))},
 			wantDeploys: 1, wantRequeue: true, wantEvent: "unable to consistently start tasks"},
@@ -319,4 +367,51 @@ func TestTrafficBudgetRollsBack(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRollingKeepsServingCapacity checks, for any mix of old and new tasks behind a load
+// balancer, that a plan stops an old task that serves or is still starting (its targets in
+// their first checks, or inside the grace period) only while minimumHealthyPercent of healthy
+// tasks remain without it: a deployment never leaves the listener with nothing to route to
+// while old tasks could serve (DESIGN.md, invariant 8).
+func TestRollingKeepsServingCapacity(t *testing.T) {
+	t.Parallel()
+	healths := []ecs.HealthStatus{ecs.HealthUnknown, ecs.HealthHealthy, ecs.HealthUnhealthy}
+	rapid.Check(t, func(rt *rapid.T) {
+		svc := service(rapid.IntRange(1, 5).Draw(rt, "desired"), rolling()...)
+		svc.DeploymentConfiguration.MinimumHealthyPercent = rapid.SampledFrom([]int{50, 100}).Draw(rt, "minHealthy")
+		svc.DeploymentConfiguration.MaximumPercent = rapid.SampledFrom([]int{100, 150, 200}).Draw(rt, "max")
+		svc.HealthCheckGracePeriodSeconds = rapid.SampledFrom([]int{0, 10}).Draw(rt, "grace")
+		var tasks []ecs.Task
+		for i := range rapid.IntRange(0, 6).Draw(rt, "tasks") {
+			dep := rapid.SampledFrom([]string{"d1", "d2"}).Draw(rt, "deployment")
+			started := t0.Add(-time.Duration(rapid.IntRange(1, 30).Draw(rt, "age")) * time.Second)
+			tk := behindLB(fmt.Sprint("t", i), dep, rapid.SampledFrom(healths).Draw(rt, "health"), started)
+			if rapid.Bool().Draw(rt, "pending") {
+				tk.LastStatus = ecs.TaskPending
+			}
+			tasks = append(tasks, tk)
+		}
+		p := scheduler.PlanService(scheduler.Snapshot{Service: svc, Tasks: tasks, Now: t0})
+		stopped := map[string]bool{}
+		for _, s := range p.Stop {
+			stopped[s.TaskID] = true
+		}
+		grace := time.Duration(svc.HealthCheckGracePeriodSeconds) * time.Second
+		healthyLeft := 0
+		for _, tk := range tasks {
+			if !stopped[tk.ID] && tk.LastStatus == ecs.TaskRunning && tk.TargetHealth == ecs.HealthHealthy {
+				healthyLeft++
+			}
+		}
+		minHealthy := (svc.DesiredCount*svc.DeploymentConfiguration.MinimumHealthyPercent + 99) / 100
+		for _, tk := range tasks {
+			running := tk.LastStatus == ecs.TaskRunning
+			couldServe := running && (tk.TargetHealth != ecs.HealthUnhealthy || t0.Before(tk.StartedAt.Add(grace)))
+			if tk.DeploymentID == "d1" && stopped[tk.ID] && couldServe && healthyLeft < minHealthy {
+				rt.Fatalf("stopped old task %s (target %s, started %s ago) leaving %d healthy of at least %d",
+					tk.ID, tk.TargetHealth, t0.Sub(tk.StartedAt), healthyLeft, minHealthy)
+			}
+		}
+	})
 }

@@ -71,6 +71,9 @@ func serviceToWire(s ecs.Service, counts serviceCounts, withTags bool) wireServi
 		// Without their tags: DescribeServices never sends the tags of task sets.
 		out.TaskSets = ptr(taskSetsToWire(s, counts, false))
 	}
+	if e := s.ListenerErrors; e.Total() > 0 {
+		out.FargoListenerErrors = &wireListenerErrors{NoTarget: e.NoTarget, BadGateway: e.BadGateway, GatewayTimeout: e.GatewayTimeout}
+	}
 	return out
 }
 

@@ -250,3 +250,41 @@ func setServiceStatus(t *testing.T, env *apitest.Env, cluster, name string, stat
 		t.Fatal(err)
 	}
 }
+
+// TestServiceListenerErrors checks fargo's own member of a service, the load balancer's error
+// answers for its target groups: absent until there is one, then by status, and an
+// aws-sdk-go-v2 client still reads the service.
+func TestServiceListenerErrors(t *testing.T) {
+	t.Parallel()
+	env := serviceEnv(t)
+	createService(t, env, "web", 0)
+	member := func() string {
+		t.Helper()
+		resp, body := env.RawJSON(t, "ecs", "AmazonEC2ContainerServiceV20141113.DescribeServices", []byte(`{"cluster":"c","services":["web"]}`))
+		if resp.StatusCode != 200 {
+			t.Fatalf("status %d: %s", resp.StatusCode, body)
+		}
+		var out struct {
+			Services []map[string]json.RawMessage `json:"services"`
+		}
+		if err := json.Unmarshal(body, &out); err != nil {
+			t.Fatal(err)
+		}
+		return string(out.Services[0]["fargoListenerErrors"])
+	}
+	if got := member(); got != "" {
+		t.Fatalf("fargoListenerErrors = %s before any error", got)
+	}
+	if _, err := env.Store.Services.Update(apitest.Context(t), store.ServiceID("c", "web"), func(s *ecs.Service) error {
+		s.ListenerErrors = ecs.ListenerErrors{NoTarget: 159, BadGateway: 2}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := member(), `{"503":159,"502":2,"504":0}`; got != want {
+		t.Fatalf("fargoListenerErrors = %s, want %s", got, want)
+	}
+	if s := describeService(t, env, "web"); aws.ToString(s.ServiceName) != "web" {
+		t.Fatalf("the SDK read %+v", s)
+	}
+}

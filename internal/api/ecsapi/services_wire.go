@@ -121,6 +121,18 @@ type wireService struct {
 	EnableExecuteCommand bool       `json:"enableExecuteCommand"`
 	// TaskSets is sent, [] when there are none, for EXTERNAL services only.
 	TaskSets *[]wireTaskSet `json:"taskSets,omitempty"`
+	// FargoListenerErrors is fargo's own member, sent once there is something to count.
+	FargoListenerErrors *wireListenerErrors `json:"fargoListenerErrors,omitempty"`
+}
+
+// wireListenerErrors are the answers fargo's load balancer wrote itself, not a task, to
+// requests for the service's target groups, by status, since the service began (ecs.Service's
+// ListenerErrors). ECS has no such member; the SDKs and the aws CLI skip members they do not
+// know, and `fargo deploy` reads it to count them in a deployment's traffic figures.
+type wireListenerErrors struct {
+	NoTarget       int64 `json:"503"`
+	BadGateway     int64 `json:"502"`
+	GatewayTimeout int64 `json:"504"`
 }
 
 type createServiceInput struct {

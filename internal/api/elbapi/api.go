@@ -35,6 +35,14 @@ type Config struct {
 	CertificateDir string
 	// Random is where resource ids come from; crypto/rand when nil.
 	Random io.Reader
+	// CheckPorts makes CreateListener and ModifyListener try to bind a new listener port on
+	// ListenerHost first and refuse one the data plane could never serve: another process
+	// holds it, or binding it is not allowed. Off by default, for tests whose listeners are
+	// never bound.
+	CheckPorts bool
+	// APIAddr is where fargo's own API listens (host:port); a listener on its port is refused
+	// with a message that says so. Empty or port 0: nothing to refuse.
+	APIAddr string
 }
 
 // API serves ELBv2 operations over a store.

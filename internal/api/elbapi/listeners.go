@@ -123,7 +123,8 @@ func (a *API) sameListener(ctx context.Context, siblings []store.Item[elb.Listen
 }
 
 // claimPort adds to txn the claim of l's port, which must be free: fargo binds every load
-// balancer's listeners on one address.
+// balancer's listeners on one address, and a port no listener claims yet must be one the data
+// plane can bind (checkPort).
 func (a *API) claimPort(ctx context.Context, txn *store.Txn, l elb.Listener) error {
 	id := store.ListenerPortID(l.Port)
 	cur, err := a.store.ListenerPorts.Get(ctx, id)
@@ -133,6 +134,9 @@ func (a *API) claimPort(ctx context.Context, txn *store.Txn, l elb.Listener) err
 	case err == nil:
 		return nil
 	case !errors.Is(err, errdefs.ErrNotFound):
+		return err
+	}
+	if err := a.checkPort(l.Port); err != nil {
 		return err
 	}
 	return a.store.ListenerPorts.Put(txn, id, elb.PortClaim{Port: l.Port, ListenerARN: l.ARN}, 0)

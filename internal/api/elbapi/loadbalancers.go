@@ -53,7 +53,20 @@ func (a *API) describeLoadBalancers(ctx context.Context, in *describeLoadBalance
 	if err != nil {
 		return nil, err
 	}
-	page, next, err := describePage(lbs, loadBalancerName, in.Marker, in.PageSize, a.loadBalancerToWire)
+	listeners, _, err := a.store.Listeners.List(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	byLB := map[string][]elb.Listener{}
+	for _, l := range listeners {
+		byLB[l.Value.LoadBalancerARN] = append(byLB[l.Value.LoadBalancerARN], l.Value)
+	}
+	toWire := func(lb elb.LoadBalancer) wireLoadBalancer {
+		w := a.loadBalancerToWire(lb)
+		w.State.Code, w.State.Reason = lb.Status(byLB[lb.ARN])
+		return w
+	}
+	page, next, err := describePage(lbs, loadBalancerName, in.Marker, in.PageSize, toWire)
 	if err != nil {
 		return nil, err
 	}

@@ -11,6 +11,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/fargohq/fargo/internal/api/apitest"
+	"github.com/fargohq/fargo/internal/elb"
+	"github.com/fargohq/fargo/internal/store"
 )
 
 func TestCreateAndDescribeLoadBalancer(t *testing.T) {
@@ -200,4 +202,58 @@ func TestDescribeLoadBalancersPaginates(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" || n != 3 {
 		t.Fatalf("pages %d, diff (-want +got):\n%s", n, diff)
 	}
+}
+
+// TestLoadBalancerStateShowsFailedListener checks that a listener the data plane cannot serve
+// (lbsync records why) makes DescribeLoadBalancers report the load balancer failed, with the
+// reason, and active again once it serves.
+func TestLoadBalancerStateShowsFailedListener(t *testing.T) {
+	t.Parallel()
+	env := apitest.New(t)
+	ctx := apitest.Context(t)
+	out, err := env.ELBV2.CreateLoadBalancer(ctx, &elbv2.CreateLoadBalancerInput{Name: aws.String("web"), Subnets: []string{"a", "b"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lbARN := aws.ToString(out.LoadBalancers[0].LoadBalancerArn)
+	created, err := env.ELBV2.CreateListener(ctx, fixedListener(lbARN, 18081))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := elb.ParseListenerARN(aws.ToString(created.Listeners[0].ListenerArn))
+	if err != nil {
+		t.Fatal(err)
+	}
+	setFailure := func(failure string) {
+		t.Helper()
+		if _, err := env.Store.Listeners.Update(ctx, store.ListenerID(ref), func(l *elb.Listener) error {
+			l.Failure = failure
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	state := func() types.LoadBalancerState {
+		t.Helper()
+		d, err := env.ELBV2.DescribeLoadBalancers(ctx, &elbv2.DescribeLoadBalancersInput{Names: []string{"web"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return *d.LoadBalancers[0].State
+	}
+	setFailure("listen tcp 127.0.0.1:18081: bind: address already in use")
+	if s := state(); s.Code != types.LoadBalancerStateEnumFailed ||
+		aws.ToString(s.Reason) != "listener HTTP:18081 cannot serve: listen tcp 127.0.0.1:18081: bind: address already in use" {
+		t.Fatalf("state %s %q", s.Code, aws.ToString(s.Reason))
+	}
+	setFailure("")
+	if s := state(); s.Code != types.LoadBalancerStateEnumActive || s.Reason != nil {
+		t.Fatalf("state %s %q once the listener serves", s.Code, aws.ToString(s.Reason))
+	}
+}
+
+// fixedListener asks for an HTTP listener on port that answers 200 itself.
+func fixedListener(lbARN string, port int) *elbv2.CreateListenerInput {
+	return &elbv2.CreateListenerInput{LoadBalancerArn: aws.String(lbARN), Protocol: types.ProtocolEnumHttp, Port: aws.Int32(int32(port)),
+		DefaultActions: []types.Action{{Type: types.ActionTypeEnumFixedResponse, FixedResponseConfig: &types.FixedResponseActionConfig{StatusCode: aws.String("200")}}}}
 }

@@ -58,7 +58,8 @@ type wireLoadBalancer struct {
 }
 
 type wireLBState struct {
-	Code string `xml:"Code"`
+	Code   string `xml:"Code"`
+	Reason string `xml:"Reason,omitempty"`
 }
 
 type wireZone struct {
