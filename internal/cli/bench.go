@@ -166,22 +166,34 @@ func runBenchProxy(ctx context.Context, opts benchProxyOptions, self selfExec, s
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
+	defer func() {
+		// Only the setups' configurations and logs are left behind: worth a word, not a failure
+		// of a benchmark that ran.
+		if err := os.RemoveAll(dir); err != nil {
+			fmt.Fprintln(stderr, "fargo:", err)
+		}
+	}()
 	env := benchEnv{dir: dir, workers: opts.workers, connections: opts.connections, self: self}
 	targets, err := startBenchTargets(ctx, self)
+	defer func() {
+		for _, t := range slices.Backward(targets) {
+			t.stop()
+		}
+	}()
 	for _, t := range targets {
-		defer t.stop()
 		env.targets = append(env.targets, t.addr)
 	}
 	if err != nil {
 		return err
 	}
 	setups, err := startBenchSetups(ctx, env, opts, progress)
-	for _, s := range setups {
-		if s.proxy != nil {
-			defer s.proxy.stop()
+	defer func() {
+		for _, s := range slices.Backward(setups) {
+			if s.proxy != nil {
+				s.proxy.stop()
+			}
 		}
-	}
+	}()
 	if err != nil {
 		return err
 	}
