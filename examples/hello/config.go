@@ -15,7 +15,8 @@ const DefaultPort = 8080
 // Config is hello's settings, read from the environment by loadConfig. The zero value is not
 // ready to serve; loadConfig fills in the defaults.
 type Config struct {
-	// Addr is the address to listen on (LISTEN_ADDR, else 127.0.0.1:$PORT).
+	// Addr is the address to listen on (LISTEN_ADDR, else 127.0.0.1:$PORT on a host and
+	// :$PORT in a container).
 	Addr string
 	// Version is what / and /version report and X-App-Version carries (VERSION).
 	Version string
@@ -34,9 +35,10 @@ type Config struct {
 	FailRequests bool
 }
 
-// loadConfig reads the settings from getenv (os.Getenv in main) and checks them.
-func loadConfig(getenv func(string) string) (Config, error) {
-	addr, err := listenAddr(getenv)
+// loadConfig reads the settings from getenv (os.Getenv in main) and checks them; container
+// says whether hello runs in a container (inContainer in main).
+func loadConfig(getenv func(string) string, container bool) (Config, error) {
+	addr, err := listenAddr(getenv, container)
 	cfg := Config{
 		Addr:           addr,
 		Version:        getenv("VERSION"),
@@ -77,9 +79,14 @@ func loadConfig(getenv func(string) string) (Config, error) {
 	return cfg, nil
 }
 
-// listenAddr is LISTEN_ADDR if set, else 127.0.0.1:$PORT, else 127.0.0.1:8080. The health
-// check mode uses it alone, so that a probe does not depend on the other settings.
-func listenAddr(getenv func(string) string) (string, error) {
+// listenAddr is LISTEN_ADDR if set, else 127.0.0.1:$PORT, else 127.0.0.1:8080. In a
+// container it listens on all addresses (:$PORT) instead: there the load balancer reaches it at
+// the container's own address, and the container's network is its own, so nothing else on the
+// host can reach the port unless it is published. On a host (the process driver) it stays on
+// the loopback, where the process driver's load balancer reaches it, and is not exposed to the
+// network. The health check mode uses it alone, so that a probe does not depend on the other
+// settings.
+func listenAddr(getenv func(string) string, container bool) (string, error) {
 	if addr := getenv("LISTEN_ADDR"); addr != "" {
 		if _, _, err := net.SplitHostPort(addr); err != nil {
 			return "", fmt.Errorf("LISTEN_ADDR=%q: %w", addr, err)
@@ -94,7 +101,20 @@ func listenAddr(getenv func(string) string) (string, error) {
 		}
 		port = p
 	}
-	return net.JoinHostPort("127.0.0.1", strconv.Itoa(port)), nil
+	host := "127.0.0.1"
+	if container {
+		host = ""
+	}
+	return net.JoinHostPort(host, strconv.Itoa(port)), nil
+}
+
+// inContainer reports whether hello runs as a container's main process: it is PID 1 (pid is
+// os.Getpid() in main), as the entrypoint of an image such as examples/hello/Dockerfile's is.
+// A marker file such as /.dockerenv would not do: fargo itself may run in a container, and the
+// process driver's tasks, which see the same files, must stay on the loopback. (With
+// linuxParameters.initProcessEnabled the engine's init is PID 1; set LISTEN_ADDR then.)
+func inContainer(pid int) bool {
+	return pid == 1
 }
 
 // parseDuration parses a non-negative Go duration; empty means zero.

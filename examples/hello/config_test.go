@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"testing"
 	"time"
 )
@@ -8,13 +9,19 @@ import (
 func TestLoadConfig(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
-		name    string
-		env     map[string]string
-		want    Config
-		wantErr bool
+		name      string
+		env       map[string]string
+		container bool
+		want      Config
+		wantErr   bool
 	}{
 		{name: "defaults", want: Config{Addr: "127.0.0.1:8080", Version: "v1"}},
 		{name: "PORT", env: map[string]string{"PORT": "31000"}, want: Config{Addr: "127.0.0.1:31000", Version: "v1"}},
+		{name: "in a container: all addresses", container: true, want: Config{Addr: ":8080", Version: "v1"}},
+		{name: "in a container: PORT on all addresses", env: map[string]string{"PORT": "31000"}, container: true,
+			want: Config{Addr: ":31000", Version: "v1"}},
+		{name: "in a container: LISTEN_ADDR wins", env: map[string]string{"LISTEN_ADDR": "127.0.0.1:9000"}, container: true,
+			want: Config{Addr: "127.0.0.1:9000", Version: "v1"}},
 		{name: "LISTEN_ADDR wins over PORT", env: map[string]string{"PORT": "31000", "LISTEN_ADDR": "0.0.0.0:9000"},
 			want: Config{Addr: "0.0.0.0:9000", Version: "v1"}},
 		{name: "everything", env: map[string]string{
@@ -40,7 +47,7 @@ func TestLoadConfig(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := loadConfig(func(name string) string { return tt.env[name] })
+			got, err := loadConfig(func(name string) string { return tt.env[name] }, tt.container)
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("loadConfig() error = %v, want error %v", err, tt.wantErr)
 			}
@@ -68,5 +75,19 @@ func TestDialAddr(t *testing.T) {
 				t.Errorf("dialAddr(%q) = %q, want %q", tt.listen, got, tt.want)
 			}
 		})
+	}
+}
+
+func TestInContainer(t *testing.T) {
+	t.Parallel()
+	for pid, want := range map[int]bool{1: true, 2: false, 4242: false} {
+		if got := inContainer(pid); got != want {
+			t.Errorf("inContainer(%d) = %v, want %v", pid, got, want)
+		}
+	}
+	// This test's own process is never PID 1, wherever it runs: a host process (the process
+	// driver's hello) keeps to the loopback even when fargo runs in a container.
+	if inContainer(os.Getpid()) {
+		t.Errorf("inContainer(os.Getpid()) = true for the test process")
 	}
 }

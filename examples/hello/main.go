@@ -39,7 +39,7 @@ func run(ctx context.Context, args []string, lookupEnv func(string) (string, boo
 		return runHealthcheck(ctx, getenv, *timeout, stderr)
 	}
 
-	cfg, err := loadConfig(getenv)
+	cfg, err := loadConfig(getenv, inContainer(os.Getpid()))
 	if err != nil {
 		fmt.Fprintln(stderr, "hello:", err)
 		return 2
@@ -72,7 +72,7 @@ func run(ctx context.Context, args []string, lookupEnv func(string) (string, boo
 
 // runHealthcheck is "hello -healthcheck".
 func runHealthcheck(ctx context.Context, getenv func(string) string, timeout time.Duration, stderr io.Writer) int {
-	addr, err := listenAddr(getenv)
+	addr, err := listenAddr(getenv, inContainer(os.Getpid()))
 	if err != nil {
 		fmt.Fprintln(stderr, "hello -healthcheck:", err)
 		return 1

@@ -88,3 +88,35 @@ func readJSON(t *testing.T, file string, v any) {
 		t.Fatalf("%s: %v", file, err)
 	}
 }
+
+// TestImageTaskDefinition keeps task-definition-image.json what a task definition copied from
+// an ECS project is: an image in a registry (fargo's, at the README's address), no command (the
+// image's entrypoint runs), and no VERSION, which the image carries.
+func TestImageTaskDefinition(t *testing.T) {
+	t.Parallel()
+	var td taskDefinition
+	readJSON(t, "task-definition-image.json", &td)
+	var raw struct{ ContainerDefinitions []struct{ Image string } }
+	readJSON(t, "task-definition-image.json", &raw)
+	if len(td.ContainerDefinitions) != 1 || len(raw.ContainerDefinitions) != 1 {
+		t.Fatalf("want one container, got %+v", td)
+	}
+	c := td.ContainerDefinitions[0]
+	if img := raw.ContainerDefinitions[0].Image; img != "127.0.0.1:4566/hello:latest" {
+		t.Errorf("image %q, want 127.0.0.1:4566/hello:latest", img)
+	}
+	if len(c.EntryPoint)+len(c.Command) != 0 {
+		t.Errorf("entryPoint %q, command %q: the image's entrypoint must run", c.EntryPoint, c.Command)
+	}
+	if want := []string{"CMD", "/hello", "-healthcheck"}; !slices.Equal(c.HealthCheck.Command, want) {
+		t.Errorf("health check %q, want %q", c.HealthCheck.Command, want)
+	}
+	if len(c.PortMappings) != 1 || c.PortMappings[0].ContainerPort != DefaultPort {
+		t.Errorf("port mappings %+v, want containerPort %d", c.PortMappings, DefaultPort)
+	}
+	for _, kv := range c.Environment {
+		if kv.Name == "VERSION" {
+			t.Errorf("VERSION %q in the task definition would override the image's", kv.Value)
+		}
+	}
+}

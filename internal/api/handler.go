@@ -139,8 +139,12 @@ func (h *Handler) fallback(w http.ResponseWriter, r *http.Request) {
 	http.NotFound(w, r)
 }
 
-// detect tells the protocol of r, or 0 when r is no AWS API call.
+// detect tells the protocol of r, or 0 when r is no AWS API call. Nothing under /v2/ is: that
+// is the container registry, whose OAuth2 token requests are form posts too.
 func detect(r *http.Request) awsproto.Protocol {
+	if strings.HasPrefix(r.URL.Path, "/v2/") {
+		return 0
+	}
 	if r.Header.Get("X-Amz-Target") != "" {
 		return awsproto.ProtocolJSON
 	}

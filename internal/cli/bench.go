@@ -28,7 +28,7 @@ func newBenchCmd(stdout, stderr io.Writer) *cobra.Command {
 		Short: "Run fargo's benchmarks on this machine",
 		Args:  cobra.NoArgs,
 	}
-	bench.AddCommand(newBenchProxyCmd(stdout, stderr, nil), newBenchTargetCmd(stderr), newBenchProxyServerCmd(stderr))
+	bench.AddCommand(newBenchProxyCmd(stdout, stderr, nil), newBenchRegistryCmd(stdout), newBenchTargetCmd(stderr), newBenchProxyServerCmd(stderr))
 	return bench
 }
 

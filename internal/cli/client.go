@@ -13,6 +13,7 @@ import (
 	awscreds "github.com/aws/aws-sdk-go-v2/credentials"
 	logssdk "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	cdsdk "github.com/aws/aws-sdk-go-v2/service/codedeploy"
+	ecrsdk "github.com/aws/aws-sdk-go-v2/service/ecr"
 	ecssdk "github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/spf13/cobra"
 
@@ -39,6 +40,7 @@ type clients struct {
 	ecs        *ecssdk.Client
 	logs       *logssdk.Client
 	codedeploy *cdsdk.Client
+	ecr        *ecrsdk.Client
 }
 
 // newClients configures the SDK clients. With --endpoint-url or AWS_ENDPOINT_URL set, the
@@ -52,7 +54,7 @@ func newClients(ctx context.Context, o clientOptions, getenv func(string) string
 		return clients{}, err
 	}
 	cfg.HTTPClient = ownBodies(cfg.HTTPClient)
-	return clients{ecs: ecssdk.NewFromConfig(cfg), logs: logssdk.NewFromConfig(cfg), codedeploy: cdsdk.NewFromConfig(cfg)}, nil
+	return clients{ecs: ecssdk.NewFromConfig(cfg), logs: logssdk.NewFromConfig(cfg), codedeploy: cdsdk.NewFromConfig(cfg), ecr: ecrsdk.NewFromConfig(cfg)}, nil
 }
 
 func awsConfig(ctx context.Context, o clientOptions, getenv func(string) string) (aws.Config, error) {

@@ -24,6 +24,7 @@ type deployOptions struct {
 	taskDefFile string
 	container   string
 	image       string
+	build       imageBuild // --build: an image built and pushed to fargo's registry
 	env         []string
 	wait        bool
 	timeout     time.Duration
@@ -51,7 +52,21 @@ deploy GitHub Action does, with its deployment group's traffic shifting.`,
 			if err != nil {
 				return err
 			}
-			return runDeploy(cmd.Context(), o, c.ecs, c.codedeploy, newProgress(stdout))
+			if o.build.dir == "" {
+				return runDeploy(cmd.Context(), o, c.ecs, c.codedeploy, newProgress(stdout))
+			}
+			if o.image != "" {
+				return errors.New("--build and --image exclude each other: --build deploys the image it built")
+			}
+			if err := checkBuildDir(o.build.dir); err != nil {
+				return err // before asking for an engine, the likelier mistake
+			}
+			engine, err := openEngine(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer engine.Close()
+			return deploy(cmd.Context(), o, c.ecs, c.codedeploy, &builder{ecr: c.ecr, engine: engine, out: stdout}, newProgress(stdout))
 		},
 	}
 	f := cmd.Flags()
@@ -61,6 +76,9 @@ deploy GitHub Action does, with its deployment group's traffic shifting.`,
 	f.StringVar(&o.taskDefFile, "task-definition", "", "task definition file, JSON or YAML (required)")
 	f.StringVar(&o.container, "container", "", "container whose image and environment to set (default: the only container)")
 	f.StringVar(&o.image, "image", "", "new image of the container")
+	f.StringVar(&o.build.dir, "build", "", "build the Dockerfile in this directory, push the image to fargo's registry and deploy it (instead of --image)")
+	f.StringVar(&o.build.repository, "repository", "", "with --build: ECR repository to push to, created when missing (default: the task definition's family)")
+	f.StringVar(&o.build.tag, "tag", "", "with --build: image tag (default: the first 12 hex digits of the image id)")
 	f.StringArrayVar(&o.env, "env", nil, "NAME=VALUE to set in the container's environment (repeatable)")
 	f.BoolVar(&o.wait, "wait", true, "wait until the deployment completed, failed or was rolled back")
 	f.DurationVar(&o.timeout, "timeout", 30*time.Minute, "how long to wait")
@@ -83,12 +101,25 @@ type ecsAPI interface {
 }
 
 func runDeploy(ctx context.Context, o deployOptions, client ecsAPI, cd codeDeployAPI, out *progress) error {
+	return deploy(ctx, o, client, cd, nil, out)
+}
+
+// deploy registers the task definition with the container's new image and deploys it; with a
+// builder (--build) the image is the one it builds and pushes once every check passed.
+func deploy(ctx context.Context, o deployOptions, client ecsAPI, cd codeDeployAPI, bl *builder, out *progress) error {
 	start := time.Now()
 	in, err := readTaskDefinition(o.taskDefFile)
 	if err != nil {
 		return err
 	}
-	if err := setContainer(in, o.container, o.image, o.env); err != nil {
+	image := o.image
+	if bl != nil {
+		if err := checkBuildDir(o.build.dir); err != nil {
+			return err
+		}
+		image = "(built)" // checks that the container exists; replaced by the pushed image below
+	}
+	if err := setContainer(in, o.container, image, o.env); err != nil {
 		return err
 	}
 	// Everything that can be checked is checked before the first write, so that a deployment
@@ -103,6 +134,16 @@ func runDeploy(ctx context.Context, o deployOptions, client ecsAPI, cd codeDeplo
 	before, err := serviceTraffic(ctx, client, o.cluster, o.service)
 	if err != nil {
 		return err
+	}
+	if bl != nil {
+		ref, digest, err := bl.buildAndPush(ctx, o.build, aws.ToString(in.Family))
+		if err != nil {
+			return err
+		}
+		out.line("pushed %s@%s", ref, digest)
+		if err := setContainer(in, o.container, ref, nil); err != nil {
+			return err
+		}
 	}
 	reg, err := client.RegisterTaskDefinition(ctx, in)
 	if err != nil {

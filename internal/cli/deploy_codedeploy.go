@@ -162,44 +162,76 @@ func deployWithCodeDeploy(ctx context.Context, o deployOptions, cd codeDeployAPI
 	return aws.ToString(out.DeploymentId), nil
 }
 
-// waitCodeDeploy polls the deployment until it ended, showing its lifecycle events and how
-// much traffic the replacement task set gets.
+// waitCodeDeploy follows the deployment until it ended, showing its lifecycle events and its
+// task sets. A deployment that CodeDeploy rolled back names its rollback deployment, a new one,
+// which deploy reports and follows to its end; the deploy fails either way.
 func waitCodeDeploy(ctx context.Context, o deployOptions, cd codeDeployAPI, id string, out *progress) error {
 	ctx, cancel := context.WithTimeout(ctx, o.timeout)
 	defer cancel()
+	info, err := followCodeDeploy(ctx, o, cd, id, out)
+	if err != nil || info.Status == cdtypes.DeploymentStatusSucceeded {
+		return err
+	}
+	failure := codeDeployFailure(info)
+	rb := ""
+	if info.RollbackInfo != nil {
+		rb = aws.ToString(info.RollbackInfo.RollbackDeploymentId)
+	}
+	if rb == "" {
+		return failure
+	}
+	out.line("deployment %s %s; CodeDeploy rolls it back with deployment %s", id, strings.ToLower(string(info.Status)), rb)
+	rbInfo, err := followCodeDeploy(ctx, o, cd, rb, out)
+	switch {
+	case err != nil:
+		return fmt.Errorf("%w; its rollback: %w", failure, err)
+	case rbInfo.Status != cdtypes.DeploymentStatusSucceeded:
+		return fmt.Errorf("%w; and its rollback %w", failure, codeDeployFailure(rbInfo))
+	}
+	out.line("rollback deployment %s succeeded: the original task set serves all production traffic", rb)
+	return fmt.Errorf("%w; rolled back by deployment %s", failure, rb)
+}
+
+// followCodeDeploy polls deployment id until it ended and returns it as it ended.
+func followCodeDeploy(ctx context.Context, o deployOptions, cd codeDeployAPI, id string, out *progress) (*cdtypes.DeploymentInfo, error) {
 	reported := map[string]bool{}
 	for {
 		got, err := cd.GetDeployment(ctx, &cdsdk.GetDeploymentInput{DeploymentId: aws.String(id)})
 		if err != nil {
-			return fmt.Errorf("get deployment %s: %w", id, err)
+			return nil, fmt.Errorf("get deployment %s: %w", id, err)
 		}
 		info := got.DeploymentInfo
 		target := deploymentTarget(ctx, cd, id, o)
 		for _, e := range target.events {
 			if key := e.name + "/" + e.status; !reported[key] && e.status != "Pending" && e.status != "InProgress" {
 				reported[key] = true
-				out.line("%s: %s", e.name, strings.ToLower(e.status))
+				out.line("%s%s: %s", rollbackPrefix(info), e.name, strings.ToLower(e.status))
 			}
 		}
 		out.status(codeDeployStatus(info, target))
-		switch info.Status {
-		case cdtypes.DeploymentStatusSucceeded:
-			return nil
-		case cdtypes.DeploymentStatusFailed, cdtypes.DeploymentStatusStopped:
-			return codeDeployFailure(info)
+		if info.Status == cdtypes.DeploymentStatusSucceeded || info.Status == cdtypes.DeploymentStatusFailed || info.Status == cdtypes.DeploymentStatusStopped {
+			return info, nil
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("deployment %s did not end within %s", id, o.timeout)
+			return nil, fmt.Errorf("deployment %s did not end within %s", id, o.timeout)
 		case <-time.After(o.interval):
 		}
 	}
 }
 
+// rollbackPrefix marks the lines of a rollback deployment.
+func rollbackPrefix(info *cdtypes.DeploymentInfo) string {
+	if info.Creator == cdtypes.DeploymentCreatorCodeDeployRollback {
+		return "rollback "
+	}
+	return ""
+}
+
 // ecsTarget is what deploy shows of a deployment's ECS target.
 type ecsTarget struct {
 	events []targetEvent
-	sets   []string // one line per task set: label, id, target group, share of traffic
+	sets   []string // one line per task set: label, id, status, target group, tasks, share of traffic
 }
 
 type targetEvent struct{ name, status string }
@@ -220,13 +252,18 @@ func deploymentTarget(ctx context.Context, cd codeDeployAPI, id string, o deploy
 		if s.TargetGroup != nil {
 			group = aws.ToString(s.TargetGroup.Name)
 		}
-		et.sets = append(et.sets, fmt.Sprintf("%-5s %-26s %-8s %3.0f%% of traffic", string(s.TaskSetLabel), aws.ToString(s.Identifer), group, s.TrafficWeight))
+		tasks := fmt.Sprintf("%d/%d running", s.RunningCount, s.DesiredCount)
+		if s.PendingCount > 0 {
+			tasks += fmt.Sprintf(", %d pending", s.PendingCount)
+		}
+		et.sets = append(et.sets, fmt.Sprintf("%-5s %-26s %-8s %-8s %-20s %3.0f%% of traffic", string(s.TaskSetLabel), aws.ToString(s.Identifer),
+			aws.ToString(s.Status), group, tasks, s.TrafficWeight))
 	}
 	return et
 }
 
 func codeDeployStatus(info *cdtypes.DeploymentInfo, t ecsTarget) []string {
-	lines := []string{fmt.Sprintf("%s %s (%s)", aws.ToString(info.DeploymentId), info.Status, aws.ToString(info.DeploymentConfigName))}
+	lines := []string{fmt.Sprintf("%s%s %s (%s)", rollbackPrefix(info), aws.ToString(info.DeploymentId), info.Status, aws.ToString(info.DeploymentConfigName))}
 	return append(lines, t.sets...)
 }
 
@@ -235,8 +272,8 @@ func codeDeployFailure(info *cdtypes.DeploymentInfo) error {
 	if e := info.ErrorInformation; e != nil {
 		msg += fmt.Sprintf(": %s (%s)", aws.ToString(e.Message), e.Code)
 	}
-	if r := info.RollbackInfo; r != nil && aws.ToString(r.RollbackMessage) != "" {
+	if r := info.RollbackInfo; r != nil && aws.ToString(r.RollbackMessage) != "" && info.Creator != cdtypes.DeploymentCreatorCodeDeployRollback {
 		msg += "; " + aws.ToString(r.RollbackMessage)
 	}
-	return fmt.Errorf("%s", msg)
+	return errors.New(msg)
 }

@@ -17,6 +17,8 @@ import (
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
 	"github.com/fargohq/fargo/internal/api/apitest"
+	"github.com/fargohq/fargo/internal/codedeploy"
+	"github.com/fargohq/fargo/internal/store"
 )
 
 // codeDeployFixture is the API (no controllers) with service web of cluster demo, of the
@@ -162,4 +164,80 @@ func revisions(t *testing.T, env *apitest.Env) []string {
 		t.Fatal(err)
 	}
 	return out.TaskDefinitionArns
+}
+
+// TestDeployFollowsRollback checks that fargo deploy, when CodeDeploy stops its deployment and
+// rolls it back, reports the rollback deployment, follows it to its end and fails. A stand-in
+// for the deployer writes what the deployer would: the task sets at 10%, then the stop with
+// its rollback deployment, then the rollback's success.
+func TestDeployFollowsRollback(t *testing.T) {
+	t.Parallel()
+	env := codeDeployFixture(t)
+	ctx := apitest.Context(t)
+	rollbackID := make(chan string, 1)
+	go func() {
+		var id string
+		for id == "" && ctx.Err() == nil {
+			out, err := env.CodeDeploy.ListDeployments(ctx, &cdsdk.ListDeploymentsInput{})
+			if err == nil && len(out.Deployments) > 0 {
+				id = out.Deployments[0]
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		sets := []codedeploy.TaskSetInfo{
+			{ID: "ecs-svc/1", Label: "Blue", Status: "PRIMARY", DesiredCount: 1, RunningCount: 1, TrafficWeight: 90, TargetGroup: "blue"},
+			{ID: "ecs-svc/2", Label: "Green", Status: "ACTIVE", DesiredCount: 1, RunningCount: 1, TrafficWeight: 10, TargetGroup: "green"},
+		}
+		cur, err := env.Store.Deployments.Update(ctx, id, func(d *codedeploy.Deployment) error {
+			d.Status, d.TaskSets = codedeploy.StatusInProgress, sets
+			d.Progress = codedeploy.Progress{Phase: "AllowTraffic", BlueTaskSetID: "ecs-svc/1", GreenTaskSetID: "ecs-svc/2", GreenWeight: 10}
+			return nil
+		})
+		if err != nil {
+			rollbackID <- ""
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+		d := cur.Value
+		rb, _ := codedeploy.NewRollback(&d, "d-ROLLBACK1", d.Revision, time.Now())
+		d.Status, d.ErrorCode, d.ErrorMessage = codedeploy.StatusStopped, codedeploy.ErrorManualStop, "The deployment was stopped by the user."
+		var txn store.Txn
+		_ = env.Store.Deployments.Put(&txn, id, d, cur.Revision)
+		_ = env.Store.Deployments.Put(&txn, rb.ID, rb, 0)
+		if _, err := env.Store.Commit(ctx, &txn); err != nil {
+			rollbackID <- ""
+			return
+		}
+		time.Sleep(100 * time.Millisecond)
+		_, _ = env.Store.Deployments.Update(ctx, rb.ID, func(r *codedeploy.Deployment) error {
+			r.Status, r.TaskSets = codedeploy.StatusSucceeded, []codedeploy.TaskSetInfo{
+				{ID: "ecs-svc/2", Label: "Blue", Status: "DRAINING", TrafficWeight: 0, TargetGroup: "green"},
+				{ID: "ecs-svc/1", Label: "Green", Status: "PRIMARY", DesiredCount: 1, RunningCount: 1, TrafficWeight: 100, TargetGroup: "blue"}}
+			for i := range r.Events {
+				r.Events[i].Status = codedeploy.EventSucceeded
+			}
+			return nil
+		})
+		rollbackID <- rb.ID
+	}()
+	o := deployOptions{cluster: "demo", service: "web", taskDefFile: writeTaskDef(t, "app:v2"), wait: true, timeout: time.Minute, interval: 10 * time.Millisecond}
+	var out bytes.Buffer
+	err := runDeploy(ctx, o, env.ECS, env.CodeDeploy, newProgress(&out))
+	if id := <-rollbackID; id != "d-ROLLBACK1" {
+		t.Fatalf("the stand-in deployer failed\n%s", out.String())
+	}
+	if err == nil || !strings.Contains(err.Error(), "stopped: The deployment was stopped by the user. (MANUAL_STOP)") ||
+		!strings.Contains(err.Error(), "rolled back by deployment d-ROLLBACK1") {
+		t.Fatalf("deploy: %v\n%s", err, out.String())
+	}
+	for _, want := range []string{
+		"Green ecs-svc/2                  ACTIVE   green    1/1 running           10% of traffic",
+		"CodeDeploy rolls it back with deployment d-ROLLBACK1",
+		"rollback AllowTraffic: succeeded",
+		"rollback deployment d-ROLLBACK1 succeeded",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
 }

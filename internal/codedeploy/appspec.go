@@ -1,8 +1,6 @@
 package codedeploy
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"math"
 	"strconv"
@@ -28,17 +26,14 @@ var hookEvents = []string{"BeforeInstall", "AfterInstall", "AfterAllowTestTraffi
 // CheckRevision checks that r holds an AppSpec inline whose sha256, when given, matches, and
 // returns the AppSpec.
 func CheckRevision(r Revision) (AppSpec, error) {
-	if r.Type != RevisionAppSpecContent && r.Type != RevisionString {
-		return AppSpec{}, errdefs.Detail(ErrInvalidRevision, "The revision type %q is not supported: fargo takes the AppSpec inline, as revisionType AppSpecContent with appSpecContent.content.", r.Type)
+	if err := checkRevisionType(r.Type); err != nil {
+		return AppSpec{}, err
 	}
 	if strings.TrimSpace(r.Content) == "" {
 		return AppSpec{}, errdefs.Detail(ErrInvalidRevision, "The revision has no AppSpec content.")
 	}
-	if r.SHA256 != "" {
-		sum := sha256.Sum256([]byte(r.Content))
-		if !strings.EqualFold(r.SHA256, hex.EncodeToString(sum[:])) {
-			return AppSpec{}, errdefs.Detail(ErrInvalidRevision, "The sha256 %s does not match the AppSpec content (%x).", r.SHA256, sum)
-		}
+	if _, err := RevisionKey(r); err != nil {
+		return AppSpec{}, err
 	}
 	return ParseAppSpec(r.Content)
 }

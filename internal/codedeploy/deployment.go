@@ -69,7 +69,8 @@ type DeploymentRequest struct {
 }
 
 // NewDeployment returns a new deployment of req to group g with configuration cfg: status
-// Created, the group's settings copied in, and the lifecycle events Pending.
+// Created, the group's settings copied in, the lifecycle events Pending, and the revision with
+// its sha256, as GetDeployment and the application's revisions report it.
 func NewDeployment(g DeploymentGroup, cfg DeploymentConfig, req DeploymentRequest) (Deployment, error) {
 	if utf8.RuneCountInString(req.Description) > maxDescription {
 		return Deployment{}, ErrDescriptionTooLong
@@ -78,6 +79,7 @@ func NewDeployment(g DeploymentGroup, cfg DeploymentConfig, req DeploymentReques
 	if err != nil {
 		return Deployment{}, err
 	}
+	req.Revision.SHA256 = ContentSHA256(req.Revision.Content)
 	rollback := g.AutoRollback
 	if req.OverrideAutoRollback {
 		if err := req.AutoRollback.Check(); err != nil {

@@ -14,4 +14,5 @@ var (
 	ErrDeploymentCompleted      = errdefs.FailedPrecondition("The deployment is already complete.")
 	ErrDeploymentNotReady       = errdefs.FailedPrecondition("The deployment does not have a status of Ready and can't continue yet.")
 	ErrDeploymentLimit          = errdefs.LimitExceeded("A deployment is already in progress for the deployment group.")
+	ErrRevisionNotFound         = errdefs.NotFound("The named revision does not exist with the user or AWS account.")
 )

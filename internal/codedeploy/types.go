@@ -237,10 +237,19 @@ type Deployment struct {
 
 	ErrorCode    string
 	ErrorMessage string
-	// RollbackMessage says why the deployment rolled back, when it did.
+	// RollbackDeploymentID names the deployment that rolls this one back, when one does;
+	// RollbackTriggeringDeploymentID, on a rollback deployment, the one it rolls back.
+	RollbackDeploymentID           string
+	RollbackTriggeringDeploymentID string
+	// RollbackMessage says how the deployment was rolled back, or why it was not.
 	RollbackMessage string
 	StatusMessages  []string
 	Events          []LifecycleEvent
+
+	// TaskSets are the original and replacement task sets as the deployer last saw them, and
+	// TargetUpdated when what the deployment's target reports last changed.
+	TaskSets      []TaskSetInfo
+	TargetUpdated time.Time
 
 	// Requests from ContinueDeployment and StopDeployment, for the deployer.
 	ContinueReady       bool
@@ -264,6 +273,26 @@ type Progress struct {
 	// TerminationWaitStarted is set once traffic moved and the wait before deleting the
 	// original task set began.
 	TerminationWaitStarted bool
+}
+
+// Labels of a deployment's task sets: the original (Blue) and the replacement (Green).
+const (
+	LabelBlue  = "Blue"
+	LabelGreen = "Green"
+)
+
+// TaskSetInfo is one task set of a deployment's ECS target: its status (PRIMARY, ACTIVE or
+// DRAINING, as ECS reports it), its task counts, its share of production traffic in percent
+// and the name of its target group.
+type TaskSetInfo struct {
+	ID            string
+	Label         string
+	Status        string
+	DesiredCount  int
+	PendingCount  int
+	RunningCount  int
+	TrafficWeight int
+	TargetGroup   string
 }
 
 // ECSTargetID is the id of an ECS deployment's one target: "<cluster>:<service>".

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -19,7 +20,9 @@ import (
 
 	"github.com/fargohq/fargo/internal/agent"
 	"github.com/fargohq/fargo/internal/api"
+	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/api/codedeployapi"
+	"github.com/fargohq/fargo/internal/api/ecrapi"
 	"github.com/fargohq/fargo/internal/api/ecsapi"
 	"github.com/fargohq/fargo/internal/api/elbapi"
 	"github.com/fargohq/fargo/internal/api/logsapi"
@@ -27,9 +30,11 @@ import (
 	"github.com/fargohq/fargo/internal/arn"
 	"github.com/fargohq/fargo/internal/credentials"
 	"github.com/fargohq/fargo/internal/deployer"
+	"github.com/fargohq/fargo/internal/ecr"
 	"github.com/fargohq/fargo/internal/embedetcd"
 	"github.com/fargohq/fargo/internal/lb"
 	"github.com/fargohq/fargo/internal/lbsync"
+	"github.com/fargohq/fargo/internal/registry"
 	"github.com/fargohq/fargo/internal/runtime"
 	"github.com/fargohq/fargo/internal/runtime/docker"
 	"github.com/fargohq/fargo/internal/runtime/process"
@@ -59,6 +64,7 @@ type parts struct {
 	agent   *agent.Agent
 	proxy   *lb.Proxy
 	lbsync  *lbsync.Controller
+	reg     *registry.Registry
 }
 
 // Start builds and starts every component, and returns once the API answers. The server stops
@@ -124,7 +130,9 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 	}
 	p.sched = scheduler.New(st, scope, scheduler.Config{}, log.With("component", "scheduler"))
 	p.deploy = deployer.New(st, scope, deployer.Config{Minute: cfg.Minute()}, log.With("component", "deployer"))
-	if p.agent, err = agent.New(st, drv, scope, metaLn, agent.Config{NodeID: node.NodeID, Region: cfg.Region}, log); err != nil {
+	if p.agent, err = agent.New(st, drv, scope, metaLn, agent.Config{
+		NodeID: node.NodeID, Region: cfg.Region, RegistryAuth: ownRegistryAuth(cfg.DataDir, p.registryHost),
+	}, log); err != nil {
 		return p, "", err
 	}
 
@@ -133,21 +141,70 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 	if err := buildLoadBalancing(p, st, cfg, reg, log); err != nil {
 		return p, "", err
 	}
+	if p.apiLn, err = net.Listen("tcp", cfg.APIAddr); err != nil {
+		return p, "", fmt.Errorf("listen on %s: %w", cfg.APIAddr, err)
+	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	ecrService, err := buildRegistry(p, st, scope, keys.Lookup, mux, cfg, log)
+	if err != nil {
+		return p, "", err
+	}
 	front, err := api.New(api.Config{AccountID: cfg.AccountID}, api.Deps{
 		Credentials: keys.Lookup, Logger: log, Registerer: reg, Fallback: mux,
 	}, ecsapi.New(st, scope, time.Now).Service(), stsapi.Service(), logsapi.New(st, logSource{drv}, time.Now).Service(),
 		elbapi.New(st, scope, time.Now, elbapi.Config{ListenerHost: cfg.LBBindHost, CertificateDir: filepath.Join(cfg.DataDir, "certs")}).Service(),
-		codedeployapi.New(st, scope, time.Now).Service())
+		codedeployapi.New(st, scope, time.Now).Service(), ecrService)
 	if err != nil {
 		return p, "", err
 	}
-	if p.apiLn, err = net.Listen("tcp", cfg.APIAddr); err != nil {
-		return p, "", fmt.Errorf("listen on %s: %w", cfg.APIAddr, err)
-	}
 	p.httpSrv = &http.Server{Handler: front, ReadHeaderTimeout: 10 * time.Second}
 	return p, "http://" + p.apiLn.Addr().String(), nil
+}
+
+// buildRegistry builds the container registry over <data-dir>/registry, serves it at /v2/ on
+// mux, and returns the ECR API over it. Repository URIs name the API listener's address, the
+// one docker pushes to; an unspecified address (0.0.0.0) is named as 127.0.0.1, which docker
+// reaches over plain HTTP.
+func buildRegistry(p *parts, st *store.Store, scope arn.Scope, lookup func(string) (string, bool), mux *http.ServeMux, cfg Config, log *slog.Logger) (awsproto.Service, error) {
+	r, err := registry.New(registry.Config{RootDir: filepath.Join(cfg.DataDir, "registry")}, registry.Deps{
+		Store: st, Credentials: lookup, RegistryID: cfg.AccountID, Logger: log.With("component", "registry"),
+	})
+	if err != nil {
+		return awsproto.Service{}, err
+	}
+	p.reg = r
+	mux.Handle("/v2/", r)
+	api := ecrapi.New(scope, ecrapi.Config{RegistryHost: p.registryHost()}, ecrapi.Deps{Store: st, Images: r, Credentials: lookup})
+	return api.Service(), nil
+}
+
+// registryHost is the host:port of fargo's registry in image names: the API listener's address,
+// with an unspecified address (0.0.0.0) named as 127.0.0.1, which docker reaches over plain HTTP.
+func (p *parts) registryHost() string {
+	host, port, _ := net.SplitHostPort(p.apiLn.Addr().String())
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+// ownRegistryAuth gives the agent credentials for images of fargo's own registry: a short-lived
+// registry token of the server's access key, as the ECS agent gets an ECR token for ECR images,
+// so that pulling from fargo needs no set-up. Other images get none (nil).
+func ownRegistryAuth(dataDir string, registryHost func() string) func(context.Context, string) (*runtime.RegistryAuth, error) {
+	return func(_ context.Context, image string) (*runtime.RegistryAuth, error) {
+		host := registryHost()
+		if !strings.HasPrefix(image, host+"/") {
+			return nil, nil
+		}
+		c, err := credentials.Load(dataDir)
+		if err != nil {
+			return nil, fmt.Errorf("registry credentials: %w", err)
+		}
+		password := ecr.NewToken(c.AccessKeyID, c.SecretAccessKey, time.Now().Add(time.Hour))
+		return &runtime.RegistryAuth{Username: ecr.TokenUser, Password: password, ServerAddress: host}, nil
+	}
 }
 
 // buildLoadBalancing builds the ALB data plane and the controller that configures it from the
@@ -219,6 +276,7 @@ func (s *Server) run(ctx context.Context, p *parts) {
 	ctrls.Go(func() error { return p.agent.Run(ctrlCtx) })
 	ctrls.Go(func() error { return p.proxy.Run(ctrlCtx) })
 	ctrls.Go(func() error { return p.lbsync.Run(ctrlCtx) })
+	ctrls.Go(func() error { return p.reg.Run(ctrlCtx) })
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- p.httpSrv.Serve(p.apiLn) }()

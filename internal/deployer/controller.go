@@ -97,7 +97,18 @@ func (c *Controller) reconcile(ctx context.Context, id string) (reconcile.Result
 	if err := r.step(ctx); err != nil {
 		return reconcile.Result{}, err
 	}
-	if !reflect.DeepEqual(r.d, cur.Value) {
+	if err := r.observe(ctx); err != nil {
+		return reconcile.Result{}, err
+	}
+	if targetChanged(cur.Value, r.d) {
+		r.d.TargetUpdated = r.now
+	}
+	switch {
+	case r.rollback != nil:
+		if err := c.writeWithRollback(ctx, cur, r.d, *r.rollback); err != nil {
+			return reconcile.Result{}, err
+		}
+	case !reflect.DeepEqual(r.d, cur.Value):
 		if err := c.writeDeployment(ctx, cur, r.d); err != nil {
 			return reconcile.Result{}, err
 		}

@@ -30,6 +30,8 @@ type run struct {
 	d    codedeploy.Deployment
 	now  time.Time
 	wait time.Duration // when to look again
+	// rollback is the rollback deployment to write with d, when d ended with one.
+	rollback *codedeploy.Deployment
 }
 
 // step takes the next step of the deployment. Errors that the deployment's own setup causes
@@ -50,6 +52,8 @@ func (r *run) step(ctx context.Context) error {
 		err = r.shift(ctx)
 	case phaseTerminate:
 		err = r.terminate(ctx)
+	case codedeploy.PhaseRollback:
+		err = r.rollBack(ctx)
 	default:
 		err = fmt.Errorf("%w: unknown phase %q", errBadSetup, r.d.Progress.Phase)
 	}
@@ -168,7 +172,7 @@ func (r *run) ready(ctx context.Context) error {
 	until := r.d.Progress.PhaseSince.Add(r.minutes(r.d.BlueGreen.ReadyWaitMinutes))
 	if !r.now.Before(until) {
 		return r.end(ctx, codedeploy.StatusStopped, codedeploy.ErrorTimeout,
-			"The deployment timed out while waiting for the replacement task set to be rerouted.", true)
+			"The deployment timed out while waiting for the replacement task set to be rerouted.", r.onFailure())
 	}
 	r.wait = min(r.wait, until.Sub(r.now))
 	return nil
@@ -237,64 +241,6 @@ func (r *run) terminate(ctx context.Context) error {
 	}
 	r.d.Status, r.d.CompleteTime = codedeploy.StatusSucceeded, r.now
 	return nil
-}
-
-// stop carries out StopDeployment: with rollback, traffic returns to blue and green goes.
-func (r *run) stop(ctx context.Context) error {
-	return r.end(ctx, codedeploy.StatusStopped, codedeploy.ErrorManualStop, "The deployment was stopped by the user.", r.d.StopWithRollback)
-}
-
-// fail ends the deployment as Failed, rolled back: a failed ECS deployment never leaves
-// traffic on the replacement.
-func (r *run) fail(ctx context.Context, code, msg string) error {
-	return r.end(ctx, codedeploy.StatusFailed, code, msg, true)
-}
-
-// end finishes the deployment with status; rollback restores the listener to blue and removes
-// green. A rollback that cannot be written yet is retried by the next reconcile.
-func (r *run) end(ctx context.Context, status codedeploy.DeploymentStatus, code, msg string, rollback bool) error {
-	p := r.d.Progress
-	if rollback && p.BlueTargetGroup != "" {
-		if err := r.rollBack(ctx); err != nil && !errors.Is(err, errELB) && !errors.Is(err, errBadService) {
-			return err
-		}
-		r.d.RollbackMessage = "Deployment " + r.d.ID + " was rolled back: traffic was returned to the original task set."
-	}
-	for i, e := range r.d.Events {
-		switch e.Status {
-		case codedeploy.EventInProgress:
-			r.d.Events[i].Status, r.d.Events[i].End = codedeploy.EventFailed, r.now
-		case codedeploy.EventPending:
-			r.d.Events[i].Status = codedeploy.EventSkipped
-		}
-	}
-	r.d.Status, r.d.CompleteTime = status, r.now
-	r.d.ErrorCode, r.d.ErrorMessage = code, msg
-	return nil
-}
-
-func (r *run) rollBack(ctx context.Context) error {
-	p := r.d.Progress
-	if err := r.c.setForward(ctx, r.d.Pair.ProdListenerARNs[0], only(p.BlueTargetGroup)); err != nil {
-		return err
-	}
-	svc, err := r.service(ctx)
-	if err != nil {
-		return err
-	}
-	green, ok := r.greenTaskSet(svc.Value)
-	if !ok {
-		return nil
-	}
-	if green.Status == ecs.TaskSetPrimary {
-		if err := r.changeService(ctx, func(s ecs.Service) (ecs.Service, error) {
-			next, _, err := ecs.CodeDeploySetPrimaryTaskSet(s, p.BlueTaskSetID, r.now)
-			return next, err
-		}); err != nil {
-			return err
-		}
-	}
-	return r.deleteTaskSet(ctx, green.ID)
 }
 
 // createGreen creates the replacement task set: the AppSpec's task definition and container

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/fargohq/fargo/internal/codedeploy"
+	"github.com/fargohq/fargo/internal/ecr"
 	"github.com/fargohq/fargo/internal/ecs"
 	"github.com/fargohq/fargo/internal/elb"
 	"github.com/fargohq/fargo/internal/errdefs"
@@ -56,6 +57,13 @@ type Store struct {
 	DeploymentConfigs Collection[codedeploy.DeploymentConfig]
 	// Deployments are CodeDeploy deployments by id.
 	Deployments Collection[codedeploy.Deployment]
+	// Revisions are the revisions registered with applications, by RevisionID(application,
+	// sha256); ApplicationPrefix lists one application's (and those of the applications whose
+	// names begin with it and a '/').
+	Revisions Collection[codedeploy.ApplicationRevision]
+
+	// Repositories are ECR repositories by name. Their images are in the registry's storage.
+	Repositories Collection[ecr.Repository]
 }
 
 // New returns a Store over kv. The Store does not own kv.
@@ -78,6 +86,8 @@ func New(store kv.KV) *Store {
 		DeploymentGroups:       newCollection[codedeploy.DeploymentGroup](store, "codedeploy/deployment-groups"),
 		DeploymentConfigs:      newCollection[codedeploy.DeploymentConfig](store, "codedeploy/deployment-configs"),
 		Deployments:            newCollection[codedeploy.Deployment](store, "codedeploy/deployments"),
+		Revisions:              newCollection[codedeploy.ApplicationRevision](store, "codedeploy/revisions"),
+		Repositories:           newCollection[ecr.Repository](store, "ecr/repositories"),
 	}
 }
 
@@ -147,3 +157,9 @@ func TargetRegistrationID(group string, t elb.Target) string {
 
 // DeploymentGroupID is the ID of deployment group name of application.
 func DeploymentGroupID(application, name string) string { return application + "/" + name }
+
+// ApplicationPrefix is the ID prefix of an application's revisions.
+func ApplicationPrefix(application string) string { return application + "/" }
+
+// RevisionID is the ID of the revision with content sha256 of application.
+func RevisionID(application, sha256 string) string { return ApplicationPrefix(application) + sha256 }

@@ -135,7 +135,8 @@ func (a *API) batchGetApplications(ctx context.Context, in *batchGetApplications
 	return out, nil
 }
 
-// deleteApplication deletes the application and its deployment groups in one transaction.
+// deleteApplication deletes the application, its deployment groups and its revisions in one
+// transaction.
 // Deleting one that does not exist succeeds, as in CodeDeploy. Deployments stay, for history.
 func (a *API) deleteApplication(ctx context.Context, in *applicationNameInput) (*emptyOutput, error) {
 	name := awsproto.Deref(in.ApplicationName)
@@ -146,10 +147,17 @@ func (a *API) deleteApplication(ctx context.Context, in *applicationNameInput) (
 	if err != nil {
 		return nil, err
 	}
+	revisions, err := a.revisionItems(ctx, name)
+	if err != nil {
+		return nil, err
+	}
 	var txn store.Txn
 	a.store.Applications.Remove(&txn, name, -1)
 	for _, g := range groups {
 		a.store.DeploymentGroups.Remove(&txn, g.ID, -1)
+	}
+	for _, r := range revisions {
+		a.store.Revisions.Remove(&txn, r.ID, -1)
 	}
 	if _, err := a.store.Commit(ctx, &txn); err != nil {
 		return nil, err

@@ -10,9 +10,10 @@ import (
 	"github.com/fargohq/fargo/internal/store"
 )
 
-// createDeployment stores a new deployment for the deployer and makes it the group's last
-// attempted one, in one transaction on the group's revision: of two concurrent calls for a
-// group, one sees the other's deployment and is refused.
+// createDeployment stores a new deployment for the deployer, makes it the group's last
+// attempted one and registers its revision with the application (or renews it as used), in one
+// transaction on the group's revision: of two concurrent calls for a group, one sees the
+// other's deployment and is refused.
 func (a *API) createDeployment(ctx context.Context, in *createDeploymentInput) (*createDeploymentOutput, error) {
 	app, name := awsproto.Deref(in.ApplicationName), awsproto.Deref(in.DeploymentGroupName)
 	if err := codedeploy.CheckApplicationName(app); err != nil {
@@ -36,6 +37,9 @@ func (a *API) createDeployment(ctx context.Context, in *createDeploymentInput) (
 			return nil, err
 		}
 		if err := a.store.DeploymentGroups.Put(&txn, grp.ID, grp.Value, grp.Revision); err != nil {
+			return nil, err
+		}
+		if err := a.useRevision(ctx, &txn, d); err != nil {
 			return nil, err
 		}
 		if _, err := a.store.Commit(ctx, &txn); err != nil {
@@ -155,10 +159,11 @@ func (a *API) updateDeployment(ctx context.Context, id string, fn func(*codedepl
 }
 
 // stopDeployment records the request; the deployer stops the deployment, rolling back when
-// asked to or, if the request does not say, when the deployment rolls back automatically.
+// asked to or, if the request does not say, when the deployment rolls back automatically on
+// DEPLOYMENT_STOP_ON_REQUEST.
 func (a *API) stopDeployment(ctx context.Context, in *stopDeploymentInput) (*stopDeploymentOutput, error) {
 	err := a.updateDeployment(ctx, awsproto.Deref(in.DeploymentID), func(d *codedeploy.Deployment) error {
-		rollback := d.AutoRollback.Enabled
+		rollback := d.AutoRollback.On(codedeploy.RollbackOnStopRequested)
 		if in.AutoRollbackEnabled != nil {
 			rollback = *in.AutoRollbackEnabled
 		}

@@ -112,8 +112,8 @@ type wireDeploymentOverview struct {
 	Ready      int64 `json:"Ready"`
 }
 
-// wireRollbackInfo is the model's RollbackInfo. fargo rolls an ECS deployment back within
-// the deployment, so only the message is set.
+// wireRollbackInfo is the model's RollbackInfo: on a rolled back deployment, the rollback
+// deployment and how it went; on a rollback deployment, the deployment it rolls back.
 type wireRollbackInfo struct {
 	RollbackDeploymentID           *string `json:"rollbackDeploymentId,omitempty"`
 	RollbackTriggeringDeploymentID *string `json:"rollbackTriggeringDeploymentId,omitempty"`
@@ -170,8 +170,9 @@ func deploymentToWire(d codedeploy.Deployment) wireDeploymentInfo {
 	if d.ErrorCode != "" || d.ErrorMessage != "" {
 		w.ErrorInformation = &wireErrorInformation{Code: optional(d.ErrorCode), Message: optional(d.ErrorMessage)}
 	}
-	if d.RollbackMessage != "" {
-		w.RollbackInfo = &wireRollbackInfo{RollbackMessage: ptr(d.RollbackMessage)}
+	if d.RollbackMessage != "" || d.RollbackDeploymentID != "" || d.RollbackTriggeringDeploymentID != "" {
+		w.RollbackInfo = &wireRollbackInfo{RollbackDeploymentID: optional(d.RollbackDeploymentID),
+			RollbackTriggeringDeploymentID: optional(d.RollbackTriggeringDeploymentID), RollbackMessage: optional(d.RollbackMessage)}
 	}
 	return w
 }

@@ -2,7 +2,9 @@ package codedeployapi_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"net/http"
 	"testing"
 	"time"
 
@@ -43,15 +45,40 @@ type env struct {
 	cd    *cdsdk.Client
 	store *store.Store
 	ctx   context.Context
+	srv   *apitest.Server
 }
 
 func newEnv(t *testing.T, opts ...codedeployapi.Option) *env {
 	t.Helper()
+	return newEnvAt(t, time.Now, opts...)
+}
+
+// newEnvAt is newEnv with the API's clock now.
+func newEnvAt(t *testing.T, now func() time.Time, opts ...codedeployapi.Option) *env {
+	t.Helper()
 	scope := arn.Scope{Partition: "aws", Region: apitest.Region, AccountID: apitest.AccountID}
 	srv := apitest.Start(t, func(st *store.Store) awsproto.Service {
-		return codedeployapi.New(st, scope, time.Now, opts...).Service()
+		return codedeployapi.New(st, scope, now, opts...).Service()
 	})
-	return &env{cd: cdsdk.NewFromConfig(srv.AWS), store: srv.Store, ctx: apitest.Context(t)}
+	return &env{cd: cdsdk.NewFromConfig(srv.AWS), store: srv.Store, ctx: apitest.Context(t), srv: srv}
+}
+
+// raw calls operation op with body as it is, without the checks of required members that the
+// SDK makes before it sends anything, and returns the error CodeDeploy answered, if any.
+func (e *env) raw(t *testing.T, op, body string) error {
+	t.Helper()
+	resp, out := (&apitest.Env{Server: e.srv}).RawJSON(t, "codedeploy", codedeployapi.TargetPrefix+"."+op, []byte(body))
+	if resp.StatusCode == http.StatusOK {
+		return nil
+	}
+	var answer struct {
+		Type    string `json:"__type"`
+		Message string `json:"message"`
+	}
+	if err := json.Unmarshal(out, &answer); err != nil {
+		t.Fatalf("%s answered %d: %s", op, resp.StatusCode, out)
+	}
+	return &smithy.GenericAPIError{Code: answer.Type, Message: answer.Message}
 }
 
 func errorCode(err error) string {

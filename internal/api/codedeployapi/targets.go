@@ -2,11 +2,9 @@ package codedeployapi
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/fargohq/fargo/internal/api/awsproto"
-	"github.com/fargohq/fargo/internal/arn"
 	"github.com/fargohq/fargo/internal/codedeploy"
 	"github.com/fargohq/fargo/internal/errdefs"
 )
@@ -79,6 +77,7 @@ type wireECSTaskSet struct {
 	DesiredCount  int64                `json:"desiredCount"`
 	PendingCount  int64                `json:"pendingCount"`
 	RunningCount  int64                `json:"runningCount"`
+	Status        *string              `json:"status,omitempty"`
 	TrafficWeight float64              `json:"trafficWeight"`
 	TargetGroup   *wireTargetGroupInfo `json:"targetGroup,omitempty"`
 	TaskSetLabel  *string              `json:"taskSetLabel,omitempty"`
@@ -137,27 +136,17 @@ func (a *API) target(d codedeploy.Deployment, id string) (wireDeploymentTarget, 
 	return wireDeploymentTarget{DeploymentTargetType: ptr("ECSTarget"), EcsTarget: &wireECSTarget{
 		DeploymentID: ptr(d.ID), TargetID: ptr(id), TargetArn: ptr(a.ecsServiceARN(d.ECSService)),
 		LastUpdatedAt: awsproto.Epoch(lastUpdated(d)), LifecycleEvents: eventsToWire(d.Events),
-		Status: ptr(d.TargetStatus()), TaskSetsInfo: taskSetsToWire(d.Progress),
+		Status: ptr(d.TargetStatus()), TaskSetsInfo: taskSetsToWire(d.TaskSets),
 	}}, nil
 }
 
-// lastUpdated is the latest time the deployment records.
+// lastUpdated is when what the target reports last changed, as the deployer recorded it; for
+// a deployment it has not taken up yet, when it was created.
 func lastUpdated(d codedeploy.Deployment) time.Time {
-	t := d.CreateTime
-	for _, u := range []time.Time{d.StartTime, d.CompleteTime, d.Progress.PhaseSince} {
-		if u.After(t) {
-			t = u
-		}
+	if d.TargetUpdated.IsZero() {
+		return d.CreateTime
 	}
-	for _, e := range d.Events {
-		if e.Start.After(t) {
-			t = e.Start
-		}
-		if e.End.After(t) {
-			t = e.End
-		}
-	}
-	return t
+	return d.TargetUpdated
 }
 
 func eventsToWire(events []codedeploy.LifecycleEvent) []wireLifecycleEvent {
@@ -175,31 +164,17 @@ func eventsToWire(events []codedeploy.LifecycleEvent) []wireLifecycleEvent {
 	return out
 }
 
-// taskSetsToWire reports the original (Blue) and replacement (Green) task sets the deployer
-// recorded, with their share of production traffic. Task counts are not tracked here.
-func taskSetsToWire(p codedeploy.Progress) []wireECSTaskSet {
-	out := []wireECSTaskSet{}
-	if p.BlueTaskSetID != "" {
+// taskSetsToWire reports the original (Blue) and replacement (Green) task sets as the deployer
+// last recorded them: their status as ECS reports it, task counts, share of production traffic
+// and target group.
+func taskSetsToWire(sets []codedeploy.TaskSetInfo) []wireECSTaskSet {
+	out := make([]wireECSTaskSet, 0, len(sets))
+	for _, ts := range sets {
 		out = append(out, wireECSTaskSet{
-			Identifer: ptr(p.BlueTaskSetID), TaskSetLabel: ptr("Blue"),
-			TargetGroup: &wireTargetGroupInfo{Name: ptr(targetGroupName(p.BlueTargetGroup))}, TrafficWeight: float64(100 - p.GreenWeight),
-		})
-	}
-	if p.GreenTaskSetID != "" {
-		out = append(out, wireECSTaskSet{
-			Identifer: ptr(p.GreenTaskSetID), TaskSetLabel: ptr("Green"),
-			TargetGroup: &wireTargetGroupInfo{Name: ptr(targetGroupName(p.GreenTargetGroup))}, TrafficWeight: float64(p.GreenWeight),
+			Identifer: ptr(ts.ID), Status: optional(ts.Status), TaskSetLabel: ptr(ts.Label),
+			DesiredCount: int64(ts.DesiredCount), PendingCount: int64(ts.PendingCount), RunningCount: int64(ts.RunningCount),
+			TrafficWeight: float64(ts.TrafficWeight), TargetGroup: &wireTargetGroupInfo{Name: ptr(ts.TargetGroup)},
 		})
 	}
 	return out
-}
-
-// targetGroupName is the name in a target group ARN (targetgroup/<name>/<id>).
-func targetGroupName(ref string) string {
-	a, err := arn.Parse(ref)
-	if err != nil {
-		return ref
-	}
-	name, _, _ := strings.Cut(a.ResourceID(), "/")
-	return name
 }

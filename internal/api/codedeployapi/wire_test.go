@@ -90,6 +90,12 @@ var shapes = map[string]reflect.Type{
 	"LifecycleEvent":                   reflect.TypeFor[wireLifecycleEvent](),
 	"Diagnostics":                      reflect.TypeFor[wireDiagnostics](),
 	"ECSTaskSet":                       reflect.TypeFor[wireECSTaskSet](),
+	"RegisterApplicationRevisionInput": reflect.TypeFor[registerApplicationRevisionInput](),
+	"GetApplicationRevisionInput":      reflect.TypeFor[getApplicationRevisionInput](),
+	"GetApplicationRevisionOutput":     reflect.TypeFor[getApplicationRevisionOutput](),
+	"GenericRevisionInfo":              reflect.TypeFor[wireGenericRevisionInfo](),
+	"ListApplicationRevisionsInput":    reflect.TypeFor[listApplicationRevisionsInput](),
+	"ListApplicationRevisionsOutput":   reflect.TypeFor[listApplicationRevisionsOutput](),
 }
 
 // serverOnly are the members of the EC2/on-premises, Lambda and CloudFormation platforms, and
@@ -126,7 +132,6 @@ var notImplemented = map[string][]string{
 	"ListDeploymentTargetsInput": {"targetFilters"},
 	"DeploymentTarget":           {"cloudFormationTarget", "instanceTarget", "lambdaTarget"},
 	"Diagnostics":                {"errorCode", "logTail", "scriptName"},
-	"ECSTaskSet":                 {"status"},
 }
 
 // TestWireShapesMatchModel checks every wire struct against the botocore model: each JSON name

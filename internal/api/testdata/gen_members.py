@@ -47,6 +47,7 @@ FILES = {
         "BatchGetDeploymentGroups", "DeleteDeploymentGroup",
         "CreateDeployment", "GetDeployment", "BatchGetDeployments", "ListDeployments", "StopDeployment",
         "ContinueDeployment", "ListDeploymentTargets", "BatchGetDeploymentTargets", "GetDeploymentTarget",
+        "RegisterApplicationRevision", "GetApplicationRevision", "ListApplicationRevisions",
     ]),
 }
 

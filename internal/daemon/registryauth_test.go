@@ -1,0 +1,39 @@
+package daemon
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/fargohq/fargo/internal/credentials"
+	"github.com/fargohq/fargo/internal/ecr"
+)
+
+// Images of fargo's own registry are pulled with a token of the server's key that the registry
+// accepts; images of other registries get no credentials from fargo.
+func TestOwnRegistryAuth(t *testing.T) {
+	dir := t.TempDir()
+	c, err := credentials.Ensure(dir, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	auth := ownRegistryAuth(dir, func() string { return "127.0.0.1:4566" })
+	lookup := func(id string) (string, bool) { return c.SecretAccessKey, id == c.AccessKeyID }
+
+	got, err := auth(context.Background(), "127.0.0.1:4566/demo:latest")
+	if err != nil || got == nil {
+		t.Fatalf("own registry image: auth %v, %v; want credentials", got, err)
+	}
+	if got.Username != ecr.TokenUser || got.ServerAddress != "127.0.0.1:4566" {
+		t.Errorf("credentials %+v, want user %s for 127.0.0.1:4566", got, ecr.TokenUser)
+	}
+	if tok, err := ecr.VerifyToken(got.Password, lookup, time.Now()); err != nil || tok.AccessKeyID != c.AccessKeyID {
+		t.Errorf("the registry does not accept the password: %v", err)
+	}
+
+	for _, image := range []string{"hello:latest", "127.0.0.1:5000/demo:latest", "127.0.0.1:45660/demo", "example.com/127.0.0.1:4566/x"} {
+		if got, err := auth(context.Background(), image); err != nil || got != nil {
+			t.Errorf("%s: auth %+v, %v; want none", image, got, err)
+		}
+	}
+}
