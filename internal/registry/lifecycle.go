@@ -34,6 +34,9 @@ func (r *Registry) Run(ctx context.Context) error {
 	}
 }
 
+// repositoriesRoot is where distribution's storage keeps repositories, uploads among them.
+const repositoriesRoot = "/docker/registry/v2/repositories"
+
 // Maintain is Run's periodic pass: lifecycle policies, cut-short repository deletions, old
 // uploads. Errors are logged: the next pass tries again.
 func (r *Registry) Maintain(ctx context.Context) {
@@ -56,8 +59,12 @@ func (r *Registry) Maintain(ctx context.Context) {
 			r.deps.Logger.Error("registry maintenance", "repository", it.ID, "err", err)
 		}
 	}
+	// An empty registry has no repositories directory yet, and distribution reports that
+	// walk's failure as text, which notFound cannot tell from a real error: look first.
+	if _, err := r.driver.Stat(ctx, repositoriesRoot); notFound(err) {
+		return
+	}
 	_, errs := storage.PurgeUploads(ctx, r.driver, r.deps.Now().Add(-r.cfg.UploadMaxAge), true)
-	// An empty registry has no repositories directory yet.
 	errs = slices.DeleteFunc(errs, notFound)
 	if len(errs) > 0 {
 		r.deps.Logger.Warn("purge old uploads", "err", errors.Join(errs...))

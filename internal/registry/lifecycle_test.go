@@ -1,6 +1,7 @@
 package registry_test
 
 import (
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -158,5 +159,18 @@ func TestMaintainPurgesOldUploads(t *testing.T) {
 	days.Store(0) // the token was made at the start
 	if resp, body := c.do(http.MethodGet, loc, nil, nil); resp.StatusCode != http.StatusNotFound || !strings.Contains(string(body), "BLOB_UPLOAD_UNKNOWN") {
 		t.Fatalf("an upload two days old after maintenance: %d %s", resp.StatusCode, body)
+	}
+}
+
+// TestMaintainEmptyRegistryIsQuiet runs maintenance on a registry nobody pushed to yet: there
+// is nothing to purge, and nothing to warn about.
+func TestMaintainEmptyRegistryIsQuiet(t *testing.T) {
+	t.Parallel()
+	var logs strings.Builder
+	env := registrytest.Start(t, registrytest.Options{NoRun: true, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	createRepository(t, env, "demo", "")
+	env.Registry.Maintain(apitest.Context(t))
+	if logs.Len() > 0 {
+		t.Errorf("maintenance of an empty registry logged:\n%s", logs.String())
 	}
 }

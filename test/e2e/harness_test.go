@@ -174,7 +174,7 @@ type awsResult struct {
 
 // aws runs the aws CLI with the server's environment (and extra variables) and an isolated
 // config, so nothing of the machine's own AWS setup leaks in.
-func (s *server) aws(t *testing.T, extraEnv []string, args ...string) awsResult {
+func (s *server) aws(t testing.TB, extraEnv []string, args ...string) awsResult {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -191,7 +191,7 @@ func (s *server) aws(t *testing.T, extraEnv []string, args ...string) awsResult 
 }
 
 // awsJSON runs the aws CLI, fails the test on error and decodes the JSON output.
-func (s *server) awsJSON(t *testing.T, args ...string) map[string]any {
+func (s *server) awsJSON(t testing.TB, args ...string) map[string]any {
 	t.Helper()
 	r := s.aws(t, nil, args...)
 	if r.err != nil {

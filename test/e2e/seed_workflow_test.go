@@ -104,14 +104,14 @@ func TestSeedWorkflow(t *testing.T) {
 // dockerCLI runs the docker CLI with a configuration directory of its own, so that docker
 // login stores the test's credentials there and nowhere else.
 type dockerCLI struct {
-	t      *testing.T
+	t      testing.TB
 	config string
 	images []string // ids of the images it built, removed at the end
 }
 
 // newDockerCLI returns the docker CLI, or skips the test, visibly, when no engine answers;
 // with FARGO_REQUIRE_DOCKER=1 (CI) that fails the test instead.
-func newDockerCLI(t *testing.T) *dockerCLI {
+func newDockerCLI(t testing.TB) *dockerCLI {
 	t.Helper()
 	fargoBinary(t) // skips unless FARGO_E2E is on
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -154,7 +154,7 @@ func (d *dockerCLI) must(stdin string, args ...string) string {
 
 // ecrLogin does what aws-actions/amazon-ecr-login does: GetAuthorizationToken, the token
 // decoded into user and password, and docker login at the proxyEndpoint, which must succeed.
-func (d *dockerCLI) ecrLogin(t *testing.T, s *server) {
+func (d *dockerCLI) ecrLogin(t testing.TB, s *server) {
 	t.Helper()
 	out := s.awsJSON(t, "ecr", "get-authorization-token")
 	token, _ := get(out, "authorizationData", 0, "authorizationToken").(string)
@@ -172,7 +172,7 @@ func (d *dockerCLI) ecrLogin(t *testing.T, s *server) {
 
 // buildPush builds examples/hello's Dockerfile around bin with VERSION=version as image, and
 // pushes it.
-func (d *dockerCLI) buildPush(t *testing.T, bin, image, version string) {
+func (d *dockerCLI) buildPush(t testing.TB, bin, image, version string) {
 	t.Helper()
 	dir := t.TempDir()
 	for src, dst := range map[string]string{bin: "hello", "../../examples/hello/Dockerfile": "Dockerfile"} {
@@ -214,7 +214,7 @@ func (d *dockerCLI) removeContainersOf(reg string) {
 }
 
 // helloStatic builds examples/hello as a static binary, as the Dockerfile expects it.
-func helloStatic(t *testing.T) string {
+func helloStatic(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "hello")
 	cmd := exec.Command("go", "build", "-trimpath", "-o", bin, "../../examples/hello")
@@ -228,7 +228,7 @@ func helloStatic(t *testing.T) string {
 // renderTaskDefinition does what aws-actions/amazon-ecs-render-task-definition does: it
 // replaces the image of container name in the task definition file and writes the result to
 // a new file, whose path it returns.
-func renderTaskDefinition(t *testing.T, file, name, image string) string {
+func renderTaskDefinition(t testing.TB, file, name, image string) string {
 	t.Helper()
 	b, err := os.ReadFile(file)
 	if err != nil {

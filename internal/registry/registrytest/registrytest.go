@@ -7,6 +7,7 @@ package registrytest
 import (
 	"context"
 	"encoding/base64"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -38,6 +39,8 @@ type Options struct {
 	Now func() time.Time
 	// NoRun leaves the registry's Run loop (lifecycle, cleanup) stopped.
 	NoRun bool
+	// Logger receives the registry's logs; none when nil.
+	Logger *slog.Logger
 }
 
 // Env is a running front door with the ECR API and the registry.
@@ -73,7 +76,7 @@ func Start(t testing.TB, opts Options) *Env {
 	host := srv.Listener.Addr().String()
 	cfg := opts.Registry
 	cfg.RootDir = t.TempDir()
-	reg, err := registry.New(cfg, registry.Deps{Store: st, Credentials: keys.Lookup, RegistryID: apitest.AccountID, Now: opts.Now})
+	reg, err := registry.New(cfg, registry.Deps{Store: st, Credentials: keys.Lookup, RegistryID: apitest.AccountID, Now: opts.Now, Logger: opts.Logger})
 	if err != nil {
 		t.Fatal(err)
 	}
