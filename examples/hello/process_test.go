@@ -248,7 +248,7 @@ func TestGracefulShutdown(t *testing.T) {
 			p.waitForLog(t, `msg="slow request sleeping"`)
 
 			p.signal(t, syscall.SIGTERM)
-			p.waitForLog(t, `msg="received SIGTERM"`)
+			p.waitForLog(t, `msg="received signal" signal=SIGTERM`)
 			if tt.shutdownDelay > 0 {
 				// During the delay the app still serves, and its health check fails.
 				p.waitForLog(t, `msg=draining`)

@@ -55,14 +55,19 @@ func (s *server) Run(ctx context.Context) error {
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 		_ = srv.Close()
-		<-served
+		if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+			return fmt.Errorf("serve: %w", err)
+		}
 		return ctx.Err()
 	case sig := <-s.signals:
 		s.received(sig)
 	}
-	s.shutdown(srv)
+	shutErr := s.shutdown(srv)
 	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve: %w", err)
+	}
+	if shutErr != nil {
+		return fmt.Errorf("shutdown: %w", shutErr)
 	}
 	s.logger.Info("shutdown complete")
 	return nil
@@ -70,7 +75,7 @@ func (s *server) Run(ctx context.Context) error {
 
 // received logs the signal and, for the rude app, ends the process.
 func (s *server) received(sig os.Signal) {
-	s.logger.Info("received " + signalName(sig))
+	s.logger.Info("received signal", "signal", signalName(sig))
 	if s.cfg.ExitImmediately {
 		s.logger.Info("exiting immediately")
 		// On purpose: this mode stands for an app that drops in-flight requests on SIGTERM,
@@ -81,28 +86,30 @@ func (s *server) received(sig os.Signal) {
 
 // shutdown drains: /health fails, the server keeps serving for SHUTDOWN_DELAY, then it stops
 // accepting connections and waits for the requests in flight. The orchestrator's stop
-// timeout (SIGKILL) bounds the wait; a second signal cuts it short.
-func (s *server) shutdown(srv *http.Server) {
+// timeout (SIGKILL) bounds the wait; a second signal cuts it short. It returns the error of
+// closing the listener, if any.
+func (s *server) shutdown(srv *http.Server) error {
 	s.app.Drain()
 	if d := s.cfg.ShutdownDelay; d > 0 {
 		s.logger.Info("draining", "delay", d)
 		select {
 		case <-time.After(d):
 		case sig := <-s.signals:
-			s.logger.Info("received " + signalName(sig) + " again, closing now")
+			s.logger.Info("received signal again, closing now", "signal", signalName(sig))
 			_ = srv.Close()
-			return
+			return nil
 		}
 	}
 	s.logger.Info("closing listener, waiting for requests in flight")
 	done := make(chan error, 1)
 	go func() { done <- srv.Shutdown(context.Background()) }()
 	select {
-	case <-done:
+	case err := <-done:
+		return err
 	case sig := <-s.signals:
-		s.logger.Info("received " + signalName(sig) + " again, closing now")
+		s.logger.Info("received signal again, closing now", "signal", signalName(sig))
 		_ = srv.Close()
-		<-done
+		return <-done
 	}
 }
 

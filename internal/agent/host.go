@@ -1,7 +1,6 @@
 package agent
 
 import (
-	"bufio"
 	"os"
 	goruntime "runtime"
 	"strconv"
@@ -12,14 +11,12 @@ func hostCPU() int { return goruntime.NumCPU() * 1024 }
 
 // hostMemoryMiB reads MemTotal from /proc/meminfo; 2048 when it cannot.
 func hostMemoryMiB() int {
-	f, err := os.Open("/proc/meminfo")
+	data, err := os.ReadFile("/proc/meminfo")
 	if err != nil {
 		return 2048
 	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		fields := strings.Fields(sc.Text())
+	for line := range strings.Lines(string(data)) {
+		fields := strings.Fields(line)
 		if len(fields) >= 2 && fields[0] == "MemTotal:" {
 			if kb, err := strconv.Atoi(fields[1]); err == nil {
 				return kb / 1024

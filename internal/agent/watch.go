@@ -40,7 +40,7 @@ func (a *Agent) ensureWatched(t *ecs.Task, name string, def ecs.ContainerDefinit
 			a.queue.Add(key)
 		}
 	})
-	if def.HealthCheck.Command != nil && def.HealthCheck.Command[0] != "NONE" {
+	if len(def.HealthCheck.Command) > 0 && def.HealthCheck.Command[0] != "NONE" {
 		a.goWork(func(ctx context.Context) { a.checkHealth(ctx, key, id, def.HealthCheck) })
 	}
 }

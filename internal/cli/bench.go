@@ -28,7 +28,7 @@ func newBenchCmd(stdout, stderr io.Writer) *cobra.Command {
 		Short: "Run fargo's benchmarks on this machine",
 		Args:  cobra.NoArgs,
 	}
-	bench.AddCommand(newBenchProxyCmd(stdout, stderr, nil), newBenchRegistryCmd(stdout), newBenchTargetCmd(stderr), newBenchProxyServerCmd(stderr))
+	bench.AddCommand(newBenchProxyCmd(stdout, stderr, nil), newBenchRegistryCmd(stdout, stderr), newBenchTargetCmd(stderr), newBenchProxyServerCmd(stderr))
 	return bench
 }
 
@@ -166,22 +166,28 @@ func runBenchProxy(ctx context.Context, opts benchProxyOptions, self selfExec, s
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
+	defer removeTempDir(dir, stderr)
 	env := benchEnv{dir: dir, workers: opts.workers, connections: opts.connections, self: self}
 	targets, err := startBenchTargets(ctx, self)
+	defer func() {
+		for _, t := range slices.Backward(targets) {
+			t.stop()
+		}
+	}()
 	for _, t := range targets {
-		defer t.stop()
 		env.targets = append(env.targets, t.addr)
 	}
 	if err != nil {
 		return err
 	}
 	setups, err := startBenchSetups(ctx, env, opts, progress)
-	for _, s := range setups {
-		if s.proxy != nil {
-			defer s.proxy.stop()
+	defer func() {
+		for _, s := range slices.Backward(setups) {
+			if s.proxy != nil {
+				s.proxy.stop()
+			}
 		}
-	}
+	}()
 	if err != nil {
 		return err
 	}
@@ -199,6 +205,14 @@ func runBenchProxy(ctx context.Context, opts benchProxyOptions, self selfExec, s
 		return rep.writeMarkdown(stdout)
 	}
 	return rep.writeText(stdout)
+}
+
+// removeTempDir removes a benchmark's temporary directory. What it cannot remove is worth a
+// word on stderr, not a failure of a benchmark that ran.
+func removeTempDir(dir string, stderr io.Writer) {
+	if err := os.RemoveAll(dir); err != nil {
+		fmt.Fprintln(stderr, "fargo:", err)
+	}
 }
 
 func chooseLoad(opts benchProxyOptions) (loadGenerator, error) {

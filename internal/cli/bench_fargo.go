@@ -45,7 +45,8 @@ func newBenchProxyServerCmd(stderr io.Writer) *cobra.Command {
 				if err != nil {
 					return err
 				}
-				defer stop()
+				runErr := p.Run(cmd.Context())
+				return errors.Join(runErr, stop())
 			}
 			return p.Run(cmd.Context())
 		},
@@ -57,17 +58,24 @@ func newBenchProxyServerCmd(stderr io.Writer) *cobra.Command {
 	return cmd
 }
 
-// startCPUProfile profiles the process until the returned function is called.
-func startCPUProfile(path string) (func(), error) {
+// startCPUProfile profiles the process until the returned function is called; that function
+// reports whether the profile was written.
+func startCPUProfile(path string) (func() error, error) {
 	f, err := os.Create(path)
 	if err != nil {
 		return nil, err
 	}
 	if err := pprof.StartCPUProfile(f); err != nil {
-		f.Close()
+		_ = f.Close() // nothing was written
 		return nil, err
 	}
-	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+	return func() error {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("write the CPU profile: %w", err)
+		}
+		return nil
+	}, nil
 }
 
 // benchLBConfig is what a user gets from create-target-group, register-targets and

@@ -82,9 +82,13 @@ func (p *benchProc) waitReady(ctx context.Context, url string) error {
 		last = err
 		select {
 		case <-p.done:
-			return fmt.Errorf("%s exited (%v) before it served %s:\n%s", p.name, p.err, url, p.output)
+			exit := p.err
+			if exit == nil {
+				exit = errors.New("exit status 0") // what Wait reports as nil, for %w
+			}
+			return fmt.Errorf("%s exited (%w) before it served %s:\n%s", p.name, exit, url, p.output)
 		case <-ctx.Done():
-			return fmt.Errorf("%s did not serve %s within 30 s: %v\n%s", p.name, url, last, p.output)
+			return fmt.Errorf("%s did not serve %s within 30 s: %w\n%s", p.name, url, last, p.output)
 		case <-time.After(50 * time.Millisecond):
 		}
 	}

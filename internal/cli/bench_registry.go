@@ -32,7 +32,7 @@ type benchRegistryOptions struct {
 	registry string // the CNCF reference registry's binary
 }
 
-func newBenchRegistryCmd(stdout io.Writer) *cobra.Command {
+func newBenchRegistryCmd(stdout, stderr io.Writer) *cobra.Command {
 	opts := benchRegistryOptions{}
 	cmd := &cobra.Command{
 		Use:   "registry",
@@ -47,7 +47,7 @@ or in the engine; the registries take turns, and the report shows medians.`,
 		Args:         cobra.NoArgs,
 		SilenceUsage: true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runBenchRegistry(cmd.Context(), opts, stdout)
+			return runBenchRegistry(cmd.Context(), opts, stdout, stderr)
 		},
 	}
 	f := cmd.Flags()
@@ -63,7 +63,7 @@ type benchRegistry struct {
 	auth       string // X-Registry-Auth of the engine's push and pull
 }
 
-func runBenchRegistry(ctx context.Context, opts benchRegistryOptions, out io.Writer) error {
+func runBenchRegistry(ctx context.Context, opts benchRegistryOptions, out, stderr io.Writer) error {
 	if opts.rounds < 1 || opts.sizeMiB < 1 {
 		return errors.New("--rounds and --size must be at least 1")
 	}
@@ -76,7 +76,7 @@ func runBenchRegistry(ctx context.Context, opts benchRegistryOptions, out io.Wri
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(dir)
+	defer removeTempDir(dir, stderr)
 	fargo, stop, err := startBenchFargo(ctx, filepath.Join(dir, "fargo"))
 	if err != nil {
 		return err
@@ -259,5 +259,6 @@ func startReferenceRegistry(ctx context.Context, path, dir string) (*benchProc, 
 	if err != nil {
 		return nil, "", err
 	}
-	return p, addr, p.waitReady(ctx, "http://"+addr+"/v2/")
+	err = p.waitReady(ctx, "http://"+addr+"/v2/")
+	return p, addr, err
 }

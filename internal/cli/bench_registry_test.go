@@ -26,7 +26,7 @@ func TestBenchRegistry(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
 	opts := benchRegistryOptions{rounds: 1, sizeMiB: 1, registry: dockertest.RegistryBinary}
-	if err := runBenchRegistry(ctx, opts, &out); err != nil {
+	if err := runBenchRegistry(ctx, opts, &out, &out); err != nil {
 		t.Fatalf("%v\n%s", err, out.String())
 	}
 	t.Log(out.String())

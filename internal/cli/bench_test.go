@@ -28,10 +28,11 @@ func TestBenchChildProcess(t *testing.T) {
 		t.Skip("the benchmark tests' child process")
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
-	defer stop()
 	cmd := newBenchCmd(os.Stdout, os.Stderr)
 	cmd.SetArgs(strings.Split(args, "\n"))
-	if err := cmd.ExecuteContext(ctx); err != nil {
+	err := cmd.ExecuteContext(ctx)
+	stop() // before os.Exit, which runs no deferred call
+	if err != nil {
 		os.Stderr.WriteString(err.Error() + "\n")
 		os.Exit(1)
 	}

@@ -16,7 +16,8 @@ const idLength = 9
 // maxDescription is the longest description CodeDeploy takes.
 const maxDescription = 512
 
-// Creators of deployments.
+// CreatorUser is the creator of a deployment that CreateDeployment started, the only kind
+// fargo makes.
 const CreatorUser = "user"
 
 // Wait types of ContinueDeployment.

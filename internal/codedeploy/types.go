@@ -157,7 +157,8 @@ const (
 	ErrorDeploymentGroupM = "DEPLOYMENT_GROUP_MISSING"
 )
 
-// Lifecycle events of an ECS deployment, in order. Only the Before/After ones take hooks.
+// LifecycleEventNames are the lifecycle events of an ECS deployment, in order. Only the
+// Before/After ones take hooks.
 var LifecycleEventNames = []string{
 	"BeforeInstall", "Install", "AfterInstall", "AllowTestTraffic", "AfterAllowTestTraffic",
 	"BeforeAllowTraffic", "AllowTraffic", "AfterAllowTraffic",

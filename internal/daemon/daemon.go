@@ -94,8 +94,7 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, log: log, endpoint: endpoint, done: make(chan struct{})}
 	if err := writeState(cfg.DataDir, State{Endpoint: s.endpoint, Region: cfg.Region, AccountID: cfg.AccountID, PID: os.Getpid()}); err != nil {
-		p.close()
-		return nil, fmt.Errorf("write server state: %w", err)
+		return nil, errors.Join(fmt.Errorf("write server state: %w", err), p.close())
 	}
 	go s.run(ctx, p)
 	return s, nil
@@ -105,7 +104,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 	p = &parts{}
 	defer func() {
 		if err != nil {
-			p.close()
+			err = errors.Join(err, p.close())
 		}
 	}()
 	keys, err := credentials.NewKeyring(cfg.DataDir)

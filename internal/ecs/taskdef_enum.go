@@ -115,7 +115,7 @@ func (ApplicationProtocol) Values() []ApplicationProtocol {
 // EnvironmentFileType is where an environment file is stored.
 type EnvironmentFileType string
 
-// Environment file types.
+// EnvironmentFileTypeS3 is the only environment file type.
 const EnvironmentFileTypeS3 EnvironmentFileType = "s3"
 
 // Values returns the valid environment file types.
@@ -290,7 +290,7 @@ func (EFSAuthorizationConfigIAM) Values() []EFSAuthorizationConfigIAM {
 // TaskDefinitionPlacementConstraintType is the kind of a task definition placement constraint.
 type TaskDefinitionPlacementConstraintType string
 
-// Task definition placement constraint types.
+// PlacementConstraintMemberOf is the only task definition placement constraint type.
 const PlacementConstraintMemberOf TaskDefinitionPlacementConstraintType = "memberOf"
 
 // Values returns the valid task definition placement constraint types.
@@ -301,7 +301,7 @@ func (TaskDefinitionPlacementConstraintType) Values() []TaskDefinitionPlacementC
 // ProxyConfigurationType is the kind of a task's proxy configuration.
 type ProxyConfigurationType string
 
-// Proxy configuration types; APPMESH is the only one and the default.
+// ProxyConfigurationAppMesh is the only proxy configuration type, and the default.
 const ProxyConfigurationAppMesh ProxyConfigurationType = "APPMESH"
 
 // Values returns the valid proxy configuration types.
@@ -353,7 +353,7 @@ func (f OSFamily) IsWindows() bool { return strings.HasPrefix(string(f), "WINDOW
 // TargetType is the kind of object an attribute is attached to.
 type TargetType string
 
-// Target types.
+// TargetTypeContainerInstance is the only target type.
 const TargetTypeContainerInstance TargetType = "container-instance"
 
 // Values returns the valid target types.

@@ -156,9 +156,9 @@ func parses[T any](_ T, err error) bool { return err == nil }
 // clip shortens client input echoed in a message, so that a hostile request cannot make an
 // error response large.
 func clip(s string) string {
-	const max = 128
-	if len(s) > max {
-		return s[:max] + "..."
+	const maxLen = 128
+	if len(s) > maxLen {
+		return s[:maxLen] + "..."
 	}
 	return s
 }

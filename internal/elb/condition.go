@@ -182,9 +182,9 @@ func validateSourceIPCondition(c Condition) error {
 	return nil
 }
 
-// printable reports whether s has 1 to max characters, none of them control characters.
-func printable(s string, max int) bool {
-	if s == "" || len(s) > max {
+// printable reports whether s has 1 to maxLen characters, none of them control characters.
+func printable(s string, maxLen int) bool {
+	if s == "" || len(s) > maxLen {
 		return false
 	}
 	return !strings.ContainsFunc(s, func(r rune) bool { return r < 0x20 || r == 0x7f })

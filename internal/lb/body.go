@@ -22,12 +22,12 @@ type replayBody struct {
 }
 
 // newReplayBody wraps the body of r, or returns nil when r has none.
-func newReplayBody(r *http.Request, max int64) *replayBody {
+func newReplayBody(r *http.Request, limit int64) *replayBody {
 	if r.Body == nil || r.Body == http.NoBody {
 		return nil
 	}
-	b := &replayBody{src: r.Body, max: max}
-	if r.ContentLength > 0 && r.ContentLength <= max {
+	b := &replayBody{src: r.Body, max: limit}
+	if r.ContentLength > 0 && r.ContentLength <= limit {
 		b.rec = make([]byte, 0, r.ContentLength)
 	}
 	return b

@@ -158,7 +158,7 @@ func (h *handler) forward(w http.ResponseWriter, r *http.Request, fwd *forward, 
 		// reached. Closing it discards the rest or ends the connection cleanly.
 		defer r.Body.Close()
 	}
-	res, flags, err := h.roundTrip(r, t, body)
+	res, flags, err := h.roundTrip(r, t, body) //nolint:bodyclose // h.respond closes it; bodyclose loses track of res across the retry's reassignment
 	// A target released while the request was in flight (its deregistration delay ran out)
 	// had its connections closed under the request: that failure is not retried.
 	if err != nil && !t.released() && classify(r, err, flags) == failRetryable {
@@ -171,7 +171,7 @@ func (h *handler) forward(w http.ResponseWriter, r *http.Request, fwd *forward, 
 				t.stats.observe(0, retryAt.Sub(start))
 				t.done()
 				o.idx, o.t, t, tStart = idx2, t2, t2, retryAt
-				res, flags, err = h.roundTrip(r, t, rb)
+				res, flags, err = h.roundTrip(r, t, rb) //nolint:bodyclose // h.respond closes it, as above
 			}
 		}
 	}

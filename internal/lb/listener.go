@@ -200,7 +200,7 @@ func (l *listener) shutdown(ctx context.Context, timeout time.Duration) {
 		err = l.srv.Shutdown(ctx)
 	}
 	if err != nil {
-		l.srv.Close()
+		_ = l.srv.Close() // cuts the connections left; its listener is closed already
 	}
 	l.hijacked.shutdown(ctx)
 }

@@ -216,6 +216,6 @@ func (s *connSet) closeAll() {
 	}
 	s.mu.Unlock()
 	for _, c := range conns {
-		c.Close()
+		_ = c.Close() // cut off on purpose: what was in flight has failed already
 	}
 }

@@ -51,8 +51,10 @@ func (h *handler) upgrade(w http.ResponseWriter, r *http.Request, res *http.Resp
 		return http.StatusSwitchingProtocols
 	}
 	// Bytes the client sent right after its request are in the server's read buffer.
-	if n := brw.Reader.Buffered(); n > 0 {
-		pending, _ := brw.Reader.Peek(n)
+	// (brw.Reader by name: a ReadWriter's Buffered is ambiguous.)
+	br := brw.Reader
+	if n := br.Buffered(); n > 0 {
+		pending, _ := br.Peek(n)
 		if _, err := back.Write(pending); err != nil {
 			return http.StatusSwitchingProtocols
 		}

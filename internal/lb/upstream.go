@@ -239,8 +239,8 @@ func (c *h1Client) get(ctx context.Context) (*upConn, bool, error) {
 		var stale []*upConn
 		if c.idleFor > 0 && now.Sub(pc.idleAt) > c.idleFor {
 			// The most recent is too old, and so are all the others.
-			stale = append(c.idle, pc)
-			c.idle = nil
+			c.idle = append(c.idle, pc)
+			stale, c.idle = c.idle, nil
 		}
 		c.mu.Unlock()
 		if stale == nil {

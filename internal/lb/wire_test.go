@@ -86,7 +86,8 @@ func wireProxy(t *testing.T, target string, mod func(*lb.Config)) (*lb.Proxy, st
 	if err := p.Apply(cfg); err != nil {
 		t.Fatal(err)
 	}
-	return p, p.ListenerAddr("l")
+	addr := p.ListenerAddr("l")
+	return p, addr
 }
 
 func wireConfig(target string) lb.Config {

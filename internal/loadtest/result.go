@@ -156,7 +156,7 @@ func (r Result) String() string {
 	for o := range numOutcomes {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t\n", o, r.Counts[o], r.KeepAlive[o], r.NewConnection[o], r.GET[o], r.POST[o])
 	}
-	tw.Flush()
+	_ = tw.Flush() // into a strings.Builder, which cannot fail
 	l := r.Latency
 	fmt.Fprintf(&b, "latency  p50 %s  p90 %s  p99 %s  p99.9 %s  max %s  (mean %s, %d responses)\n",
 		l.P50, l.P90, l.P99, l.P999, l.Max, l.Mean, l.Count)

@@ -13,16 +13,17 @@ const racesBeforeError = 10
 // errors, every one of them is (errors.Is would be satisfied by one). The retry reads afresh
 // and usually succeeds.
 func lostRace(err error) bool {
-	if err == errdefs.ErrConflict {
+	// Each call looks at one node of err's tree, so it compares and asserts err itself.
+	if err == errdefs.ErrConflict { //nolint:errorlint // one node of the walk; errors.Is would accept a join with one conflict in it
 		return true
 	}
 	if k, ok := err.(interface{ Is(error) bool }); ok && k.Is(errdefs.ErrConflict) {
 		return true
 	}
-	switch u := err.(type) {
-	case interface{ Unwrap() error }:
+	if u, ok := err.(interface{ Unwrap() error }); ok {
 		return lostRace(u.Unwrap())
-	case interface{ Unwrap() []error }:
+	}
+	if u, ok := err.(interface{ Unwrap() []error }); ok {
 		errs := u.Unwrap()
 		for _, e := range errs {
 			if !lostRace(e) {

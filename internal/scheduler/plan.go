@@ -100,12 +100,14 @@ func isHealthy(t ecs.Task) bool {
 	return isRunning(t) && t.HealthStatus != ecs.HealthUnhealthy && (!t.LoadBalanced || t.TargetHealth == ecs.HealthHealthy)
 }
 
-func (p *Plan) stop(c *counts, t ecs.Task, code ecs.TaskStopCode, reason string) {
+// stop plans to stop t, once, and counts it out of the active tasks. Every stop of the
+// service scheduler has the code ServiceSchedulerInitiated, as in ECS.
+func (p *Plan) stop(c *counts, t ecs.Task, reason string) {
 	if c.stopping[t.ID] {
 		return
 	}
 	c.stopping[t.ID] = true
-	p.Stop = append(p.Stop, Stop{TaskID: t.ID, Code: code, Reason: reason})
+	p.Stop = append(p.Stop, Stop{TaskID: t.ID, Code: ecs.StopServiceSchedulerInitiated, Reason: reason})
 	c.active = slices.DeleteFunc(c.active, func(x ecs.Task) bool { return x.ID == t.ID })
 }
 
@@ -122,11 +124,11 @@ func (p *Plan) stopUnhealthy(s Snapshot, c *counts) {
 			continue
 		}
 		if containersFailed {
-			p.stop(c, t, ecs.StopServiceSchedulerInitiated, "Task failed container health checks")
+			p.stop(c, t, "Task failed container health checks")
 			p.Service.AddEvent(event(s.Now, fmt.Sprintf("(service %s) (task %s) failed container health checks.", s.Service.Name, t.ID)))
 			continue
 		}
-		p.stop(c, t, ecs.StopServiceSchedulerInitiated, "Task failed ELB health checks in (target-group "+t.TargetHealthGroup+")")
+		p.stop(c, t, "Task failed ELB health checks in (target-group "+t.TargetHealthGroup+")")
 		p.Service.AddEvent(event(s.Now, fmt.Sprintf("(service %s) (task %s) failed ELB health checks in (target-group %s)", s.Service.Name, t.ID, t.TargetHealthGroup)))
 	}
 }
@@ -145,7 +147,7 @@ func (p *Plan) scaleDownPrimary(s Snapshot, c *counts) {
 	}
 	slices.SortFunc(mine, newestFirst)
 	for _, t := range mine[:extra] {
-		p.stop(c, t, ecs.StopServiceSchedulerInitiated, scalingReason(primary.ID))
+		p.stop(c, t, scalingReason(primary.ID))
 	}
 }
 
@@ -182,7 +184,7 @@ func (p *Plan) stopOldDeployments(s Snapshot, c *counts) {
 				continue
 			}
 		}
-		p.stop(c, t, ecs.StopServiceSchedulerInitiated, scalingReason(primary.ID))
+		p.stop(c, t, scalingReason(primary.ID))
 	}
 }
 

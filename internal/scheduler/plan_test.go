@@ -293,7 +293,7 @@ func TestCircuitBreaker(t *testing.T) {
 	if p.Service.Deployments[0].RolloutState != ecs.RolloutInProgress || p.Service.Deployments[0].FailedTasks != 2 {
 		t.Fatalf("tripped below the threshold of 3: %+v", p.Service.Deployments[0])
 	}
-	threeFailures := append(twoFailures, failed("f3", t0.Add(-500*time.Millisecond)))
+	threeFailures := append(slices.Clone(twoFailures), failed("f3", t0.Add(-500*time.Millisecond)))
 	p = scheduler.PlanService(scheduler.Snapshot{Service: svc, Tasks: threeFailures, Now: t0})
 	// The failed deployment has no task left, so it leaves deployments[] at once, as the deploy
 	// action expects of a rolled-back deployment.

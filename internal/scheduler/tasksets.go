@@ -31,7 +31,7 @@ func planTaskSets(s Snapshot) Plan {
 func (p *Plan) stopOrphans(s Snapshot, c *counts) {
 	for _, t := range slices.Clone(c.active) {
 		if _, ok := s.Service.TaskSet(t.DeploymentID); !ok {
-			p.stop(c, t, ecs.StopServiceSchedulerInitiated, "Scaling activity initiated by (task set "+t.DeploymentID+")")
+			p.stop(c, t, "Scaling activity initiated by (task set "+t.DeploymentID+")")
 		}
 	}
 }
@@ -44,7 +44,7 @@ func (p *Plan) scaleTaskSet(s Snapshot, c *counts, ts ecs.TaskSet) {
 	if extra := len(mine) - want; extra > 0 {
 		slices.SortFunc(mine, newestFirst)
 		for _, t := range mine[:extra] {
-			p.stop(c, t, ecs.StopServiceSchedulerInitiated, scalingReason(ts.ID))
+			p.stop(c, t, scalingReason(ts.ID))
 		}
 		return
 	}

@@ -50,10 +50,11 @@ func TestLoadBalancedService(t *testing.T) {
 	pids := map[string]bool{}
 	for range 40 {
 		body := httpGet(t, url)
-		if !strings.HasPrefix(body, "hello from v1") {
+		_, pid, ok := strings.Cut(body, "pid ")
+		if !strings.HasPrefix(body, "hello from v1") || !ok {
 			t.Fatalf("through the listener: %q", body)
 		}
-		pids[body[strings.Index(body, "pid"):]] = true
+		pids[pid] = true
 	}
 	if len(pids) != 2 {
 		t.Fatalf("requests reached %d tasks, want 2: %v", len(pids), pids)

@@ -65,7 +65,7 @@ func fargoBinary(t testing.TB) string {
 		// hello is the example app the task definitions run through PATH.
 		out, err := exec.Command("go", "build", "-o", dir+"/", "../../cmd/fargo", "../../examples/hello").CombinedOutput()
 		if err != nil {
-			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+			buildErr = fmt.Errorf("go build: %w\n%s", err, out)
 		}
 	})
 	if buildErr != nil {
@@ -271,7 +271,7 @@ func killProcessesWithArg(dir string) {
 		if err != nil || pid == os.Getpid() {
 			continue
 		}
-		cmdline, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		cmdline, err := os.ReadFile(procFile(e.Name(), "cmdline"))
 		if err != nil || !bytes.Contains(cmdline, []byte(dir)) {
 			continue
 		}
@@ -286,3 +286,6 @@ func killProcessesWithArg(dir string) {
 		}
 	}
 }
+
+// procFile is the path of file in process pid's directory of /proc.
+func procFile(pid, file string) string { return "/proc/" + pid + "/" + file }

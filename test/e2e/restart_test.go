@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -143,7 +142,7 @@ func checkReadopted(t *testing.T, round int, before, after map[string]taskProc, 
 
 // processEnv returns the environment of process pid.
 func processEnv(pid string) map[string]string {
-	data, _ := os.ReadFile(filepath.Join("/proc", pid, "environ"))
+	data, _ := os.ReadFile(procFile(pid, "environ"))
 	env := map[string]string{}
 	for _, kv := range bytes.Split(data, []byte{0}) {
 		if k, v, ok := strings.Cut(string(kv), "="); ok {
@@ -259,11 +258,11 @@ func processesWithEnv(kv string, prefix bool) []string {
 	entries, _ := os.ReadDir("/proc")
 	var pids []string
 	for _, e := range entries {
-		comm, err := os.ReadFile(filepath.Join("/proc", e.Name(), "comm"))
+		comm, err := os.ReadFile(procFile(e.Name(), "comm"))
 		if err != nil || !prefix && strings.TrimSpace(string(comm)) != "hello" {
 			continue
 		}
-		env, err := os.ReadFile(filepath.Join("/proc", e.Name(), "environ"))
+		env, err := os.ReadFile(procFile(e.Name(), "environ"))
 		if err != nil {
 			continue
 		}

@@ -254,9 +254,9 @@ func invalid(value, name, constraint string) error {
 // clip shortens client input echoed in a message, so a hostile request cannot make the error
 // response large.
 func clip(s string) string {
-	const max = 128
-	if len(s) > max {
-		s = s[:max] + "..."
+	const maxLen = 128
+	if len(s) > maxLen {
+		s = s[:maxLen] + "..."
 	}
 	return strings.ToValidUTF8(s, string(utf8.RuneError))
 }

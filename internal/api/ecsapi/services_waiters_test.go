@@ -27,7 +27,7 @@ const (
 )
 
 // fastWaiter makes the SDK waiters poll every few milliseconds.
-func fastWaiter[O any](set func(o *O, min, max time.Duration)) func(*O) {
+func fastWaiter[O any](set func(o *O, minDelay, maxDelay time.Duration)) func(*O) {
 	return func(o *O) { set(o, 2*time.Millisecond, 10*time.Millisecond) }
 }
 
@@ -47,8 +47,8 @@ func waiterOutcome(err error) string {
 
 func waitServicesStable(t *testing.T, env *apitest.Env, wait time.Duration, names ...string) string {
 	t.Helper()
-	w := ecssdk.NewServicesStableWaiter(env.ECS, fastWaiter(func(o *ecssdk.ServicesStableWaiterOptions, min, max time.Duration) {
-		o.MinDelay, o.MaxDelay = min, max
+	w := ecssdk.NewServicesStableWaiter(env.ECS, fastWaiter(func(o *ecssdk.ServicesStableWaiterOptions, minDelay, maxDelay time.Duration) {
+		o.MinDelay, o.MaxDelay = minDelay, maxDelay
 	}))
 	err := w.Wait(apitest.Context(t), &ecssdk.DescribeServicesInput{Cluster: aws.String("c"), Services: names}, wait)
 	return waiterOutcome(err)
@@ -114,8 +114,8 @@ func TestServicesStableWaiterFailures(t *testing.T) {
 	if got := waitServicesStable(t, env, settles, "web"); got != waiterFailed {
 		t.Fatalf("DRAINING service: waiter %q, want failure", got)
 	}
-	inactive := ecssdk.NewServicesInactiveWaiter(env.ECS, fastWaiter(func(o *ecssdk.ServicesInactiveWaiterOptions, min, max time.Duration) {
-		o.MinDelay, o.MaxDelay = min, max
+	inactive := ecssdk.NewServicesInactiveWaiter(env.ECS, fastWaiter(func(o *ecssdk.ServicesInactiveWaiterOptions, minDelay, maxDelay time.Duration) {
+		o.MinDelay, o.MaxDelay = minDelay, maxDelay
 	}))
 	in := &ecssdk.DescribeServicesInput{Cluster: aws.String("c"), Services: []string{"web"}}
 	if got := waiterOutcome(inactive.Wait(ctx, in, keepsWaiting)); got != waiterTimedOut {

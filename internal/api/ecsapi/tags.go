@@ -58,7 +58,7 @@ func (a *API) untagResource(ctx context.Context, in *untagResourceInput) (*empty
 
 func (a *API) listTagsForResource(ctx context.Context, in *listTagsForResourceInput) (*listTagsForResourceOutput, error) {
 	var tags []ecs.Tag
-	err := a.withTaggable(ctx, in.ResourceArn, taggable{
+	err := a.withTaggable(in.ResourceArn, taggable{
 		cluster: func(name string) error {
 			c, err := a.store.Clusters.Get(ctx, name)
 			if err == nil && c.Value.Status != ecs.ClusterActive {
@@ -91,7 +91,7 @@ func (a *API) listTagsForResource(ctx context.Context, in *listTagsForResourceIn
 
 // updateTags applies fn to the tags of the resource an ARN names.
 func (a *API) updateTags(ctx context.Context, resourceARN *string, fn func([]ecs.Tag) ([]ecs.Tag, error)) error {
-	return a.withTaggable(ctx, resourceARN, taggable{
+	return a.withTaggable(resourceARN, taggable{
 		cluster: func(name string) error {
 			_, err := a.store.Clusters.Update(ctx, name, func(c *ecs.Cluster) error {
 				if c.Status != ecs.ClusterActive {
@@ -139,7 +139,9 @@ type taggable struct {
 	task           func(id string) error
 }
 
-func (a *API) withTaggable(ctx context.Context, resourceARN *string, t taggable) error {
+// withTaggable calls the function of t for the kind of resource resourceARN names (the
+// functions hold the request's context).
+func (a *API) withTaggable(resourceARN *string, t taggable) error {
 	if resourceARN == nil || *resourceARN == "" {
 		return errdefs.InvalidArgument("resourceArn must be specified.")
 	}

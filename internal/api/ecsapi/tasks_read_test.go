@@ -198,11 +198,15 @@ func TestTaskWaiters(t *testing.T) {
 	tasks := runTasks(t, env, &ecssdk.RunTaskInput{TaskDefinition: aws.String("web"), Count: aws.Int32(2)})
 	arns := []string{aws.ToString(tasks[0].TaskArn), aws.ToString(tasks[1].TaskArn)}
 	running := func(wait time.Duration, arns ...string) string {
-		w := ecssdk.NewTasksRunningWaiter(env.ECS, fastWaiter(func(o *ecssdk.TasksRunningWaiterOptions, min, max time.Duration) { o.MinDelay, o.MaxDelay = min, max }))
+		w := ecssdk.NewTasksRunningWaiter(env.ECS, fastWaiter(func(o *ecssdk.TasksRunningWaiterOptions, minDelay, maxDelay time.Duration) {
+			o.MinDelay, o.MaxDelay = minDelay, maxDelay
+		}))
 		return waiterOutcome(w.Wait(ctx, &ecssdk.DescribeTasksInput{Cluster: aws.String("c"), Tasks: arns}, wait))
 	}
 	stopped := func(wait time.Duration, arns ...string) string {
-		w := ecssdk.NewTasksStoppedWaiter(env.ECS, fastWaiter(func(o *ecssdk.TasksStoppedWaiterOptions, min, max time.Duration) { o.MinDelay, o.MaxDelay = min, max }))
+		w := ecssdk.NewTasksStoppedWaiter(env.ECS, fastWaiter(func(o *ecssdk.TasksStoppedWaiterOptions, minDelay, maxDelay time.Duration) {
+			o.MinDelay, o.MaxDelay = minDelay, maxDelay
+		}))
 		return waiterOutcome(w.Wait(ctx, &ecssdk.DescribeTasksInput{Cluster: aws.String("c"), Tasks: arns}, wait))
 	}
 	if got := running(keepsWaiting, arns...); got != waiterTimedOut {

@@ -115,8 +115,9 @@ func serverCertificate(t *testing.T, addr string, pool *x509.CertPool) *x509.Cer
 	for {
 		conn, err := dialer.DialContext(apitest.Context(t), "tcp", addr)
 		if err == nil {
-			defer conn.Close()
-			return conn.(*tls.Conn).ConnectionState().PeerCertificates[0]
+			cert := conn.(*tls.Conn).ConnectionState().PeerCertificates[0]
+			conn.Close()
+			return cert
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("no TLS handshake with %s: %v", addr, err)

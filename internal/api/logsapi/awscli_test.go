@@ -2,6 +2,7 @@ package logsapi_test
 
 import (
 	"encoding/json"
+	"errors"
 	"os"
 	"os/exec"
 	"testing"
@@ -34,7 +35,7 @@ func TestAWSCLI(t *testing.T) {
 		b, err := cmd.Output()
 		if err != nil {
 			var stderr []byte
-			if ee, ok := err.(*exec.ExitError); ok {
+			if ee, ok := errors.AsType[*exec.ExitError](err); ok {
 				stderr = ee.Stderr
 			}
 			t.Fatalf("aws %v: %v\n%s", args, err, stderr)

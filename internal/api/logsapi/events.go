@@ -116,7 +116,7 @@ func (a *API) readForward(ctx context.Context, containerID string, w window, fro
 	if err != nil || sc == nil {
 		return nil, err
 	}
-	defer sc.Close()
+	defer sc.r.Close()
 	var out []event
 	size := 0
 	for len(out) < limit {
@@ -145,7 +145,7 @@ func (a *API) readBackward(ctx context.Context, containerID string, w window, up
 	if err != nil || sc == nil {
 		return nil, err
 	}
-	defer sc.Close()
+	defer sc.r.Close()
 	var out []event
 	for {
 		e, ok, err := sc.next(ctx)

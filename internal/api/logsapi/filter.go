@@ -141,7 +141,7 @@ func (a *API) filterStream(ctx context.Context, s logStream, q filterQuery) (fil
 	if err != nil || sc == nil {
 		return f, err
 	}
-	defer sc.Close()
+	defer sc.r.Close()
 	for {
 		e, ok, err := sc.next(ctx)
 		if err != nil {

@@ -90,7 +90,7 @@ func (a *API) open(ctx context.Context, containerID string, since time.Time, tai
 }
 
 // scan returns a scanner of a container's lines from since (unix nanoseconds), or nil when it
-// has no output yet. The caller closes it.
+// has no output yet. The caller closes its reader, r.
 func (a *API) scan(ctx context.Context, containerID string, since int64) (*scanner, error) {
 	var t time.Time
 	if since > 0 {
@@ -117,8 +117,6 @@ func (s *scanner) next(ctx context.Context) (event, bool, error) {
 	s.prevNS, s.seen = ns, true
 	return event{Line: l, ns: ns, k: s.k}, true, nil
 }
-
-func (s *scanner) Close() error { return s.r.Close() }
 
 // next returns r's next line without its newline, or false at the end.
 func next(ctx context.Context, r LineReader) (Line, bool, error) {

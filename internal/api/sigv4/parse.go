@@ -81,7 +81,10 @@ func parseHeaderAuth(h http.Header) (auth, error) {
 		}
 		a.sessionToken = tokens[0]
 	}
-	return a, a.setDate(dates[0])
+	// Not "return a, a.setDate(...)": Go leaves unspecified whether a is read before or after
+	// the call that sets its date.
+	err = a.setDate(dates[0])
+	return a, err
 }
 
 // parseAuthorization parses
@@ -141,7 +144,8 @@ func parseQueryAuth(q url.Values) (auth, error) {
 		}
 		a.expires = time.Duration(n) * time.Second
 	}
-	return a, a.setDate(date)
+	err = a.setDate(date) // before a is copied, as above
+	return a, err
 }
 
 // missingParams returns one sentence per empty value, in AWS's order: Credential, Signature,
@@ -219,9 +223,9 @@ func (a *auth) setDate(s string) error {
 // clip shortens client input echoed in a message, so a hostile header cannot make the error
 // response large.
 func clip(s string) string {
-	const max = 64
-	if len(s) <= max {
+	const maxLen = 64
+	if len(s) <= maxLen {
 		return strings.ToValidUTF8(s, string(utf8.RuneError))
 	}
-	return strings.ToValidUTF8(s[:max], string(utf8.RuneError)) + "..."
+	return strings.ToValidUTF8(s[:maxLen], string(utf8.RuneError)) + "..."
 }

@@ -40,9 +40,12 @@ func (l *handoffListener) Accept() (net.Conn, error) {
 }
 
 func (l *handoffListener) Close() error {
-	l.once.Do(func() { close(l.done) })
+	l.close()
 	return nil
 }
+
+// close ends Accept; unlike a socket's, it cannot fail.
+func (l *handoffListener) close() { l.once.Do(func() { close(l.done) }) }
 
 func (l *handoffListener) Addr() net.Addr { return l.addr }
 

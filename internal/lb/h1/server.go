@@ -129,7 +129,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	err := s.srv.Shutdown(ctx)
 	// srv closed the handoff listener if its Serve had started; if not, a connection that
 	// is being handed over must not wait for it.
-	s.handoff.Close()
+	s.handoff.close()
 	wg.Wait()
 	return cmp.Or(err, leanErr)
 }
@@ -407,7 +407,7 @@ func (sc *conn) handle(req *http.Request) bool {
 func (sc *conn) serveHTTP(w *responseWriter, req *http.Request) (ok bool) {
 	defer func() {
 		if v := recover(); v != nil {
-			if v != http.ErrAbortHandler {
+			if v != http.ErrAbortHandler { //nolint:errorlint // a panic value, compared as net/http compares it: only panic(http.ErrAbortHandler) itself is quiet
 				sc.s.log.Error("handler panicked", "remote", sc.remote, "panic", v, "stack", string(debug.Stack()))
 			}
 			ok = false

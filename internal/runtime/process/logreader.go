@@ -92,7 +92,7 @@ func openLogReader(dir string, opts runtime.LogOptions) (*logReader, error) {
 	}
 	if opts.Tail > 0 {
 		if err := r.readTail(); err != nil {
-			r.Close()
+			_ = r.Close() // nil: it closes files only read
 			return nil, err
 		}
 	}
@@ -177,8 +177,9 @@ func (r *logReader) readEntry() (runtime.LogLine, bool, error) {
 		b, err := r.br.ReadSlice('\n')
 		switch {
 		case err == nil:
-			line := append(r.partial, b[:len(b)-1]...)
-			r.partial = line[:0]
+			r.partial = append(r.partial, b[:len(b)-1]...)
+			line := r.partial
+			r.partial = r.partial[:0] // line's memory, reused for the next one
 			if l, perr := parseEntry(line); perr == nil {
 				return l, true, nil
 			}

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"os/signal"
 	goruntime "runtime"
+	"slices"
 	"strconv"
 	"sync"
 	"syscall"
@@ -83,7 +84,7 @@ func detach(dir string, ready *os.File, log *slog.Logger) int {
 		report(ready, readyMessage{Error: err.Error()}, log)
 		return 1
 	}
-	args := append(rec.Shim[1:len(rec.Shim):len(rec.Shim)], "--supervise", dir)
+	args := append(slices.Clone(rec.Shim[1:]), "--supervise", dir)
 	cmd := exec.Command(rec.Shim[0], args...)
 	cmd.Dir = dir
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr

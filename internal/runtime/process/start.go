@@ -212,7 +212,7 @@ func (d *Driver) launch(ctx context.Context, dir string) (readyMessage, error) {
 	if err != nil {
 		return readyMessage{}, err
 	}
-	defer r.Close()
+	defer func() { _ = r.Close() }() // the pipe's read end: a failed Close loses nothing
 	shimLog, err := os.OpenFile(filepath.Join(dir, shimLogFile), os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o600)
 	if err != nil {
 		_ = w.Close()

@@ -140,7 +140,7 @@ func wrap(ctx context.Context, op string, err error) error {
 		errors.Is(err, rpctypes.ErrDuplicateKey), errors.Is(err, rpctypes.ErrEmptyKey):
 		return fmt.Errorf("etcdkv: %s: %w", op, errdefs.InvalidArgument("%v", err))
 	case errors.Is(err, rpctypes.ErrCompacted):
-		return fmt.Errorf("etcdkv: %s: %v: %w", op, err, kv.ErrCompacted)
+		return fmt.Errorf("etcdkv: %s: %w: %w", op, err, kv.ErrCompacted)
 	default:
 		return fmt.Errorf("etcdkv: %s: %w", op, errdefs.Unavailable("%v", err))
 	}
