@@ -114,8 +114,10 @@ func (c *Controller) reconcile(ctx context.Context, id string) (reconcile.Result
 		}
 	}
 	if r.d.Status.Done() {
-		c.log.Info("deployment ended", "deployment", id, "status", r.d.Status, "error", r.d.ErrorMessage)
-		return reconcile.Result{}, c.recordOutcome(ctx, r.d)
+		if !cur.Value.Status.Done() {
+			c.log.Info("deployment ended", "deployment", id, "status", r.d.Status, "error", r.d.ErrorMessage)
+		}
+		return reconcile.Result{}, nil
 	}
 	return reconcile.Result{RequeueAfter: r.wait}, nil
 }
@@ -124,6 +126,11 @@ func (c *Controller) writeDeployment(ctx context.Context, cur store.Item[codedep
 	var txn store.Txn
 	if err := c.st.Deployments.Put(&txn, cur.ID, next, cur.Revision); err != nil {
 		return err
+	}
+	if next.Status == codedeploy.StatusSucceeded && cur.Value.Status != codedeploy.StatusSucceeded {
+		if err := c.recordSuccess(ctx, &txn, next); err != nil {
+			return err
+		}
 	}
 	_, err := c.st.Commit(ctx, &txn)
 	if errors.Is(err, errdefs.ErrConflict) {
@@ -134,21 +141,17 @@ func (c *Controller) writeDeployment(ctx context.Context, cur store.Item[codedep
 	return err
 }
 
-// recordOutcome notes a successful deployment on its group, whose next deployment's
-// previousRevision it is.
-func (c *Controller) recordOutcome(ctx context.Context, d codedeploy.Deployment) error {
-	if d.Status != codedeploy.StatusSucceeded {
-		return nil
-	}
-	_, err := c.st.DeploymentGroups.Update(ctx, store.DeploymentGroupID(d.ApplicationName, d.DeploymentGroupName), func(g *codedeploy.DeploymentGroup) error {
-		g.LastSuccessful = d.ID
-		return nil
-	})
+// recordSuccess adds to txn the note of a successful deployment on its group, whose next
+// deployment's previousRevision it is: in the transaction that makes the deployment
+// Succeeded, so that no client (and no restart) sees one without the other.
+func (c *Controller) recordSuccess(ctx context.Context, txn *store.Txn, d codedeploy.Deployment) error {
+	g, err := c.st.DeploymentGroups.Get(ctx, store.DeploymentGroupID(d.ApplicationName, d.DeploymentGroupName))
 	if errors.Is(err, errdefs.ErrNotFound) {
 		return nil // the group was deleted meanwhile
 	}
 	if err != nil {
 		return fmt.Errorf("record deployment %s on its group: %w", d.ID, err)
 	}
-	return nil
+	g.Value.LastSuccessful = d.ID
+	return c.st.DeploymentGroups.Put(txn, g.ID, g.Value, g.Revision)
 }
