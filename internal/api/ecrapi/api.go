@@ -127,7 +127,7 @@ func (a *API) repository(ctx context.Context, registryID *string, name *string) 
 	if err := a.checkRegistry(registryID); err != nil {
 		return store.Item[ecr.Repository]{}, err
 	}
-	n := deref(name)
+	n := awsproto.Deref(name)
 	if err := ecr.CheckRepositoryName(n); err != nil {
 		return store.Item[ecr.Repository]{}, err
 	}

@@ -129,11 +129,11 @@ func filter(f *wireDescribeImagesFilter) (string, bool, error) {
 	if f == nil {
 		return ecr.TagStatusAny, true, nil
 	}
-	status, err := ecr.CheckTagStatus(deref(f.TagStatus))
+	status, err := ecr.CheckTagStatus(awsproto.Deref(f.TagStatus))
 	if err != nil {
 		return "", false, err
 	}
-	switch s := deref(f.ImageStatus); s {
+	switch s := awsproto.Deref(f.ImageStatus); s {
 	case "", "ANY", imageStatusActive:
 		return status, true, nil
 	case "ARCHIVED", "ACTIVATING":
@@ -175,7 +175,7 @@ func (a *API) describeImages(ctx context.Context, in *describeImagesInput) (*des
 			img, code := ecr.Find(images, idFromWire(w))
 			if code != "" {
 				return nil, errdefs.Detail(ecr.ErrImageNotFound, "The image with imageId {imageDigest:'%s', imageTag:'%s'} does not exist within the repository with name '%s' in the registry with id '%s'",
-					deref(w.ImageDigest), deref(w.ImageTag), name, a.registryID())
+					awsproto.Deref(w.ImageDigest), awsproto.Deref(w.ImageTag), name, a.registryID())
 			}
 			out.ImageDetails = append(out.ImageDetails, a.detail(name, img))
 		}
@@ -313,15 +313,15 @@ func (a *API) putImage(ctx context.Context, in *putImageInput) (*putImageOutput,
 	if err != nil {
 		return nil, err
 	}
-	if deref(in.ImageManifest) == "" {
+	if awsproto.Deref(in.ImageManifest) == "" {
 		return nil, errdefs.Detail(ecr.ErrInvalidParameter, "Invalid parameter at 'imageManifest' failed to satisfy constraint: 'Member must have length greater than or equal to 1'")
 	}
-	d, mediaType, err := a.deps.Images.PutImage(ctx, it.ID, deref(in.ImageTag), deref(in.ImageDigest), deref(in.ImageManifestMediaType), []byte(*in.ImageManifest))
+	d, mediaType, err := a.deps.Images.PutImage(ctx, it.ID, awsproto.Deref(in.ImageTag), awsproto.Deref(in.ImageDigest), awsproto.Deref(in.ImageManifestMediaType), []byte(*in.ImageManifest))
 	if err != nil {
 		return nil, err
 	}
 	return &putImageOutput{Image: &wireImage{
-		RegistryID: ptr(a.registryID()), RepositoryName: ptr(it.ID), ImageID: idToWire(ecr.ImageID{Digest: d, Tag: deref(in.ImageTag)}),
+		RegistryID: ptr(a.registryID()), RepositoryName: ptr(it.ID), ImageID: idToWire(ecr.ImageID{Digest: d, Tag: awsproto.Deref(in.ImageTag)}),
 		ImageManifest: in.ImageManifest, ImageManifestMediaType: ptr(mediaType),
 	}}, nil
 }

@@ -39,7 +39,7 @@ func (a *API) putLifecyclePolicy(ctx context.Context, in *putLifecyclePolicyInpu
 	if err != nil {
 		return nil, err
 	}
-	text := deref(in.LifecyclePolicyText)
+	text := awsproto.Deref(in.LifecyclePolicyText)
 	if _, err := ecr.ParseLifecyclePolicy(text); err != nil {
 		return nil, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/ecr"
 	"github.com/fargohq/fargo/internal/errdefs"
 	"github.com/fargohq/fargo/internal/store"
@@ -60,15 +61,15 @@ func (a *API) createRepository(ctx context.Context, in *createRepositoryInput) (
 		return nil, err
 	}
 	s := ecr.Settings{
-		TagMutability:        deref(in.ImageTagMutability),
+		TagMutability:        awsproto.Deref(in.ImageTagMutability),
 		MutabilityExclusions: filtersFromWire(in.ImageTagMutabilityExclusionFilters),
 		ScanOnPush:           in.ImageScanningConfiguration != nil && in.ImageScanningConfiguration.ScanOnPush,
 		Tags:                 tagsFromWire(in.Tags),
 	}
 	if e := in.EncryptionConfiguration; e != nil {
-		s.EncryptionType, s.KMSKey = deref(e.EncryptionType), deref(e.KmsKey)
+		s.EncryptionType, s.KMSKey = awsproto.Deref(e.EncryptionType), awsproto.Deref(e.KmsKey)
 	}
-	repo, err := ecr.NewRepository(deref(in.RepositoryName), s, a.deps.Now())
+	repo, err := ecr.NewRepository(awsproto.Deref(in.RepositoryName), s, a.deps.Now())
 	if err != nil {
 		return nil, err
 	}
@@ -196,7 +197,7 @@ func (a *API) putImageTagMutability(ctx context.Context, in *putImageTagMutabili
 		return nil, err
 	}
 	check := it.Value
-	if err := check.SetTagMutability(deref(in.ImageTagMutability), filtersFromWire(in.ImageTagMutabilityExclusionFilters)); err != nil {
+	if err := check.SetTagMutability(awsproto.Deref(in.ImageTagMutability), filtersFromWire(in.ImageTagMutabilityExclusionFilters)); err != nil {
 		return nil, err
 	}
 	updated, err := a.update(ctx, it.ID, func(r *ecr.Repository) error {

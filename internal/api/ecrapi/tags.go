@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/arn"
 	"github.com/fargohq/fargo/internal/ecr"
 	"github.com/fargohq/fargo/internal/errdefs"
@@ -31,11 +32,11 @@ type emptyOutput struct{}
 
 // repositoryOfARN returns the name of the repository an ARN of this registry names.
 func (a *API) repositoryOfARN(s *string) (string, error) {
-	parsed, err := arn.Parse(deref(s))
+	parsed, err := arn.Parse(awsproto.Deref(s))
 	if err != nil || parsed.Service != "ecr" || parsed.ResourceType() != "repository" || parsed.AccountID != a.registryID() ||
 		parsed.Region != a.scope.Region || !strings.HasPrefix(parsed.Resource, "repository/") {
 		return "", errdefs.Detail(ecr.ErrInvalidParameter, "Invalid parameter at 'resourceArn' failed to satisfy constraint: 'Invalid ARN %q: it must name a repository of this registry (arn:%s:ecr:%s:%s:repository/<name>)'",
-			deref(s), a.scope.Partition, a.scope.Region, a.registryID())
+			awsproto.Deref(s), a.scope.Partition, a.scope.Region, a.registryID())
 	}
 	return strings.TrimPrefix(parsed.Resource, "repository/"), nil
 }

@@ -72,15 +72,6 @@ type wireImage struct {
 
 func ptr[T any](v T) *T { return &v }
 
-// deref returns the value p points to, or the zero value for nil.
-func deref[T any](p *T) T {
-	if p == nil {
-		var zero T
-		return zero
-	}
-	return *p
-}
-
 // optional returns a pointer to s, or nil for "", for members ECR leaves out when empty.
 func optional(s string) *string {
 	if s == "" {
@@ -112,7 +103,7 @@ func filtersToWire(in []ecr.TagFilter) []wireImageTagMutabilityExclusionFilter {
 func filtersFromWire(in []wireImageTagMutabilityExclusionFilter) []ecr.TagFilter {
 	var out []ecr.TagFilter
 	for _, f := range in {
-		out = append(out, ecr.TagFilter{Type: deref(f.FilterType), Filter: deref(f.Filter)})
+		out = append(out, ecr.TagFilter{Type: awsproto.Deref(f.FilterType), Filter: awsproto.Deref(f.Filter)})
 	}
 	return out
 }
@@ -120,7 +111,7 @@ func filtersFromWire(in []wireImageTagMutabilityExclusionFilter) []ecr.TagFilter
 func tagsFromWire(in []wireTag) []ecr.Tag {
 	var out []ecr.Tag
 	for _, t := range in {
-		out = append(out, ecr.Tag{Key: deref(t.Key), Value: deref(t.Value)})
+		out = append(out, ecr.Tag{Key: awsproto.Deref(t.Key), Value: awsproto.Deref(t.Value)})
 	}
 	return out
 }
@@ -134,7 +125,7 @@ func tagsToWire(in []ecr.Tag) []wireTag {
 }
 
 func idFromWire(in wireImageIdentifier) ecr.ImageID {
-	return ecr.ImageID{Digest: deref(in.ImageDigest), Tag: deref(in.ImageTag)}
+	return ecr.ImageID{Digest: awsproto.Deref(in.ImageDigest), Tag: awsproto.Deref(in.ImageTag)}
 }
 
 func idToWire(id ecr.ImageID) *wireImageIdentifier {
