@@ -1,11 +1,8 @@
 package docker
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -28,7 +25,7 @@ func (d *Driver) Exec(ctx context.Context, id string, cmd []string, timeout time
 	if st.State != runtime.StateRunning {
 		return runtime.ExecResult{}, errdefs.FailedPrecondition("container %q is %s, not running", id, st.State)
 	}
-	argv, err := execArgv(cmd)
+	argv, err := runtime.ExecArgv(cmd)
 	if err != nil {
 		return runtime.ExecResult{}, err
 	}
@@ -47,7 +44,7 @@ func (d *Driver) Exec(ctx context.Context, id string, cmd []string, timeout time
 	if err != nil {
 		return runtime.ExecResult{}, d.engineErr(err, "exec in container %q", id)
 	}
-	out := &cappedBuffer{max: maxExecOutput}
+	out := &runtime.CappedBuffer{Max: maxExecOutput}
 	copied := make(chan struct{})
 	go func() {
 		defer close(copied)
@@ -102,48 +99,4 @@ func (d *Driver) killExec(execID string) {
 	if err := syscall.Kill(res.PID, syscall.SIGKILL); err != nil {
 		d.log.Warn("kill a command that outlived its timeout", "exec", execID, "pid", res.PID, "err", err)
 	}
-}
-
-// execArgv turns a health-check command into a command line: ["CMD-SHELL", s] runs s with
-// /bin/sh -c, ["CMD", args...] and a bare command line run as they are.
-func execArgv(cmd []string) ([]string, error) {
-	if len(cmd) > 0 {
-		switch cmd[0] {
-		case "CMD-SHELL":
-			if len(cmd) < 2 {
-				return nil, errdefs.InvalidArgument("exec %q: no command", cmd)
-			}
-			return []string{"/bin/sh", "-c", strings.Join(cmd[1:], " ")}, nil
-		case "CMD":
-			cmd = cmd[1:]
-		case "NONE":
-			return nil, errdefs.InvalidArgument("exec %q: nothing to run", cmd)
-		}
-	}
-	if len(cmd) == 0 || cmd[0] == "" {
-		return nil, errdefs.InvalidArgument("exec %q: no command", cmd)
-	}
-	return cmd, nil
-}
-
-// cappedBuffer keeps the first max bytes written to it.
-type cappedBuffer struct {
-	mu  sync.Mutex
-	max int
-	buf bytes.Buffer
-}
-
-func (b *cappedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if room := b.max - b.buf.Len(); room > 0 {
-		b.buf.Write(p[:min(room, len(p))])
-	}
-	return len(p), nil
-}
-
-func (b *cappedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

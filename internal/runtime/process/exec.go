@@ -1,12 +1,10 @@
 package process
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"os/exec"
-	"sync"
 	"syscall"
 	"time"
 
@@ -31,7 +29,7 @@ func (d *Driver) Exec(ctx context.Context, id string, cmd []string, timeout time
 	if st.State != runtime.StateRunning {
 		return runtime.ExecResult{}, errdefs.FailedPrecondition("container %q is %s, not running", id, st.State)
 	}
-	argv, err := execArgv(cmd)
+	argv, err := runtime.ExecArgv(cmd)
 	if err != nil {
 		return runtime.ExecResult{}, err
 	}
@@ -53,7 +51,7 @@ func (d *Driver) Exec(ctx context.Context, id string, cmd []string, timeout time
 	}
 	c.Cancel = func() error { return signalGroup(c.Process.Pid, syscall.SIGKILL) }
 	c.WaitDelay = time.Second // a process that left the group may hold the output open
-	out := &cappedBuffer{max: maxExecOutput}
+	out := &runtime.CappedBuffer{Max: maxExecOutput}
 	c.Stdout, c.Stderr = out, out
 	err = c.Run()
 	res := runtime.ExecResult{ExitCode: -1, Output: out.String()}
@@ -71,52 +69,4 @@ func (d *Driver) Exec(ctx context.Context, id string, cmd []string, timeout time
 	}
 	res.ExitCode = 0
 	return res, nil
-}
-
-// execArgv turns a health-check command into a command line: ["CMD-SHELL", s] runs s with
-// /bin/sh -c, ["CMD", args...] and a bare command line run as they are.
-func execArgv(cmd []string) ([]string, error) {
-	if len(cmd) > 0 {
-		switch cmd[0] {
-		case "CMD-SHELL":
-			if len(cmd) < 2 {
-				return nil, errdefs.InvalidArgument("exec %q: no command", cmd)
-			}
-			script := cmd[1]
-			for _, more := range cmd[2:] {
-				script += " " + more
-			}
-			return []string{"/bin/sh", "-c", script}, nil
-		case "CMD":
-			cmd = cmd[1:]
-		case "NONE":
-			return nil, errdefs.InvalidArgument("exec %q: nothing to run", cmd)
-		}
-	}
-	if len(cmd) == 0 || cmd[0] == "" {
-		return nil, errdefs.InvalidArgument("exec %q: no command", cmd)
-	}
-	return cmd, nil
-}
-
-// cappedBuffer keeps the first max bytes written to it.
-type cappedBuffer struct {
-	mu  sync.Mutex
-	max int
-	buf bytes.Buffer
-}
-
-func (b *cappedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if room := b.max - b.buf.Len(); room > 0 {
-		b.buf.Write(p[:min(room, len(p))])
-	}
-	return len(p), nil
-}
-
-func (b *cappedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

@@ -138,25 +138,3 @@ func TestReadOptions(t *testing.T) {
 		t.Errorf("after a torn write, tail 1: %v", got)
 	}
 }
-
-func TestExecArgv(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		cmd  []string
-		want []string
-	}{
-		{[]string{"CMD-SHELL", "curl -f localhost || exit 1"}, []string{"/bin/sh", "-c", "curl -f localhost || exit 1"}},
-		{[]string{"CMD", "curl", "-f"}, []string{"curl", "-f"}},
-		{[]string{"curl"}, []string{"curl"}},
-		{[]string{"CMD-SHELL"}, nil},
-		{[]string{"CMD"}, nil},
-		{[]string{"NONE"}, nil},
-		{nil, nil},
-	}
-	for _, tt := range tests {
-		got, err := execArgv(tt.cmd)
-		if !slices.Equal(got, tt.want) || (err == nil) != (tt.want != nil) {
-			t.Errorf("execArgv(%q) = %q, %v; want %q", tt.cmd, got, err, tt.want)
-		}
-	}
-}
