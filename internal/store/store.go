@@ -10,6 +10,7 @@ import (
 	"github.com/fargohq/fargo/internal/ecs"
 	"github.com/fargohq/fargo/internal/elb"
 	"github.com/fargohq/fargo/internal/errdefs"
+	"github.com/fargohq/fargo/internal/logs"
 	"github.com/fargohq/fargo/internal/store/kv"
 )
 
@@ -64,6 +65,12 @@ type Store struct {
 
 	// Repositories are ECR repositories by name. Their images are in the registry's storage.
 	Repositories Collection[ecr.Repository]
+
+	// LogGroups are the CloudWatch Logs groups that clients created or configured, by name.
+	LogGroups Collection[logs.Group]
+	// LogStreams are the log streams that clients created or wrote to, by LogStreamID;
+	// LogGroupPrefix lists one group's.
+	LogStreams Collection[logs.Stream]
 }
 
 // New returns a Store over kv. The Store does not own kv.
@@ -88,6 +95,8 @@ func New(store kv.KV) *Store {
 		Deployments:            newCollection[codedeploy.Deployment](store, "codedeploy/deployments"),
 		Revisions:              newCollection[codedeploy.ApplicationRevision](store, "codedeploy/revisions"),
 		Repositories:           newCollection[ecr.Repository](store, "ecr/repositories"),
+		LogGroups:              newCollection[logs.Group](store, "logs/groups"),
+		LogStreams:             newCollection[logs.Stream](store, "logs/streams"),
 	}
 }
 
@@ -163,3 +172,9 @@ func ApplicationPrefix(application string) string { return application + "/" }
 
 // RevisionID is the ID of the revision with content sha256 of application.
 func RevisionID(application, sha256 string) string { return ApplicationPrefix(application) + sha256 }
+
+// LogGroupPrefix is the ID prefix of a log group's streams. Group names hold no ':'.
+func LogGroupPrefix(group string) string { return group + ":" }
+
+// LogStreamID is the ID of stream name of group: <group>:<stream>.
+func LogStreamID(group, name string) string { return LogGroupPrefix(group) + name }
