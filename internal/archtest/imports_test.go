@@ -37,6 +37,7 @@ var allowed = map[string][]string{
 	"internal/store":                     {"internal/ecs", "internal/elb", "internal/codedeploy", "internal/ecr", "internal/logs", "internal/store/kv", "internal/arn", "internal/errdefs"},
 	"internal/store/...":                 {"internal/store/...", "internal/ecs", "internal/elb", "internal/codedeploy", "internal/ecr", "internal/logs", "internal/arn", "internal/errdefs"},
 	"internal/runtime":                   {"internal/errdefs"},
+	"internal/logstore":                  {"internal/store/...", "internal/logs", "internal/errdefs", "internal/fsutil"},
 	"internal/runtime/...":               {"internal/runtime", "internal/errdefs", "internal/fsutil"},
 	"internal/runtime/docker":            {"internal/runtime", "internal/errdefs"},
 	"internal/runtime/docker/dockertest": {},
