@@ -62,7 +62,7 @@ type Admission struct {
 // chronological order, or accepted events that span more than MaxSpan. Events too old, expired
 // or too new are rejected one by one and the others kept, as CloudWatch does.
 func Admit(events []Event, now time.Time, retentionDays int) (Admission, error) {
-	if err := checkBatch(events); err != nil {
+	if err := CheckBatch(events); err != nil {
 		return Admission{}, err
 	}
 	oldest, newest := now.Add(-MaxAge).UnixMilli(), now.Add(MaxAhead).UnixMilli()
@@ -96,8 +96,9 @@ func Admit(events []Event, now time.Time, retentionDays int) (Admission, error) 
 	return Admission{Accepted: accepted, Rejected: r}, nil
 }
 
-// checkBatch checks what fails a whole batch before any event is looked at on its own.
-func checkBatch(events []Event) error {
+// CheckBatch checks what fails a whole batch, whatever the time and the group: the number of
+// events, their size, empty messages, negative timestamps and chronological order.
+func CheckBatch(events []Event) error {
 	switch {
 	case len(events) == 0:
 		return errdefs.InvalidArgument("1 validation error detected: Value '[]' at 'logEvents' failed to satisfy constraint: Member must have length greater than or equal to 1")

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"log/slog"
 	"os"
 	"sync"
 
@@ -40,7 +39,6 @@ func (c Config) withDefaults() (Config, error) {
 // one stream are written one batch at a time.
 type Store struct {
 	cfg Config
-	log *slog.Logger
 
 	mu sync.Mutex
 	// streams are the streams touched since Open, deleted ones included (as tombstones, so
@@ -49,18 +47,15 @@ type Store struct {
 }
 
 // Open returns a Store over cfg.Dir, creating it (mode 0700) if needed.
-func Open(cfg Config, log *slog.Logger) (*Store, error) {
+func Open(cfg Config) (*Store, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
 		return nil, err
 	}
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
 	if err := os.MkdirAll(cfg.Dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create log event directory: %w", err)
 	}
-	return &Store{cfg: cfg, log: log, streams: map[string]*stream{}}, nil
+	return &Store{cfg: cfg, streams: map[string]*stream{}}, nil
 }
 
 // stream returns the stream with id, which must be a name the store could have given: 1 to 64

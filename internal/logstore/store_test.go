@@ -25,7 +25,7 @@ const id = "0123456789abcdef0123456789abcdef"
 // several runs.
 func open(t *testing.T, dir string) *logstore.Store {
 	t.Helper()
-	s, err := logstore.Open(logstore.Config{Dir: dir, SegmentBytes: 512, FrameBytes: 128}, nil)
+	s, err := logstore.Open(logstore.Config{Dir: dir, SegmentBytes: 512, FrameBytes: 128})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +153,7 @@ func TestOrderAcrossSeals(t *testing.T) {
 func TestTornWrite(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	s, err := logstore.Open(logstore.Config{Dir: dir}, nil)
+	s, err := logstore.Open(logstore.Config{Dir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +170,7 @@ func TestTornWrite(t *testing.T) {
 			if err := os.Truncate(head, info.Size()-cut); err != nil {
 				t.Fatal(err)
 			}
-			s, err := logstore.Open(logstore.Config{Dir: dir}, nil)
+			s, err := logstore.Open(logstore.Config{Dir: dir})
 			if err != nil {
 				t.Fatal(err)
 			}

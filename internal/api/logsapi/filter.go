@@ -137,7 +137,7 @@ func (a *API) filterStream(ctx context.Context, s logStream, q filterQuery) (fil
 	if q.after != nil {
 		since = max(since, q.after.ns)
 	}
-	sc, err := a.scan(ctx, s.containerID, since)
+	sc, err := a.scan(ctx, s, since)
 	if err != nil || sc == nil {
 		return f, err
 	}
@@ -186,9 +186,8 @@ func (q filterQuery) page(found []filtered) *filterLogEventsOutput {
 	}
 	out := &filterLogEventsOutput{Events: make([]wireFilteredEvent, 0, n), SearchedLogStreams: []wireSearchedStream{}}
 	for _, it := range all[:n] {
-		ms := millis(it.e.Time)
 		out.Events = append(out.Events, wireFilteredEvent{
-			LogStreamName: it.key.stream, Timestamp: ms, Message: it.e.Text, IngestionTime: ms,
+			LogStreamName: it.key.stream, Timestamp: millis(it.e.Time), Message: it.e.Text, IngestionTime: it.e.ingest,
 			EventID: eventID(it.key),
 		})
 	}

@@ -19,6 +19,7 @@ type describeLogGroupsOutput struct {
 type wireLogGroup struct {
 	LogGroupName      string `json:"logGroupName"`
 	CreationTime      int64  `json:"creationTime"`
+	RetentionInDays   *int32 `json:"retentionInDays,omitempty"`
 	MetricFilterCount int32  `json:"metricFilterCount"`
 	// Arn ends in ":*", LogGroupArn does not, as CloudWatch sends them.
 	Arn           string `json:"arn"`
@@ -104,4 +105,50 @@ type wireFilteredEvent struct {
 type wireSearchedStream struct {
 	LogStreamName      string `json:"logStreamName"`
 	SearchedCompletely bool   `json:"searchedCompletely"`
+}
+
+type createLogGroupInput struct {
+	LogGroupName              *string           `json:"logGroupName"`
+	KmsKeyID                  *string           `json:"kmsKeyId"`
+	Tags                      map[string]string `json:"tags"`
+	LogGroupClass             *string           `json:"logGroupClass"`
+	DeletionProtectionEnabled *bool             `json:"deletionProtectionEnabled"`
+}
+
+type logGroupNameInput struct {
+	LogGroupName *string `json:"logGroupName"`
+}
+
+type logStreamNameInput struct {
+	LogGroupName  *string `json:"logGroupName"`
+	LogStreamName *string `json:"logStreamName"`
+}
+
+type putRetentionPolicyInput struct {
+	LogGroupName    *string `json:"logGroupName"`
+	RetentionInDays *int32  `json:"retentionInDays"`
+}
+
+type putLogEventsInput struct {
+	LogGroupName  *string          `json:"logGroupName"`
+	LogStreamName *string          `json:"logStreamName"`
+	LogEvents     []wireInputEvent `json:"logEvents"`
+	// SequenceToken is accepted and ignored, as CloudWatch does since 2023.
+	SequenceToken *string `json:"sequenceToken"`
+}
+
+type wireInputEvent struct {
+	Timestamp *int64  `json:"timestamp"`
+	Message   *string `json:"message"`
+}
+
+type putLogEventsOutput struct {
+	NextSequenceToken     string              `json:"nextSequenceToken"`
+	RejectedLogEventsInfo *wireRejectedEvents `json:"rejectedLogEventsInfo,omitempty"`
+}
+
+type wireRejectedEvents struct {
+	TooNewLogEventStartIndex *int32 `json:"tooNewLogEventStartIndex,omitempty"`
+	TooOldLogEventEndIndex   *int32 `json:"tooOldLogEventEndIndex,omitempty"`
+	ExpiredLogEventEndIndex  *int32 `json:"expiredLogEventEndIndex,omitempty"`
 }
