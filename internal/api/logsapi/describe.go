@@ -9,7 +9,6 @@ import (
 
 	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/errdefs"
-	"github.com/fargohq/fargo/internal/logs"
 )
 
 // The orders of DescribeLogStreams.
@@ -33,7 +32,7 @@ func (a *API) describeLogGroups(ctx context.Context, in *describeLogGroupsInput)
 	}
 	var matched []*logGroup
 	for _, g := range groups {
-		if keep(g.name) {
+		if keep(g.name) && (in.LogGroupClass == nil || *in.LogGroupClass == g.class()) {
 			matched = append(matched, g)
 		}
 	}
@@ -61,10 +60,9 @@ func (a *API) wireGroup(ctx context.Context, g *logGroup) (wireLogGroup, error) 
 		CreationTime:  millis(g.created),
 		Arn:           arn + ":*",
 		LogGroupArn:   arn,
-		LogGroupClass: logs.ClassStandard,
+		LogGroupClass: g.class(),
 	}
 	if g.stored != nil {
-		w.LogGroupClass = g.stored.Class
 		if d := int32(g.stored.RetentionDays); d > 0 {
 			w.RetentionInDays = &d
 		}

@@ -71,6 +71,14 @@ func (g *logGroup) retention() int {
 	return g.stored.RetentionDays
 }
 
+// class returns the group's class: the one it was created with, STANDARD for container output.
+func (g *logGroup) class() string {
+	if g.stored == nil || g.stored.Class == "" {
+		return logs.ClassStandard
+	}
+	return g.stored.Class
+}
+
 // storedStreams returns the streams of g that have a record.
 func (g *logGroup) storedStreams() []logStream {
 	var out []logStream

@@ -7,6 +7,7 @@ type describeLogGroupsInput struct {
 	LogGroupNamePrefix  *string  `json:"logGroupNamePrefix"`
 	LogGroupNamePattern *string  `json:"logGroupNamePattern"`
 	LogGroupIdentifiers []string `json:"logGroupIdentifiers"`
+	LogGroupClass       *string  `json:"logGroupClass"`
 	NextToken           *string  `json:"nextToken"`
 	Limit               *int32   `json:"limit"`
 }
