@@ -46,7 +46,7 @@ var allowed = map[string][]string{
 	"internal/lb/h1":                     {}, // an HTTP/1.1 server: no routing, no domain
 	"internal/scheduler":                 {"internal/store/...", "internal/ecs", "internal/elb", "internal/reconcile", "internal/arn", "internal/errdefs"},
 	"internal/deployer":                  {"internal/store/...", "internal/ecs", "internal/elb", "internal/codedeploy", "internal/reconcile", "internal/arn", "internal/errdefs"},
-	"internal/agent":                     {"internal/store/...", "internal/ecs", "internal/runtime", "internal/reconcile", "internal/arn", "internal/errdefs"},
+	"internal/agent":                     {"internal/store/...", "internal/ecs", "internal/logs", "internal/runtime", "internal/reconcile", "internal/arn", "internal/errdefs"},
 	"internal/lbsync":                    {"internal/store/...", "internal/elb", "internal/ecs", "internal/lb/...", "internal/reconcile", "internal/errdefs"},
 	"internal/api/awsquery":              {"internal/errdefs"},
 	"internal/api/awsproto":              {"internal/api/awsquery", "internal/errdefs"},
