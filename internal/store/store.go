@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/fargohq/fargo/internal/autoscaling"
 	"github.com/fargohq/fargo/internal/codedeploy"
 	"github.com/fargohq/fargo/internal/ecr"
 	"github.com/fargohq/fargo/internal/ecs"
@@ -71,6 +72,12 @@ type Store struct {
 	// LogStreams are the log streams that clients created or wrote to, by LogStreamID;
 	// LogGroupPrefix lists one group's.
 	LogStreams Collection[logs.Stream]
+
+	// ScalableTargets are Application Auto Scaling targets by ScalableTargetID.
+	ScalableTargets Collection[autoscaling.Target]
+	// ScalingPolicies are scaling policies by ScalingPolicyID; ScalableTargetPrefix lists one
+	// target's.
+	ScalingPolicies Collection[autoscaling.Policy]
 }
 
 // New returns a Store over kv. The Store does not own kv.
@@ -97,6 +104,8 @@ func New(store kv.KV) *Store {
 		Repositories:           newCollection[ecr.Repository](store, "ecr/repositories"),
 		LogGroups:              newCollection[logs.Group](store, "logs/groups"),
 		LogStreams:             newCollection[logs.Stream](store, "logs/streams"),
+		ScalableTargets:        newCollection[autoscaling.Target](store, "autoscaling/targets"),
+		ScalingPolicies:        newCollection[autoscaling.Policy](store, "autoscaling/policies"),
 	}
 }
 
@@ -178,3 +187,17 @@ func LogGroupPrefix(group string) string { return group + ":" }
 
 // LogStreamID is the ID of stream name of group: <group>:<stream>.
 func LogStreamID(group, name string) string { return LogGroupPrefix(group) + name }
+
+// ScalableTargetID is the ID of a scalable target: <namespace>/<dimension>/<resource id>.
+func ScalableTargetID(k autoscaling.TargetKey) string {
+	return k.Namespace + "/" + k.Dimension + "/" + k.ResourceID
+}
+
+// ScalableTargetPrefix is the ID prefix of a target's scaling policies. ECS resource ids have
+// exactly two '/', so no other target's policies share it.
+func ScalableTargetPrefix(k autoscaling.TargetKey) string { return ScalableTargetID(k) + "/" }
+
+// ScalingPolicyID is the ID of the policy named name of the target k.
+func ScalingPolicyID(k autoscaling.TargetKey, name string) string {
+	return ScalableTargetPrefix(k) + name
+}
