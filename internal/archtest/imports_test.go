@@ -55,6 +55,7 @@ var allowed = map[string][]string{
 	"internal/api/ecsapi":                {"internal/store/...", "internal/ecs", "internal/arn", "internal/api/awsproto", "internal/errdefs"},
 	"internal/api/elbapi":                {"internal/store/...", "internal/elb", "internal/arn", "internal/api/awsproto", "internal/errdefs"},
 	"internal/api/codedeployapi":         {"internal/store/...", "internal/codedeploy", "internal/arn", "internal/api/awsproto", "internal/errdefs"},
+	"internal/api/autoscalingapi":        {"internal/store/...", "internal/autoscaling", "internal/arn", "internal/api/awsproto", "internal/errdefs"},
 	"internal/api/stsapi":                {"internal/api/awsproto", "internal/errdefs"},
 	"internal/api/logsapi":               {"internal/store/...", "internal/ecs", "internal/logs", "internal/logstore", "internal/arn", "internal/api/awsproto", "internal/errdefs"},
 	"internal/api/apitest":               {"internal/..."},

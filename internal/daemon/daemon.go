@@ -20,6 +20,7 @@ import (
 
 	"github.com/fargohq/fargo/internal/agent"
 	"github.com/fargohq/fargo/internal/api"
+	"github.com/fargohq/fargo/internal/api/autoscalingapi"
 	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/api/codedeployapi"
 	"github.com/fargohq/fargo/internal/api/ecrapi"
@@ -162,7 +163,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 		Credentials: keys.Lookup, Logger: log, Registerer: reg, Fallback: mux,
 	}, ecsapi.New(st, scope, time.Now).Service(), stsapi.Service(), logsapi.New(st, logSource{drv}, events, time.Now).Service(),
 		elbapi.New(st, scope, time.Now, elbapi.Config{ListenerHost: cfg.LBBindHost, CertificateDir: filepath.Join(cfg.DataDir, "certs")}).Service(),
-		codedeployapi.New(st, scope, time.Now).Service(), ecrService)
+		codedeployapi.New(st, scope, time.Now).Service(), ecrService, autoscalingapi.New(st, scope, time.Now).Service())
 	if err != nil {
 		return p, "", err
 	}
