@@ -30,10 +30,6 @@ func (a *API) describeScalingActivities(ctx context.Context, in *describeScaling
 	if err != nil {
 		return nil, err
 	}
-	limit, err := maxResultsOf(in.MaxResults, 50)
-	if err != nil {
-		return nil, err
-	}
 	targets, _, err := a.store.ScalableTargets.List(ctx, ns+"/")
 	if err != nil {
 		return nil, fmt.Errorf("list scalable targets: %w", err)
@@ -50,7 +46,7 @@ func (a *API) describeScalingActivities(ctx context.Context, in *describeScaling
 		k := it.Value.Key
 		return len(byTarget[k]) == 0 || dim != "" && k.Dimension != dim || in.ResourceID != nil && k.ResourceID != *in.ResourceID
 	})
-	got, next, err := page(targets, func(it store.Item[autoscaling.Target]) string { return it.ID }, in.NextToken, limit)
+	got, next, err := awsproto.Paginate(pages(50), targets, awsproto.ByKey(itemID[autoscaling.Target]), in.NextToken, in.MaxResults, 50)
 	if err != nil {
 		return nil, err
 	}

@@ -1,13 +1,13 @@
 package autoscalingapi
 
 import (
-	"context"
 	"errors"
 	"slices"
 	"strings"
 
 	"github.com/fargohq/fargo/internal/autoscaling"
 	"github.com/fargohq/fargo/internal/errdefs"
+	"github.com/fargohq/fargo/internal/store"
 )
 
 // namespaces and dimensions are the model's enums. fargo serves ecs and
@@ -26,9 +26,6 @@ var (
 		"elasticache:replication-group:Replicas", "neptune:cluster:ReadReplicaCount", "sagemaker:variant:DesiredProvisionedConcurrency",
 		"sagemaker:inference-component:DesiredCopyCount", "workspaces:workspacespool:DesiredUserSessions"}
 )
-
-// maxAttempts bounds the retries of a write that lost a race with another write.
-const maxAttempts = 8
 
 func errNull(member string) error {
 	return errdefs.InvalidArgument("1 validation error detected: Value null at '%s' failed to satisfy constraint: Member must not be null", member)
@@ -91,16 +88,12 @@ func keyArgs(ns, id, dim *string) (autoscaling.TargetKey, string, string, error)
 	return k, cluster, service, err
 }
 
-// retry runs fn until it does not fail with a conflict, at most maxAttempts times.
-func retry(ctx context.Context, fn func() error) error {
-	for range maxAttempts {
-		err := fn()
-		if !errors.Is(err, errdefs.ErrConflict) {
-			return err
-		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
+// retry runs fn until it does not fail with a conflict (store.Retry); a conflict that outlives
+// the retries is answered as AWS's ConcurrentUpdateException.
+func retry(fn func() error) error {
+	_, err := store.Retry(func() (struct{}, error) { return struct{}{}, fn() })
+	if errors.Is(err, errdefs.ErrConflict) {
+		return errdefs.Conflict("Concurrent updates to the same scalable target conflicted; try again.")
 	}
-	return errdefs.Conflict("Concurrent updates to the same scalable target conflicted; try again.")
+	return err
 }

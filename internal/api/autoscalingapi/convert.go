@@ -1,12 +1,15 @@
 package autoscalingapi
 
-import "github.com/fargohq/fargo/internal/autoscaling"
+import (
+	"github.com/fargohq/fargo/internal/api/awsproto"
+	"github.com/fargohq/fargo/internal/autoscaling"
+)
 
 // Conversions of policy configurations between the wire and the domain. A member absent on
 // the wire stays absent when the policy is described.
 
 func stepScaling(w *wireStepScaling) autoscaling.StepScaling {
-	s := autoscaling.StepScaling{AdjustmentType: deref(w.AdjustmentType), MetricAggregationType: deref(w.MetricAggregationType)}
+	s := autoscaling.StepScaling{AdjustmentType: awsproto.Deref(w.AdjustmentType), MetricAggregationType: awsproto.Deref(w.MetricAggregationType)}
 	if w.MinAdjustmentMagnitude != nil {
 		s.HasMinAdjustmentMagnitude, s.MinAdjustmentMagnitude = true, int(*w.MinAdjustmentMagnitude)
 	}
@@ -14,7 +17,7 @@ func stepScaling(w *wireStepScaling) autoscaling.StepScaling {
 		s.HasCooldown, s.Cooldown = true, int(*w.Cooldown)
 	}
 	for _, a := range w.StepAdjustments {
-		d := autoscaling.StepAdjustment{ScalingAdjustment: int(deref(a.ScalingAdjustment))}
+		d := autoscaling.StepAdjustment{ScalingAdjustment: int(awsproto.Deref(a.ScalingAdjustment))}
 		if a.MetricIntervalLowerBound != nil {
 			d.HasLowerBound, d.LowerBound = true, *a.MetricIntervalLowerBound
 		}
@@ -48,10 +51,10 @@ func wireStep(s autoscaling.StepScaling) *wireStepScaling {
 }
 
 func targetTracking(w *wireTargetTracking) autoscaling.TargetTracking {
-	t := autoscaling.TargetTracking{TargetValue: deref(w.TargetValue)}
+	t := autoscaling.TargetTracking{TargetValue: awsproto.Deref(w.TargetValue)}
 	if m := w.PredefinedMetricSpecification; m != nil {
 		t.HasPredefined = true
-		t.Predefined = autoscaling.PredefinedMetric{Type: deref(m.PredefinedMetricType), ResourceLabel: deref(m.ResourceLabel)}
+		t.Predefined = autoscaling.PredefinedMetric{Type: awsproto.Deref(m.PredefinedMetricType), ResourceLabel: awsproto.Deref(m.ResourceLabel)}
 	}
 	if m := w.CustomizedMetricSpecification; m != nil {
 		t.HasCustomized, t.Customized = true, customized(m)
@@ -90,16 +93,16 @@ func wireTracking(t autoscaling.TargetTracking) *wireTargetTracking {
 
 func customized(w *wireCustomizedMetric) autoscaling.CustomizedMetric {
 	m := autoscaling.CustomizedMetric{
-		MetricName: deref(w.MetricName), Namespace: deref(w.Namespace), Dimensions: dimensionsOf(w.Dimensions),
-		Statistic: deref(w.Statistic), Unit: deref(w.Unit),
+		MetricName: awsproto.Deref(w.MetricName), Namespace: awsproto.Deref(w.Namespace), Dimensions: dimensionsOf(w.Dimensions),
+		Statistic: awsproto.Deref(w.Statistic), Unit: awsproto.Deref(w.Unit),
 	}
 	for _, q := range w.Metrics {
-		d := autoscaling.MetricQuery{ID: deref(q.ID), Expression: deref(q.Expression), Label: deref(q.Label)}
+		d := autoscaling.MetricQuery{ID: awsproto.Deref(q.ID), Expression: awsproto.Deref(q.Expression), Label: awsproto.Deref(q.Label)}
 		if s := q.MetricStat; s != nil {
 			d.HasMetricStat = true
-			d.MetricStat = autoscaling.MetricStat{Stat: deref(s.Stat), Unit: deref(s.Unit)}
+			d.MetricStat = autoscaling.MetricStat{Stat: awsproto.Deref(s.Stat), Unit: awsproto.Deref(s.Unit)}
 			if s.Metric != nil {
-				d.MetricStat.MetricName, d.MetricStat.Namespace = deref(s.Metric.MetricName), deref(s.Metric.Namespace)
+				d.MetricStat.MetricName, d.MetricStat.Namespace = awsproto.Deref(s.Metric.MetricName), awsproto.Deref(s.Metric.Namespace)
 				d.MetricStat.Dimensions = dimensionsOf(s.Metric.Dimensions)
 			}
 		}
@@ -135,7 +138,7 @@ func wireCustomized(m autoscaling.CustomizedMetric) *wireCustomizedMetric {
 func dimensionsOf(w []wireMetricDimension) []autoscaling.MetricDimension {
 	var out []autoscaling.MetricDimension
 	for _, d := range w {
-		out = append(out, autoscaling.MetricDimension{Name: deref(d.Name), Value: deref(d.Value)})
+		out = append(out, autoscaling.MetricDimension{Name: awsproto.Deref(d.Name), Value: awsproto.Deref(d.Value)})
 	}
 	return out
 }
@@ -156,7 +159,4 @@ func ptr(s string) *string {
 	return &s
 }
 
-func num(n int) *int32 {
-	v := int32(n)
-	return &v
-}
+func num(n int) *int32 { return new(int32(n)) }

@@ -27,7 +27,7 @@ func (a *API) putScalingPolicy(ctx context.Context, in *putScalingPolicyInput) (
 		return nil, err
 	}
 	var out autoscaling.Policy
-	err = retry(ctx, func() error {
+	err = retry(func() error {
 		target, err := a.store.ScalableTargets.Get(ctx, store.ScalableTargetID(key))
 		if errors.Is(err, errdefs.ErrNotFound) {
 			return errdefs.Detail(autoscaling.ErrTargetNotFound, "No scalable target registered for service namespace: %s, resource ID: %s, scalable dimension: %s", key.Namespace, key.ResourceID, key.Dimension)
@@ -112,10 +112,6 @@ func (a *API) describeScalingPolicies(ctx context.Context, in *describeScalingPo
 	if len(in.PolicyNames) > 50 {
 		return nil, errdefs.InvalidArgument("1 validation error detected: Value at 'policyNames' failed to satisfy constraint: Member must have length less than or equal to 50")
 	}
-	limit, err := maxResultsOf(in.MaxResults, 10)
-	if err != nil {
-		return nil, err
-	}
 	items, _, err := a.store.ScalingPolicies.List(ctx, ns+"/")
 	if err != nil {
 		return nil, fmt.Errorf("list scaling policies: %w", err)
@@ -125,7 +121,7 @@ func (a *API) describeScalingPolicies(ctx context.Context, in *describeScalingPo
 		return dim != "" && p.Target.Dimension != dim || in.ResourceID != nil && p.Target.ResourceID != *in.ResourceID ||
 			len(in.PolicyNames) > 0 && !slices.Contains(in.PolicyNames, p.Name)
 	})
-	got, next, err := page(items, func(it store.Item[autoscaling.Policy]) string { return it.ID }, in.NextToken, limit)
+	got, next, err := awsproto.Paginate(pages(10), items, awsproto.ByKey(itemID[autoscaling.Policy]), in.NextToken, in.MaxResults, 10)
 	if err != nil {
 		return nil, err
 	}
@@ -160,7 +156,7 @@ func (a *API) deleteScalingPolicy(ctx context.Context, in *deleteScalingPolicyIn
 		return nil, err
 	}
 	id := store.ScalingPolicyID(key, name)
-	err = retry(ctx, func() error {
+	err = retry(func() error {
 		cur, err := a.store.ScalingPolicies.Get(ctx, id)
 		if errors.Is(err, errdefs.ErrNotFound) {
 			return errdefs.Detail(autoscaling.ErrPolicyNotFound, "No scaling policy found for service namespace: %s, resource ID: %s, scalable dimension: %s, policy name: %s",

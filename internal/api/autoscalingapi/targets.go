@@ -25,7 +25,7 @@ func (a *API) registerScalableTarget(ctx context.Context, in *registerScalableTa
 	update := targetInput(in)
 	id := store.ScalableTargetID(key)
 	var out autoscaling.Target
-	err = retry(ctx, func() error {
+	err = retry(func() error {
 		cur, err := a.store.ScalableTargets.Get(ctx, id)
 		var rev int64
 		switch {
@@ -89,9 +89,9 @@ func targetInput(in *registerScalableTargetInput) autoscaling.TargetInput {
 	if s := in.SuspendedState; s != nil {
 		t.HasSuspended = true
 		t.Suspended = autoscaling.Suspended{
-			DynamicScalingIn:  deref(s.DynamicScalingInSuspended),
-			DynamicScalingOut: deref(s.DynamicScalingOutSuspended),
-			Scheduled:         deref(s.ScheduledScalingSuspended),
+			DynamicScalingIn:  awsproto.Deref(s.DynamicScalingInSuspended),
+			DynamicScalingOut: awsproto.Deref(s.DynamicScalingOutSuspended),
+			Scheduled:         awsproto.Deref(s.ScheduledScalingSuspended),
 		}
 	}
 	t.Tags = in.Tags
@@ -110,10 +110,6 @@ func (a *API) describeScalableTargets(ctx context.Context, in *describeScalableT
 	if len(in.ResourceIDs) > 50 {
 		return nil, errdefs.InvalidArgument("1 validation error detected: Value at 'resourceIds' failed to satisfy constraint: Member must have length less than or equal to 50")
 	}
-	limit, err := maxResultsOf(in.MaxResults, 50)
-	if err != nil {
-		return nil, err
-	}
 	items, _, err := a.store.ScalableTargets.List(ctx, ns+"/")
 	if err != nil {
 		return nil, fmt.Errorf("list scalable targets: %w", err)
@@ -122,7 +118,7 @@ func (a *API) describeScalableTargets(ctx context.Context, in *describeScalableT
 		k := it.Value.Key
 		return dim != "" && k.Dimension != dim || len(in.ResourceIDs) > 0 && !slices.Contains(in.ResourceIDs, k.ResourceID)
 	})
-	got, next, err := page(items, func(it store.Item[autoscaling.Target]) string { return it.ID }, in.NextToken, limit)
+	got, next, err := awsproto.Paginate(pages(50), items, awsproto.ByKey(itemID[autoscaling.Target]), in.NextToken, in.MaxResults, 50)
 	if err != nil {
 		return nil, err
 	}
@@ -138,8 +134,8 @@ func wireTarget(t autoscaling.Target) wireScalableTarget {
 		ServiceNamespace:  t.Key.Namespace,
 		ResourceID:        t.Key.ResourceID,
 		ScalableDimension: t.Key.Dimension,
-		MinCapacity:       int32(t.MinCapacity),
-		MaxCapacity:       int32(t.MaxCapacity),
+		MinCapacity:       new(int32(t.MinCapacity)),
+		MaxCapacity:       new(int32(t.MaxCapacity)),
 		RoleARN:           t.RoleARN,
 		CreationTime:      awsproto.EpochSeconds(t.CreatedAt),
 		SuspendedState: &wireSuspendedState{
@@ -158,7 +154,7 @@ func (a *API) deregisterScalableTarget(ctx context.Context, in *targetKeyInput) 
 		return nil, err
 	}
 	id := store.ScalableTargetID(key)
-	err = retry(ctx, func() error {
+	err = retry(func() error {
 		cur, err := a.store.ScalableTargets.Get(ctx, id)
 		if errors.Is(err, errdefs.ErrNotFound) {
 			return errdefs.Detail(autoscaling.ErrTargetNotFound, "No scalable target found for service namespace: %s, resource ID: %s, scalable dimension: %s", key.Namespace, key.ResourceID, key.Dimension)
@@ -184,10 +180,5 @@ func (a *API) deregisterScalableTarget(ctx context.Context, in *targetKeyInput) 
 	return &empty{}, nil
 }
 
-func deref[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
-}
+// itemID is the store id of an item, the key its page tokens name.
+func itemID[T any](it store.Item[T]) string { return it.ID }

@@ -3,7 +3,8 @@ package autoscalingapi
 import "github.com/fargohq/fargo/internal/api/awsproto"
 
 // Wire shapes of the Application Auto Scaling operations, with the botocore model's member
-// names. Timestamps are epoch seconds.
+// names. Timestamps are epoch seconds. Scalars are pointers, as the model boxes them, also
+// those that are always sent.
 
 type targetKeyInput struct {
 	ServiceNamespace  *string `json:"ServiceNamespace"`
@@ -49,8 +50,8 @@ type wireScalableTarget struct {
 	ServiceNamespace  string                `json:"ServiceNamespace"`
 	ResourceID        string                `json:"ResourceId"`
 	ScalableDimension string                `json:"ScalableDimension"`
-	MinCapacity       int32                 `json:"MinCapacity"`
-	MaxCapacity       int32                 `json:"MaxCapacity"`
+	MinCapacity       *int32                `json:"MinCapacity"`
+	MaxCapacity       *int32                `json:"MaxCapacity"`
 	RoleARN           string                `json:"RoleARN"`
 	CreationTime      awsproto.EpochSeconds `json:"CreationTime"`
 	SuspendedState    *wireSuspendedState   `json:"SuspendedState,omitempty"`

@@ -56,24 +56,25 @@ func (a *API) describeLogGroups(ctx context.Context, in *describeLogGroupsInput)
 func (a *API) wireGroup(ctx context.Context, g *logGroup) (wireLogGroup, error) {
 	arn := groupARN(ctx, g.name)
 	w := wireLogGroup{
-		LogGroupName:  g.name,
-		CreationTime:  millis(g.created),
-		Arn:           arn + ":*",
-		LogGroupArn:   arn,
-		LogGroupClass: g.class(),
+		LogGroupName:      g.name,
+		CreationTime:      new(millis(g.created)),
+		MetricFilterCount: new(int32(0)),
+		Arn:               arn + ":*",
+		LogGroupArn:       arn,
+		LogGroupClass:     g.class(),
 	}
-	if g.stored != nil {
-		if d := int32(g.stored.RetentionDays); d > 0 {
-			w.RetentionInDays = &d
-		}
+	if d := g.retention(); d > 0 {
+		w.RetentionInDays = new(int32(d))
 	}
+	var stored int64
 	for _, s := range g.storedStreams() {
 		st, err := a.events.Stats(s.stored.ID)
 		if err != nil {
 			return wireLogGroup{}, fmt.Errorf("describe log stream %s: %w", s.name, err)
 		}
-		w.StoredBytes += st.Bytes
+		stored += st.Bytes
 	}
+	w.StoredBytes = &stored
 	return w, nil
 }
 
@@ -148,7 +149,7 @@ func (a *API) describeLogStreams(ctx context.Context, in *describeLogStreamsInpu
 	out := &describeLogStreamsOutput{LogStreams: []wireLogStream{}, NextToken: next}
 	arn := groupARN(ctx, g.name)
 	for _, s := range page {
-		w := wireLogStream{LogStreamName: s.name, CreationTime: millis(s.created), Arn: arn + ":log-stream:" + s.name, StoredBytes: s.bytes}
+		w := wireLogStream{LogStreamName: s.name, CreationTime: new(millis(s.created)), Arn: arn + ":log-stream:" + s.name, StoredBytes: new(s.bytes)}
 		if s.hasEvents {
 			first, last, ingest := millis(s.first), millis(s.last), s.lastIngest
 			w.FirstEventTimestamp, w.LastEventTimestamp, w.LastIngestionTime = &first, &last, &ingest

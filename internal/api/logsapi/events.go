@@ -91,7 +91,7 @@ func (a *API) getLogEvents(ctx context.Context, in *getLogEventsInput) (*getLogE
 		NextBackwardToken: streamToken{forward: false, pos: back}.String(),
 	}
 	for _, e := range events {
-		out.Events = append(out.Events, wireOutputEvent{Timestamp: millis(e.Time), Message: e.Text, IngestionTime: e.ingest})
+		out.Events = append(out.Events, wireOutputEvent{Timestamp: new(millis(e.Time)), Message: e.Text, IngestionTime: new(e.ingest)})
 	}
 	return out, nil
 }

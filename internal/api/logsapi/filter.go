@@ -187,7 +187,7 @@ func (q filterQuery) page(found []filtered) *filterLogEventsOutput {
 	out := &filterLogEventsOutput{Events: make([]wireFilteredEvent, 0, n), SearchedLogStreams: []wireSearchedStream{}}
 	for _, it := range all[:n] {
 		out.Events = append(out.Events, wireFilteredEvent{
-			LogStreamName: it.key.stream, Timestamp: millis(it.e.Time), Message: it.e.Text, IngestionTime: it.e.ingest,
+			LogStreamName: it.key.stream, Timestamp: new(millis(it.e.Time)), Message: it.e.Text, IngestionTime: new(it.e.ingest),
 			EventID: eventID(it.key),
 		})
 	}
@@ -201,7 +201,7 @@ func (q filterQuery) page(found []filtered) *filterLogEventsOutput {
 		if more && len(f.events) > 0 {
 			done = done && (filterKey{f.events[len(f.events)-1].ns, f.stream, f.events[len(f.events)-1].k}).compare(all[n-1].key) <= 0
 		}
-		out.SearchedLogStreams = append(out.SearchedLogStreams, wireSearchedStream{LogStreamName: f.stream, SearchedCompletely: done})
+		out.SearchedLogStreams = append(out.SearchedLogStreams, wireSearchedStream{LogStreamName: f.stream, SearchedCompletely: new(done)})
 	}
 	return out
 }

@@ -99,7 +99,7 @@ func (a *API) writableStream(ctx context.Context, group, name string) (logs.Stre
 	}
 	var s logs.Stream
 	var retention int
-	err = a.retry(ctx, func() error {
+	err = retry(func() error {
 		g, err := a.group(ctx, group)
 		if err != nil {
 			return err

@@ -1,17 +1,16 @@
 package logsapi
 
 import (
-	"encoding/json"
-	"os"
 	"reflect"
 	"slices"
-	"sort"
-	"strings"
 	"testing"
+
+	"github.com/fargohq/fargo/internal/api/wiretest"
 )
 
 // shapes maps the botocore shapes of the operations fargo serves to their wire types
-// (testdata/logs-members.json lists the model's members; testdata/gen_members.py writes it).
+// (testdata/logs-members.json lists the model's members; internal/api/testdata/gen_members.py
+// writes it).
 var shapes = map[string]reflect.Type{
 	"DescribeLogGroupsRequest":     reflect.TypeFor[describeLogGroupsInput](),
 	"DescribeLogGroupsResponse":    reflect.TypeFor[describeLogGroupsOutput](),
@@ -61,91 +60,28 @@ var notImplemented = map[string][]string{
 var modelOnly = []string{"Entity", "RejectedEntityInfo"}
 
 // TestWireShapesMatchModel checks every wire struct against the botocore model: each JSON name
-// is a member of the shape with the Go type its kind calls for, and the members left out are
-// exactly those notImplemented lists.
+// is a member of the shape with the Go type its kind calls for, the members left out are
+// exactly those notImplemented lists, and every shape the operations reach has a wire type.
 func TestWireShapesMatchModel(t *testing.T) {
 	t.Parallel()
-	var model struct {
-		Shapes map[string]map[string]string `json:"shapes"`
-	}
-	b, err := os.ReadFile("testdata/logs-members.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := json.Unmarshal(b, &model); err != nil {
-		t.Fatal(err)
-	}
+	model := wiretest.ModelMembers(t, "testdata/logs-members.json")
 	names := map[reflect.Type]string{}
 	for name, typ := range shapes {
 		if _, ok := names[typ]; !ok || name < names[typ] {
 			names[typ] = name
 		}
 	}
-	for name := range model.Shapes {
+	for name := range model {
 		if _, ok := shapes[name]; !ok && !slices.Contains(modelOnly, name) {
 			t.Errorf("the model's %s has no wire type", name)
 		}
 	}
 	for name, typ := range shapes {
-		members, ok := model.Shapes[name]
+		members, ok := model[name]
 		if !ok {
 			t.Errorf("wire type %s maps to %s, which the model does not reach", typ, name)
 			continue
 		}
-		checkShape(t, name, typ, members, names)
+		wiretest.Check(t, name, typ, members, names, notImplemented[name])
 	}
-}
-
-func checkShape(t *testing.T, name string, typ reflect.Type, members map[string]string, names map[reflect.Type]string) {
-	t.Helper()
-	got := map[string]string{}
-	for i := range typ.NumField() {
-		f := typ.Field(i)
-		member, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		got[member] = goKind(f.Type, names)
-	}
-	var left []string
-	for member, kind := range members {
-		g, ok := got[member]
-		switch {
-		case !ok:
-			left = append(left, member)
-		case g != kind:
-			t.Errorf("%s.%s is %s on the wire, %s in the model", name, member, g, kind)
-		}
-		delete(got, member)
-	}
-	for member := range got {
-		t.Errorf("%s (%s) has %s, which the model does not", name, typ, member)
-	}
-	sort.Strings(left)
-	want := slices.Clone(notImplemented[name])
-	sort.Strings(want)
-	if !slices.Equal(want, left) {
-		t.Errorf("%s: members left out %v, listed %v", name, left, want)
-	}
-}
-
-// goKind is the model kind a Go type carries; CloudWatch Logs models no boxed scalars, so a
-// pointer only marks a member that may be absent.
-func goKind(t reflect.Type, names map[reflect.Type]string) string {
-	switch t.Kind() {
-	case reflect.Pointer:
-		return goKind(t.Elem(), names)
-	case reflect.Struct:
-		return "structure " + names[t]
-	case reflect.Slice:
-		return "list of " + goKind(t.Elem(), names)
-	case reflect.Map:
-		return "map of " + goKind(t.Elem(), names)
-	case reflect.Int32:
-		return "integer"
-	case reflect.Int64:
-		return "long"
-	case reflect.Bool:
-		return "boolean"
-	case reflect.String:
-		return "string"
-	}
-	return t.String()
 }

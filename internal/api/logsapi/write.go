@@ -7,13 +7,11 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/errdefs"
 	"github.com/fargohq/fargo/internal/logs"
 	"github.com/fargohq/fargo/internal/store"
 )
-
-// maxAttempts bounds the retries of a write that lost a race with another write.
-const maxAttempts = 8
 
 // The writes keep one rule: a group or stream exists when container output implies it or a
 // client created it, and a group with a stream record always has a record itself. Writes
@@ -31,7 +29,7 @@ func (a *API) createLogGroup(ctx context.Context, in *createLogGroupInput) (*str
 	if in.DeletionProtectionEnabled != nil && *in.DeletionProtectionEnabled {
 		return nil, errdefs.InvalidArgument("fargo does not protect log groups from deletion: leave deletionProtectionEnabled out.")
 	}
-	g, err := logs.NewGroup(name, deref(in.LogGroupClass), in.Tags, a.now())
+	g, err := logs.NewGroup(name, awsproto.Deref(in.LogGroupClass), in.Tags, a.now())
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +58,7 @@ func (a *API) deleteLogGroup(ctx context.Context, in *logGroupNameInput) (*struc
 		return nil, err
 	}
 	var gone []logStream
-	err = a.retry(ctx, func() error {
+	err = retry(func() error {
 		g, err := a.group(ctx, name)
 		if err != nil {
 			return err
@@ -100,7 +98,7 @@ func (a *API) createLogStream(ctx context.Context, in *logStreamNameInput) (*str
 	if err != nil {
 		return nil, err
 	}
-	err = a.retry(ctx, func() error {
+	err = retry(func() error {
 		g, err := a.group(ctx, group)
 		if err != nil {
 			return err
@@ -161,7 +159,7 @@ func (a *API) deleteLogStream(ctx context.Context, in *logStreamNameInput) (*str
 		return nil, err
 	}
 	var gone []logStream
-	err = a.retry(ctx, func() error {
+	err = retry(func() error {
 		g, err := a.group(ctx, group)
 		if err != nil {
 			return err
@@ -217,7 +215,7 @@ func (a *API) deleteRetentionPolicy(ctx context.Context, in *logGroupNameInput) 
 
 // setRetention writes the retention of group name, which must exist.
 func (a *API) setRetention(ctx context.Context, name string, days int) error {
-	return a.retry(ctx, func() error {
+	return retry(func() error {
 		g, err := a.group(ctx, name)
 		if err != nil {
 			return err
@@ -253,18 +251,14 @@ func (a *API) expire(ctx context.Context, name string, days int) error {
 	return errors.Join(errs...)
 }
 
-// retry runs fn until it does not fail with a conflict, at most maxAttempts times.
-func (a *API) retry(ctx context.Context, fn func() error) error {
-	for range maxAttempts {
-		err := fn()
-		if !errors.Is(err, errdefs.ErrConflict) {
-			return err
-		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
+// retry runs fn until it does not fail with a conflict (store.Retry); a conflict that outlives
+// the retries is answered in CloudWatch's words.
+func retry(fn func() error) error {
+	_, err := store.Retry(func() (struct{}, error) { return struct{}{}, fn() })
+	if errors.Is(err, errdefs.ErrConflict) {
+		return errdefs.Conflict("Multiple concurrent requests to update the same resource were in conflict.")
 	}
-	return errdefs.Conflict("Multiple concurrent requests to update the same resource were in conflict.")
+	return err
 }
 
 // required returns the value of a required string member.
@@ -299,12 +293,4 @@ func streamArgs(group, stream *string) (string, string, error) {
 		return "", "", err
 	}
 	return g, s, logs.CheckStreamName(s)
-}
-
-func deref[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
 }
