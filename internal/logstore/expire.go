@@ -78,7 +78,7 @@ func (st *stream) rewriteRun(r run, before int64) (run, error) {
 	if err != nil {
 		return run{}, err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only: nothing to lose
 	return st.writeRun(r.name, func(emit func(Event) error) error {
 		for _, ref := range r.frames {
 			if ref.h.maxTime < before {

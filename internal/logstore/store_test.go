@@ -54,7 +54,7 @@ func readAll(t *testing.T, s *logstore.Store, from int64) []logstore.Event {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer r.Close()
+	defer func() { _ = r.Close() }()
 	var out []logstore.Event
 	for {
 		e, ok, err := r.Next(context.Background())

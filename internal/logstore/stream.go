@@ -194,7 +194,7 @@ func indexRun(path string) (run, error) {
 	if err != nil {
 		return run{}, err
 	}
-	defer f.Close()
+	defer func() { _ = f.Close() }() // read only: nothing to lose
 	info, err := f.Stat()
 	if err != nil {
 		return run{}, err

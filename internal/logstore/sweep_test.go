@@ -65,7 +65,7 @@ func TestSweeperRun(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		defer mem.Close()
+		defer func() { _ = mem.Close() }()
 		events := open(t, t.TempDir())
 		if _, err := events.Append("dddd", []logs.Event{{Timestamp: 1, Message: "x"}}, 1); err != nil {
 			t.Fatal(err)

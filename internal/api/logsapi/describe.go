@@ -149,7 +149,8 @@ func (a *API) describeLogStreams(ctx context.Context, in *describeLogStreamsInpu
 	out := &describeLogStreamsOutput{LogStreams: []wireLogStream{}, NextToken: next}
 	arn := groupARN(ctx, g.name)
 	for _, s := range page {
-		w := wireLogStream{LogStreamName: s.name, CreationTime: new(millis(s.created)), Arn: arn + ":log-stream:" + s.name, StoredBytes: new(s.bytes)}
+		// storedBytes of a stream is 0, as CloudWatch reports it since 2019; groups report theirs.
+		w := wireLogStream{LogStreamName: s.name, CreationTime: new(millis(s.created)), Arn: arn + ":log-stream:" + s.name, StoredBytes: new(int64(0))}
 		if s.hasEvents {
 			first, last, ingest := millis(s.first), millis(s.last), s.lastIngest
 			w.FirstEventTimestamp, w.LastEventTimestamp, w.LastIngestionTime = &first, &last, &ingest
@@ -183,7 +184,6 @@ type streamInfo struct {
 	hasEvents   bool
 	first, last time.Time
 	lastIngest  int64 // milliseconds
-	bytes       int64 // of the events clients wrote
 }
 
 // include widens the stream's bounds by those of one of its parts.
@@ -244,7 +244,6 @@ func (a *API) storedBounds(ctx context.Context, s *streamInfo) error {
 	if err != nil {
 		return fmt.Errorf("describe log stream %s: %w", s.name, err)
 	}
-	s.bytes = st.Bytes
 	from := ceilMillis(s.cutoff)
 	if st.Count == 0 || st.Last < from {
 		return nil
