@@ -103,17 +103,18 @@ func (s *Store) IDs() ([]string, error) {
 
 // Append writes events (in the order given, which PutLogEvents checked is chronological) to
 // stream id as one batch ingested at ingest (milliseconds since the epoch), durably, and
-// returns the stream's next sequence number. A write to a deleted stream fails with an error
-// of kind errdefs.ErrNotFound.
+// returns the stream's next sequence number (also for no events, which write nothing). A write
+// to a deleted stream fails with an error of kind errdefs.ErrNotFound.
 func (s *Store) Append(id string, events []logs.Event, ingest int64) (uint64, error) {
 	st, err := s.stream(id)
 	if err != nil {
 		return 0, err
 	}
-	if len(events) == 0 {
-		return 0, nil
-	}
-	if err := st.append(events, ingest); err != nil {
+	if len(events) > 0 {
+		if err := st.append(events, ingest); err != nil {
+			return 0, err
+		}
+	} else if err := st.ensureLoaded(); err != nil {
 		return 0, err
 	}
 	st.mu.RLock()

@@ -96,6 +96,9 @@ func TestAppendAndRead(t *testing.T) {
 	if err != nil || st.Count != 5 || st.First != 5 || st.Last != 20 || st.LastIngest != 101 || st.Bytes == 0 {
 		t.Fatalf("stats %+v %v", st, err)
 	}
+	if next, err := s.Append(id, nil, 102); err != nil || next != 6 {
+		t.Fatalf("next sequence number %d %v, want 6", next, err)
+	}
 	empty, err := s.Stats("ffff")
 	if err != nil || empty != (logstore.Stats{}) {
 		t.Fatalf("stats of an unknown stream %+v %v", empty, err)
