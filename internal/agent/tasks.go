@@ -157,6 +157,9 @@ func recordExit(c *ecs.Container, st runtime.Status) {
 
 // startContainer starts c (or adopts it if a previous attempt already did) and records it.
 func (a *Agent) startContainer(ctx context.Context, key string, t *ecs.Task, td ecs.TaskDefinition, c *ecs.Container, def ecs.ContainerDefinition, now time.Time) {
+	if a.logGroupFailed(ctx, t, c, def, now) {
+		return
+	}
 	spec, err := a.startSpec(ctx, *t, td, key, def)
 	st := runtime.Status{}
 	if err == nil {

@@ -20,6 +20,7 @@ import (
 
 	"github.com/fargohq/fargo/internal/agent"
 	"github.com/fargohq/fargo/internal/api"
+	"github.com/fargohq/fargo/internal/api/autoscalingapi"
 	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/api/codedeployapi"
 	"github.com/fargohq/fargo/internal/api/ecrapi"
@@ -34,6 +35,7 @@ import (
 	"github.com/fargohq/fargo/internal/embedetcd"
 	"github.com/fargohq/fargo/internal/lb"
 	"github.com/fargohq/fargo/internal/lbsync"
+	"github.com/fargohq/fargo/internal/logstore"
 	"github.com/fargohq/fargo/internal/registry"
 	"github.com/fargohq/fargo/internal/runtime"
 	"github.com/fargohq/fargo/internal/runtime/docker"
@@ -65,6 +67,8 @@ type parts struct {
 	proxy   *lb.Proxy
 	lbsync  *lbsync.Controller
 	reg     *registry.Registry
+	// logSweep removes expired and orphaned written log events.
+	logSweep *logstore.Sweeper
 }
 
 // Start builds and starts every component, and returns once the API answers. The server stops
@@ -144,6 +148,10 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 	if p.apiLn, err = net.Listen("tcp", cfg.APIAddr); err != nil {
 		return p, "", fmt.Errorf("listen on %s: %w", cfg.APIAddr, err)
 	}
+	events, err := openLogEvents(p, st, cfg, log)
+	if err != nil {
+		return p, "", err
+	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	ecrService, err := buildRegistry(p, st, scope, keys.Lookup, mux, cfg, log)
@@ -152,9 +160,9 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 	}
 	front, err := api.New(api.Config{AccountID: cfg.AccountID}, api.Deps{
 		Credentials: keys.Lookup, Logger: log, Registerer: reg, Fallback: mux,
-	}, ecsapi.New(st, scope, time.Now).Service(), stsapi.Service(), logsapi.New(st, logSource{drv}, time.Now).Service(),
+	}, ecsapi.New(st, scope, time.Now).Service(), stsapi.Service(), logsapi.New(st, logSource{drv}, events, time.Now).Service(),
 		elbapi.New(st, scope, time.Now, elbapi.Config{ListenerHost: cfg.LBBindHost, CertificateDir: filepath.Join(cfg.DataDir, "certs"), CheckPorts: true, APIAddr: cfg.APIAddr}).Service(),
-		codedeployapi.New(st, scope, time.Now).Service(), ecrService)
+		codedeployapi.New(st, scope, time.Now).Service(), ecrService, autoscalingapi.New(st, scope, time.Now).Service())
 	if err != nil {
 		return p, "", err
 	}
@@ -277,6 +285,7 @@ func (s *Server) run(ctx context.Context, p *parts) {
 	ctrls.Go(func() error { return p.proxy.Run(ctrlCtx) })
 	ctrls.Go(func() error { return p.lbsync.Run(ctrlCtx) })
 	ctrls.Go(func() error { return p.reg.Run(ctrlCtx) })
+	ctrls.Go(func() error { return p.logSweep.Run(ctrlCtx) })
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- p.httpSrv.Serve(p.apiLn) }()

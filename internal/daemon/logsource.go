@@ -2,11 +2,27 @@ package daemon
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
+	"path/filepath"
 	"time"
 
 	"github.com/fargohq/fargo/internal/api/logsapi"
+	"github.com/fargohq/fargo/internal/logstore"
 	"github.com/fargohq/fargo/internal/runtime"
+	"github.com/fargohq/fargo/internal/store"
 )
+
+// openLogEvents opens the store of the log events clients write, in <data-dir>/logs, and
+// builds the sweeper that applies their groups' retention.
+func openLogEvents(p *parts, st *store.Store, cfg Config, log *slog.Logger) (*logstore.Store, error) {
+	events, err := logstore.Open(logstore.Config{Dir: filepath.Join(cfg.DataDir, "logs")})
+	if err != nil {
+		return nil, fmt.Errorf("log events: %w", err)
+	}
+	p.logSweep = logstore.NewSweeper(st, events, logstore.SweepConfig{}, log)
+	return events, nil
+}
 
 // logSource lets the logs API read container output from the node's runtime driver.
 type logSource struct{ drv runtime.Driver }

@@ -51,6 +51,10 @@ func WriteFileAtomic(path string, data []byte, perm os.FileMode) (err error) {
 	return nil
 }
 
+// SyncDir fsyncs a directory, so that the creation, rename or removal of a file in it is on
+// disk.
+func SyncDir(dir string) error { return syncDir(dir) }
+
 func syncDir(dir string) error {
 	d, err := os.Open(dir)
 	if err != nil {

@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/fargohq/fargo/internal/autoscaling"
 	"github.com/fargohq/fargo/internal/codedeploy"
 	"github.com/fargohq/fargo/internal/ecr"
 	"github.com/fargohq/fargo/internal/ecs"
 	"github.com/fargohq/fargo/internal/elb"
 	"github.com/fargohq/fargo/internal/errdefs"
+	"github.com/fargohq/fargo/internal/logs"
 	"github.com/fargohq/fargo/internal/store/kv"
 )
 
@@ -64,6 +66,18 @@ type Store struct {
 
 	// Repositories are ECR repositories by name. Their images are in the registry's storage.
 	Repositories Collection[ecr.Repository]
+
+	// LogGroups are the CloudWatch Logs groups that clients created or configured, by name.
+	LogGroups Collection[logs.Group]
+	// LogStreams are the log streams that clients created or wrote to, by LogStreamID;
+	// LogGroupPrefix lists one group's.
+	LogStreams Collection[logs.Stream]
+
+	// ScalableTargets are Application Auto Scaling targets by ScalableTargetID.
+	ScalableTargets Collection[autoscaling.Target]
+	// ScalingPolicies are scaling policies by ScalingPolicyID; ScalableTargetPrefix lists one
+	// target's.
+	ScalingPolicies Collection[autoscaling.Policy]
 }
 
 // New returns a Store over kv. The Store does not own kv.
@@ -88,6 +102,10 @@ func New(store kv.KV) *Store {
 		Deployments:            newCollection[codedeploy.Deployment](store, "codedeploy/deployments"),
 		Revisions:              newCollection[codedeploy.ApplicationRevision](store, "codedeploy/revisions"),
 		Repositories:           newCollection[ecr.Repository](store, "ecr/repositories"),
+		LogGroups:              newCollection[logs.Group](store, "logs/groups"),
+		LogStreams:             newCollection[logs.Stream](store, "logs/streams"),
+		ScalableTargets:        newCollection[autoscaling.Target](store, "autoscaling/targets"),
+		ScalingPolicies:        newCollection[autoscaling.Policy](store, "autoscaling/policies"),
 	}
 }
 
@@ -163,3 +181,23 @@ func ApplicationPrefix(application string) string { return application + "/" }
 
 // RevisionID is the ID of the revision with content sha256 of application.
 func RevisionID(application, sha256 string) string { return ApplicationPrefix(application) + sha256 }
+
+// LogGroupPrefix is the ID prefix of a log group's streams. Group names hold no ':'.
+func LogGroupPrefix(group string) string { return group + ":" }
+
+// LogStreamID is the ID of stream name of group: <group>:<stream>.
+func LogStreamID(group, name string) string { return LogGroupPrefix(group) + name }
+
+// ScalableTargetID is the ID of a scalable target: <namespace>/<dimension>/<resource id>.
+func ScalableTargetID(k autoscaling.TargetKey) string {
+	return k.Namespace + "/" + k.Dimension + "/" + k.ResourceID
+}
+
+// ScalableTargetPrefix is the ID prefix of a target's scaling policies. ECS resource ids have
+// exactly two '/', so no other target's policies share it.
+func ScalableTargetPrefix(k autoscaling.TargetKey) string { return ScalableTargetID(k) + "/" }
+
+// ScalingPolicyID is the ID of the policy named name of the target k.
+func ScalingPolicyID(k autoscaling.TargetKey, name string) string {
+	return ScalableTargetPrefix(k) + name
+}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/fargohq/fargo/internal/api/awsproto"
+	"github.com/fargohq/fargo/internal/logstore"
 	"github.com/fargohq/fargo/internal/store"
 )
 
@@ -36,20 +37,23 @@ type LogSource interface {
 	Logs(ctx context.Context, containerID string, since time.Time, tail int) (LineReader, error)
 }
 
-// API serves CloudWatch Logs operations over the store's tasks and a LogSource.
+// API serves CloudWatch Logs operations over the store's tasks and log groups, a LogSource of
+// container output and the events clients wrote.
 type API struct {
-	store *store.Store
-	src   LogSource
-	now   func() time.Time
+	store  *store.Store
+	src    LogSource
+	events *logstore.Store
+	now    func() time.Time
 }
 
-// New returns the CloudWatch Logs API over the tasks of st and the lines of src. now is the
-// clock; time.Now when nil.
-func New(st *store.Store, src LogSource, now func() time.Time) *API {
+// New returns the CloudWatch Logs API over the tasks, log groups and log streams of st, the
+// container output of src and the written events of events. now is the clock; time.Now when
+// nil.
+func New(st *store.Store, src LogSource, events *logstore.Store, now func() time.Time) *API {
 	if now == nil {
 		now = time.Now
 	}
-	return &API{store: st, src: src, now: now}
+	return &API{store: st, src: src, events: events, now: now}
 }
 
 // Service describes the CloudWatch Logs endpoint for the front door.
@@ -60,10 +64,17 @@ func (a *API) Service() awsproto.Service {
 		Protocol:     awsproto.ProtocolJSON,
 		TargetPrefix: TargetPrefix,
 		Operations: map[string]awsproto.Handler{
-			"DescribeLogGroups":  awsproto.JSON(a.describeLogGroups),
-			"DescribeLogStreams": awsproto.JSON(a.describeLogStreams),
-			"GetLogEvents":       awsproto.JSON(a.getLogEvents),
-			"FilterLogEvents":    awsproto.JSON(a.filterLogEvents),
+			"DescribeLogGroups":     awsproto.JSON(a.describeLogGroups),
+			"DescribeLogStreams":    awsproto.JSON(a.describeLogStreams),
+			"GetLogEvents":          awsproto.JSON(a.getLogEvents),
+			"FilterLogEvents":       awsproto.JSON(a.filterLogEvents),
+			"CreateLogGroup":        awsproto.JSON(a.createLogGroup),
+			"DeleteLogGroup":        awsproto.JSON(a.deleteLogGroup),
+			"CreateLogStream":       awsproto.JSON(a.createLogStream),
+			"DeleteLogStream":       awsproto.JSON(a.deleteLogStream),
+			"PutRetentionPolicy":    awsproto.JSON(a.putRetentionPolicy),
+			"DeleteRetentionPolicy": awsproto.JSON(a.deleteRetentionPolicy),
+			"PutLogEvents":          awsproto.JSON(a.putLogEvents),
 		},
 		ErrorFor:    errorFor,
 		ClientError: codeInvalidParameter,

@@ -28,7 +28,12 @@ const (
 // web:1, stopped. Each container printed a few lines.
 func fixture(t *testing.T) *logsapitest.Env {
 	t.Helper()
-	env := logsapitest.New(t)
+	return populate(t, logsapitest.New(t))
+}
+
+// populate writes the fixture's cluster, task definition, tasks and output into env.
+func populate(t *testing.T, env *logsapitest.Env) *logsapitest.Env {
+	t.Helper()
 	env.PutCluster(t, "demo", t0.Add(-time.Hour))
 	td := env.PutTaskDefinition(t, "web", 1,
 		ecs.ContainerDefinition{Name: "web", Image: "web", Essential: true, LogConfiguration: logsapitest.Awslogs("/ecs/web", "ecs")},

@@ -2,6 +2,7 @@ package logsapi
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -31,7 +32,7 @@ func (a *API) describeLogGroups(ctx context.Context, in *describeLogGroupsInput)
 	}
 	var matched []*logGroup
 	for _, g := range groups {
-		if keep(g.name) {
+		if keep(g.name) && (in.LogGroupClass == nil || *in.LogGroupClass == g.class()) {
 			matched = append(matched, g)
 		}
 	}
@@ -41,16 +42,40 @@ func (a *API) describeLogGroups(ctx context.Context, in *describeLogGroupsInput)
 	}
 	out := &describeLogGroupsOutput{LogGroups: []wireLogGroup{}, NextToken: next}
 	for _, g := range page {
-		arn := groupARN(ctx, g.name)
-		out.LogGroups = append(out.LogGroups, wireLogGroup{
-			LogGroupName:  g.name,
-			CreationTime:  millis(g.created),
-			Arn:           arn + ":*",
-			LogGroupArn:   arn,
-			LogGroupClass: "STANDARD",
-		})
+		w, err := a.wireGroup(ctx, g)
+		if err != nil {
+			return nil, err
+		}
+		out.LogGroups = append(out.LogGroups, w)
 	}
 	return out, nil
+}
+
+// wireGroup describes g as DescribeLogGroups does: its retention and class when a client set
+// them, and the bytes of the events clients wrote to it.
+func (a *API) wireGroup(ctx context.Context, g *logGroup) (wireLogGroup, error) {
+	arn := groupARN(ctx, g.name)
+	w := wireLogGroup{
+		LogGroupName:      g.name,
+		CreationTime:      new(millis(g.created)),
+		MetricFilterCount: new(int32(0)),
+		Arn:               arn + ":*",
+		LogGroupArn:       arn,
+		LogGroupClass:     g.class(),
+	}
+	if d := g.retention(); d > 0 {
+		w.RetentionInDays = new(int32(d))
+	}
+	var stored int64
+	for _, s := range g.storedStreams() {
+		st, err := a.events.Stats(s.stored.ID)
+		if err != nil {
+			return wireLogGroup{}, fmt.Errorf("describe log stream %s: %w", s.name, err)
+		}
+		stored += st.Bytes
+	}
+	w.StoredBytes = &stored
+	return w, nil
 }
 
 // groupFilter returns the test DescribeLogGroups applies to group names: a prefix, a
@@ -124,10 +149,11 @@ func (a *API) describeLogStreams(ctx context.Context, in *describeLogStreamsInpu
 	out := &describeLogStreamsOutput{LogStreams: []wireLogStream{}, NextToken: next}
 	arn := groupARN(ctx, g.name)
 	for _, s := range page {
-		w := wireLogStream{LogStreamName: s.name, CreationTime: millis(s.created), Arn: arn + ":log-stream:" + s.name}
+		// storedBytes of a stream is 0, as CloudWatch reports it since 2019; groups report theirs.
+		w := wireLogStream{LogStreamName: s.name, CreationTime: new(millis(s.created)), Arn: arn + ":log-stream:" + s.name, StoredBytes: new(int64(0))}
 		if s.hasEvents {
-			first, last := millis(s.first), millis(s.last)
-			w.FirstEventTimestamp, w.LastEventTimestamp, w.LastIngestionTime = &first, &last, &last
+			first, last, ingest := millis(s.first), millis(s.last), s.lastIngest
+			w.FirstEventTimestamp, w.LastEventTimestamp, w.LastIngestionTime = &first, &last, &ingest
 		}
 		out.LogStreams = append(out.LogStreams, w)
 	}
@@ -157,37 +183,99 @@ type streamInfo struct {
 	logStream
 	hasEvents   bool
 	first, last time.Time
+	lastIngest  int64 // milliseconds
+}
+
+// include widens the stream's bounds by those of one of its parts.
+func (s *streamInfo) include(first, last time.Time, ingest int64) {
+	if last.Before(first) {
+		last = first // the clock went back
+	}
+	if !s.hasEvents {
+		s.hasEvents, s.first, s.last, s.lastIngest = true, first, last, ingest
+		return
+	}
+	if first.Before(s.first) {
+		s.first = first
+	}
+	if last.After(s.last) {
+		s.last = last
+	}
+	s.lastIngest = max(s.lastIngest, ingest)
 }
 
 func (a *API) fillBounds(ctx context.Context, streams []streamInfo) error {
 	for i := range streams {
-		s := &streams[i]
-		first, ok, err := a.edge(ctx, s.containerID, 0)
-		if err != nil {
+		if err := a.containerBounds(ctx, &streams[i]); err != nil {
 			return err
 		}
-		if !ok {
-			continue
-		}
-		last, _, err := a.edge(ctx, s.containerID, 1)
-		if err != nil {
+		if err := a.storedBounds(ctx, &streams[i]); err != nil {
 			return err
-		}
-		s.hasEvents, s.first, s.last = true, first.Time, last.Time
-		if s.last.Before(s.first) {
-			s.last = s.first // the clock went back
 		}
 	}
 	return nil
 }
 
-// edge returns the first line of a container's output (tail 0) or the last one (tail 1).
-func (a *API) edge(ctx context.Context, containerID string, tail int) (Line, bool, error) {
-	r, err := a.open(ctx, containerID, time.Time{}, tail)
+// containerBounds adds the first and last line of the stream's container output that the
+// retention keeps.
+func (a *API) containerBounds(ctx context.Context, s *streamInfo) error {
+	if s.containerID == "" {
+		return nil
+	}
+	first, ok, err := a.edge(ctx, s.containerID, s.cutoff, 0)
+	if err != nil || !ok {
+		return err
+	}
+	last, _, err := a.edge(ctx, s.containerID, s.cutoff, 1)
+	if err != nil {
+		return err
+	}
+	s.include(first.Time, last.Time, millis(last.Time))
+	return nil
+}
+
+// storedBounds adds the first and last event that clients wrote to the stream and the
+// retention keeps.
+func (a *API) storedBounds(ctx context.Context, s *streamInfo) error {
+	if s.stored == nil {
+		return nil
+	}
+	st, err := a.events.Stats(s.stored.ID)
+	if err != nil {
+		return fmt.Errorf("describe log stream %s: %w", s.name, err)
+	}
+	from := ceilMillis(s.cutoff)
+	if st.Count == 0 || st.Last < from {
+		return nil
+	}
+	first := st.First
+	if first < from { // expired events not removed yet: the first one kept is further on
+		r, err := a.events.Read(s.stored.ID, from)
+		if err != nil {
+			return fmt.Errorf("describe log stream %s: %w", s.name, err)
+		}
+		e, ok, err := r.Next(ctx)
+		_ = r.Close()
+		if err != nil || !ok {
+			return err
+		}
+		first = e.Time
+	}
+	s.include(time.UnixMilli(first), time.UnixMilli(st.Last), st.LastIngest)
+	return nil
+}
+
+// edge returns the first line of a container's output at or after cutoff (unix nanoseconds;
+// tail 0) or the last one (tail 1).
+func (a *API) edge(ctx context.Context, containerID string, cutoff int64, tail int) (Line, bool, error) {
+	var since time.Time
+	if cutoff > 0 {
+		since = time.Unix(0, cutoff)
+	}
+	r, err := a.open(ctx, containerID, since, tail)
 	if err != nil || r == nil {
 		return Line{}, false, err
 	}
 	defer r.Close()
-	l, ok, err := next(ctx, r)
-	return l, ok, err
+	return next(ctx, r)
 }

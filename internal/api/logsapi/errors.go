@@ -11,13 +11,9 @@ import (
 const (
 	codeInvalidParameter = "InvalidParameterException"
 	codeNotFound         = "ResourceNotFoundException"
+	codeAlreadyExists    = "ResourceAlreadyExistsException"
+	codeAborted          = "OperationAbortedException"
 	codeUnavailable      = "ServiceUnavailableException"
-)
-
-// The not-found errors, with CloudWatch's messages.
-var (
-	errGroupNotFound  = errdefs.NotFound("The specified log group does not exist.")
-	errStreamNotFound = errdefs.NotFound("The specified log stream does not exist.")
 )
 
 // errorCodes maps errors to CloudWatch Logs codes, first match wins. CloudWatch Logs has no
@@ -28,6 +24,10 @@ var errorCodes = []struct {
 }{
 	{errdefs.ErrInvalidArgument, codeInvalidParameter},
 	{errdefs.ErrNotFound, codeNotFound},
+	{errdefs.ErrAlreadyExists, codeAlreadyExists},
+	// CloudWatch's word for concurrent requests that changed the same resource: a conflict
+	// that outlived the store's retries.
+	{errdefs.ErrConflict, codeAborted},
 }
 
 func errorFor(_ string, err error) *awsproto.Error {

@@ -71,7 +71,7 @@ func (a *API) getLogEvents(ctx context.Context, in *getLogEventsInput) (*getLogE
 	if tok.forward {
 		read = a.readForward
 	}
-	events, err := read(ctx, s.containerID, w, tok.pos, limit)
+	events, err := read(ctx, s, w, tok.pos, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -91,8 +91,7 @@ func (a *API) getLogEvents(ctx context.Context, in *getLogEventsInput) (*getLogE
 		NextBackwardToken: streamToken{forward: false, pos: back}.String(),
 	}
 	for _, e := range events {
-		ms := millis(e.Time)
-		out.Events = append(out.Events, wireOutputEvent{Timestamp: ms, Message: e.Text, IngestionTime: ms})
+		out.Events = append(out.Events, wireOutputEvent{Timestamp: new(millis(e.Time)), Message: e.Text, IngestionTime: new(e.ingest)})
 	}
 	return out, nil
 }
@@ -111,12 +110,12 @@ func startToken(in *getLogEventsInput, w window) (streamToken, error) {
 
 // readForward returns the first events after from in w: at most limit, and no more than a
 // response may hold.
-func (a *API) readForward(ctx context.Context, containerID string, w window, from position, limit int) ([]event, error) {
-	sc, err := a.scan(ctx, containerID, max(w.start, from.t))
+func (a *API) readForward(ctx context.Context, s logStream, w window, from position, limit int) ([]event, error) {
+	sc, err := a.scan(ctx, s, max(w.start, from.t))
 	if err != nil || sc == nil {
 		return nil, err
 	}
-	defer sc.r.Close()
+	defer sc.Close()
 	var out []event
 	size := 0
 	for len(out) < limit {
@@ -140,12 +139,12 @@ func (a *API) readForward(ctx context.Context, containerID string, w window, fro
 
 // readBackward returns the last events before upto in w: at most limit, and no more than a
 // response may hold.
-func (a *API) readBackward(ctx context.Context, containerID string, w window, upto position, limit int) ([]event, error) {
-	sc, err := a.scan(ctx, containerID, w.start)
+func (a *API) readBackward(ctx context.Context, s logStream, w window, upto position, limit int) ([]event, error) {
+	sc, err := a.scan(ctx, s, w.start)
 	if err != nil || sc == nil {
 		return nil, err
 	}
-	defer sc.r.Close()
+	defer sc.Close()
 	var out []event
 	for {
 		e, ok, err := sc.next(ctx)

@@ -137,11 +137,11 @@ func (a *API) filterStream(ctx context.Context, s logStream, q filterQuery) (fil
 	if q.after != nil {
 		since = max(since, q.after.ns)
 	}
-	sc, err := a.scan(ctx, s.containerID, since)
+	sc, err := a.scan(ctx, s, since)
 	if err != nil || sc == nil {
 		return f, err
 	}
-	defer sc.r.Close()
+	defer sc.Close()
 	for {
 		e, ok, err := sc.next(ctx)
 		if err != nil {
@@ -186,9 +186,8 @@ func (q filterQuery) page(found []filtered) *filterLogEventsOutput {
 	}
 	out := &filterLogEventsOutput{Events: make([]wireFilteredEvent, 0, n), SearchedLogStreams: []wireSearchedStream{}}
 	for _, it := range all[:n] {
-		ms := millis(it.e.Time)
 		out.Events = append(out.Events, wireFilteredEvent{
-			LogStreamName: it.key.stream, Timestamp: ms, Message: it.e.Text, IngestionTime: ms,
+			LogStreamName: it.key.stream, Timestamp: new(millis(it.e.Time)), Message: it.e.Text, IngestionTime: new(it.e.ingest),
 			EventID: eventID(it.key),
 		})
 	}
@@ -202,7 +201,7 @@ func (q filterQuery) page(found []filtered) *filterLogEventsOutput {
 		if more && len(f.events) > 0 {
 			done = done && (filterKey{f.events[len(f.events)-1].ns, f.stream, f.events[len(f.events)-1].k}).compare(all[n-1].key) <= 0
 		}
-		out.SearchedLogStreams = append(out.SearchedLogStreams, wireSearchedStream{LogStreamName: f.stream, SearchedCompletely: done})
+		out.SearchedLogStreams = append(out.SearchedLogStreams, wireSearchedStream{LogStreamName: f.stream, SearchedCompletely: new(done)})
 	}
 	return out
 }

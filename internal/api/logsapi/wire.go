@@ -1,12 +1,14 @@
 package logsapi
 
 // Wire shapes of the CloudWatch Logs operations, with the botocore model's member names.
-// Timestamps are epoch milliseconds (long), as CloudWatch Logs sends them.
+// Timestamps are epoch milliseconds (long), as CloudWatch Logs sends them. Scalars are
+// pointers, as the model boxes them, also those that are always sent.
 
 type describeLogGroupsInput struct {
 	LogGroupNamePrefix  *string  `json:"logGroupNamePrefix"`
 	LogGroupNamePattern *string  `json:"logGroupNamePattern"`
 	LogGroupIdentifiers []string `json:"logGroupIdentifiers"`
+	LogGroupClass       *string  `json:"logGroupClass"`
 	NextToken           *string  `json:"nextToken"`
 	Limit               *int32   `json:"limit"`
 }
@@ -18,12 +20,13 @@ type describeLogGroupsOutput struct {
 
 type wireLogGroup struct {
 	LogGroupName      string `json:"logGroupName"`
-	CreationTime      int64  `json:"creationTime"`
-	MetricFilterCount int32  `json:"metricFilterCount"`
+	CreationTime      *int64 `json:"creationTime"`
+	RetentionInDays   *int32 `json:"retentionInDays,omitempty"`
+	MetricFilterCount *int32 `json:"metricFilterCount"`
 	// Arn ends in ":*", LogGroupArn does not, as CloudWatch sends them.
 	Arn           string `json:"arn"`
 	LogGroupArn   string `json:"logGroupArn"`
-	StoredBytes   int64  `json:"storedBytes"`
+	StoredBytes   *int64 `json:"storedBytes"`
 	LogGroupClass string `json:"logGroupClass"`
 }
 
@@ -44,12 +47,12 @@ type describeLogStreamsOutput struct {
 
 type wireLogStream struct {
 	LogStreamName       string `json:"logStreamName"`
-	CreationTime        int64  `json:"creationTime"`
+	CreationTime        *int64 `json:"creationTime"`
 	FirstEventTimestamp *int64 `json:"firstEventTimestamp,omitempty"`
 	LastEventTimestamp  *int64 `json:"lastEventTimestamp,omitempty"`
 	LastIngestionTime   *int64 `json:"lastIngestionTime,omitempty"`
 	Arn                 string `json:"arn"`
-	StoredBytes         int64  `json:"storedBytes"`
+	StoredBytes         *int64 `json:"storedBytes"`
 }
 
 type getLogEventsInput struct {
@@ -70,9 +73,9 @@ type getLogEventsOutput struct {
 }
 
 type wireOutputEvent struct {
-	Timestamp     int64  `json:"timestamp"`
+	Timestamp     *int64 `json:"timestamp"`
 	Message       string `json:"message"`
-	IngestionTime int64  `json:"ingestionTime"`
+	IngestionTime *int64 `json:"ingestionTime"`
 }
 
 type filterLogEventsInput struct {
@@ -95,13 +98,59 @@ type filterLogEventsOutput struct {
 
 type wireFilteredEvent struct {
 	LogStreamName string `json:"logStreamName"`
-	Timestamp     int64  `json:"timestamp"`
+	Timestamp     *int64 `json:"timestamp"`
 	Message       string `json:"message"`
-	IngestionTime int64  `json:"ingestionTime"`
+	IngestionTime *int64 `json:"ingestionTime"`
 	EventID       string `json:"eventId"`
 }
 
 type wireSearchedStream struct {
 	LogStreamName      string `json:"logStreamName"`
-	SearchedCompletely bool   `json:"searchedCompletely"`
+	SearchedCompletely *bool  `json:"searchedCompletely"`
+}
+
+type createLogGroupInput struct {
+	LogGroupName              *string           `json:"logGroupName"`
+	KmsKeyID                  *string           `json:"kmsKeyId"`
+	Tags                      map[string]string `json:"tags"`
+	LogGroupClass             *string           `json:"logGroupClass"`
+	DeletionProtectionEnabled *bool             `json:"deletionProtectionEnabled"`
+}
+
+type logGroupNameInput struct {
+	LogGroupName *string `json:"logGroupName"`
+}
+
+type logStreamNameInput struct {
+	LogGroupName  *string `json:"logGroupName"`
+	LogStreamName *string `json:"logStreamName"`
+}
+
+type putRetentionPolicyInput struct {
+	LogGroupName    *string `json:"logGroupName"`
+	RetentionInDays *int32  `json:"retentionInDays"`
+}
+
+type putLogEventsInput struct {
+	LogGroupName  *string          `json:"logGroupName"`
+	LogStreamName *string          `json:"logStreamName"`
+	LogEvents     []wireInputEvent `json:"logEvents"`
+	// SequenceToken is accepted and ignored, as CloudWatch does since 2023.
+	SequenceToken *string `json:"sequenceToken"`
+}
+
+type wireInputEvent struct {
+	Timestamp *int64  `json:"timestamp"`
+	Message   *string `json:"message"`
+}
+
+type putLogEventsOutput struct {
+	NextSequenceToken     string              `json:"nextSequenceToken"`
+	RejectedLogEventsInfo *wireRejectedEvents `json:"rejectedLogEventsInfo,omitempty"`
+}
+
+type wireRejectedEvents struct {
+	TooNewLogEventStartIndex *int32 `json:"tooNewLogEventStartIndex,omitempty"`
+	TooOldLogEventEndIndex   *int32 `json:"tooOldLogEventEndIndex,omitempty"`
+	ExpiredLogEventEndIndex  *int32 `json:"expiredLogEventEndIndex,omitempty"`
 }

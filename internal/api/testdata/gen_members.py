@@ -10,7 +10,9 @@ type a pointer unless the smithy model gives the member its type's zero value as
 (GoPointableIndex, NullableIndex mode CLIENT_ZERO_VALUE_V1_NO_INPUT); list members and map
 values are never pointers. botocore's models leave defaults out: they mark the members without
 one "box", on the member or on its shape, where they mark any (ECS), and some models mark none
-(CodeDeploy); NULLABLE lists the shapes of those that the smithy model leaves without default.
+(CodeDeploy); NULLABLE lists the shapes of those that the smithy model leaves without default,
+ALL_NULLABLE the services whose smithy model gives almost no scalar a default (CloudWatch Logs,
+Application Auto Scaling), with the shapes of the few it does.
 Each file is checked against the struct fields of the aws-sdk-go-v2 module that go.mod requires,
 and not written when any scalar member's pointer differs.
 
@@ -49,22 +51,41 @@ FILES = {
         "ContinueDeployment", "ListDeploymentTargets", "BatchGetDeploymentTargets", "GetDeploymentTarget",
         "RegisterApplicationRevision", "GetApplicationRevision", "ListApplicationRevisions",
     ]),
+    "logsapi/testdata/logs-members.json": ("logs", [
+        "DescribeLogGroups", "DescribeLogStreams", "GetLogEvents", "FilterLogEvents",
+        "CreateLogGroup", "DeleteLogGroup", "CreateLogStream", "DeleteLogStream",
+        "PutRetentionPolicy", "DeleteRetentionPolicy", "PutLogEvents",
+    ]),
+    "autoscalingapi/testdata/autoscaling-members.json": ("application-autoscaling", [
+        "RegisterScalableTarget", "DescribeScalableTargets", "DeregisterScalableTarget",
+        "PutScalingPolicy", "DescribeScalingPolicies", "DeleteScalingPolicy", "DescribeScalingActivities",
+    ]),
 }
 
 # Shapes whose members the smithy model leaves without default, in models that mark no box.
 NULLABLE = {"codedeploy": {"NullableBoolean", "WaitTimeInSeconds"}}
 
+# Services whose smithy model gives no scalar member a default, but for the shapes listed:
+# every other scalar member is boxed.
+ALL_NULLABLE = {"logs": {"Unmask"}, "application-autoscaling": set()}
+
 # The scalar types of the botocore models, which Go holds as values unless boxed.
 SCALARS = {"boolean", "byte", "short", "integer", "long", "float", "double"}
 
 # The aws-sdk-go-v2 module of each service.
-SDK = {"ecs": "github.com/aws/aws-sdk-go-v2/service/ecs", "codedeploy": "github.com/aws/aws-sdk-go-v2/service/codedeploy"}
+SDK = {
+    "ecs": "github.com/aws/aws-sdk-go-v2/service/ecs",
+    "codedeploy": "github.com/aws/aws-sdk-go-v2/service/codedeploy",
+    "logs": "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs",
+    "application-autoscaling": "github.com/aws/aws-sdk-go-v2/service/applicationautoscaling",
+}
 
 
 def boxed(service, ref, shapes):
     """Whether a structure member, as its reference ref names its shape, is boxed."""
     shape = shapes[ref["shape"]]
-    return bool(ref.get("box") or shape.get("box")) or ref["shape"] in NULLABLE.get(service, ())
+    return bool(ref.get("box") or shape.get("box")) or ref["shape"] in NULLABLE.get(service, ()) or \
+        service in ALL_NULLABLE and ref["shape"] not in ALL_NULLABLE[service]
 
 
 def kind(service, ref, shapes, member=True):

@@ -13,6 +13,7 @@ import (
 	"github.com/fargohq/fargo/internal/api/logsapi"
 	"github.com/fargohq/fargo/internal/arn"
 	"github.com/fargohq/fargo/internal/ecs"
+	"github.com/fargohq/fargo/internal/logstore"
 	"github.com/fargohq/fargo/internal/store"
 )
 
@@ -27,6 +28,8 @@ type Env struct {
 	*apitest.Server
 	// Source is what the API reads containers' output from; tests Append to it.
 	Source *Source
+	// Events keeps the events clients write, in a temporary directory.
+	Events *logstore.Store
 	// Logs uses Server.AWS.
 	Logs *logssdk.Client
 }
@@ -35,10 +38,20 @@ type Env struct {
 // store; it stops when the test ends.
 func New(t testing.TB, extra ...func(*store.Store) awsproto.Service) *Env {
 	t.Helper()
+	return NewWithClock(t, time.Now, extra...)
+}
+
+// NewWithClock is New with the API's clock.
+func NewWithClock(t testing.TB, now func() time.Time, extra ...func(*store.Store) awsproto.Service) *Env {
+	t.Helper()
 	src := NewSource()
-	logs := func(st *store.Store) awsproto.Service { return logsapi.New(st, src, time.Now).Service() }
+	events, err := logstore.Open(logstore.Config{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := func(st *store.Store) awsproto.Service { return logsapi.New(st, src, events, now).Service() }
 	srv := apitest.Start(t, append([]func(*store.Store) awsproto.Service{logs}, extra...)...)
-	return &Env{Server: srv, Source: src, Logs: logssdk.NewFromConfig(srv.AWS)}
+	return &Env{Server: srv, Source: src, Events: events, Logs: logssdk.NewFromConfig(srv.AWS)}
 }
 
 // Context returns a context for API calls that ends with the test.
