@@ -105,12 +105,7 @@ func TestGetLogEventsFollowsWrites(t *testing.T) {
 	env, c := writeFixture(t)
 	ctx := logsapitest.Context(t)
 	now := c.Now()
-	if _, err := env.Logs.CreateLogGroup(ctx, &logssdk.CreateLogGroupInput{LogGroupName: aws.String("/app")}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := env.Logs.CreateLogStream(ctx, &logssdk.CreateLogStreamInput{LogGroupName: aws.String("/app"), LogStreamName: aws.String("s")}); err != nil {
-		t.Fatal(err)
-	}
+	createStream(t, env, "/app", "s")
 	get := func(token *string) *logssdk.GetLogEventsOutput {
 		t.Helper()
 		out, err := env.Logs.GetLogEvents(ctx, &logssdk.GetLogEventsInput{

@@ -68,6 +68,18 @@ func streamNames(t *testing.T, env *logsapitest.Env, group string) []string {
 	return names
 }
 
+// createStream creates log group group with the stream stream in it.
+func createStream(t *testing.T, env *logsapitest.Env, group, stream string) {
+	t.Helper()
+	ctx := logsapitest.Context(t)
+	if _, err := env.Logs.CreateLogGroup(ctx, &logssdk.CreateLogGroupInput{LogGroupName: aws.String(group)}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.Logs.CreateLogStream(ctx, &logssdk.CreateLogStreamInput{LogGroupName: aws.String(group), LogStreamName: aws.String(stream)}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func put(t *testing.T, env *logsapitest.Env, group, stream string, events ...types.InputLogEvent) *logssdk.PutLogEventsOutput {
 	t.Helper()
 	out, err := env.Logs.PutLogEvents(logsapitest.Context(t), &logssdk.PutLogEventsInput{
@@ -196,12 +208,7 @@ func TestPutLogEvents(t *testing.T) {
 	env, c := writeFixture(t)
 	ctx := logsapitest.Context(t)
 	now := c.Now()
-	if _, err := env.Logs.CreateLogGroup(ctx, &logssdk.CreateLogGroupInput{LogGroupName: aws.String("/app")}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := env.Logs.CreateLogStream(ctx, &logssdk.CreateLogStreamInput{LogGroupName: aws.String("/app"), LogStreamName: aws.String("s")}); err != nil {
-		t.Fatal(err)
-	}
+	createStream(t, env, "/app", "s")
 	first := put(t, env, "/app", "s", ev(now.Add(-time.Minute), "one"), ev(now.Add(-time.Minute), "two"), ev(now, "three"))
 	if first.NextSequenceToken == nil || first.RejectedLogEventsInfo != nil {
 		t.Fatalf("first put %+v", first)
@@ -279,12 +286,7 @@ func TestPutLogEventsRejectsBatch(t *testing.T) {
 	env, c := writeFixture(t)
 	ctx := logsapitest.Context(t)
 	now := c.Now()
-	if _, err := env.Logs.CreateLogGroup(ctx, &logssdk.CreateLogGroupInput{LogGroupName: aws.String("/app")}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := env.Logs.CreateLogStream(ctx, &logssdk.CreateLogStreamInput{LogGroupName: aws.String("/app"), LogStreamName: aws.String("s")}); err != nil {
-		t.Fatal(err)
-	}
+	createStream(t, env, "/app", "s")
 	big := strings.Repeat("x", 1<<19)
 	tests := []struct {
 		name          string
@@ -323,12 +325,7 @@ func TestRetention(t *testing.T) {
 	env, c := writeFixture(t)
 	ctx := logsapitest.Context(t)
 	now := c.Now()
-	if _, err := env.Logs.CreateLogGroup(ctx, &logssdk.CreateLogGroupInput{LogGroupName: aws.String("/app")}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := env.Logs.CreateLogStream(ctx, &logssdk.CreateLogStreamInput{LogGroupName: aws.String("/app"), LogStreamName: aws.String("s")}); err != nil {
-		t.Fatal(err)
-	}
+	createStream(t, env, "/app", "s")
 	put(t, env, "/app", "s", ev(now.Add(-3*24*time.Hour), "old"))
 	put(t, env, "/app", "s", ev(now.Add(-time.Hour), "fresh"))
 
