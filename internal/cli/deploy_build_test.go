@@ -112,7 +112,10 @@ func TestDeployBuild(t *testing.T) {
 	t.Parallel()
 	f := newBuildFixture(t)
 	dir := buildContext(t, map[string][]byte{
-		"Dockerfile": []byte("FROM scratch\nCOPY hello /hello\nENTRYPOINT [\"/hello\"]\n"),
+		// The build uses the engine's cache, as a user's does; its first layer is this test's
+		// own, so that it cannot stand on a parallel test's layers, which their removal may prune.
+		"Dockerfile": []byte("FROM scratch\nCOPY nonce /nonce\nCOPY hello /hello\nENTRYPOINT [\"/hello\"]\n"),
+		"nonce":      []byte(t.Name() + time.Now().String()),
 		"hello":      f.hello,
 	})
 	var out bytes.Buffer

@@ -120,7 +120,10 @@ func (d dockerCLI) build(tag, extra string) {
 			d.t.Fatal(err)
 		}
 	}
-	out := d.must("", "build", "-q", "-t", tag, dir)
+	// --no-cache: tests build in parallel, and the legacy builder's cache would let this build
+	// stand on another test's layer, which that test's `rmi -f` may prune mid-build ("unknown
+	// parent image ID").
+	out := d.must("", "build", "-q", "--no-cache", "-t", tag, dir)
 	id := out[strings.LastIndex(out, "sha256:"):] // after the legacy builder's deprecation notice
 	id = strings.Fields(id)[0]
 	// By id: a later build under the same tag leaves this image without a tag, but with the

@@ -184,7 +184,10 @@ func (d *dockerCLI) buildPush(t testing.TB, bin, image, version string) {
 			t.Fatal(err)
 		}
 	}
-	d.must("", "build", "-q", "--build-arg", "VERSION="+version, "-t", image, dir)
+	// --no-cache: tests build in parallel, and the legacy builder's cache would let this build
+	// stand on another test's layer, which that test's `rmi -f` may prune mid-build ("unknown
+	// parent image ID").
+	d.must("", "build", "-q", "--no-cache", "--build-arg", "VERSION="+version, "-t", image, dir)
 	id := strings.TrimSpace(d.must("", "image", "inspect", "--format", "{{.Id}}", image))
 	d.images = append(d.images, id)
 	d.must("", "push", image)

@@ -95,7 +95,8 @@ func Build(ctx context.Context, c *client.Client, tag string, files map[string][
 	if err := tw.Close(); err != nil {
 		return err
 	}
-	res, err := c.ImageBuild(ctx, &buf, client.ImageBuildOptions{Tags: []string{tag}, Remove: true, ForceRemove: true})
+	// NoCache: parallel tests must not stand on each other's layers, which a removal may prune.
+	res, err := c.ImageBuild(ctx, &buf, client.ImageBuildOptions{Tags: []string{tag}, Remove: true, ForceRemove: true, NoCache: true})
 	if err != nil {
 		return err
 	}
