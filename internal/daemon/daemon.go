@@ -26,6 +26,7 @@ import (
 	"github.com/fargohq/fargo/internal/api/ecrapi"
 	"github.com/fargohq/fargo/internal/api/ecsapi"
 	"github.com/fargohq/fargo/internal/api/elbapi"
+	"github.com/fargohq/fargo/internal/api/iamapi"
 	"github.com/fargohq/fargo/internal/api/logsapi"
 	"github.com/fargohq/fargo/internal/api/stsapi"
 	"github.com/fargohq/fargo/internal/arn"
@@ -33,6 +34,7 @@ import (
 	"github.com/fargohq/fargo/internal/deployer"
 	"github.com/fargohq/fargo/internal/ecr"
 	"github.com/fargohq/fargo/internal/embedetcd"
+	"github.com/fargohq/fargo/internal/identity"
 	"github.com/fargohq/fargo/internal/lb"
 	"github.com/fargohq/fargo/internal/lbsync"
 	"github.com/fargohq/fargo/internal/logstore"
@@ -67,6 +69,8 @@ type parts struct {
 	proxy   *lb.Proxy
 	lbsync  *lbsync.Controller
 	reg     *registry.Registry
+	// identity answers access key lookups (root and IAM users) from the store.
+	identity *identity.Directory
 	// logSweep removes expired and orphaned written log events.
 	logSweep *logstore.Sweeper
 }
@@ -115,6 +119,10 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 	if err != nil {
 		return p, "", err
 	}
+	secrets, err := credentials.EnsureSecretsKey(cfg.DataDir)
+	if err != nil {
+		return p, "", err
+	}
 	if p.etcd, err = openEtcd(ctx, cfg, log); err != nil {
 		return p, "", err
 	}
@@ -122,6 +130,9 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 	p.etcd.closeKV = kvs.Close
 	st := store.New(kvs)
 	scope := arn.Scope{Partition: "aws", Region: cfg.Region, AccountID: cfg.AccountID}
+	p.identity = identity.New(identity.Config{AccountID: cfg.AccountID}, identity.Deps{
+		Store: st, Root: keys.Lookup, Secrets: secrets, Logger: log.With("component", "identity"),
+	})
 
 	node, metaLn, err := openNode(cfg.DataDir, log)
 	if err != nil {
@@ -154,13 +165,14 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	ecrService, err := buildRegistry(p, st, scope, keys.Lookup, mux, cfg, log)
+	ecrService, err := buildRegistry(p, st, scope, p.identity.Secret, mux, cfg, log)
 	if err != nil {
 		return p, "", err
 	}
 	front, err := api.New(api.Config{AccountID: cfg.AccountID}, api.Deps{
-		Credentials: keys.Lookup, Logger: log, Registerer: reg, Fallback: mux,
-	}, ecsapi.New(st, scope, time.Now).Service(), stsapi.Service(), logsapi.New(st, logSource{drv}, events, time.Now).Service(),
+		Credentials: p.identity.Secret, Principal: principal(p.identity), KeyUsed: p.identity.Used,
+		Logger: log, Registerer: reg, Fallback: mux,
+	}, iamapi.New(cfg.AccountID, iamapi.Deps{Store: st, Secrets: secrets}).Service(), ecsapi.New(st, scope, time.Now).Service(), stsapi.Service(), logsapi.New(st, logSource{drv}, events, time.Now).Service(),
 		elbapi.New(st, scope, time.Now, elbapi.Config{ListenerHost: cfg.LBBindHost, CertificateDir: filepath.Join(cfg.DataDir, "certs"), CheckPorts: true, APIAddr: cfg.APIAddr}).Service(),
 		codedeployapi.New(st, scope, time.Now).Service(), ecrService, autoscalingapi.New(st, scope, time.Now).Service())
 	if err != nil {
@@ -168,6 +180,14 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 	}
 	p.httpSrv = &http.Server{Handler: front, ReadHeaderTimeout: 10 * time.Second}
 	return p, "http://" + p.apiLn.Addr().String(), nil
+}
+
+// principal adapts the identity directory's lookup to the front door's.
+func principal(dir *identity.Directory) func(string) (api.Principal, bool) {
+	return func(id string) (api.Principal, bool) {
+		pr, ok := dir.Principal(id)
+		return api.Principal{ARN: pr.ARN, UserID: pr.UserID, UserName: pr.UserName}, ok
+	}
 }
 
 // buildRegistry builds the container registry over <data-dir>/registry, serves it at /v2/ on
@@ -279,6 +299,7 @@ func (s *Server) run(ctx context.Context, p *parts) {
 	defer close(s.done)
 	ctrlCtx, stopCtrl := context.WithCancel(context.WithoutCancel(ctx))
 	ctrls, ctrlCtx := errgroup.WithContext(ctrlCtx)
+	ctrls.Go(func() error { return p.identity.Run(ctrlCtx) })
 	ctrls.Go(func() error { return p.sched.Run(ctrlCtx) })
 	ctrls.Go(func() error { return p.deploy.Run(ctrlCtx) })
 	ctrls.Go(func() error { return p.agent.Run(ctrlCtx) })
