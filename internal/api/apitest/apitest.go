@@ -43,6 +43,8 @@ type Server struct {
 	Credentials credentials.Credentials
 	// Secrets is the data directory's secrets key, which seals IAM users' secrets.
 	Secrets *credentials.Box
+	// Directory answers the front door's access key lookups.
+	Directory *identity.Directory
 	// AWS is the SDK configuration of clients of the server: its endpoint, its credentials,
 	// and no retries (a test must see the first answer).
 	AWS aws.Config
@@ -95,7 +97,7 @@ func Serve(t testing.TB, st *store.Store, dataDir string, services ...func(*stor
 	srv := httptest.NewServer(front)
 	t.Cleanup(srv.Close)
 	return &Server{
-		URL: srv.URL, Store: st, DataDir: dataDir, Credentials: creds, Secrets: box,
+		URL: srv.URL, Store: st, DataDir: dataDir, Credentials: creds, Secrets: box, Directory: dir,
 		AWS: Config(srv.URL, creds.AccessKeyID, creds.SecretAccessKey),
 	}
 }

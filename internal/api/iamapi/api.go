@@ -3,6 +3,7 @@ package iamapi
 import (
 	"crypto/rand"
 	"io"
+	"maps"
 	"time"
 
 	"github.com/fargohq/fargo/internal/api/awsproto"
@@ -77,7 +78,36 @@ func (a *API) operations() map[string]awsproto.Handler {
 		"UpdateAccessKey":      awsproto.Query(a.updateAccessKey),
 		"DeleteAccessKey":      awsproto.Query(a.deleteAccessKey),
 		"GetAccessKeyLastUsed": awsproto.Query(a.getAccessKeyLastUsed),
+
+		"CreateGroup":         awsproto.Query(a.createGroup),
+		"GetGroup":            awsproto.Query(a.getGroup),
+		"ListGroups":          awsproto.Query(a.listGroups),
+		"DeleteGroup":         awsproto.Query(a.deleteGroup),
+		"AddUserToGroup":      awsproto.Query(a.addUserToGroup),
+		"RemoveUserFromGroup": awsproto.Query(a.removeUserFromGroup),
+		"ListGroupsForUser":   awsproto.Query(a.listGroupsForUser),
+
+		"CreatePolicy":            awsproto.Query(a.createPolicy),
+		"GetPolicy":               awsproto.Query(a.getPolicy),
+		"ListPolicies":            awsproto.Query(a.listPolicies),
+		"DeletePolicy":            awsproto.Query(a.deletePolicy),
+		"CreatePolicyVersion":     awsproto.Query(a.createPolicyVersion),
+		"GetPolicyVersion":        awsproto.Query(a.getPolicyVersion),
+		"ListPolicyVersions":      awsproto.Query(a.listPolicyVersions),
+		"SetDefaultPolicyVersion": awsproto.Query(a.setDefaultPolicyVersion),
+		"DeletePolicyVersion":     awsproto.Query(a.deletePolicyVersion),
+
+		"CreateRole":             awsproto.Query(a.createRole),
+		"GetRole":                awsproto.Query(a.getRole),
+		"ListRoles":              awsproto.Query(a.listRoles),
+		"DeleteRole":             awsproto.Query(a.deleteRole),
+		"UpdateAssumeRolePolicy": awsproto.Query(a.updateAssumeRolePolicy),
+
+		"GetAccountAuthorizationDetails": awsproto.Query(a.getAccountAuthorizationDetails),
 	}
+	maps.Copy(ops, entityOps(a, users))
+	maps.Copy(ops, entityOps(a, groups))
+	maps.Copy(ops, entityOps(a, roles))
 	return ops
 }
 

@@ -92,8 +92,14 @@ func createKey(t *testing.T, env *apitest.Env, user string) types.AccessKey {
 	return *out.AccessKey
 }
 
-// stsFor returns an STS client of the server that signs with key.
-func stsFor(srv *apitest.Server, key types.AccessKey) *stssdk.Client {
+// stsFor returns an STS client of the server that signs with key, once the server knows the
+// key: a new key works as soon as the store's watch delivers it to the server's directory.
+func stsFor(t *testing.T, srv *apitest.Server, key types.AccessKey) *stssdk.Client {
+	t.Helper()
+	eventually(t, "key known", func() bool {
+		_, ok := srv.Directory.Principal(aws.ToString(key.AccessKeyId))
+		return ok
+	})
 	return stssdk.NewFromConfig(apitest.Config(srv.URL, aws.ToString(key.AccessKeyId), aws.ToString(key.SecretAccessKey)))
 }
 

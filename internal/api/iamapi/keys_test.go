@@ -23,7 +23,7 @@ func TestUserKeySigns(t *testing.T) {
 	if aws.ToString(key.UserName) != "ci" || key.Status != types.StatusTypeActive || len(aws.ToString(key.AccessKeyId)) != 20 || len(aws.ToString(key.SecretAccessKey)) != 40 {
 		t.Fatalf("key %+v", key)
 	}
-	out, err := stsFor(env.Server, key).GetCallerIdentity(apitest.Context(t), &stssdk.GetCallerIdentityInput{})
+	out, err := stsFor(t, env.Server, key).GetCallerIdentity(apitest.Context(t), &stssdk.GetCallerIdentityInput{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,12 +54,12 @@ func TestKeyRevocation(t *testing.T) {
 	ctx := apitest.Context(t)
 	createUser(t, env, "ci")
 	first := createKey(t, env, "ci")
-	c1 := stsFor(env.Server, first)
+	c1 := stsFor(t, env.Server, first)
 	if code := callerError(t, c1); code != "" {
 		t.Fatalf("active key: %s", code)
 	}
 	second := createKey(t, env, "ci")
-	c2 := stsFor(env.Server, second)
+	c2 := stsFor(t, env.Server, second)
 	setStatus := func(k types.AccessKey, s types.StatusType) {
 		t.Helper()
 		if _, err := env.IAM.UpdateAccessKey(ctx, &iamsdk.UpdateAccessKeyInput{UserName: aws.String("ci"), AccessKeyId: k.AccessKeyId, Status: s}); err != nil {

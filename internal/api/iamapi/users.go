@@ -124,23 +124,13 @@ type listUsersOutput struct {
 }
 
 func (a *API) listUsers(ctx context.Context, in *listUsersInput) (*listUsersOutput, error) {
-	items, _, err := a.deps.Store.IAMUsers.List(ctx, "")
+	users, tr, err := listByPath(ctx, a.deps.Store.IAMUsers, func(u iam.User) string { return u.Path }, in.PathPrefix, in.Marker, in.MaxItems,
+		func(u iam.User) wireUser { return a.userToWire(u, false) })
 	if err != nil {
 		return nil, err
 	}
-	items = slices.DeleteFunc(items, func(it store.Item[iam.User]) bool { return !pathPrefix(it.Value.Path, in.PathPrefix) })
-	page, tr, err := paginate(items, itemID, in.Marker, in.MaxItems)
-	if err != nil {
-		return nil, err
-	}
-	out := &listUsersOutput{Users: list[wireUser]{}, truncation: tr}
-	for _, it := range page {
-		out.Users = append(out.Users, a.userToWire(it.Value, false))
-	}
-	return out, nil
+	return &listUsersOutput{Users: users, truncation: tr}, nil
 }
-
-func itemID[T any](it store.Item[T]) string { return it.ID }
 
 type updateUserInput struct {
 	UserName    *string `query:"UserName"`
@@ -232,10 +222,7 @@ func (a *API) deleteUser(ctx context.Context, in *userNameInput) (*emptyOutput, 
 		if err := it.Value.CheckDeletable(); err != nil {
 			return struct{}{}, err
 		}
-		var txn store.Txn
-		a.deps.Store.IAMUsers.Remove(&txn, it.ID, it.Revision)
-		_, err = a.deps.Store.Commit(ctx, &txn)
-		return struct{}{}, err
+		return struct{}{}, removeAt(ctx, a.deps.Store, a.deps.Store.IAMUsers, it)
 	})
 	return &emptyOutput{}, err
 }

@@ -64,6 +64,7 @@ func TestGetUserOfCaller(t *testing.T) {
 	}
 	createUser(t, env, "dev")
 	key := createKey(t, env, "dev")
+	stsFor(t, env.Server, key)
 	dev := iamsdk.NewFromConfig(apitest.Config(env.URL, aws.ToString(key.AccessKeyId), aws.ToString(key.SecretAccessKey)))
 	me, err := dev.GetUser(ctx, &iamsdk.GetUserInput{})
 	if err != nil {
@@ -221,7 +222,7 @@ func TestAccessKeyLastUsed(t *testing.T) {
 	if aws.ToString(before.UserName) != "ci" || before.AccessKeyLastUsed.LastUsedDate != nil || aws.ToString(before.AccessKeyLastUsed.ServiceName) != "N/A" {
 		t.Fatalf("unused key: %+v", before.AccessKeyLastUsed)
 	}
-	if _, err := stsFor(env.Server, key).GetCallerIdentity(ctx, nil); err != nil {
+	if _, err := stsFor(t, env.Server, key).GetCallerIdentity(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
 	eventually(t, "last use recorded", func() bool {

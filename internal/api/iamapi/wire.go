@@ -1,11 +1,14 @@
 package iamapi
 
 import (
+	"context"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/errdefs"
+	"github.com/fargohq/fargo/internal/store"
 	"github.com/fargohq/fargo/internal/tagset"
 )
 
@@ -105,4 +108,33 @@ func paginate[T any](items []T, key func(T) string, marker *string, maxItems *in
 // pathPrefix reports whether path starts with prefix ("" or nil: every path).
 func pathPrefix(path string, prefix *string) bool {
 	return prefix == nil || strings.HasPrefix(path, *prefix)
+}
+
+// listByPath returns the page of coll's objects whose path (of path) starts with prefix, in
+// key order, converted by conv.
+func listByPath[T, W any](ctx context.Context, coll store.Collection[T], path func(T) string, prefix, marker *string, maxItems *int32, conv func(T) W) (list[W], truncation, error) {
+	items, _, err := coll.List(ctx, "")
+	if err != nil {
+		return nil, truncation{}, err
+	}
+	items = slices.DeleteFunc(items, func(it store.Item[T]) bool { return !pathPrefix(path(it.Value), prefix) })
+	page, tr, err := paginate(items, itemID, marker, maxItems)
+	if err != nil {
+		return nil, truncation{}, err
+	}
+	out := make(list[W], 0, len(page))
+	for _, it := range page {
+		out = append(out, conv(it.Value))
+	}
+	return out, tr, nil
+}
+
+func itemID[T any](it store.Item[T]) string { return it.ID }
+
+// removeAt deletes it, provided nobody wrote it since it was read.
+func removeAt[T any](ctx context.Context, st *store.Store, coll store.Collection[T], it store.Item[T]) error {
+	var txn store.Txn
+	coll.Remove(&txn, it.ID, it.Revision)
+	_, err := st.Commit(ctx, &txn)
+	return err
 }
