@@ -64,6 +64,7 @@ var allowed = map[string][]string{
 	"internal/api":                       {"internal/api/...", "internal/errdefs"},
 	"internal/benchtest":                 {},
 	"internal/ecr":                       {"internal/arn", "internal/errdefs", "internal/tagset"},
+	"internal/iampolicy":                 {"internal/errdefs"},
 	"internal/registry":                  {"internal/store/...", "internal/ecr", "internal/errdefs"},
 	"internal/api/ecrapi":                {"internal/store/...", "internal/ecr", "internal/arn", "internal/api/awsproto", "internal/errdefs"},
 	"internal/registry/registrytest":     {"internal/..."},
