@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"net/netip"
 	"testing"
 )
 
@@ -46,6 +47,44 @@ func FuzzParse(f *testing.F) {
 			if err != nil || !bytes.Equal(first, second) {
 				t.Fatalf("round trip changed the policy:\n%s\n%s (%v)", first, second, err)
 			}
+		}
+	})
+}
+
+// FuzzEvaluate checks that evaluation never panics, that the statement a result names exists
+// and has the decision's effect, and that a deny of everything always wins.
+func FuzzEvaluate(f *testing.F) {
+	for _, s := range seedDocuments {
+		f.Add([]byte(s), "ecs:UpdateService", "arn:aws:ecs:us-east-1:000000000000:service/prod/web", "ci", "web", "us-east-1", "10.1.2.3")
+	}
+	f.Add([]byte(regionDeny), "iam:GetUser", "*", "", "", "", "")
+	f.Add([]byte(ownerTag), "ecs:UpdateService", "é?*", "${aws:username}", "${*}", "eu-west-1", "::1")
+	denyAll := mustParse(f, `{"Statement":{"Effect":"Deny","Action":"*","Resource":"*"}}`)[0]
+	f.Fuzz(func(t *testing.T, doc []byte, action, resource, username, tag, region, ip string) {
+		p, err := Parse(doc)
+		if err != nil {
+			return
+		}
+		addr, _ := netip.ParseAddr(ip)
+		r := Request{
+			Action: action, Resource: resource, Username: username, PrincipalARN: "arn:aws:iam::000000000000:user/" + username,
+			PrincipalTags: map[string]string{"team": tag}, ResourceTags: map[string]string{"Owner": tag}, RequestTags: map[string]string{tag: tag},
+			Region: region, SourceIP: addr, Keys: map[string][]string{"ecs:cluster": {tag, region}},
+		}
+		got := Evaluate(&r, p)
+		switch got.Decision {
+		case ImplicitDeny:
+			if got.Policy != -1 || got.Statement != -1 {
+				t.Fatalf("implicit deny names a statement: %+v", got)
+			}
+		default:
+			want := map[Decision]Effect{Allow: EffectAllow, ExplicitDeny: EffectDeny}[got.Decision]
+			if got.Policy != 0 || got.Statement >= len(p.Statements) || p.Statements[got.Statement].Effect != want {
+				t.Fatalf("result %+v names no statement of effect %s", got, want)
+			}
+		}
+		if d := Evaluate(&r, p, denyAll).Decision; d != ExplicitDeny {
+			t.Fatalf("deny of everything gave %v", d)
 		}
 	})
 }

@@ -203,11 +203,17 @@ func checkResources(resources, notResources []string) error {
 		return malformed(msgSyntax)
 	}
 	for _, r := range slices.Concat(resources, notResources) {
-		if r != "*" && !(strings.HasPrefix(r, "arn:") && strings.Count(r, ":") >= 5) {
+		if !isResourceARN(r) {
 			return malformedf(fmtResourceARN, r)
 		}
 	}
 	return nil
+}
+
+// isResourceARN reports whether r may name resources: "*", an ARN with its six parts, or the
+// start of one that a wildcard completes ("arn:aws:ecs:*").
+func isResourceARN(r string) bool {
+	return r == "*" || strings.HasPrefix(r, "arn:") && (strings.Count(r, ":") >= 5 || strings.Contains(r, "*"))
 }
 
 // stsActions are the actions a trust policy may allow, in lower case.
