@@ -65,6 +65,7 @@ var allowed = map[string][]string{
 	"internal/benchtest":                 {},
 	"internal/ecr":                       {"internal/arn", "internal/errdefs", "internal/tagset"},
 	"internal/iampolicy":                 {"internal/errdefs"},
+	"internal/authz":                     {"internal/iampolicy", "internal/arn", "internal/errdefs"},
 	"internal/registry":                  {"internal/store/...", "internal/ecr", "internal/errdefs"},
 	"internal/api/ecrapi":                {"internal/store/...", "internal/ecr", "internal/arn", "internal/api/awsproto", "internal/errdefs"},
 	"internal/registry/registrytest":     {"internal/..."},
