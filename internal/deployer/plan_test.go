@@ -104,8 +104,8 @@ func planDeployment(phase string, age time.Duration) codedeploy.Deployment {
 func observed(d codedeploy.Deployment, sets ...ecs.TaskSet) deployer.Observation {
 	return deployer.Observation{
 		Deployment: d, Service: planService(sets...), ServiceFound: true,
-		TargetGroups: map[string]string{"blue": blueTG, "green": greenTG},
-		Forwards:     map[string]map[string]int{prod: {blueTG: 1}},
+		TargetGroups:   map[string]string{"blue": blueTG, "green": greenTG},
+		Forwards:       map[string]map[string]int{prod: {blueTG: 1}},
 		TaskDefinition: planTaskDefinition(2), TaskDefinitionFound: true,
 		NewTaskSetID: newID, NewDeploymentID: rbID, Scope: scope, Now: t0,
 	}
