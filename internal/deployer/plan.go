@@ -126,8 +126,11 @@ func PlanFailure(cfg Config, o Observation, code, msg string) Step {
 // next takes the deployment's next step; an error of failureCode's kinds ends it.
 func (p *planner) next() error {
 	if p.d.StopRequested {
-		p.stop()
-		return nil
+		if !p.originalDeleted() {
+			p.stop()
+			return nil
+		}
+		p.message("The stop request came after the original task set was deleted: the deployment completes.")
 	}
 	if msg, tripped := p.judgeReplacement(); tripped {
 		return errdefs.FailedPrecondition("%s", msg)
@@ -196,6 +199,17 @@ func (p *planner) forward(listener string, groups []elb.WeightedTargetGroup) err
 }
 
 func (p *planner) act(a Action) { p.step.Actions = append(p.step.Actions, a) }
+
+// originalDeleted tells whether the termination wait ended and the original task set is being
+// deleted: a deployment past that point completes, whatever is asked of it, since nothing is
+// left to roll back to.
+func (p *planner) originalDeleted() bool {
+	if p.d.Progress.Phase != phaseTerminate {
+		return false
+	}
+	_, live := p.taskSetLive(p.d.Progress.BlueTaskSetID)
+	return !live
+}
 
 // taskSetLive tells whether the service holds task set id, not DRAINING.
 func (p *planner) taskSetLive(id string) (ecs.TaskSet, bool) {

@@ -170,7 +170,7 @@ func (p *planner) terminate() error {
 	bg := p.d.BlueGreen
 	if bg.TerminationAction != codedeploy.TerminationKeepAlive {
 		until := p.d.Progress.PhaseSince.Add(p.minutes(bg.TerminationWaitMinutes))
-		if p.o.Now.Before(until) && !p.d.SkipTerminationWait {
+		if p.o.Now.Before(until) && !p.d.SkipTerminationWait && !p.originalDeleted() {
 			p.waitUntil(until)
 			return nil
 		}

@@ -433,6 +433,8 @@ func TestPlanTerminate(t *testing.T) {
 	}
 	skip := term(time.Minute, codedeploy.TerminationTerminate)
 	skip.SkipTerminationWait = true
+	stopLate := term(10*time.Minute, codedeploy.TerminationTerminate)
+	stopLate.StopRequested, stopLate.StopWithRollback = true, true
 	blue := blueSet()
 	blue.Status = ecs.TaskSetActive
 	green := greenSet(ecs.StabilitySteady)
@@ -448,6 +450,8 @@ func TestPlanTerminate(t *testing.T) {
 		{name: "ContinueDeployment TERMINATION_WAIT ends the wait", o: withForward(observed(skip, blue, green), prod, at100),
 			actions: "delete " + blueID + "; forward prod green=1", phase: "TerminationWait", status: codedeploy.StatusSucceeded},
 		{name: "resumes: the original deleted before the restart", o: withForward(observed(term(10*time.Minute, codedeploy.TerminationTerminate), drained, green), prod, at100),
+			actions: "forward prod green=1", phase: "TerminationWait", status: codedeploy.StatusSucceeded},
+		{name: "a stop after the original's deletion began completes the deployment", o: withForward(observed(stopLate, drained, green), prod, at100),
 			actions: "forward prod green=1", phase: "TerminationWait", status: codedeploy.StatusSucceeded},
 		{name: "KEEP_ALIVE keeps the original", o: withForward(observed(term(0, codedeploy.TerminationKeepAlive), blue, green), prod, at100),
 			phase: "TerminationWait", status: codedeploy.StatusSucceeded},
