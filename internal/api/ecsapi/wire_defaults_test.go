@@ -4,7 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"runtime"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ecssdk "github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -12,6 +14,8 @@ import (
 
 	"github.com/fargohq/fargo/internal/api/apitest"
 	"github.com/fargohq/fargo/internal/api/wiretest"
+	"github.com/fargohq/fargo/internal/ecs"
+	"github.com/fargohq/fargo/internal/store"
 )
 
 // The rules of this file are docs/wire-defaults.md's: which members ECS sends, and with which
@@ -194,4 +198,122 @@ func TestServiceRoleAndRebalancing(t *testing.T) {
 			t.Errorf("described after %+v: availabilityZoneRebalancing %s, want %s", s.update, got, s.want)
 		}
 	}
+}
+
+// TestTaskDefinitionDefaultsAsECSReportsThem registers the minimal Fargate task definition and
+// checks every member of what DescribeTaskDefinition answers, and of its container.
+func TestTaskDefinitionDefaultsAsECSReportsThem(t *testing.T) {
+	t.Parallel()
+	env := minimalServiceEnv(t)
+	described := rawECS(t, env, "DescribeTaskDefinition", `{"taskDefinition":"web"}`)
+	if _, ok := described["tags"]; ok {
+		t.Errorf("tags sent without include TAGS: %s", described["tags"])
+	}
+	td := described["taskDefinition"]
+	wiretest.Defaults(t, "taskDefinition", td, map[string]string{
+		"taskDefinitionArn":       `"arn:aws:ecs:us-east-1:000000000000:task-definition/web:1"`,
+		"containerDefinitions":    wiretest.Any,
+		"family":                  `"web"`,
+		"networkMode":             `"awsvpc"`,
+		"revision":                `1`,
+		"volumes":                 `[]`,
+		"status":                  `"ACTIVE"`,
+		"requiresAttributes":      `[{"name":"ecs.capability.task-eni"}]`,
+		"placementConstraints":    `[]`,
+		"compatibilities":         `["EC2","FARGATE"]`,
+		"requiresCompatibilities": `["FARGATE"]`,
+		"cpu":                     `"256"`,
+		"memory":                  `"512"`,
+		"registeredAt":            wiretest.Any,
+		"registeredBy":            `"arn:aws:iam::000000000000:root"`,
+		"enableFaultInjection":    `false`,
+	})
+	var members struct{ ContainerDefinitions []json.RawMessage }
+	if err := json.Unmarshal(td, &members); err != nil || len(members.ContainerDefinitions) != 1 {
+		t.Fatalf("containerDefinitions of %s: %v", td, err)
+	}
+	wiretest.Defaults(t, "containerDefinitions[0]", members.ContainerDefinitions[0], map[string]string{
+		"name":           `"web"`,
+		"image":          `"nginx"`,
+		"cpu":            `0`,
+		"portMappings":   `[{"containerPort":80,"hostPort":80,"protocol":"tcp"}]`,
+		"essential":      `true`,
+		"environment":    `[]`,
+		"mountPoints":    `[]`,
+		"volumesFrom":    `[]`,
+		"systemControls": `[]`,
+	})
+}
+
+// TestTaskDefaultsAsECSReportsThem runs a task of the minimal task definition with the least
+// input (aws ecs run-task --launch-type FARGATE --network-configuration ...) and checks every
+// member of what DescribeTasks answers while it is provisioned, and the members that follow
+// the task once the agent reported it running.
+func TestTaskDefaultsAsECSReportsThem(t *testing.T) {
+	t.Parallel()
+	env := minimalServiceEnv(t)
+	ctx := apitest.Context(t)
+	run := rawECS(t, env, "RunTask", `{"cluster":"c","taskDefinition":"web","launchType":"FARGATE",
+		"networkConfiguration":{"awsvpcConfiguration":{"subnets":["subnet-1"]}}}`)
+	var task struct {
+		TaskArn    string
+		Containers []json.RawMessage
+	}
+	if err := json.Unmarshal(first(t, run["tasks"]), &task); err != nil || len(task.Containers) != 1 {
+		t.Fatalf("RunTask: %s (%v)", run["tasks"], err)
+	}
+	id := task.TaskArn[len(task.TaskArn)-32:]
+	attachment := id[:8] + "-" + id[8:12] + "-" + id[12:16] + "-" + id[16:20] + "-" + id[20:]
+	eni := `[{"id":"` + attachment + `","type":"ElasticNetworkInterface","status":"%s","details":[{"name":"subnetId","value":"subnet-1"},
+		{"name":"networkInterfaceId","value":"eni-` + id[:17] + `"}%s]}]`
+	arch := map[string]string{"amd64": "x86_64", "arm64": "arm64"}[runtime.GOARCH]
+	describe := func() json.RawMessage {
+		return first(t, rawECS(t, env, "DescribeTasks", `{"cluster":"c","tasks":["`+task.TaskArn+`"]}`)["tasks"])
+	}
+	wiretest.Defaults(t, "task", describe(), map[string]string{
+		"attachments":          fmt.Sprintf(eni, "PRECREATED", ""),
+		"attributes":           `[{"name":"ecs.cpu-architecture","value":"` + arch + `"}]`,
+		"availabilityZone":     `"us-east-1a"`,
+		"clusterArn":           `"arn:aws:ecs:us-east-1:000000000000:cluster/c"`,
+		"containers":           wiretest.Any,
+		"cpu":                  `"256"`,
+		"createdAt":            wiretest.Any,
+		"desiredStatus":        `"RUNNING"`,
+		"enableExecuteCommand": `false`,
+		"group":                `"family:web"`,
+		"healthStatus":         `"UNKNOWN"`,
+		"lastStatus":           `"PROVISIONING"`,
+		"launchType":           `"FARGATE"`,
+		"memory":               `"512"`,
+		"overrides":            `{"containerOverrides":[{"name":"web"}],"inferenceAcceleratorOverrides":[]}`,
+		"platformVersion":      `"1.4.0"`,
+		"platformFamily":       `"Linux"`,
+		"taskArn":              `"` + task.TaskArn + `"`,
+		"taskDefinitionArn":    `"arn:aws:ecs:us-east-1:000000000000:task-definition/web:1"`,
+		"version":              `1`,
+		"ephemeralStorage":     `{"sizeInGiB":20}`,
+	})
+	wiretest.Defaults(t, "containers[0]", task.Containers[0], map[string]string{
+		"containerArn": wiretest.Any, "taskArn": `"` + task.TaskArn + `"`, "name": `"web"`, "image": `"nginx"`,
+		"lastStatus": `"PENDING"`, "networkBindings": `[]`, "networkInterfaces": `[{"attachmentId":"` + attachment + `"}]`,
+		"healthStatus": `"UNKNOWN"`, "cpu": `"0"`,
+	})
+
+	if _, err := env.Store.Tasks.Update(ctx, store.TaskID("c", id), func(tk *ecs.Task) error {
+		tk.LastStatus, tk.ConnectivityAt = ecs.TaskRunning, time.Now()
+		tk.Containers[0].LastStatus = ecs.ContainerRunning
+		tk.Containers[0].NetworkBindings = []ecs.NetworkBinding{{BindIP: "127.0.0.1", ContainerPort: 80, HostPort: 41234, Protocol: ecs.TransportProtocolTCP}}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	running := wiretest.Has(t, "running task", describe(), map[string]string{
+		"attachments":  fmt.Sprintf(eni, "ATTACHED", `,{"name":"privateIPv4Address","value":"127.0.0.1"}`),
+		"connectivity": `"CONNECTED"`,
+		"lastStatus":   `"RUNNING"`,
+	})
+	wiretest.Has(t, "running container", first(t, running["containers"]), map[string]string{
+		"networkInterfaces": `[{"attachmentId":"` + attachment + `","privateIpv4Address":"127.0.0.1"}]`,
+		"networkBindings":   `[{"bindIP":"127.0.0.1","containerPort":80,"hostPort":41234,"protocol":"tcp"}]`,
+	})
 }
