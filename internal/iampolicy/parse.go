@@ -67,6 +67,7 @@ func parse(doc []byte, k kind) (Policy, error) {
 	if err := checkSids(p.Statements); err != nil {
 		return Policy{}, err
 	}
+	locateStatements(doc, p.Statements)
 	return p, nil
 }
 

@@ -191,3 +191,26 @@ func TestMarshalRoundTrip(t *testing.T) {
 		t.Errorf("second marshal = %s, %v", second, err)
 	}
 }
+
+func TestParseLocatesStatements(t *testing.T) {
+	t.Parallel()
+	doc := "{\"Version\":\"2012-10-17\",\n \"Statement\": [\n  {\"Sid\":\"A\",\"Effect\":\"Allow\",\"Action\":\"ecs:*\",\"Resource\":\"*\"},\n" +
+		"  {\"Sid\":\"B\",\n   \"Effect\":\"Deny\",\"Action\":\"iam:*\",\"Resource\":\"*\", \"Condition\":{\"StringEquals\":{\"aws:username\":\"é\"}}}\n ]}"
+	p, err := Parse([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][2]Position{{{3, 3}, {3, 62}}, {{4, 3}, {5, 102}}}
+	for i, s := range p.Statements {
+		if s.Start != want[i][0] || s.End != want[i][1] {
+			t.Errorf("statement %s at %v-%v, want %v-%v", s.Sid, s.Start, s.End, want[i][0], want[i][1])
+		}
+	}
+	one, err := Parse([]byte(`{"Statement" : {"Effect":"Allow","Action":"ecs:*","Resource":"*"}, "Version":"2012-10-17"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := one.Statements[0]; s.Start != (Position{1, 16}) || s.End != (Position{1, 65}) {
+		t.Errorf("single statement at %v-%v", s.Start, s.End)
+	}
+}
