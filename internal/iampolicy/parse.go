@@ -158,7 +158,9 @@ func (s *Statement) check(k kind) error {
 	case "":
 		return malformedf(fmtMissingField, "Effect")
 	default:
-		return malformedf(fmtUnsupportedEffect, s.Effect)
+		// IAM refuses "allow" (any Effect but the two) with its generic message, not S3's
+		// "Invalid effect".
+		return malformed(msgLegacy)
 	}
 	if err := checkActions(s.Actions, s.NotActions); err != nil {
 		return err

@@ -97,7 +97,7 @@ func TestParseRefusesMalformed(t *testing.T) {
 		{"bad Version", `{"Version":"2012-10-18","Statement":{` + allow + `}}`, "The policy failed legacy parsing"},
 		{"Version not a string", `{"Version":2012,"Statement":{` + allow + `}}`, "Syntax errors in policy."},
 		{"no Effect", `{"Statement":{"Action":"ecs:*","Resource":"*"}}`, "Missing required field Effect"},
-		{"bad Effect", `{"Statement":{"Effect":"allow","Action":"ecs:*","Resource":"*"}}`, "Invalid effect: allow"},
+		{"bad Effect", `{"Statement":{"Effect":"allow","Action":"ecs:*","Resource":"*"}}`, "The policy failed legacy parsing"},
 		{"no Action", `{"Statement":{"Effect":"Allow","Resource":"*"}}`, "Policy statement must contain actions."},
 		{"empty Action", `{"Statement":{"Effect":"Allow","Action":[],"Resource":"*"}}`, "Policy statement must contain actions."},
 		{"Action and NotAction", `{"Statement":{"Effect":"Allow","Action":"ecs:*","NotAction":"iam:*","Resource":"*"}}`, "Syntax errors in policy."},
