@@ -3,6 +3,7 @@ package authz
 import (
 	"errors"
 	"net/http"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -228,6 +229,42 @@ func TestRulesAreWellFormed(t *testing.T) {
 		}
 		if op == "" {
 			t.Errorf("%s: no operation", key)
+		}
+	}
+}
+
+// docRow is the row of the authorization table in docs/iam.md for one operation.
+func docRow(key string, r Rule) string {
+	resource := "`*`"
+	switch {
+	case r.Public:
+		resource = "none (public)"
+	case r.Resource == RequestARN:
+		resource = "the ARN in the request"
+	case r.Resource.Global:
+		resource = "`arn:aws:" + r.Resource.Service + "::<account>:" + r.Resource.Format + "`"
+	case r.Resource != Any:
+		resource = "`arn:aws:" + r.Resource.Service + ":<region>:<account>:" + r.Resource.Format + "`"
+	}
+	row := "| `" + key + "` | " + resource + " |"
+	if r.PassRoleTo != "" {
+		row += " `iam:PassRole` to `" + r.PassRoleTo + "` |"
+	} else {
+		row += " |"
+	}
+	return row
+}
+
+// TestDocsListEveryRow keeps docs/iam.md's copy of the table in step with the code.
+func TestDocsListEveryRow(t *testing.T) {
+	t.Parallel()
+	doc, err := os.ReadFile("../../docs/iam.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range Operations() {
+		if row := docRow(key, rules[key]); !strings.Contains(string(doc), row+"\n") {
+			t.Errorf("docs/iam.md lacks the row\n%s", row)
 		}
 	}
 }

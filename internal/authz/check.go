@@ -78,15 +78,18 @@ func Check(call *Call, policies []iampolicy.Policy) (Decision, error) {
 		return Decision{}, denied(call, Evaluation{Action: call.Service + ":" + call.Operation, Resource: "*", Result: iampolicy.Result{Policy: -1, Statement: -1}})
 	}
 	r := call.request()
-	var d Decision
-	resources := call.Resources
-	if rule.Resource == Any || len(resources) == 0 {
-		resources = []Resource{{ARN: "*"}}
-	}
-	for _, res := range resources {
-		r.Action, r.Resource, r.ResourceTags = rule.Action, res.ARN, res.Tags
+	d := Decision{Evaluations: make([]Evaluation, 0, len(call.Resources)+len(call.PassRoles)+1)}
+	if rule.Resource == Any || len(call.Resources) == 0 {
+		r.Action, r.Resource = rule.Action, "*"
 		if e, ok := d.evaluate(&r, policies); !ok {
 			return d, denied(call, e)
+		}
+	} else {
+		for _, res := range call.Resources {
+			r.Action, r.Resource, r.ResourceTags = rule.Action, res.ARN, res.Tags
+			if e, ok := d.evaluate(&r, policies); !ok {
+				return d, denied(call, e)
+			}
 		}
 	}
 	if len(call.PassRoles) > 0 {

@@ -9,22 +9,21 @@ var ErrMalformedPolicyDocument = errdefs.InvalidArgument("Syntax errors in polic
 
 // The messages of the rules, in AWS's words.
 const (
-	msgSyntax            = "Syntax errors in policy."
-	msgLegacy            = "The policy failed legacy parsing"
-	msgNoPrincipal       = "Policy document should not specify a principal."
-	msgNeedActions       = "Policy statement must contain actions."
-	msgNeedResources     = "Policy statement must contain resources."
-	msgVendor            = "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc."
-	msgSidChars          = "Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression [0-9A-Za-z]*"
-	msgSidUnique         = "Statement IDs (SID) in a single policy must be unique."
-	msgMissingPrincipal  = "Missing required field Principal"
-	msgTrustResource     = "Has prohibited field Resource"
-	msgTrustActions      = "AssumeRole policy may only specify STS AssumeRole actions."
-	fmtResourceARN       = "Resource %s must be in ARN format or \"*\"."
-	fmtConditionType     = "Invalid Condition type : %s"
-	fmtInvalidPrincipal  = "Invalid principal in policy: \"%s\":\"%s\""
-	fmtMissingField      = "Missing required field %s"
-	fmtUnsupportedEffect = "Invalid effect: %s"
+	msgSyntax           = "Syntax errors in policy."
+	msgLegacy           = "The policy failed legacy parsing"
+	msgNoPrincipal      = "Policy document should not specify a principal."
+	msgNeedActions      = "Policy statement must contain actions."
+	msgNeedResources    = "Policy statement must contain resources."
+	msgVendor           = "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc."
+	msgSidChars         = "Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression [0-9A-Za-z]*"
+	msgSidUnique        = "Statement IDs (SID) in a single policy must be unique."
+	msgMissingPrincipal = "Missing required field Principal"
+	msgTrustResource    = "Has prohibited field Resource"
+	msgTrustActions     = "AssumeRole policy may only specify STS AssumeRole actions."
+	fmtResourceARN      = "Resource %s must be in ARN format or \"*\"."
+	fmtConditionType    = "Invalid Condition type : %s"
+	fmtInvalidPrincipal = "Invalid principal in policy: \"%s\":\"%s\""
+	fmtMissingField     = "Missing required field %s"
 )
 
 func malformed(msg string) error {

@@ -35,6 +35,11 @@ func FuzzParse(f *testing.F) {
 				}
 				continue
 			}
+			for _, s := range p.Statements {
+				if s.Start.Line < 1 || s.Start.Column < 1 || s.End.Line < s.Start.Line {
+					t.Fatalf("statement located at %v-%v", s.Start, s.End)
+				}
+			}
 			first, err := json.Marshal(p)
 			if err != nil {
 				t.Fatalf("marshal: %v", err)

@@ -67,6 +67,7 @@ func parse(doc []byte, k kind) (Policy, error) {
 	if err := checkSids(p.Statements); err != nil {
 		return Policy{}, err
 	}
+	locateStatements(doc, p.Statements)
 	return p, nil
 }
 
@@ -157,7 +158,9 @@ func (s *Statement) check(k kind) error {
 	case "":
 		return malformedf(fmtMissingField, "Effect")
 	default:
-		return malformedf(fmtUnsupportedEffect, s.Effect)
+		// IAM refuses "allow" (any Effect but the two) with its generic message, not S3's
+		// "Invalid effect".
+		return malformed(msgLegacy)
 	}
 	if err := checkActions(s.Actions, s.NotActions); err != nil {
 		return err

@@ -97,7 +97,7 @@ func TestParseRefusesMalformed(t *testing.T) {
 		{"bad Version", `{"Version":"2012-10-18","Statement":{` + allow + `}}`, "The policy failed legacy parsing"},
 		{"Version not a string", `{"Version":2012,"Statement":{` + allow + `}}`, "Syntax errors in policy."},
 		{"no Effect", `{"Statement":{"Action":"ecs:*","Resource":"*"}}`, "Missing required field Effect"},
-		{"bad Effect", `{"Statement":{"Effect":"allow","Action":"ecs:*","Resource":"*"}}`, "Invalid effect: allow"},
+		{"bad Effect", `{"Statement":{"Effect":"allow","Action":"ecs:*","Resource":"*"}}`, "The policy failed legacy parsing"},
 		{"no Action", `{"Statement":{"Effect":"Allow","Resource":"*"}}`, "Policy statement must contain actions."},
 		{"empty Action", `{"Statement":{"Effect":"Allow","Action":[],"Resource":"*"}}`, "Policy statement must contain actions."},
 		{"Action and NotAction", `{"Statement":{"Effect":"Allow","Action":"ecs:*","NotAction":"iam:*","Resource":"*"}}`, "Syntax errors in policy."},
@@ -189,5 +189,28 @@ func TestMarshalRoundTrip(t *testing.T) {
 	second, err := json.Marshal(again)
 	if err != nil || string(second) != string(first) {
 		t.Errorf("second marshal = %s, %v", second, err)
+	}
+}
+
+func TestParseLocatesStatements(t *testing.T) {
+	t.Parallel()
+	doc := "{\"Version\":\"2012-10-17\",\n \"Statement\": [\n  {\"Sid\":\"A\",\"Effect\":\"Allow\",\"Action\":\"ecs:*\",\"Resource\":\"*\"},\n" +
+		"  {\"Sid\":\"B\",\n   \"Effect\":\"Deny\",\"Action\":\"iam:*\",\"Resource\":\"*\", \"Condition\":{\"StringEquals\":{\"aws:username\":\"é\"}}}\n ]}"
+	p, err := Parse([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][2]Position{{{3, 3}, {3, 62}}, {{4, 3}, {5, 102}}}
+	for i, s := range p.Statements {
+		if s.Start != want[i][0] || s.End != want[i][1] {
+			t.Errorf("statement %s at %v-%v, want %v-%v", s.Sid, s.Start, s.End, want[i][0], want[i][1])
+		}
+	}
+	one, err := Parse([]byte(`{"Statement" : {"Effect":"Allow","Action":"ecs:*","Resource":"*"}, "Version":"2012-10-17"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := one.Statements[0]; s.Start != (Position{1, 16}) || s.End != (Position{1, 65}) {
+		t.Errorf("single statement at %v-%v", s.Start, s.End)
 	}
 }

@@ -37,6 +37,8 @@ type Statement struct {
 	Resources    []string
 	NotResources []string
 	Conditions   []Condition
+	// Start and End are where the statement's braces are in the parsed document.
+	Start, End Position
 
 	compiled compiledStatement
 }
