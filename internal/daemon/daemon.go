@@ -169,17 +169,28 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 	if err != nil {
 		return p, "", err
 	}
+	elbCfg := elbapi.Config{ListenerHost: cfg.LBBindHost, CertificateDir: filepath.Join(cfg.DataDir, "certs"), CheckPorts: true, APIAddr: cfg.APIAddr}
 	front, err := api.New(api.Config{AccountID: cfg.AccountID}, api.Deps{
 		Credentials: p.identity.Secret, Principal: principal(p.identity), KeyUsed: p.identity.Used,
 		Logger: log, Registerer: reg, Fallback: mux,
-	}, iamapi.New(cfg.AccountID, iamapi.Deps{Store: st, Secrets: secrets}).Service(), ecsapi.New(st, scope, time.Now).Service(), stsapi.Service(), logsapi.New(st, logSource{drv}, events, time.Now).Service(),
-		elbapi.New(st, scope, time.Now, elbapi.Config{ListenerHost: cfg.LBBindHost, CertificateDir: filepath.Join(cfg.DataDir, "certs"), CheckPorts: true, APIAddr: cfg.APIAddr}).Service(),
-		codedeployapi.New(st, scope, time.Now).Service(), ecrService, autoscalingapi.New(st, scope, time.Now).Service())
+	}, apiServices(st, scope, logSource{drv}, events, elbCfg, ecrService, secrets)...)
 	if err != nil {
 		return p, "", err
 	}
 	p.httpSrv = &http.Server{Handler: front, ReadHeaderTimeout: 10 * time.Second}
 	return p, "http://" + p.apiLn.Addr().String(), nil
+}
+
+// apiServices returns the AWS services the front door serves, ECR's built with the registry,
+// IAM's sealing secret access keys with secrets. The authorization table's completeness test
+// reads their operations from here.
+func apiServices(st *store.Store, scope arn.Scope, src logsapi.LogSource, events *logstore.Store, elbCfg elbapi.Config, ecrService awsproto.Service, secrets iamapi.Sealer) []awsproto.Service {
+	return []awsproto.Service{
+		ecsapi.New(st, scope, time.Now).Service(), stsapi.Service(), logsapi.New(st, src, events, time.Now).Service(),
+		elbapi.New(st, scope, time.Now, elbCfg).Service(), codedeployapi.New(st, scope, time.Now).Service(),
+		ecrService, autoscalingapi.New(st, scope, time.Now).Service(),
+		iamapi.New(scope.AccountID, iamapi.Deps{Store: st, Secrets: secrets}).Service(),
+	}
 }
 
 // principal adapts the identity directory's lookup to the front door's.

@@ -1,6 +1,9 @@
 package iam
 
-import "github.com/fargohq/fargo/internal/errdefs"
+import (
+	"github.com/fargohq/fargo/internal/errdefs"
+	"github.com/fargohq/fargo/internal/iampolicy"
+)
 
 // The errors of IAM that have wire codes of their own, in IAM's default words; most are
 // detailed with errdefs.Detail to name the entity.
@@ -13,8 +16,9 @@ var (
 	ErrLimitExceeded = errdefs.LimitExceeded("The request was rejected because it attempted to create resources beyond the current AWS account limits.")
 	// ErrDeleteConflict: the entity still has subordinate entities (keys, policies, members).
 	ErrDeleteConflict = errdefs.FailedPrecondition("The request was rejected because it attempted to delete a resource that has attached subordinate entities.")
-	// ErrMalformedPolicyDocument: a policy document is not a valid policy.
-	ErrMalformedPolicyDocument = errdefs.InvalidArgument("The policy document is malformed.")
+	// ErrMalformedPolicyDocument: a policy document is not a valid policy (the policy
+	// language's own sentinel, which iampolicy.Parse details).
+	ErrMalformedPolicyDocument = iampolicy.ErrMalformedPolicyDocument
 	// ErrInvalidInput: a parameter is invalid in a way the model's constraints do not catch.
 	ErrInvalidInput = errdefs.InvalidArgument("The request was rejected because an invalid or out-of-range value was supplied for an input parameter.")
 	// ErrPolicyNotAttachable: the policy cannot be attached (a service-role policy to a user).

@@ -51,7 +51,7 @@ func NewRole(r Role, now time.Time) (Role, error) {
 
 // CheckTrustPolicy validates a role's trust policy document and its size.
 func CheckTrustPolicy(doc string) error {
-	if err := CheckDocument(doc); err != nil {
+	if err := checkTrustDocument(doc); err != nil {
 		return err
 	}
 	if size(doc) > MaxTrustPolicySize {

@@ -238,7 +238,7 @@ func TestInlinePolicies(t *testing.T) {
 	if err != nil || strings.Join(names.PolicyNames, ",") != "read" {
 		t.Fatalf("names %+v, %v", names, err)
 	}
-	big := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecs:*","Resource":"` + strings.Repeat("x", 2100) + `"}]}`
+	big := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecs:*","Resource":"arn:aws:s3:::` + strings.Repeat("x", 2100) + `"}]}`
 	wantErrors(t, env, []errorCase{
 		{"too large", func() error {
 			_, err := env.IAM.PutUserPolicy(ctx, &iamsdk.PutUserPolicyInput{UserName: aws.String("ci"), PolicyName: aws.String("big"), PolicyDocument: aws.String(big)})
