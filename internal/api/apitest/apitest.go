@@ -25,6 +25,7 @@ import (
 	"github.com/fargohq/fargo/internal/credentials"
 	"github.com/fargohq/fargo/internal/identity"
 	"github.com/fargohq/fargo/internal/store"
+	"github.com/fargohq/fargo/internal/store/kv"
 	"github.com/fargohq/fargo/internal/store/kv/memkv"
 )
 
@@ -45,6 +46,9 @@ type Server struct {
 	Secrets *credentials.Box
 	// Directory answers the front door's access key lookups.
 	Directory *identity.Directory
+	// KV is the store's key-value store, for tests that read what is stored byte for byte;
+	// set by Start.
+	KV kv.KV
 	// AWS is the SDK configuration of clients of the server: its endpoint, its credentials,
 	// and no retries (a test must see the first answer).
 	AWS aws.Config
@@ -59,7 +63,9 @@ func Start(t testing.TB, services ...func(*store.Store) awsproto.Service) *Serve
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = mem.Close() })
-	return Serve(t, store.New(mem), t.TempDir(), services...)
+	srv := Serve(t, store.New(mem), t.TempDir(), services...)
+	srv.KV = mem
+	return srv
 }
 
 // Serve starts a front door over st with the server credentials and secrets key of dataDir
