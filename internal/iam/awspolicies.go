@@ -62,13 +62,18 @@ var loadAWSPolicies = sync.OnceValue(func() []ManagedPolicy {
 
 // AWSPolicy returns the AWS managed policy that ref names.
 func AWSPolicy(ref PolicyRef) (ManagedPolicy, bool) {
-	for _, p := range loadAWSPolicies() {
-		if p.Name == ref.Name && p.Path == ref.Path {
-			return p, true
-		}
-	}
-	return ManagedPolicy{}, false
+	p, ok := awsPolicyIndex()[ref.Path+ref.Name]
+	return p, ok
 }
+
+// awsPolicyIndex finds AWS managed policies by path and name, for lookups on every call.
+var awsPolicyIndex = sync.OnceValue(func() map[string]ManagedPolicy {
+	m := map[string]ManagedPolicy{}
+	for _, p := range loadAWSPolicies() {
+		m[p.Path+p.Name] = p
+	}
+	return m
+})
 
 func awsPolicyID(name string) string {
 	sum := sha256.Sum256([]byte(name))
