@@ -46,6 +46,10 @@ func TestGroups(t *testing.T) {
 	if err != nil || len(attached.AttachedPolicies) != 1 {
 		t.Fatalf("attached %+v, %v", attached, err)
 	}
+	names, err := env.IAM.ListGroupPolicies(ctx, &iamsdk.ListGroupPoliciesInput{GroupName: aws.String("deployers")})
+	if err != nil || strings.Join(names.PolicyNames, ",") != "read" {
+		t.Fatalf("group policies %+v, %v", names, err)
+	}
 	inline, err := env.IAM.GetGroupPolicy(ctx, &iamsdk.GetGroupPolicyInput{GroupName: aws.String("deployers"), PolicyName: aws.String("read")})
 	if err != nil || aws.ToString(inline.GroupName) != "deployers" || decode(t, inline.PolicyDocument) != readECS {
 		t.Fatalf("inline %+v, %v", inline, err)
@@ -71,7 +75,7 @@ func TestGroups(t *testing.T) {
 			_, err := env.IAM.AddUserToGroup(ctx, &iamsdk.AddUserToGroupInput{GroupName: aws.String("deployers"), UserName: aws.String("ghost")})
 			return err
 		}, "NoSuchEntity", "The user with name ghost cannot be found.", notFound},
-		{"remove non-member", func() error {
+		{"bad group name", func() error {
 			_, err := env.IAM.CreateGroup(ctx, &iamsdk.CreateGroupInput{GroupName: aws.String("bad name!")})
 			return err
 		}, "ValidationError", `1 validation error detected: Value 'bad name!' at 'groupName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\w+=,.@-]+`, badReq},

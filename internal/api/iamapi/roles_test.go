@@ -30,6 +30,18 @@ func TestRoles(t *testing.T) {
 	if _, err := env.IAM.PutRolePolicy(ctx, &iamsdk.PutRolePolicyInput{RoleName: aws.String("ecsTaskExecutionRole"), PolicyName: aws.String("logs"), PolicyDocument: aws.String(readECS)}); err != nil {
 		t.Fatal(err)
 	}
+	rolePolicies, err := env.IAM.ListRolePolicies(ctx, &iamsdk.ListRolePoliciesInput{RoleName: aws.String("ecsTaskExecutionRole")})
+	if err != nil || strings.Join(rolePolicies.PolicyNames, ",") != "logs" {
+		t.Fatalf("role policies %+v, %v", rolePolicies, err)
+	}
+	inline, err := env.IAM.GetRolePolicy(ctx, &iamsdk.GetRolePolicyInput{RoleName: aws.String("ecsTaskExecutionRole"), PolicyName: aws.String("logs")})
+	if err != nil || aws.ToString(inline.RoleName) != "ecsTaskExecutionRole" || decode(t, inline.PolicyDocument) != readECS {
+		t.Fatalf("role policy %+v, %v", inline, err)
+	}
+	attached, err := env.IAM.ListAttachedRolePolicies(ctx, &iamsdk.ListAttachedRolePoliciesInput{RoleName: aws.String("ecsTaskExecutionRole"), PathPrefix: aws.String("/service-role/")})
+	if err != nil || len(attached.AttachedPolicies) != 1 || aws.ToString(attached.AttachedPolicies[0].PolicyArn) != taskExec {
+		t.Fatalf("attached %+v, %v", attached, err)
+	}
 	newTrust := strings.Replace(trust, "ecs-tasks", "codedeploy", 1)
 	if _, err := env.IAM.UpdateAssumeRolePolicy(ctx, &iamsdk.UpdateAssumeRolePolicyInput{RoleName: aws.String("ecsTaskExecutionRole"), PolicyDocument: aws.String(newTrust)}); err != nil {
 		t.Fatal(err)
