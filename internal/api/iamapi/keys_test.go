@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	ecssdk "github.com/aws/aws-sdk-go-v2/service/ecs"
 	iamsdk "github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/iam/types"
 	stssdk "github.com/aws/aws-sdk-go-v2/service/sts"
@@ -79,5 +80,13 @@ func TestKeyRevocation(t *testing.T) {
 	eventually(t, "deleted key refused", func() bool { return callerError(t, c1) == "InvalidClientTokenId" })
 	if code := callerError(t, c2); code != "" {
 		t.Fatalf("second key after the first was deleted: %s", code)
+	}
+	// A JSON service answers the same refusal with its own code.
+	ecs := ecssdk.NewFromConfig(apitest.Config(env.URL, aws.ToString(first.AccessKeyId), aws.ToString(first.SecretAccessKey)))
+	_, err := ecs.ListClusters(ctx, &ecssdk.ListClustersInput{})
+	apitest.WantError(t, err, "UnrecognizedClientException", "The security token included in the request is invalid.", denied)
+	ecs = ecssdk.NewFromConfig(apitest.Config(env.URL, aws.ToString(second.AccessKeyId), aws.ToString(second.SecretAccessKey)))
+	if _, err := ecs.ListClusters(ctx, &ecssdk.ListClustersInput{}); err != nil {
+		t.Fatalf("the second key on ECS: %v", err)
 	}
 }
