@@ -14,9 +14,9 @@ import (
 const maxUsageWrites = 100
 
 // Used notes that accessKeyID signed a request for service in region now. The note is
-// written with the next batch; the root key's use is not recorded.
+// written with the next batch; only IAM users' keys are recorded, not the root key.
 func (d *Directory) Used(accessKeyID, service, region string) {
-	if _, root := d.deps.Root(accessKeyID); root {
+	if _, ok := d.keys.Get(accessKeyID); !ok {
 		return
 	}
 	d.mu.Lock()
