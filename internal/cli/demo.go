@@ -171,7 +171,8 @@ func (d *demoRun) startServer(ctx context.Context) error {
 // keepRunning leaves everything running until ctx ends (Ctrl-C).
 func (d *demoRun) keepRunning(ctx context.Context) {
 	d.out.line("kept running (--keep) until Ctrl-C: canary service at %s, rolling service at %s", d.stack.canaryURL, d.stack.rollingURL)
-	d.out.line("point the aws CLI at it from another shell: eval \"$(fargo env --data-dir %s)\"", d.dir)
+	d.out.line("look around from another shell: fargo ps --cluster %s --data-dir %s; or point the aws CLI at it: eval \"$(fargo env --data-dir %s)\"",
+		demoCluster, d.dir, d.dir)
 	d.kept = true
 	<-ctx.Done()
 }
