@@ -182,8 +182,12 @@ func checkActions(actions, notActions []string) error {
 		return malformed(msgSyntax)
 	}
 	for _, a := range slices.Concat(actions, notActions) {
-		if a != "*" && !hasVendor(a) {
+		switch {
+		case a == "*":
+		case !hasVendor(a):
 			return malformed(msgVendor)
+		case strings.Count(a, ":") > 1:
+			return malformed(msgActionColons)
 		}
 	}
 	return nil
