@@ -33,6 +33,9 @@ func (a *API) createService(ctx context.Context, in *createServiceInput) (*servi
 	if s, err = ecs.ValidateService(s, td); err != nil {
 		return nil, err
 	}
+	if s.RoleARN, err = ecs.ServiceRoleARN(a.scope, awsproto.Deref(in.Role), s, td); err != nil {
+		return nil, err
+	}
 	deploymentID, err := a.newDeploymentID()
 	if err != nil {
 		return nil, err
@@ -41,7 +44,8 @@ func (a *API) createService(ctx context.Context, in *createServiceInput) (*servi
 	if err != nil {
 		return nil, err
 	}
-	return a.serviceResult(ctx, saved, true)
+	// CreateService answers with the tags it was given, and without the member when none.
+	return a.serviceResult(ctx, saved, len(saved.Tags) > 0)
 }
 
 // storeNewService stores s unless a service of its name exists; ecs.ResolveCreate decides what
