@@ -41,6 +41,12 @@ type Server struct {
 	closing atomic.Bool
 
 	handedOff atomic.Int64 // connections given to net/http, for tests
+
+	// DrainGrace is how long Shutdown leaves a keep-alive connection open once it went idle
+	// (set before Serve). A client that is about to send its next request on it then gets
+	// the answer with Connection: close instead of a connection closed under the request,
+	// which a client like wrk counts as an error. Zero closes idle connections at once.
+	DrainGrace time.Duration
 }
 
 // NewServer returns a server that runs srv's handler and hands the connections it does not
@@ -99,6 +105,7 @@ func (s *Server) accept(ln net.Listener) {
 // track registers a new connection; nil (and the connection closed) once shutdown began.
 func (s *Server) track(c net.Conn) *conn {
 	sc := &conn{s: s, c: c, remote: c.RemoteAddr().String()}
+	sc.idleSince.Store(time.Now().UnixNano())
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closing.Load() {
@@ -151,11 +158,16 @@ func (s *Server) closeConns(ctx context.Context) error {
 	return nil
 }
 
-// closeIdle closes the connections that wait for a request and reports whether none is left.
+// closeIdle closes the connections that wait for a request (for DrainGrace at least) and
+// reports whether none is left.
 func (s *Server) closeIdle() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	quiet := time.Now().Add(-s.DrainGrace).UnixNano()
 	for sc := range s.conns {
+		if s.DrainGrace > 0 && sc.idleSince.Load() > quiet {
+			continue
+		}
 		if sc.state.CompareAndSwap(connIdle, connClosed) {
 			sc.c.Close()
 		}
@@ -196,8 +208,10 @@ type conn struct {
 	ctx    context.Context // of every request on the connection; ends when the client goes
 	cancel context.CancelFunc
 	state  atomic.Int32
-	rd     time.Time // the read deadline set on c
-	served bool      // a request was read
+	// idleSince is when the connection last went idle (unix nanoseconds).
+	idleSince atomic.Int64
+	rd        time.Time // the read deadline set on c
+	served    bool      // a request was read
 
 	watching  bool // a background read watches the client (see watch)
 	watchDone chan struct{}
@@ -277,7 +291,9 @@ func (sc *conn) next() bool {
 		}
 	}
 	sc.served = true
-	return sc.state.CompareAndSwap(connIdle, connActive) && !sc.s.closing.Load()
+	// A request that arrived while shutting down is still answered (with Connection: close):
+	// its client sent it on an open connection and must not see it fail.
+	return sc.state.CompareAndSwap(connIdle, connActive)
 }
 
 // keepIdleDeadline sets the read deadline to the idle timeout from now, unless the one set is
@@ -399,6 +415,9 @@ func (sc *conn) handle(req *http.Request) bool {
 	if w.closeAfter {
 		sc.closeWrite()
 		return false
+	}
+	if sc.s.DrainGrace > 0 {
+		sc.idleSince.Store(time.Now().UnixNano())
 	}
 	return sc.state.CompareAndSwap(connActive, connIdle)
 }
