@@ -90,6 +90,9 @@ func etcdConfig(cfg Config) *embed.Config {
 	if cfg.ClientSocket != "" {
 		u := url.URL{Scheme: "unix", Path: cfg.ClientSocket}
 		ec.ListenClientUrls = []url.URL{u} // advertised stays etcd's default: a lone member tells no one
+		// embed.NewConfig leaves this at zero, which makes every request of a socket client
+		// "expensive" and logged as a warning.
+		ec.WarningUnaryRequestDuration = embed.DefaultWarningUnaryRequestDuration
 	}
 	ec.InitialCluster = ec.InitialClusterFromName(cfg.Name)
 	// A lone member waits a random part of the election timeout before it elects itself, and
