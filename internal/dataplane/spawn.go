@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
@@ -72,6 +73,10 @@ func (l Launcher) start(ctx context.Context) error {
 			return fmt.Errorf("dataplane: %w", err)
 		}
 		command = []string{exe, Subcommand}
+		// A test binary would run its tests again instead of the data plane.
+		if strings.HasSuffix(filepath.Base(exe), ".test") {
+			return errdefs.FailedPrecondition("dataplane: %s is a test binary and cannot be the data plane; use the embedded data plane or set Launcher.Command", exe)
+		}
 	}
 	timeout := l.StartTimeout
 	if timeout <= 0 {
