@@ -148,6 +148,9 @@ func (d *dataPlane) status() Status {
 			s.HealthyTargets++
 		}
 	}
+	for _, t := range d.proxy.TargetStats() {
+		s.Requests += t.Requests
+	}
 	d.mu.Lock()
 	s.Draining = d.draining
 	d.mu.Unlock()

@@ -43,6 +43,9 @@ type Status struct {
 	Listeners        int       `json:"listeners"`
 	Targets          int       `json:"targets"`
 	HealthyTargets   int       `json:"healthyTargets"`
+	// Requests is the sum of the targets' request counters, which deployments use as
+	// evidence; they carry over restarts and handovers.
+	Requests int64 `json:"requests"`
 	// Draining is set once the data plane handed its listeners to a successor.
 	Draining bool `json:"draining,omitempty"`
 }
