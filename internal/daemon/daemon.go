@@ -418,6 +418,9 @@ func openEtcd(ctx context.Context, cfg Config, log *slog.Logger) (*etcdHandle, e
 	}
 	ec := embedetcd.Config{Dir: filepath.Join(cfg.DataDir, "etcd"), Logger: log}
 	if cfg.DataPlane == DataPlaneProcess {
+		if err := dataplane.CheckSocketPaths(cfg.DataDir); err != nil {
+			return nil, err
+		}
 		ec.ClientSocket = dataplane.EtcdSocket(cfg.DataDir) // the data plane's way to the store
 	}
 	srv, err := embedetcd.Start(ctx, ec)

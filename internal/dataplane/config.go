@@ -52,6 +52,18 @@ func (c Config) withDefaults() (Config, error) {
 	return c, nil
 }
 
+// maxSocketPath is the longest path of a unix socket (sun_path holds 108 bytes with its NUL).
+const maxSocketPath = 107
+
+// CheckSocketPaths reports a data directory whose sockets' paths would be too long to bind.
+func CheckSocketPaths(dataDir string) error {
+	longest := max(len(EtcdSocket(dataDir)), len(handoverPath(dataDir, 1<<22)))
+	if longest > maxSocketPath {
+		return fmt.Errorf("dataplane: the data directory %s is too long a path for the data plane's unix sockets (%d bytes, at most %d); choose a shorter one, or run the data plane embedded", dataDir, longest, maxSocketPath)
+	}
+	return nil
+}
+
 // EtcdSocket is where the embedded etcd member of dataDir serves clients.
 func EtcdSocket(dataDir string) string { return filepath.Join(dataDir, "etcd", "client.sock") }
 

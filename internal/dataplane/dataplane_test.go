@@ -159,3 +159,18 @@ func TestQueryWithoutDataPlane(t *testing.T) {
 		t.Fatal("Query found a data plane that stopped")
 	}
 }
+
+func TestCheckSocketPaths(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		dir  string
+		fail bool
+	}{
+		{dir: "/var/lib/fargo"},
+		{dir: "/" + strings.Repeat("d", 90), fail: true},
+	} {
+		if err := dataplane.CheckSocketPaths(tc.dir); (err != nil) != tc.fail {
+			t.Errorf("CheckSocketPaths(%d bytes): %v, want failure %v", len(tc.dir), err, tc.fail)
+		}
+	}
+}

@@ -108,6 +108,9 @@ func startServerWith(t testing.TB, bin, dataDir string, flags ...string) *server
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("server log:\n%s", s.logs)
+			if dp, err := os.ReadFile(filepath.Join(dataDir, "dataplane", "dataplane.log")); err == nil {
+				t.Logf("data plane log:\n%s", dp)
+			}
 		}
 	})
 	deadline := time.Now().Add(60 * time.Second)
