@@ -21,7 +21,8 @@ import (
 // with the last routing, notices by its own health checks that a task died and routes around
 // it; then the server comes back and adopts the same data plane, and restarts gracefully
 // (SIGINT, then a new server at once). Not one request fails, none gets a 5xx, and `fargo ps`
-// and /metrics show the data plane.
+// and /metrics show the data plane. Last, the data plane itself is killed: the server starts
+// a new one from the saved state.
 func TestDataPlaneOutlivesServer(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
@@ -68,6 +69,22 @@ func TestDataPlaneOutlivesServer(t *testing.T) {
 	}
 	stopLoad()
 	checkNoFailures(t, <-load, 1000)
+
+	// The data plane itself killed: the server starts another, which begins from the saved
+	// state with the targets healthy and serves at once.
+	last := dataPlaneStatus(t, dir)
+	time.Sleep(1500 * time.Millisecond) // a save of the state after last
+	if err := syscall.Kill(last.PID, syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	again := waitDataPlane(t, dir, "a new data plane", func(st dataplane.Status) bool { return st.PID != last.PID })
+	if last.HealthyTargets == 0 || again.HealthyTargets < last.HealthyTargets || again.ConfigRevision < last.ConfigRevision {
+		t.Errorf("the new data plane started with %d healthy targets and configuration revision %d; the killed one had %d and %d",
+			again.HealthyTargets, again.ConfigRevision, last.HealthyTargets, last.ConfigRevision)
+	}
+	if body := httpGet(t, url); !strings.HasPrefix(body, "hello from v0") {
+		t.Errorf("through the new data plane: %q", body)
+	}
 }
 
 // TestDataPlaneUpgrade starts a server of another build (another linked version) on the same
