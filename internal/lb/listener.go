@@ -17,9 +17,9 @@ import (
 // DefaultIdleTimeout is ALB's idle_timeout.timeout_seconds.
 const DefaultIdleTimeout = 60 * time.Second
 
-// drainGrace is how long a stopping listener leaves a keep-alive connection open once it
-// went idle: a client about to reuse it gets its answer with Connection: close instead of a
-// connection closed under its request (h1.Server.DrainGrace).
+// drainGrace is how long a stopping listener leaves idle keep-alive connections open: a
+// client about to reuse one gets its answer with Connection: close instead of a connection
+// closed under its request (h1.Server.DrainGrace).
 const drainGrace = time.Second
 
 // ListenerError is a listener that Apply could not bring up: its port could not be bound

@@ -42,11 +42,13 @@ type Server struct {
 
 	handedOff atomic.Int64 // connections given to net/http, for tests
 
-	// DrainGrace is how long Shutdown leaves a keep-alive connection open once it went idle
-	// (set before Serve). A client that is about to send its next request on it then gets
-	// the answer with Connection: close instead of a connection closed under the request,
-	// which a client like wrk counts as an error. Zero closes idle connections at once.
+	// DrainGrace is how long Shutdown leaves idle keep-alive connections open (set before
+	// Serve). A client that is about to send its next request on one then gets the answer
+	// with Connection: close instead of a connection closed under the request, which a
+	// client like wrk counts as an error; a connection still idle after the grace was idle
+	// that long. Zero closes idle connections at once.
 	DrainGrace time.Duration
+	shutdownAt atomic.Int64 // unix nanoseconds
 }
 
 // NewServer returns a server that runs srv's handler and hands the connections it does not
@@ -105,7 +107,6 @@ func (s *Server) accept(ln net.Listener) {
 // track registers a new connection; nil (and the connection closed) once shutdown began.
 func (s *Server) track(c net.Conn) *conn {
 	sc := &conn{s: s, c: c, remote: c.RemoteAddr().String()}
-	sc.idleSince.Store(time.Now().UnixNano())
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closing.Load() {
@@ -129,6 +130,7 @@ func (s *Server) forget(sc *conn) {
 // handed over. When ctx ends first, it closes its own connections and returns ctx's error,
 // leaving srv's to srv.Close, as http.Server.Shutdown does.
 func (s *Server) Shutdown(ctx context.Context) error {
+	s.shutdownAt.Store(time.Now().UnixNano())
 	s.closing.Store(true)
 	var wg sync.WaitGroup
 	var leanErr error
@@ -158,15 +160,15 @@ func (s *Server) closeConns(ctx context.Context) error {
 	return nil
 }
 
-// closeIdle closes the connections that wait for a request (for DrainGrace at least) and
-// reports whether none is left.
+// closeIdle closes the connections that wait for a request, once DrainGrace has passed
+// since Shutdown began, and reports whether none is left.
 func (s *Server) closeIdle() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	quiet := time.Now().Add(-s.DrainGrace).UnixNano()
+	graceOver := time.Since(time.Unix(0, s.shutdownAt.Load())) >= s.DrainGrace
 	for sc := range s.conns {
-		if s.DrainGrace > 0 && sc.idleSince.Load() > quiet {
-			continue
+		if !graceOver {
+			break
 		}
 		if sc.state.CompareAndSwap(connIdle, connClosed) {
 			sc.c.Close()
@@ -208,10 +210,8 @@ type conn struct {
 	ctx    context.Context // of every request on the connection; ends when the client goes
 	cancel context.CancelFunc
 	state  atomic.Int32
-	// idleSince is when the connection last went idle (unix nanoseconds).
-	idleSince atomic.Int64
-	rd        time.Time // the read deadline set on c
-	served    bool      // a request was read
+	rd     time.Time // the read deadline set on c
+	served bool      // a request was read
 
 	watching  bool // a background read watches the client (see watch)
 	watchDone chan struct{}
@@ -415,9 +415,6 @@ func (sc *conn) handle(req *http.Request) bool {
 	if w.closeAfter {
 		sc.closeWrite()
 		return false
-	}
-	if sc.s.DrainGrace > 0 {
-		sc.idleSince.Store(time.Now().UnixNano())
 	}
 	return sc.state.CompareAndSwap(connActive, connIdle)
 }
