@@ -154,19 +154,28 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	ecrService, err := buildRegistry(p, st, scope, keys.Lookup, mux, cfg, log)
+	ecrAPI, err := buildRegistry(p, st, scope, keys.Lookup, mux, cfg, log)
 	if err != nil {
 		return p, "", err
 	}
+	apis := consoleAPIs{
+		ecs: ecsapi.New(st, scope, time.Now), codedeploy: codedeployapi.New(st, scope, time.Now), ecr: ecrAPI, images: p.reg,
+		elb: elbapi.New(st, scope, time.Now, elbapi.Config{ListenerHost: cfg.LBBindHost, CertificateDir: filepath.Join(cfg.DataDir, "certs"), CheckPorts: true, APIAddr: cfg.APIAddr}),
+	}
+	apis.services = map[string]awsproto.Service{"ecs": apis.ecs.Service(), "elb": apis.elb.Service(), "codedeploy": apis.codedeploy.Service(), "ecr": ecrAPI.Service()}
 	front, err := api.New(api.Config{AccountID: cfg.AccountID}, api.Deps{
 		Credentials: keys.Lookup, Logger: log, Registerer: reg, Fallback: mux,
-	}, ecsapi.New(st, scope, time.Now).Service(), stsapi.Service(), logsapi.New(st, logSource{drv}, events, time.Now).Service(),
-		elbapi.New(st, scope, time.Now, elbapi.Config{ListenerHost: cfg.LBBindHost, CertificateDir: filepath.Join(cfg.DataDir, "certs"), CheckPorts: true, APIAddr: cfg.APIAddr}).Service(),
-		codedeployapi.New(st, scope, time.Now).Service(), ecrService, autoscalingapi.New(st, scope, time.Now).Service())
+	}, apis.services["ecs"], stsapi.Service(), logsapi.New(st, logSource{drv}, events, time.Now).Service(),
+		apis.services["elb"], apis.services["codedeploy"], apis.services["ecr"], autoscalingapi.New(st, scope, time.Now).Service())
+	if err != nil {
+		return p, "", err
+	}
+	web, err := buildConsole(mux, st, scope, cfg, keys.Lookup, apis, log)
 	if err != nil {
 		return p, "", err
 	}
 	p.httpSrv = &http.Server{Handler: front, ReadHeaderTimeout: 10 * time.Second}
+	p.httpSrv.RegisterOnShutdown(web.Close)
 	return p, "http://" + p.apiLn.Addr().String(), nil
 }
 
@@ -174,17 +183,16 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 // mux, and returns the ECR API over it. Repository URIs name the API listener's address, the
 // one docker pushes to; an unspecified address (0.0.0.0) is named as 127.0.0.1, which docker
 // reaches over plain HTTP.
-func buildRegistry(p *parts, st *store.Store, scope arn.Scope, lookup func(string) (string, bool), mux *http.ServeMux, cfg Config, log *slog.Logger) (awsproto.Service, error) {
+func buildRegistry(p *parts, st *store.Store, scope arn.Scope, lookup func(string) (string, bool), mux *http.ServeMux, cfg Config, log *slog.Logger) (*ecrapi.API, error) {
 	r, err := registry.New(registry.Config{RootDir: filepath.Join(cfg.DataDir, "registry")}, registry.Deps{
 		Store: st, Credentials: lookup, RegistryID: cfg.AccountID, Logger: log.With("component", "registry"),
 	})
 	if err != nil {
-		return awsproto.Service{}, err
+		return nil, err
 	}
 	p.reg = r
 	mux.Handle("/v2/", r)
-	api := ecrapi.New(scope, ecrapi.Config{RegistryHost: p.registryHost()}, ecrapi.Deps{Store: st, Images: r, Credentials: lookup})
-	return api.Service(), nil
+	return ecrapi.New(scope, ecrapi.Config{RegistryHost: p.registryHost()}, ecrapi.Deps{Store: st, Images: r, Credentials: lookup}), nil
 }
 
 // registryHost is the host:port of fargo's registry in image names: the API listener's address,
