@@ -8,14 +8,12 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
-	"net/url"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	codedeploysdk "github.com/aws/aws-sdk-go-v2/service/codedeploy"
 	ecrsdk "github.com/aws/aws-sdk-go-v2/service/ecr"
 	ecssdk "github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -97,6 +95,9 @@ func start(t *testing.T) *env {
 		Store: st, Keys: console.RootKeys(apitest.AccountID, keys.Lookup), Now: clk.Now, Images: reg,
 		Actions:   console.Actions{ECS: ecsAPI, ELB: elbAPI, CodeDeploy: cdAPI, ECR: ecrAPI},
 		ErrorCode: func(s string, err error) string { return services[s].ErrorFor("", err).Code },
+		WithPrincipal: func(ctx context.Context, p console.Principal) context.Context {
+			return awsproto.WithCaller(ctx, awsproto.Caller{AccessKeyID: p.AccessKeyID, ARN: p.ARN, AccountID: apitest.AccountID})
+		},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -221,6 +222,3 @@ func wantContains(t *testing.T, body string, wants ...string) {
 }
 
 func ctx(t *testing.T) context.Context { return t.Context() }
-
-var _ = aws.String
-var _ = url.QueryEscape

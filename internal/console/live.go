@@ -58,14 +58,13 @@ func (c *Console) events(w http.ResponseWriter, r *http.Request, sess *session) 
 // stream writes one change event at once (the page may have missed a change since it was
 // drawn) and one after each settled burst of changes, until ctx ends or the session does.
 func (c *Console) stream(ctx context.Context, w http.ResponseWriter, f http.Flusher, sess *session, changed <-chan struct{}) error {
-	send := func(msg string) error {
-		if _, err := fmt.Fprint(w, msg); err != nil {
-			return nil // the browser went away
+	// A write to a browser that went away fails; ctx ends with the request then.
+	send := func(msg string) {
+		if _, err := fmt.Fprint(w, msg); err == nil {
+			f.Flush()
 		}
-		f.Flush()
-		return nil
 	}
-	_ = send("event: change\ndata: now\n\n")
+	send("event: change\ndata: now\n\n")
 	tick := time.NewTicker(keepAlive)
 	defer tick.Stop()
 	for {
@@ -74,17 +73,17 @@ func (c *Console) stream(ctx context.Context, w http.ResponseWriter, f http.Flus
 			return nil
 		case <-tick.C:
 			if !c.sessions.alive(sess.id) {
-				_ = send("event: signedout\ndata: \n\n")
+				send("event: signedout\ndata: \n\n")
 				return nil
 			}
-			_ = send(": keep-alive\n\n")
+			send(": keep-alive\n\n")
 		case <-changed:
 			select {
 			case <-ctx.Done():
 				return nil
 			case <-time.After(settle):
 			}
-			_ = send("event: change\ndata: \n\n")
+			send("event: change\ndata: \n\n")
 		}
 	}
 }

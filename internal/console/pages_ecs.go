@@ -1,7 +1,6 @@
 package console
 
 import (
-	"cmp"
 	"net/http"
 	"slices"
 	"strconv"
@@ -170,12 +169,6 @@ func values[T any](items []store.Item[T]) []T {
 		out[i] = it.Value
 	}
 	return out
-}
-
-// sortedBy sorts xs by the key of each, ascending.
-func sortedBy[T any, K cmp.Ordered](xs []T, key func(T) K) []T {
-	slices.SortFunc(xs, func(a, b T) int { return cmp.Compare(key(a), key(b)) })
-	return xs
 }
 
 // listenerChoices are the listeners, named by load balancer and port.

@@ -60,11 +60,6 @@ func (c *Console) render(w http.ResponseWriter, _ *http.Request, sess *session, 
 	c.write(w, status, page, "layout", v)
 }
 
-// renderFragment writes the template named name of page alone, for live updates.
-func (c *Console) renderFragment(w http.ResponseWriter, page, name string, data any) {
-	c.write(w, http.StatusOK, page, name, data)
-}
-
 func (c *Console) write(w http.ResponseWriter, status int, page, name string, data any) {
 	var buf bytes.Buffer
 	if err := c.pages[page].ExecuteTemplate(&buf, name, data); err != nil {
