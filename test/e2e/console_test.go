@@ -36,7 +36,7 @@ func TestConsoleInABrowser(t *testing.T) {
 
 	b.signIn(t, s)
 	b.createSeed(t, freePort(t))
-	b.waitText(t, "#service-summary", "PRIMARY", "2/2")
+	b.waitText(t, "#service-summary", "PRIMARY", "2/2", "hello:1")
 	b.shot(t, "service")
 
 	url := s.listenerURL(t, b)
@@ -45,19 +45,20 @@ func TestConsoleInABrowser(t *testing.T) {
 
 	b.deploy(t, "hello:2")
 	b.waitText(t, "#green-weight", "10%")
+	b.waitText(t, "#deployment-live", "Green", "hello:2", "Blue", "hello:1")
 	b.waitSVGPath(t)
 	b.shot(t, "deployment-canary")
 	b.waitText(t, "#deployment-live", "Terminate original task set", "TerminationWait")
 	b.waitText(t, "#green-weight", "100%")
 	b.shot(t, "deployment-termination-wait")
-	b.click(t, `//button[normalize-space()="Terminate original task set"]`)
+	b.clickAndLoad(t, `//button[normalize-space()="Terminate original task set"]`)
 	b.waitText(t, "#deployment-status", "Succeeded")
 	b.shot(t, "deployment-succeeded")
 
 	b.navigate(t, b.base+"/clusters/demo/services/web")
 	b.deploy(t, "hello:1")
 	b.waitText(t, "#green-weight", "10%")
-	b.click(t, `//button[normalize-space()="Stop and roll back"]`)
+	b.clickAndLoad(t, `//button[normalize-space()="Stop and roll back"]`)
 	b.waitText(t, "#deployment-status", "Stopped")
 	b.waitText(t, "#deployment-live", "Rolled back by")
 	b.shot(t, "deployment-rolled-back")
@@ -151,9 +152,11 @@ func (b *headless) signIn(t *testing.T, s *server) {
 	b.run(t, "sign in",
 		chromedp.SendKeys(chromedp.CSS("#accessKeyId"), envOf(s, "AWS_ACCESS_KEY_ID")),
 		chromedp.SendKeys(chromedp.CSS("#secretAccessKey"), envOf(s, "AWS_SECRET_ACCESS_KEY")),
-		chromedp.Submit(chromedp.CSS("#secretAccessKey")),
-		chromedp.WaitVisible(`//h1[.="Clusters"]`),
 	)
+	b.clickAndLoad(t, `//button[normalize-space()="Sign in"]`)
+	if title := b.text("h1"); title != "Clusters" {
+		t.Fatalf("after sign-in the console shows %q, want Clusters", title)
+	}
 }
 
 // submit fills a form's fields (by element id) and submits it, then waits for the page it
@@ -179,14 +182,6 @@ func (b *headless) createSeed(t *testing.T, port int) {
 		"family": "hello", "tdContainerName": "web", "image": "hello:latest", "command": "hello", "tdContainerPort": "8080", "environment": "VERSION=v1",
 	}, "Register")
 	b.waitText(t, "main", `"family": "hello"`, `"VERSION"`)
-	v2, err := os.ReadFile(filepath.Join("..", "..", "examples", "hello", "task-definition-v2.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b.navigate(t, b.base+"/task-definitions")
-	b.run(t, "open the JSON form", chromedp.Click(`//summary[contains(., "(JSON)")]`))
-	b.submit2(t, map[string]string{"document": string(v2)}, `//form[@action="/task-definitions/json"]//button`)
-	b.waitText(t, "main", "hello:2")
 	b.submit(t, "/", map[string]string{"clusterName": "demo"}, "Create cluster")
 	b.navigate(t, b.base+"/clusters/demo")
 	b.run(t, "choose blue/green", chromedp.Click(chromedp.CSS(`input[value="bluegreen"]`)))
@@ -196,7 +191,16 @@ func (b *headless) createSeed(t *testing.T, port int) {
 		"secondTargetGroup": "green", "deploymentConfig": "CodeDeployDefault.ECSCanary10Percent5Minutes", "terminationWait": "60",
 	}, `//button[normalize-space()="Create service"]`)
 	b.waitText(t, "main", "Blue/green (CodeDeploy)")
-	b.submitCheck(t)
+	// The revision to deploy, registered as the seed's pipeline does, from task-definition.json.
+	v2, err := os.ReadFile(filepath.Join("..", "..", "examples", "hello", "task-definition-v2.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.navigate(t, b.base+"/task-definitions")
+	b.run(t, "open the JSON form", chromedp.Click(`//summary[contains(., "(JSON)")]`))
+	b.submit2(t, map[string]string{"document": string(v2)}, `//form[@action="/task-definitions/json"]//button`)
+	b.waitText(t, "main", "hello:2")
+	b.navigate(t, b.base+"/clusters/demo/services/web")
 }
 
 // submit2 fills fields of the page already open and clicks button (an XPath).
@@ -206,8 +210,30 @@ func (b *headless) submit2(t *testing.T, fields map[string]string, button string
 	for id, v := range fields {
 		actions = append(actions, chromedp.SetValue(chromedp.CSS("#"+id), v))
 	}
-	actions = append(actions, chromedp.Click(button), chromedp.WaitVisible(chromedp.CSS("main")))
 	b.run(t, button, actions...)
+	b.clickAndLoad(t, button)
+}
+
+// clickAndLoad clicks what button (an XPath) names, waits for the page the click leads to,
+// and fails on an error page. The old page is marked first, so that it is not taken for the
+// new one.
+func (b *headless) clickAndLoad(t *testing.T, button string) {
+	t.Helper()
+	b.eval(t, `window.fargoOldPage = true`)
+	b.run(t, "click "+button, chromedp.Click(button))
+	ctx, cancel := context.WithTimeout(b.ctx, 60*time.Second)
+	defer cancel()
+	for {
+		loaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!window.fargoOldPage && document.readyState === "complete"`))
+		if err == nil && loaded {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			t.Fatalf("click %s: no new page: %v", button, err)
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
 	b.submitCheck(t)
 }
 
@@ -273,11 +299,6 @@ func (b *headless) waitSVGPath(t *testing.T) {
 	b.run(t, "weight chart", chromedp.WaitReady(chromedp.CSS("#weight-chart path")))
 }
 
-func (b *headless) click(t *testing.T, xpath string) {
-	t.Helper()
-	b.run(t, "click "+xpath, chromedp.Click(xpath), chromedp.WaitVisible(chromedp.CSS("main")))
-	b.submitCheck(t)
-}
 
 // shot writes a PNG screenshot of the whole page as <name>.png.
 func (b *headless) shot(t *testing.T, name string) {

@@ -59,8 +59,12 @@
       '<line x1="40" y1="180" x2="590" y2="180" stroke="#767676"/>' +
       '<line x1="40" y1="10" x2="40" y2="180" stroke="#767676"/>' +
       '<text x="4" y="16" font-size="12">100%</text><text x="14" y="184" font-size="12">0%</text>' +
+      '<text x="40" y="198" font-size="12">' + clock(t0) + '</text>' +
+      '<text x="590" y="198" font-size="12" text-anchor="end">' + clock(t1) + '</text>' +
       '<path d="' + d + '" fill="none" stroke="#0b6b2f" stroke-width="3"/>';
   }
+
+  function clock(ms) { return new Date(ms).toISOString().slice(11, 19) + " UTC"; }
 
   // Countdowns of waits, from the deadline the server gave.
   function tick() {
