@@ -299,7 +299,6 @@ func (b *headless) waitSVGPath(t *testing.T) {
 	b.run(t, "weight chart", chromedp.WaitReady(chromedp.CSS("#weight-chart path")))
 }
 
-
 // shot writes a PNG screenshot of the whole page as <name>.png.
 func (b *headless) shot(t *testing.T, name string) {
 	t.Helper()
