@@ -1,10 +1,14 @@
 package console_test
 
 import (
+	"context"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/fargohq/fargo/internal/console"
+	"github.com/fargohq/fargo/internal/errdefs"
 )
 
 func TestWithoutSessionEverythingIsRefused(t *testing.T) {
@@ -136,4 +140,31 @@ func TestIdleExpiryAndSignOut(t *testing.T) {
 		resp, _ = b.get("/")
 		wantStatus(t, resp, http.StatusSeeOther)
 	})
+}
+
+// denyAll refuses everything, as an IAM policy without statements does.
+type denyAll struct{}
+
+func (denyAll) Authorize(_ context.Context, p console.Principal, action, _ string) error {
+	return errdefs.Detail(console.ErrAccessDenied, "User: %s is not authorized to perform: %s", p.ARN, action)
+}
+
+// TestEveryRequestPassesTheAuthorizer: with an Authorizer that refuses, a signed-in user sees
+// no page and changes nothing, and the refusal names the IAM action.
+func TestEveryRequestPassesTheAuthorizer(t *testing.T) {
+	t.Parallel()
+	e := start(t, func(d *console.Deps) { d.Authorizer = denyAll{} })
+	b := e.signedIn(t)
+	resp, body := b.get("/")
+	wantStatus(t, resp, http.StatusForbidden)
+	wantContains(t, body, "not authorized to perform: ecs:ListClusters (AccessDenied)")
+	resp, _ = b.get("/events?watch=services")
+	wantStatus(t, resp, http.StatusForbidden)
+	before := e.revision(t)
+	resp, body = b.act("/", "/clusters", map[string]string{"clusterName": "denied"})
+	wantStatus(t, resp, http.StatusForbidden)
+	wantContains(t, body, "ecs:CreateCluster")
+	if after := e.revision(t); after != before {
+		t.Error("a refused action wrote to the store")
+	}
 }

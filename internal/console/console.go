@@ -49,6 +49,8 @@ type Deps struct {
 	// WithPrincipal returns ctx carrying p as the API's own calls carry their caller; nil keeps
 	// ctx.
 	WithPrincipal func(ctx context.Context, p Principal) context.Context
+	// Logs reads containers' output for the task pages; nil shows none.
+	Logs ContainerLogs
 	// Images lists a repository's images; nil when fargo has no registry.
 	Images Images
 	Logger *slog.Logger

@@ -7,19 +7,19 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
-	"net/http/httptest"
 	"regexp"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	codedeploysdk "github.com/aws/aws-sdk-go-v2/service/codedeploy"
 	ecrsdk "github.com/aws/aws-sdk-go-v2/service/ecr"
 	ecssdk "github.com/aws/aws-sdk-go-v2/service/ecs"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	elbv2sdk "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 
-	"github.com/fargohq/fargo/internal/api"
 	"github.com/fargohq/fargo/internal/api/apitest"
 	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/api/codedeployapi"
@@ -31,7 +31,6 @@ import (
 	"github.com/fargohq/fargo/internal/credentials"
 	"github.com/fargohq/fargo/internal/registry"
 	"github.com/fargohq/fargo/internal/store"
-	"github.com/fargohq/fargo/internal/store/kv/memkv"
 )
 
 // env is a front door with the console behind it, as the daemon builds them, over one
@@ -65,56 +64,67 @@ func (c *clock) Advance(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
-func start(t *testing.T) *env {
+// start builds the server; opts change the console's dependencies (an Authorizer, say).
+func start(t *testing.T, opts ...func(*console.Deps)) *env {
 	t.Helper()
-	dir := t.TempDir()
-	creds, err := credentials.Ensure(dir, time.Now())
-	if err != nil {
-		t.Fatal(err)
+	clk := &clock{now: time.Now()}
+	srv := apitest.StartSetup(t, func(st *store.Store, keys func(string) (string, bool)) ([]awsproto.Service, http.Handler) {
+		web := newConsole(t, st, keys, clk, opts)
+		return web.services, web
+	})
+	cfg := srv.AWS
+	return &env{
+		URL: srv.URL, Store: srv.Store, Creds: srv.Credentials, clock: clk,
+		ECS: ecssdk.NewFromConfig(cfg), ELB: elbv2sdk.NewFromConfig(cfg), CodeDeploy: codedeploysdk.NewFromConfig(cfg), ECR: ecrsdk.NewFromConfig(cfg),
 	}
-	keys, err := credentials.NewKeyring(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mem, err := memkv.New(memkv.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = mem.Close() })
-	st := store.New(mem)
+}
+
+// testConsole is the console with the API services whose objects it acts through.
+type testConsole struct {
+	*console.Console
+	services []awsproto.Service
+}
+
+// newConsole builds the API objects over st and the console over them, as the daemon does.
+func newConsole(t *testing.T, st *store.Store, keys func(string) (string, bool), clk *clock, opts []func(*console.Deps)) testConsole {
+	t.Helper()
 	scope := arn.Scope{Partition: "aws", Region: apitest.Region, AccountID: apitest.AccountID}
-	reg, err := registry.New(registry.Config{RootDir: t.TempDir()}, registry.Deps{Store: st, Credentials: keys.Lookup, RegistryID: apitest.AccountID})
+	reg, err := registry.New(registry.Config{RootDir: t.TempDir()}, registry.Deps{Store: st, Credentials: keys, RegistryID: apitest.AccountID})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ecsAPI, elbAPI, cdAPI := ecsapi.New(st, scope, time.Now), elbapi.New(st, scope, time.Now, elbapi.Config{}), codedeployapi.New(st, scope, time.Now)
-	ecrAPI := ecrapi.New(scope, ecrapi.Config{RegistryHost: "127.0.0.1:1"}, ecrapi.Deps{Store: st, Images: reg, Credentials: keys.Lookup})
+	ecrAPI := ecrapi.New(scope, ecrapi.Config{RegistryHost: "127.0.0.1:1"}, ecrapi.Deps{Store: st, Images: reg, Credentials: keys})
 	services := map[string]awsproto.Service{"ecs": ecsAPI.Service(), "elb": elbAPI.Service(), "codedeploy": cdAPI.Service(), "ecr": ecrAPI.Service()}
-	clk := &clock{now: time.Now()}
-	web, err := console.New(console.Config{Scope: scope}, console.Deps{
-		Store: st, Keys: console.RootKeys(apitest.AccountID, keys.Lookup), Now: clk.Now, Images: reg,
+	deps := console.Deps{
+		Store: st, Keys: console.RootKeys(apitest.AccountID, keys), Now: clk.Now, Images: reg,
 		Actions:   console.Actions{ECS: ecsAPI, ELB: elbAPI, CodeDeploy: cdAPI, ECR: ecrAPI},
 		ErrorCode: func(s string, err error) string { return services[s].ErrorFor("", err).Code },
 		WithPrincipal: func(ctx context.Context, p console.Principal) context.Context {
 			return awsproto.WithCaller(ctx, awsproto.Caller{AccessKeyID: p.AccessKeyID, ARN: p.ARN, AccountID: apitest.AccountID})
 		},
-	})
+	}
+	for _, o := range opts {
+		o(&deps)
+	}
+	web, err := console.New(console.Config{Scope: scope}, deps)
 	if err != nil {
 		t.Fatal(err)
 	}
-	front, err := api.New(api.Config{AccountID: apitest.AccountID}, api.Deps{Credentials: keys.Lookup, Fallback: web},
-		services["ecs"], services["elb"], services["codedeploy"], services["ecr"])
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(front)
-	t.Cleanup(srv.Close)
 	t.Cleanup(web.Close)
-	cfg := apitest.Config(srv.URL, creds.AccessKeyID, creds.SecretAccessKey)
-	return &env{
-		URL: srv.URL, Store: st, Creds: creds, clock: clk,
-		ECS: ecssdk.NewFromConfig(cfg), ELB: elbv2sdk.NewFromConfig(cfg), CodeDeploy: codedeploysdk.NewFromConfig(cfg), ECR: ecrsdk.NewFromConfig(cfg),
+	return testConsole{Console: web, services: []awsproto.Service{services["ecs"], services["elb"], services["codedeploy"], services["ecr"]}}
+}
+
+// runTask runs a task of taskDefinition in cluster demo through the API and returns its ARN
+// and id.
+func (e *env) runTask(t *testing.T, taskDefinition string) (arn, id string) {
+	t.Helper()
+	run, err := e.ECS.RunTask(ctx(t), &ecssdk.RunTaskInput{Cluster: aws.String("demo"), TaskDefinition: aws.String(taskDefinition), LaunchType: ecstypes.LaunchTypeFargate})
+	if err != nil {
+		t.Fatal(err)
 	}
+	arn = aws.ToString(run.Tasks[0].TaskArn)
+	return arn, arn[strings.LastIndex(arn, "/")+1:]
 }
 
 // browser is an HTTP client with a cookie jar that does not follow redirects, so tests see

@@ -3,6 +3,7 @@ package console
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -20,6 +21,7 @@ const (
 
 func (c *Console) liveRoutes() {
 	c.fragment("GET /events", "ecs:DescribeServices", c.events)
+	c.fragment("GET /clusters/{cluster}/tasks/{task}/logs", "logs:GetLogEvents", c.taskLogs)
 }
 
 // events is a server-sent event stream that says "change" whenever one of the collections
@@ -72,11 +74,9 @@ func (c *Console) stream(ctx context.Context, w http.ResponseWriter, f http.Flus
 		case <-ctx.Done():
 			return nil
 		case <-tick.C:
-			if !c.sessions.alive(sess.id) {
-				send("event: signedout\ndata: \n\n")
+			if !c.heartbeat(w, f, sess) {
 				return nil
 			}
-			send(": keep-alive\n\n")
 		case <-changed:
 			select {
 			case <-ctx.Done():
@@ -86,6 +86,20 @@ func (c *Console) stream(ctx context.Context, w http.ResponseWriter, f http.Flus
 			send("event: change\ndata: \n\n")
 		}
 	}
+}
+
+// heartbeat keeps an idle stream open (proxies close silent ones) and reports whether its
+// session is still signed in; when not, it tells the page so.
+func (c *Console) heartbeat(w io.Writer, f http.Flusher, sess *session) bool {
+	alive := c.sessions.alive(sess.id)
+	msg := ": keep-alive\n\n"
+	if !alive {
+		msg = "event: signedout\ndata: \n\n"
+	}
+	if _, err := fmt.Fprint(w, msg); err == nil {
+		f.Flush()
+	}
+	return alive
 }
 
 // watchers are the collections a page may watch, by topic.

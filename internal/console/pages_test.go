@@ -2,12 +2,7 @@ package console_test
 
 import (
 	"net/http"
-	"strings"
 	"testing"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	ecssdk "github.com/aws/aws-sdk-go-v2/service/ecs"
-	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 )
 
 func TestEveryPageRenders(t *testing.T) {
@@ -15,16 +10,10 @@ func TestEveryPageRenders(t *testing.T) {
 	e := start(t)
 	b := e.signedIn(t)
 	seed(t, b)
-	c := ctx(t)
 	// A second revision, for the diff, and a task, for its page.
 	resp, _ := b.act("/task-definitions", "/task-definitions/json", map[string]string{"document": `{"family":"web","networkMode":"awsvpc","requiresCompatibilities":["FARGATE"],"cpu":"256","memory":"512","containerDefinitions":[{"name":"app","image":"web:2","portMappings":[{"containerPort":8080}]}]}`})
 	wantStatus(t, resp, http.StatusSeeOther)
-	run, err := e.ECS.RunTask(c, &ecssdk.RunTaskInput{Cluster: aws.String("demo"), TaskDefinition: aws.String("web:2"), LaunchType: ecstypes.LaunchTypeFargate})
-	if err != nil {
-		t.Fatal(err)
-	}
-	taskID := aws.ToString(run.Tasks[0].TaskArn)
-	taskID = taskID[strings.LastIndex(taskID, "/")+1:]
+	_, taskID := e.runTask(t, "web:2")
 	tests := []struct {
 		path  string
 		wants []string

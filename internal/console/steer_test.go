@@ -8,7 +8,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	codedeploysdk "github.com/aws/aws-sdk-go-v2/service/codedeploy"
 	ecssdk "github.com/aws/aws-sdk-go-v2/service/ecs"
-	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 )
 
 // revision is the store's revision: it moves with every write, so an unchanged revision
@@ -140,12 +139,8 @@ func TestStopTask(t *testing.T) {
 	b := e.signedIn(t)
 	seed(t, b)
 	c := ctx(t)
-	run, err := e.ECS.RunTask(c, &ecssdk.RunTaskInput{Cluster: aws.String("demo"), TaskDefinition: aws.String("web:1"), LaunchType: ecstypes.LaunchTypeFargate})
-	if err != nil {
-		t.Fatal(err)
-	}
-	arn := aws.ToString(run.Tasks[0].TaskArn)
-	page := "/clusters/demo/tasks/" + arn[strings.LastIndex(arn, "/")+1:]
+	arn, id := e.runTask(t, "web:1")
+	page := "/clusters/demo/tasks/" + id
 	resp, _ := b.act(page, page+"/stop", map[string]string{"reason": "enough"})
 	wantStatus(t, resp, http.StatusSeeOther)
 	got, err := e.ECS.DescribeTasks(c, &ecssdk.DescribeTasksInput{Cluster: aws.String("demo"), Tasks: []string{arn}})

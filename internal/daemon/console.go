@@ -23,6 +23,8 @@ type consoleAPIs struct {
 	codedeploy *codedeployapi.API
 	ecr        *ecrapi.API
 	images     *registry.Registry
+	// logs is the node's runtime driver, which has the containers' output.
+	logs console.ContainerLogs
 	// services answer the AWS error code of an error, by the console's service names.
 	services map[string]awsproto.Service
 }
@@ -37,6 +39,7 @@ func buildConsole(mux *http.ServeMux, st *store.Store, scope arn.Scope, cfg Conf
 			ECS: apis.ecs, ELB: apis.elb, CodeDeploy: apis.codedeploy, ECR: apis.ecr,
 		},
 		Images: apis.images,
+		Logs:   apis.logs,
 		ErrorCode: func(service string, err error) string {
 			if s, ok := apis.services[service]; ok {
 				return s.ErrorFor("", err).Code

@@ -159,7 +159,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 		return p, "", err
 	}
 	apis := consoleAPIs{
-		ecs: ecsapi.New(st, scope, time.Now), codedeploy: codedeployapi.New(st, scope, time.Now), ecr: ecrAPI, images: p.reg,
+		ecs: ecsapi.New(st, scope, time.Now), codedeploy: codedeployapi.New(st, scope, time.Now), ecr: ecrAPI, images: p.reg, logs: drv,
 		elb: elbapi.New(st, scope, time.Now, elbapi.Config{ListenerHost: cfg.LBBindHost, CertificateDir: filepath.Join(cfg.DataDir, "certs"), CheckPorts: true, APIAddr: cfg.APIAddr}),
 	}
 	apis.services = map[string]awsproto.Service{"ecs": apis.ecs.Service(), "elb": apis.elb.Service(), "codedeploy": apis.codedeploy.Service(), "ecr": ecrAPI.Service()}

@@ -24,7 +24,8 @@ const consoleScale = 30
 // balancer with its listener, a repository, a task definition by form and one by JSON, a
 // cluster, and a blue/green service with its CodeDeploy application and deployment group;
 // deploy v2 with a canary and watch the shift on the deployment page, live; terminate the
-// original task set; then deploy again and stop and roll back. It checks what the pages show
+// original task set; then deploy again and stop and roll back. A task's page follows its
+// container's output. It checks what the pages show
 // at each step and writes screenshots of the key pages (FARGO_SCREENSHOTS, or the test's
 // artifact directory: go test -artifacts -outputdir DIR).
 func TestConsoleInABrowser(t *testing.T) {
@@ -38,6 +39,10 @@ func TestConsoleInABrowser(t *testing.T) {
 	b.createSeed(t, freePort(t))
 	b.waitText(t, "#service-summary", "PRIMARY", "2/2", "hello:1")
 	b.shot(t, "service")
+	b.clickAndLoad(t, `(//section[@id="service-summary"]//a[contains(@href, "/tasks/")])[1]`)
+	b.waitText(t, "pre.log", "listening on")
+	b.shot(t, "task")
+	b.navigate(t, b.base+"/clusters/demo/services/web")
 
 	url := s.listenerURL(t, b)
 	stopTraffic := sendTraffic(t, url)

@@ -35,6 +35,20 @@
     es.addEventListener("signedout", function () { es.close(); location.href = "/signin"; });
   }
 
+  // Container output: the last lines, then each new one, as text (never as markup).
+  document.querySelectorAll("pre[data-logs]").forEach(function (pre) {
+    const es = new EventSource(pre.dataset.logs);
+    es.addEventListener("line", function (ev) {
+      const l = JSON.parse(ev.data);
+      const line = document.createElement("span");
+      line.className = l.s === "stderr" ? "stderr" : "";
+      line.textContent = l.t + "  " + l.x + "\n";
+      pre.appendChild(line);
+      while (pre.childNodes.length > 1000) pre.removeChild(pre.firstChild);
+      pre.scrollTop = pre.scrollHeight;
+    });
+  });
+
   // The weight chart: the points the server knew, then one per update.
   const chart = document.getElementById("weight-chart");
   if (chart) {
