@@ -70,6 +70,7 @@ var allowed = map[string][]string{
 	"internal/registry":                  {"internal/store/...", "internal/ecr", "internal/errdefs"},
 	"internal/api/ecrapi":                {"internal/store/...", "internal/ecr", "internal/arn", "internal/api/awsproto", "internal/errdefs"},
 	"internal/registry/registrytest":     {"internal/..."},
+	"internal/console":                   {"internal/store/...", "internal/ecs", "internal/elb", "internal/codedeploy", "internal/ecr", "internal/runtime", "internal/arn", "internal/errdefs"},
 	"internal/daemon":                    {"internal/..."},
 	"internal/cli":                       {"internal/daemon", "internal/credentials", "internal/errdefs", "internal/arn", "internal/runtime/process/...", "internal/lb/...", "internal/loadtest", "examples/hello/app", "internal/dataplane"},
 	"internal/archtest":                  {},

@@ -22,9 +22,7 @@ import (
 	"github.com/fargohq/fargo/internal/api"
 	"github.com/fargohq/fargo/internal/api/autoscalingapi"
 	"github.com/fargohq/fargo/internal/api/awsproto"
-	"github.com/fargohq/fargo/internal/api/codedeployapi"
 	"github.com/fargohq/fargo/internal/api/ecrapi"
-	"github.com/fargohq/fargo/internal/api/ecsapi"
 	"github.com/fargohq/fargo/internal/api/elbapi"
 	"github.com/fargohq/fargo/internal/api/logsapi"
 	"github.com/fargohq/fargo/internal/api/stsapi"
@@ -158,28 +156,33 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{}))
-	ecrService, err := buildRegistry(p, st, scope, keys.Lookup, mux, cfg, log)
+	ecrAPI, err := buildRegistry(p, st, scope, keys.Lookup, mux, cfg, log)
 	if err != nil {
 		return p, "", err
 	}
 	elbCfg := elbapi.Config{ListenerHost: cfg.LBBindHost, CertificateDir: filepath.Join(cfg.DataDir, "certs"), CheckPorts: true, APIAddr: cfg.APIAddr}
+	apis := newConsoleAPIs(st, scope, elbCfg, ecrAPI, p.reg, drv)
 	front, err := api.New(api.Config{AccountID: cfg.AccountID}, api.Deps{
 		Credentials: keys.Lookup, Logger: log, Registerer: reg, Fallback: mux,
-	}, apiServices(st, scope, logSource{drv}, events, elbCfg, ecrService)...)
+	}, apiServices(apis, st, scope, logSource{drv}, events)...)
+	if err != nil {
+		return p, "", err
+	}
+	web, err := buildConsole(mux, st, scope, cfg, keys.Lookup, apis, log)
 	if err != nil {
 		return p, "", err
 	}
 	p.httpSrv = &http.Server{Handler: front, ReadHeaderTimeout: 10 * time.Second}
+	p.httpSrv.RegisterOnShutdown(web.Close)
 	return p, "http://" + p.apiLn.Addr().String(), nil
 }
 
-// apiServices returns the AWS services the front door serves, ECR's built with the registry.
-// The authorization table's completeness test reads their operations from here.
-func apiServices(st *store.Store, scope arn.Scope, src logsapi.LogSource, events *logstore.Store, elbCfg elbapi.Config, ecrService awsproto.Service) []awsproto.Service {
+// apiServices returns the AWS services the front door serves: the console's API objects' and
+// the others. The authorization table's completeness test reads their operations from here.
+func apiServices(apis consoleAPIs, st *store.Store, scope arn.Scope, src logsapi.LogSource, events *logstore.Store) []awsproto.Service {
 	return []awsproto.Service{
-		ecsapi.New(st, scope, time.Now).Service(), stsapi.Service(), logsapi.New(st, src, events, time.Now).Service(),
-		elbapi.New(st, scope, time.Now, elbCfg).Service(), codedeployapi.New(st, scope, time.Now).Service(),
-		ecrService, autoscalingapi.New(st, scope, time.Now).Service(),
+		apis.services["ecs"], stsapi.Service(), logsapi.New(st, src, events, time.Now).Service(),
+		apis.services["elb"], apis.services["codedeploy"], apis.services["ecr"], autoscalingapi.New(st, scope, time.Now).Service(),
 	}
 }
 
@@ -187,17 +190,16 @@ func apiServices(st *store.Store, scope arn.Scope, src logsapi.LogSource, events
 // mux, and returns the ECR API over it. Repository URIs name the API listener's address, the
 // one docker pushes to; an unspecified address (0.0.0.0) is named as 127.0.0.1, which docker
 // reaches over plain HTTP.
-func buildRegistry(p *parts, st *store.Store, scope arn.Scope, lookup func(string) (string, bool), mux *http.ServeMux, cfg Config, log *slog.Logger) (awsproto.Service, error) {
+func buildRegistry(p *parts, st *store.Store, scope arn.Scope, lookup func(string) (string, bool), mux *http.ServeMux, cfg Config, log *slog.Logger) (*ecrapi.API, error) {
 	r, err := registry.New(registry.Config{RootDir: filepath.Join(cfg.DataDir, "registry")}, registry.Deps{
 		Store: st, Credentials: lookup, RegistryID: cfg.AccountID, Logger: log.With("component", "registry"),
 	})
 	if err != nil {
-		return awsproto.Service{}, err
+		return nil, err
 	}
 	p.reg = r
 	mux.Handle("/v2/", r)
-	api := ecrapi.New(scope, ecrapi.Config{RegistryHost: p.registryHost()}, ecrapi.Deps{Store: st, Images: r, Credentials: lookup})
-	return api.Service(), nil
+	return ecrapi.New(scope, ecrapi.Config{RegistryHost: p.registryHost()}, ecrapi.Deps{Store: st, Images: r, Credentials: lookup}), nil
 }
 
 // registryHost is the host:port of fargo's registry in image names: the API listener's address,
