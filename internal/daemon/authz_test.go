@@ -8,6 +8,7 @@ import (
 	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/api/ecrapi"
 	"github.com/fargohq/fargo/internal/api/elbapi"
+	"github.com/fargohq/fargo/internal/api/iamapi"
 	"github.com/fargohq/fargo/internal/arn"
 	"github.com/fargohq/fargo/internal/authz"
 )
@@ -19,7 +20,7 @@ func TestEveryOperationHasAnAuthorizationRule(t *testing.T) {
 	t.Parallel()
 	scope := arn.Scope{Partition: "aws", Region: "us-east-1", AccountID: "000000000000"}
 	apis := newConsoleAPIs(nil, scope, elbapi.Config{}, ecrapi.New(scope, ecrapi.Config{}, ecrapi.Deps{}), nil, nil)
-	services := apiServices(apis, nil, scope, nil, nil)
+	services := apiServices(apis, iamapi.New(scope.AccountID, iamapi.Deps{}).Service(), nil, scope, nil, nil)
 	if len(services) < 7 {
 		t.Fatalf("%d services; the test reads fewer than the front door serves", len(services))
 	}

@@ -24,6 +24,7 @@ import (
 	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/api/ecrapi"
 	"github.com/fargohq/fargo/internal/api/elbapi"
+	"github.com/fargohq/fargo/internal/api/iamapi"
 	"github.com/fargohq/fargo/internal/api/logsapi"
 	"github.com/fargohq/fargo/internal/api/stsapi"
 	"github.com/fargohq/fargo/internal/arn"
@@ -32,6 +33,7 @@ import (
 	"github.com/fargohq/fargo/internal/deployer"
 	"github.com/fargohq/fargo/internal/ecr"
 	"github.com/fargohq/fargo/internal/embedetcd"
+	"github.com/fargohq/fargo/internal/identity"
 	"github.com/fargohq/fargo/internal/lb"
 	"github.com/fargohq/fargo/internal/lbsync"
 	"github.com/fargohq/fargo/internal/logstore"
@@ -68,6 +70,8 @@ type parts struct {
 	// dataPlane starts the data plane process again when it is gone (DataPlaneProcess).
 	dataPlane *dataplane.Launcher
 	reg       *registry.Registry
+	// identity answers access key lookups (root and IAM users) from the store.
+	identity *identity.Directory
 	// logSweep removes expired and orphaned written log events.
 	logSweep *logstore.Sweeper
 }
@@ -116,6 +120,10 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 	if err != nil {
 		return p, "", err
 	}
+	secrets, err := credentials.EnsureSecretsKey(cfg.DataDir)
+	if err != nil {
+		return p, "", err
+	}
 	if p.etcd, err = openEtcd(ctx, cfg, log); err != nil {
 		return p, "", err
 	}
@@ -123,6 +131,9 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 	p.etcd.closeKV = kvs.Close
 	st := store.New(kvs)
 	scope := arn.Scope{Partition: "aws", Region: cfg.Region, AccountID: cfg.AccountID}
+	p.identity = identity.New(identity.Config{AccountID: cfg.AccountID}, identity.Deps{
+		Store: st, Root: keys.Lookup, Secrets: secrets, Logger: log.With("component", "identity"),
+	})
 
 	node, metaLn, err := openNode(cfg.DataDir, log)
 	if err != nil {
@@ -156,18 +167,21 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{}))
-	ecrAPI, err := buildRegistry(p, st, scope, keys.Lookup, mux, cfg, log)
+	ecrAPI, err := buildRegistry(p, st, scope, p.identity.Secret, mux, cfg, log)
 	if err != nil {
 		return p, "", err
 	}
 	elbCfg := elbapi.Config{ListenerHost: cfg.LBBindHost, CertificateDir: filepath.Join(cfg.DataDir, "certs"), CheckPorts: true, APIAddr: cfg.APIAddr}
 	apis := newConsoleAPIs(st, scope, elbCfg, ecrAPI, p.reg, drv)
 	front, err := api.New(api.Config{AccountID: cfg.AccountID}, api.Deps{
-		Credentials: keys.Lookup, Logger: log, Registerer: reg, Fallback: mux,
-	}, apiServices(apis, st, scope, logSource{drv}, events)...)
+		Credentials: p.identity.Secret, Principal: principal(p.identity), KeyUsed: p.identity.Used,
+		Logger: log, Registerer: reg, Fallback: mux,
+	}, apiServices(apis, iamapi.New(cfg.AccountID, iamapi.Deps{Store: st, Secrets: secrets}).Service(), st, scope, logSource{drv}, events)...)
 	if err != nil {
 		return p, "", err
 	}
+	// The console signs in with the server's root key only until it authorizes IAM users'
+	// actions by their policies.
 	web, err := buildConsole(mux, st, scope, cfg, keys.Lookup, apis, log)
 	if err != nil {
 		return p, "", err
@@ -177,12 +191,20 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 	return p, "http://" + p.apiLn.Addr().String(), nil
 }
 
-// apiServices returns the AWS services the front door serves: the console's API objects' and
-// the others. The authorization table's completeness test reads their operations from here.
-func apiServices(apis consoleAPIs, st *store.Store, scope arn.Scope, src logsapi.LogSource, events *logstore.Store) []awsproto.Service {
+// apiServices returns the AWS services the front door serves: IAM, the console's API objects'
+// and the others. The authorization table's completeness test reads their operations from here.
+func apiServices(apis consoleAPIs, iam awsproto.Service, st *store.Store, scope arn.Scope, src logsapi.LogSource, events *logstore.Store) []awsproto.Service {
 	return []awsproto.Service{
-		apis.services["ecs"], stsapi.Service(), logsapi.New(st, src, events, time.Now).Service(),
+		iam, apis.services["ecs"], stsapi.Service(), logsapi.New(st, src, events, time.Now).Service(),
 		apis.services["elb"], apis.services["codedeploy"], apis.services["ecr"], autoscalingapi.New(st, scope, time.Now).Service(),
+	}
+}
+
+// principal adapts the identity directory's lookup to the front door's.
+func principal(dir *identity.Directory) func(string) (api.Principal, bool) {
+	return func(id string) (api.Principal, bool) {
+		pr, ok := dir.Principal(id)
+		return api.Principal{ARN: pr.ARN, UserID: pr.UserID, UserName: pr.UserName}, ok
 	}
 }
 
@@ -334,6 +356,7 @@ func (s *Server) run(ctx context.Context, p *parts) {
 	defer close(s.done)
 	ctrlCtx, stopCtrl := context.WithCancel(context.WithoutCancel(ctx))
 	ctrls, ctrlCtx := errgroup.WithContext(ctrlCtx)
+	ctrls.Go(func() error { return p.identity.Run(ctrlCtx) })
 	ctrls.Go(func() error { return p.sched.Run(ctrlCtx) })
 	ctrls.Go(func() error { return p.deploy.Run(ctrlCtx) })
 	ctrls.Go(func() error { return p.agent.Run(ctrlCtx) })
