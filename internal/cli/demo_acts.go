@@ -1,9 +1,13 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -91,7 +95,12 @@ func (d *demoRun) rolledBack(ctx context.Context) error {
 // its end (failures).
 func (d *demoRun) loadPhase(name string, res loadtest.Result, note string) {
 	d.phases = append(d.phases, demoPhase{name: name, took: d.sinceLast(), load: true, requests: res.Requests(), failed: res.Failed(), note: note})
-	d.out.line("%s: %d requests, %d failed (by version: %v)", name, res.Requests(), res.Failed(), res.Revisions)
+	d.out.status(nil) // the act is over: its deployment's status block goes
+	var byVersion []string
+	for _, v := range slices.Sorted(maps.Keys(res.Revisions)) {
+		byVersion = append(byVersion, fmt.Sprintf("%s %d", cmp.Or(v, "(no version)"), res.Revisions[v]))
+	}
+	d.out.line("%s: %d requests, %d failed (answered by %s)", name, res.Requests(), res.Failed(), strings.Join(byVersion, ", "))
 }
 
 // failures is the demo's verdict on its load: an error when any request failed.

@@ -18,8 +18,8 @@ import (
 func TestEveryOperationHasAnAuthorizationRule(t *testing.T) {
 	t.Parallel()
 	scope := arn.Scope{Partition: "aws", Region: "us-east-1", AccountID: "000000000000"}
-	ecrService := ecrapi.New(scope, ecrapi.Config{}, ecrapi.Deps{}).Service()
-	services := apiServices(nil, scope, nil, nil, elbapi.Config{}, ecrService)
+	apis := newConsoleAPIs(nil, scope, elbapi.Config{}, ecrapi.New(scope, ecrapi.Config{}, ecrapi.Deps{}), nil, nil)
+	services := apiServices(apis, nil, scope, nil, nil)
 	if len(services) < 7 {
 		t.Fatalf("%d services; the test reads fewer than the front door serves", len(services))
 	}
