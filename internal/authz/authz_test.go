@@ -107,7 +107,7 @@ func TestCheckDeployPolicy(t *testing.T) {
 		call *Call
 		want string // "" allowed, else the AccessDenied message
 	}{
-		{"register with its roles", withRoles(ciCall("ecs", "RegisterTaskDefinition"), "arn:aws:iam::123456789012:role/web-task", "arn:aws:iam::123456789012:role/ecsTaskExecutionRole"), ""},
+		{"register with its roles", withRoles(ciCall("ecs", "RegisterTaskDefinition", "arn:aws:ecs:ap-northeast-2:123456789012:task-definition/web:4"), "arn:aws:iam::123456789012:role/web-task", "arn:aws:iam::123456789012:role/ecsTaskExecutionRole"), ""},
 		{"register passing another role", withRoles(ciCall("ecs", "RegisterTaskDefinition"), "arn:aws:iam::123456789012:role/admin"),
 			"User: " + ciARN + " is not authorized to perform: iam:PassRole on resource: arn:aws:iam::123456789012:role/admin because no identity-based policy allows the iam:PassRole action"},
 		{"update its service", ciCall("ecs", "UpdateService", web), ""},
