@@ -64,14 +64,17 @@ var allowed = map[string][]string{
 	"internal/api":                       {"internal/api/...", "internal/errdefs"},
 	"internal/benchtest":                 {},
 	"internal/ecr":                       {"internal/arn", "internal/errdefs", "internal/tagset"},
+	"internal/iampolicy":                 {"internal/errdefs"},
+	"internal/authz":                     {"internal/iampolicy", "internal/arn", "internal/errdefs"},
 	"internal/registry":                  {"internal/store/...", "internal/ecr", "internal/errdefs"},
 	"internal/api/ecrapi":                {"internal/store/...", "internal/ecr", "internal/arn", "internal/api/awsproto", "internal/errdefs"},
 	"internal/registry/registrytest":     {"internal/..."},
 	"internal/daemon":                    {"internal/..."},
-	"internal/cli":                       {"internal/daemon", "internal/credentials", "internal/errdefs", "internal/arn", "internal/runtime/process/...", "internal/lb/...", "internal/loadtest"},
+	"internal/cli":                       {"internal/daemon", "internal/credentials", "internal/errdefs", "internal/arn", "internal/runtime/process/...", "internal/lb/...", "internal/loadtest", "examples/hello/app"},
 	"internal/archtest":                  {},
 	"cmd/fargo":                          {"internal/cli"},
 	"examples/...":                       {},
+	"examples/hello":                     {"examples/hello/app"}, // main only; the program is the app package, which fargo demo-app runs too
 	"test/...":                           {"internal/...", "test/..."},
 }
 

@@ -158,16 +158,25 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 	if err != nil {
 		return p, "", err
 	}
+	elbCfg := elbapi.Config{ListenerHost: cfg.LBBindHost, CertificateDir: filepath.Join(cfg.DataDir, "certs"), CheckPorts: true, APIAddr: cfg.APIAddr}
 	front, err := api.New(api.Config{AccountID: cfg.AccountID}, api.Deps{
 		Credentials: keys.Lookup, Logger: log, Registerer: reg, Fallback: mux,
-	}, ecsapi.New(st, scope, time.Now).Service(), stsapi.Service(), logsapi.New(st, logSource{drv}, events, time.Now).Service(),
-		elbapi.New(st, scope, time.Now, elbapi.Config{ListenerHost: cfg.LBBindHost, CertificateDir: filepath.Join(cfg.DataDir, "certs"), CheckPorts: true, APIAddr: cfg.APIAddr}).Service(),
-		codedeployapi.New(st, scope, time.Now).Service(), ecrService, autoscalingapi.New(st, scope, time.Now).Service())
+	}, apiServices(st, scope, logSource{drv}, events, elbCfg, ecrService)...)
 	if err != nil {
 		return p, "", err
 	}
 	p.httpSrv = &http.Server{Handler: front, ReadHeaderTimeout: 10 * time.Second}
 	return p, "http://" + p.apiLn.Addr().String(), nil
+}
+
+// apiServices returns the AWS services the front door serves, ECR's built with the registry.
+// The authorization table's completeness test reads their operations from here.
+func apiServices(st *store.Store, scope arn.Scope, src logsapi.LogSource, events *logstore.Store, elbCfg elbapi.Config, ecrService awsproto.Service) []awsproto.Service {
+	return []awsproto.Service{
+		ecsapi.New(st, scope, time.Now).Service(), stsapi.Service(), logsapi.New(st, src, events, time.Now).Service(),
+		elbapi.New(st, scope, time.Now, elbCfg).Service(), codedeployapi.New(st, scope, time.Now).Service(),
+		ecrService, autoscalingapi.New(st, scope, time.Now).Service(),
+	}
 }
 
 // buildRegistry builds the container registry over <data-dir>/registry, serves it at /v2/ on

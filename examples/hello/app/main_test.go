@@ -1,4 +1,4 @@
-package main
+package app
 
 import (
 	"bytes"
@@ -50,7 +50,7 @@ func TestRunExitCodes(t *testing.T) {
 				return v, ok
 			}
 			var stdout, stderr bytes.Buffer
-			if code := run(t.Context(), tt.args, lookup, &stdout, &stderr); code != tt.wantCode {
+			if code := Main(t.Context(), tt.args, lookup, &stdout, &stderr); code != tt.wantCode {
 				t.Errorf("exit code %d, want %d; stderr:\n%s", code, tt.wantCode, stderr.String())
 			}
 			if !strings.Contains(stderr.String(), tt.wantStderr) {
