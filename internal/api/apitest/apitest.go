@@ -2,6 +2,7 @@ package apitest
 
 import (
 	"context"
+	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -47,6 +48,24 @@ type Server struct {
 // store; it stops when the test ends.
 func Start(t testing.TB, services ...func(*store.Store) awsproto.Service) *Server {
 	t.Helper()
+	return StartSetup(t, func(st *store.Store, _ func(string) (string, bool)) ([]awsproto.Service, http.Handler) {
+		built := make([]awsproto.Service, len(services))
+		for i, build := range services {
+			built[i] = build(st)
+		}
+		return built, nil
+	})
+}
+
+// Setup builds what a test server serves over its store and access keys: the AWS services, and
+// the handler of the requests that are no AWS API calls (nil: 404), where the daemon puts the
+// registry and the web console.
+type Setup func(st *store.Store, keys func(accessKeyID string) (string, bool)) ([]awsproto.Service, http.Handler)
+
+// StartSetup starts a front door serving what setup builds over one in-memory store; it stops
+// when the test ends.
+func StartSetup(t testing.TB, setup Setup) *Server {
+	t.Helper()
 	dir := t.TempDir()
 	creds, err := credentials.Ensure(dir, time.Now())
 	if err != nil {
@@ -62,11 +81,8 @@ func Start(t testing.TB, services ...func(*store.Store) awsproto.Service) *Serve
 	}
 	t.Cleanup(func() { _ = mem.Close() })
 	st := store.New(mem)
-	built := make([]awsproto.Service, len(services))
-	for i, build := range services {
-		built[i] = build(st)
-	}
-	front, err := api.New(api.Config{AccountID: AccountID}, api.Deps{Credentials: keys.Lookup}, built...)
+	built, fallback := setup(st, keys.Lookup)
+	front, err := api.New(api.Config{AccountID: AccountID}, api.Deps{Credentials: keys.Lookup, Fallback: fallback}, built...)
 	if err != nil {
 		t.Fatal(err)
 	}
