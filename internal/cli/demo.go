@@ -151,7 +151,10 @@ func (d *demoRun) startServer(ctx context.Context) error {
 	if d.logFile, err = os.Create(filepath.Join(dir, "server.log")); err != nil {
 		return err
 	}
-	cfg := daemon.Config{DataDir: dir, APIAddr: "127.0.0.1:0", Driver: daemon.DriverProcess, TimeScale: d.o.timeScale}
+	// The load balancer runs in this process too: a throw-away server needs no data plane that
+	// outlives it, and leaves one process less behind.
+	cfg := daemon.Config{DataDir: dir, APIAddr: "127.0.0.1:0", Driver: daemon.DriverProcess, DataPlane: daemon.DataPlaneEmbedded,
+		TimeScale: d.o.timeScale}
 	// The server outlives ctx (Ctrl-C): the cleanup needs it to stop the tasks.
 	srvCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	d.srv, err = daemon.Start(srvCtx, cfg, slog.New(slog.NewTextHandler(d.logFile, nil)))

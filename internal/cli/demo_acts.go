@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
+	"github.com/fargohq/fargo/internal/daemon"
 	"github.com/fargohq/fargo/internal/loadtest"
 )
 
@@ -20,13 +21,14 @@ import (
 // makes the app exit at start, so its tasks never serve and the circuit breaker trips.
 var demoBrokenEnv = []string{"VERSION=v3", "STARTUP_DELAY=3"}
 
-// demoDeployTimeout bounds each of the demo's deployments.
-const demoDeployTimeout = 5 * time.Minute
+// demoDeploySlack bounds each of the demo's deployments, beyond the canary's five minutes.
+const demoDeploySlack = 5 * time.Minute
 
 // deployOptions are fargo deploy's options for the demo's deployment of env to service.
 func (d *demoRun) deployOptions(service string, env []string) deployOptions {
+	canary := 5 * daemon.Config{TimeScale: d.o.timeScale}.Minute() // --time-scale 1 shows it in real time
 	return deployOptions{cluster: demoCluster, service: service, taskDefFile: d.stack.taskDefFile, env: env,
-		wait: true, timeout: demoDeployTimeout, interval: 500 * time.Millisecond}
+		wait: true, timeout: canary + demoDeploySlack, interval: 500 * time.Millisecond}
 }
 
 // canary deploys v2 to the CODE_DEPLOY service under load, as fargo deploy does: CodeDeploy
