@@ -22,10 +22,9 @@ import (
 	"github.com/fargohq/fargo/internal/api"
 	"github.com/fargohq/fargo/internal/api/autoscalingapi"
 	"github.com/fargohq/fargo/internal/api/awsproto"
-	"github.com/fargohq/fargo/internal/api/codedeployapi"
 	"github.com/fargohq/fargo/internal/api/ecrapi"
-	"github.com/fargohq/fargo/internal/api/ecsapi"
 	"github.com/fargohq/fargo/internal/api/elbapi"
+	"github.com/fargohq/fargo/internal/api/iamapi"
 	"github.com/fargohq/fargo/internal/api/logsapi"
 	"github.com/fargohq/fargo/internal/api/stsapi"
 	"github.com/fargohq/fargo/internal/arn"
@@ -34,6 +33,7 @@ import (
 	"github.com/fargohq/fargo/internal/deployer"
 	"github.com/fargohq/fargo/internal/ecr"
 	"github.com/fargohq/fargo/internal/embedetcd"
+	"github.com/fargohq/fargo/internal/identity"
 	"github.com/fargohq/fargo/internal/lb"
 	"github.com/fargohq/fargo/internal/lbsync"
 	"github.com/fargohq/fargo/internal/logstore"
@@ -70,6 +70,8 @@ type parts struct {
 	// dataPlane starts the data plane process again when it is gone (DataPlaneProcess).
 	dataPlane *dataplane.Launcher
 	reg       *registry.Registry
+	// identity answers access key lookups (root and IAM users) from the store.
+	identity *identity.Directory
 	// logSweep removes expired and orphaned written log events.
 	logSweep *logstore.Sweeper
 }
@@ -118,6 +120,10 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 	if err != nil {
 		return p, "", err
 	}
+	secrets, err := credentials.EnsureSecretsKey(cfg.DataDir)
+	if err != nil {
+		return p, "", err
+	}
 	if p.etcd, err = openEtcd(ctx, cfg, log); err != nil {
 		return p, "", err
 	}
@@ -125,6 +131,9 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 	p.etcd.closeKV = kvs.Close
 	st := store.New(kvs)
 	scope := arn.Scope{Partition: "aws", Region: cfg.Region, AccountID: cfg.AccountID}
+	p.identity = identity.New(identity.Config{AccountID: cfg.AccountID}, identity.Deps{
+		Store: st, Root: keys.Lookup, Secrets: secrets, Logger: log.With("component", "identity"),
+	})
 
 	node, metaLn, err := openNode(cfg.DataDir, log)
 	if err != nil {
@@ -158,37 +167,61 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{}))
-	ecrService, err := buildRegistry(p, st, scope, keys.Lookup, mux, cfg, log)
+	ecrAPI, err := buildRegistry(p, st, scope, p.identity.Secret, mux, cfg, log)
 	if err != nil {
 		return p, "", err
 	}
+	elbCfg := elbapi.Config{ListenerHost: cfg.LBBindHost, CertificateDir: filepath.Join(cfg.DataDir, "certs"), CheckPorts: true, APIAddr: cfg.APIAddr}
+	apis := newConsoleAPIs(st, scope, elbCfg, ecrAPI, p.reg, drv)
 	front, err := api.New(api.Config{AccountID: cfg.AccountID}, api.Deps{
-		Credentials: keys.Lookup, Logger: log, Registerer: reg, Fallback: mux,
-	}, ecsapi.New(st, scope, time.Now).Service(), stsapi.Service(), logsapi.New(st, logSource{drv}, events, time.Now).Service(),
-		elbapi.New(st, scope, time.Now, elbapi.Config{ListenerHost: cfg.LBBindHost, CertificateDir: filepath.Join(cfg.DataDir, "certs"), CheckPorts: true, APIAddr: cfg.APIAddr}).Service(),
-		codedeployapi.New(st, scope, time.Now).Service(), ecrService, autoscalingapi.New(st, scope, time.Now).Service())
+		Credentials: p.identity.Secret, Principal: principal(p.identity), KeyUsed: p.identity.Used,
+		Logger: log, Registerer: reg, Fallback: mux,
+	}, apiServices(apis, iamapi.New(cfg.AccountID, iamapi.Deps{Store: st, Secrets: secrets}).Service(), st, scope, logSource{drv}, events)...)
+	if err != nil {
+		return p, "", err
+	}
+	// The console signs in with the server's root key only until it authorizes IAM users'
+	// actions by their policies.
+	web, err := buildConsole(mux, st, scope, cfg, keys.Lookup, apis, log)
 	if err != nil {
 		return p, "", err
 	}
 	p.httpSrv = &http.Server{Handler: front, ReadHeaderTimeout: 10 * time.Second}
+	p.httpSrv.RegisterOnShutdown(web.Close)
 	return p, "http://" + p.apiLn.Addr().String(), nil
+}
+
+// apiServices returns the AWS services the front door serves: IAM, the console's API objects'
+// and the others. The authorization table's completeness test reads their operations from here.
+func apiServices(apis consoleAPIs, iam awsproto.Service, st *store.Store, scope arn.Scope, src logsapi.LogSource, events *logstore.Store) []awsproto.Service {
+	return []awsproto.Service{
+		iam, apis.services["ecs"], stsapi.Service(), logsapi.New(st, src, events, time.Now).Service(),
+		apis.services["elb"], apis.services["codedeploy"], apis.services["ecr"], autoscalingapi.New(st, scope, time.Now).Service(),
+	}
+}
+
+// principal adapts the identity directory's lookup to the front door's.
+func principal(dir *identity.Directory) func(string) (api.Principal, bool) {
+	return func(id string) (api.Principal, bool) {
+		pr, ok := dir.Principal(id)
+		return api.Principal{ARN: pr.ARN, UserID: pr.UserID, UserName: pr.UserName}, ok
+	}
 }
 
 // buildRegistry builds the container registry over <data-dir>/registry, serves it at /v2/ on
 // mux, and returns the ECR API over it. Repository URIs name the API listener's address, the
 // one docker pushes to; an unspecified address (0.0.0.0) is named as 127.0.0.1, which docker
 // reaches over plain HTTP.
-func buildRegistry(p *parts, st *store.Store, scope arn.Scope, lookup func(string) (string, bool), mux *http.ServeMux, cfg Config, log *slog.Logger) (awsproto.Service, error) {
+func buildRegistry(p *parts, st *store.Store, scope arn.Scope, lookup func(string) (string, bool), mux *http.ServeMux, cfg Config, log *slog.Logger) (*ecrapi.API, error) {
 	r, err := registry.New(registry.Config{RootDir: filepath.Join(cfg.DataDir, "registry")}, registry.Deps{
 		Store: st, Credentials: lookup, RegistryID: cfg.AccountID, Logger: log.With("component", "registry"),
 	})
 	if err != nil {
-		return awsproto.Service{}, err
+		return nil, err
 	}
 	p.reg = r
 	mux.Handle("/v2/", r)
-	api := ecrapi.New(scope, ecrapi.Config{RegistryHost: p.registryHost()}, ecrapi.Deps{Store: st, Images: r, Credentials: lookup})
-	return api.Service(), nil
+	return ecrapi.New(scope, ecrapi.Config{RegistryHost: p.registryHost()}, ecrapi.Deps{Store: st, Images: r, Credentials: lookup}), nil
 }
 
 // registryHost is the host:port of fargo's registry in image names: the API listener's address,
@@ -313,6 +346,7 @@ func (s *Server) run(ctx context.Context, p *parts) {
 	defer close(s.done)
 	ctrlCtx, stopCtrl := context.WithCancel(context.WithoutCancel(ctx))
 	ctrls, ctrlCtx := errgroup.WithContext(ctrlCtx)
+	ctrls.Go(func() error { return p.identity.Run(ctrlCtx) })
 	ctrls.Go(func() error { return p.sched.Run(ctrlCtx) })
 	ctrls.Go(func() error { return p.deploy.Run(ctrlCtx) })
 	ctrls.Go(func() error { return p.agent.Run(ctrlCtx) })
