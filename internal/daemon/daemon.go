@@ -258,7 +258,7 @@ func ownRegistryAuth(dataDir string, registryHost func() string) func(context.Co
 // the data plane process's metrics.
 func buildLoadBalancing(ctx context.Context, p *parts, st *store.Store, cfg Config, reg *prometheus.Registry, log *slog.Logger) (prometheus.Gatherer, error) {
 	if cfg.DataPlane == DataPlaneProcess {
-		l := &dataplane.Launcher{DataDir: cfg.DataDir, Build: cfg.Build, Args: dataPlaneArgs(cfg)}
+		l := &dataplane.Launcher{DataDir: cfg.DataDir, Build: cfg.Build, BindHost: cfg.LBBindHost, EtcdEndpoints: cfg.EtcdEndpoints}
 		if _, err := l.Ensure(ctx, log.With("component", "dataplane")); err != nil {
 			return nil, err
 		}
@@ -267,16 +267,6 @@ func buildLoadBalancing(ctx context.Context, p *parts, st *store.Store, cfg Conf
 		return prometheus.Gatherers{reg, dataplane.Gatherer(cfg.DataDir)}, nil
 	}
 	return reg, buildProxy(p, st, cfg, reg, log)
-}
-
-// dataPlaneArgs are the flags of the data plane process: where listeners bind and, with an
-// external etcd cluster, where the store is (else it is the embedded member's socket).
-func dataPlaneArgs(cfg Config) []string {
-	args := []string{"--lb-addr", cfg.LBBindHost}
-	if len(cfg.EtcdEndpoints) > 0 {
-		args = append(args, "--etcd-endpoints", strings.Join(cfg.EtcdEndpoints, ","))
-	}
-	return args
 }
 
 // dataPlaneUp exports whether the data plane process answers its control socket.

@@ -126,23 +126,35 @@ func TestStartsFromSavedState(t *testing.T) {
 	}
 }
 
-// TestEnsureAdoptsSameBuild: a server adopts a data plane of its own build without starting
-// one, and starts one (here a command that fails) for a data plane of another build.
+// TestEnsureAdoptsSameBuild: a server adopts a data plane of its own build and settings
+// without starting one, and starts one (here a command that fails) for a data plane of
+// another build or with other settings.
 func TestEnsureAdoptsSameBuild(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	runDataPlane(t, dir, "build-a")
+	endpoints := []string{"unix://" + filepath.Join(dir, "no-store.sock")}
 	log := slog.New(slog.DiscardHandler)
-	failing := []string{"/bin/false"}
-	st, err := dataplane.Launcher{DataDir: dir, Build: "build-a", Command: failing}.Ensure(t.Context(), log)
-	if err != nil {
-		t.Fatalf("adopt: %v", err)
-	}
-	if st.Build != "build-a" {
-		t.Errorf("adopted %+v", st)
-	}
-	if _, err := (dataplane.Launcher{DataDir: dir, Build: "build-b", Command: failing}).Ensure(t.Context(), log); err == nil || !strings.Contains(err.Error(), "start") {
-		t.Errorf("another build: %v, want the start to fail", err)
+	for _, tc := range []struct {
+		name  string
+		l     dataplane.Launcher
+		adopt bool
+	}{
+		{name: "same build and settings", l: dataplane.Launcher{Build: "build-a", EtcdEndpoints: endpoints}, adopt: true},
+		{name: "another build", l: dataplane.Launcher{Build: "build-b", EtcdEndpoints: endpoints}},
+		{name: "another bind address", l: dataplane.Launcher{Build: "build-a", EtcdEndpoints: endpoints, BindHost: "127.0.0.2"}},
+		{name: "another store", l: dataplane.Launcher{Build: "build-a"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.l.DataDir, tc.l.Command = dir, []string{"/bin/false"}
+			st, err := tc.l.Ensure(t.Context(), log)
+			switch {
+			case tc.adopt && (err != nil || st.Build != "build-a"):
+				t.Errorf("adopt: %+v, %v", st, err)
+			case !tc.adopt && (err == nil || !strings.Contains(err.Error(), "start")):
+				t.Errorf("Ensure: %v, want it to start one (and fail)", err)
+			}
+		})
 	}
 }
 

@@ -140,7 +140,8 @@ func (d *dataPlane) setDraining() {
 
 func (d *dataPlane) status() Status {
 	cfg, rev := d.applied.current()
-	s := Status{PID: d.pid, Build: d.cfg.Build, StartedAt: d.started, UptimeSeconds: time.Since(d.started).Seconds(),
+	s := Status{PID: d.pid, Build: d.cfg.Build, BindHost: d.cfg.BindHost, EtcdEndpoints: d.cfg.EtcdEndpoints,
+		StartedAt: d.started, UptimeSeconds: time.Since(d.started).Seconds(),
 		ConfigRevision: rev, StoreConnected: d.store.connected.Load(), LastStoreContact: d.store.last(), Listeners: len(cfg.Listeners)}
 	for _, h := range d.proxy.Health() {
 		s.Targets++

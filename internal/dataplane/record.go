@@ -32,6 +32,9 @@ type Status struct {
 	PID       int       `json:"pid"`
 	Build     string    `json:"build"`
 	StartedAt time.Time `json:"startedAt"`
+	// BindHost and EtcdEndpoints are its settings.
+	BindHost      string   `json:"bindHost"`
+	EtcdEndpoints []string `json:"etcdEndpoints"`
 	// UptimeSeconds is how long the process has run.
 	UptimeSeconds float64 `json:"uptimeSeconds"`
 	// ConfigRevision counts the distinct configurations applied, across restarts.

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -34,8 +35,10 @@ type Launcher struct {
 	// Command runs `fargo dataplane`; default this executable and Subcommand.
 	Command []string
 	DataDir string
-	// Args are the data plane's flags besides --data-dir (--etcd-endpoints, --lb-addr, ...).
-	Args []string
+	// BindHost and EtcdEndpoints are the data plane's settings (Config); a data plane that
+	// runs with others is replaced, as one of another build is.
+	BindHost      string
+	EtcdEndpoints []string
 	// Build is the server's build: a data plane of another build is replaced.
 	Build string
 	// StartTimeout bounds a start; default DefaultStartTimeout.
@@ -47,11 +50,12 @@ type Launcher struct {
 func (l Launcher) Ensure(ctx context.Context, log *slog.Logger) (Status, error) {
 	rec, st, err := Query(ctx, l.DataDir)
 	switch {
-	case err == nil && st.Build == l.Build:
+	case err == nil && l.matches(st):
 		log.Info("adopted the running data plane", "pid", st.PID, "build", st.Build, "config_revision", st.ConfigRevision)
 		return st, nil
 	case err == nil:
-		log.Info("replacing the data plane of another build", "pid", rec.PID, "build", rec.Build, "new_build", l.Build)
+		log.Info("replacing the data plane of another build or settings", "pid", rec.PID, "build", rec.Build, "new_build", l.Build,
+			"bind_host", st.BindHost, "new_bind_host", l.config().BindHost)
 	}
 	if err := l.start(ctx); err != nil {
 		return Status{}, err
@@ -62,6 +66,27 @@ func (l Launcher) Ensure(ctx context.Context, log *slog.Logger) (Status, error) 
 	}
 	log.Info("started a data plane", "pid", st.PID, "build", st.Build, "config_revision", st.ConfigRevision, "log", LogPath(l.DataDir))
 	return st, nil
+}
+
+// config is the Config the launched data plane gets, defaults applied.
+func (l Launcher) config() Config {
+	c, _ := Config{DataDir: l.DataDir, BindHost: l.BindHost, EtcdEndpoints: l.EtcdEndpoints}.withDefaults()
+	return c
+}
+
+// matches reports whether the running data plane st is the one l would start.
+func (l Launcher) matches(st Status) bool {
+	c := l.config()
+	return st.Build == l.Build && st.BindHost == c.BindHost && slices.Equal(st.EtcdEndpoints, c.EtcdEndpoints)
+}
+
+// args are the data plane's flags.
+func (l Launcher) args() []string {
+	args := []string{"--data-dir", l.DataDir, "--lb-addr", l.config().BindHost}
+	if len(l.EtcdEndpoints) > 0 {
+		args = append(args, "--etcd-endpoints", strings.Join(l.EtcdEndpoints, ","))
+	}
+	return args
 }
 
 // start runs the detaching first stage, which returns once the new data plane serves.
@@ -84,7 +109,7 @@ func (l Launcher) start(ctx context.Context) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	args := append(append(command[1:len(command):len(command)], DetachFlag, "--data-dir", l.DataDir), l.Args...)
+	args := append(append(command[1:len(command):len(command)], DetachFlag), l.args()...)
 	out, err := exec.CommandContext(ctx, command[0], args...).CombinedOutput()
 	if err != nil {
 		return fmt.Errorf("dataplane: start %s: %w: %s (see %s)", strings.Join(command, " "), err, strings.TrimSpace(string(out)), LogPath(l.DataDir))

@@ -30,7 +30,11 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, "test/e2e:", err)
 		os.Exit(2)
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	if binDir != "" {
+		_ = os.RemoveAll(binDir) // the built binaries: over 100 MB a run
+	}
+	os.Exit(code)
 }
 
 // e2eEnabled reads FARGO_E2E: unset or empty is off; 1, true, yes and on are on; 0, false,
