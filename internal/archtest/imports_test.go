@@ -51,6 +51,7 @@ var allowed = map[string][]string{
 	"internal/deployer":                  {"internal/store/...", "internal/ecs", "internal/elb", "internal/codedeploy", "internal/reconcile", "internal/arn", "internal/errdefs"},
 	"internal/agent":                     {"internal/store/...", "internal/ecs", "internal/logs", "internal/runtime", "internal/reconcile", "internal/arn", "internal/errdefs"},
 	"internal/lbsync":                    {"internal/store/...", "internal/elb", "internal/ecs", "internal/lb/...", "internal/reconcile", "internal/errdefs"},
+	"internal/dataplane":                 {"internal/lb/...", "internal/lbsync", "internal/store/...", "internal/fsutil", "internal/errdefs"}, // the data plane process: its own composition root
 	"internal/api/awsquery":              {"internal/errdefs"},
 	"internal/api/awsproto":              {"internal/api/awsquery", "internal/errdefs"},
 	"internal/api/sigv4":                 {"internal/errdefs"},
@@ -72,8 +73,9 @@ var allowed = map[string][]string{
 	"internal/registry":                  {"internal/store/...", "internal/ecr", "internal/errdefs"},
 	"internal/api/ecrapi":                {"internal/store/...", "internal/ecr", "internal/arn", "internal/api/awsproto", "internal/errdefs"},
 	"internal/registry/registrytest":     {"internal/..."},
+	"internal/console":                   {"internal/store/...", "internal/ecs", "internal/elb", "internal/codedeploy", "internal/ecr", "internal/runtime", "internal/arn", "internal/errdefs"},
 	"internal/daemon":                    {"internal/..."},
-	"internal/cli":                       {"internal/daemon", "internal/credentials", "internal/errdefs", "internal/arn", "internal/runtime/process/...", "internal/lb/...", "internal/loadtest", "examples/hello/app"},
+	"internal/cli":                       {"internal/daemon", "internal/credentials", "internal/errdefs", "internal/arn", "internal/runtime/process/...", "internal/lb/...", "internal/loadtest", "examples/hello/app", "internal/dataplane"},
 	"internal/archtest":                  {},
 	"cmd/fargo":                          {"internal/cli"},
 	"examples/...":                       {},

@@ -107,7 +107,7 @@ func TestCheckDeployPolicy(t *testing.T) {
 		call *Call
 		want string // "" allowed, else the AccessDenied message
 	}{
-		{"register with its roles", withRoles(ciCall("ecs", "RegisterTaskDefinition"), "arn:aws:iam::123456789012:role/web-task", "arn:aws:iam::123456789012:role/ecsTaskExecutionRole"), ""},
+		{"register with its roles", withRoles(ciCall("ecs", "RegisterTaskDefinition", "arn:aws:ecs:ap-northeast-2:123456789012:task-definition/web:4"), "arn:aws:iam::123456789012:role/web-task", "arn:aws:iam::123456789012:role/ecsTaskExecutionRole"), ""},
 		{"register passing another role", withRoles(ciCall("ecs", "RegisterTaskDefinition"), "arn:aws:iam::123456789012:role/admin"),
 			"User: " + ciARN + " is not authorized to perform: iam:PassRole on resource: arn:aws:iam::123456789012:role/admin because no identity-based policy allows the iam:PassRole action"},
 		{"update its service", ciCall("ecs", "UpdateService", web), ""},
@@ -266,5 +266,70 @@ func TestDocsListEveryRow(t *testing.T) {
 		if row := docRow(key, rules[key]); !strings.Contains(string(doc), row+"\n") {
 			t.Errorf("docs/iam.md lacks the row\n%s", row)
 		}
+	}
+}
+
+// TestCheckContext checks that the call's context reaches the conditions: the resource's
+// tags, the request's tags, the region, the caller's tags and the service's own keys.
+func TestCheckContext(t *testing.T) {
+	t.Parallel()
+	policies := mustParse(t, `{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Action":"ecs:UpdateService","Resource":"*","Condition":{"StringEquals":{"aws:ResourceTag/team":"${aws:PrincipalTag/team}","aws:RequestedRegion":"ap-northeast-2"}}},
+		{"Effect":"Allow","Action":"ecs:TagResource","Resource":"*","Condition":{"ForAllValues:StringEquals":{"aws:TagKeys":["team"]}}},
+		{"Effect":"Allow","Action":"ecs:RunTask","Resource":"*","Condition":{"ArnEquals":{"ecs:cluster":"arn:aws:ecs:ap-northeast-2:123456789012:cluster/staging"}}}]}`)
+	const svc = "arn:aws:ecs:ap-northeast-2:123456789012:service/prod/web"
+	tests := []struct {
+		name    string
+		call    func() *Call
+		allowed bool
+	}{
+		{"tags agree", func() *Call {
+			c := ciCall("ecs", "UpdateService")
+			c.Principal.Tags = map[string]string{"team": "web"}
+			c.Resources = []Resource{{ARN: svc, Tags: map[string]string{"team": "web"}}}
+			return c
+		}, true},
+		{"tags differ", func() *Call {
+			c := ciCall("ecs", "UpdateService")
+			c.Principal.Tags = map[string]string{"team": "web"}
+			c.Resources = []Resource{{ARN: svc, Tags: map[string]string{"team": "billing"}}}
+			return c
+		}, false},
+		{"another region", func() *Call {
+			c := ciCall("ecs", "UpdateService")
+			c.Region = "eu-west-1"
+			c.Principal.Tags = map[string]string{"team": "web"}
+			c.Resources = []Resource{{ARN: svc, Tags: map[string]string{"team": "web"}}}
+			return c
+		}, false},
+		{"allowed tag keys", func() *Call {
+			c := ciCall("ecs", "TagResource", svc)
+			c.RequestTags = map[string]string{"team": "web"}
+			return c
+		}, true},
+		{"another tag key", func() *Call {
+			c := ciCall("ecs", "TagResource", svc)
+			c.RequestTags = map[string]string{"owner": "x"}
+			return c
+		}, false},
+		{"run in the allowed cluster", func() *Call {
+			c := ciCall("ecs", "RunTask", "arn:aws:ecs:ap-northeast-2:123456789012:task-definition/web:3")
+			c.Keys = map[string][]string{"ecs:cluster": {"arn:aws:ecs:ap-northeast-2:123456789012:cluster/staging"}}
+			return c
+		}, true},
+		{"run in another cluster", func() *Call {
+			c := ciCall("ecs", "RunTask", "arn:aws:ecs:ap-northeast-2:123456789012:task-definition/web:3")
+			c.Keys = map[string][]string{"ecs:cluster": {"arn:aws:ecs:ap-northeast-2:123456789012:cluster/prod"}}
+			return c
+		}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			d, err := Check(tt.call(), policies)
+			if d.Allowed != tt.allowed || (err == nil) != tt.allowed {
+				t.Errorf("Check = %+v, %v; want allowed %v", d, err, tt.allowed)
+			}
+		})
 	}
 }

@@ -44,10 +44,12 @@ func Operations() []string {
 func on(action string, t ResourceType) Rule { return Rule{Action: action, Resource: t} }
 
 // rules is the authorization table, by "service:Operation". Resource types follow the
-// Service Authorization Reference; where it lists none the action is checked on "*".
+// Service Authorization Reference; where it lists none the action is checked on "*". Where
+// it names a resource that the request need not name (ListTasks' container instance), Check
+// checks the action on "*" when the request names none.
 var rules = map[string]Rule{
 	// ECS.
-	"ecs:CreateCluster":               on("ecs:CreateCluster", Any),
+	"ecs:CreateCluster":               on("ecs:CreateCluster", ECSCluster),
 	"ecs:DescribeClusters":            on("ecs:DescribeClusters", ECSCluster),
 	"ecs:ListClusters":                on("ecs:ListClusters", Any),
 	"ecs:DeleteCluster":               on("ecs:DeleteCluster", ECSCluster),
@@ -56,7 +58,7 @@ var rules = map[string]Rule{
 	"ecs:TagResource":                 on("ecs:TagResource", RequestARN),
 	"ecs:UntagResource":               on("ecs:UntagResource", RequestARN),
 	"ecs:ListTagsForResource":         on("ecs:ListTagsForResource", RequestARN),
-	"ecs:RegisterTaskDefinition":      {Action: "ecs:RegisterTaskDefinition", Resource: Any, PassRoleTo: ecsTasks},
+	"ecs:RegisterTaskDefinition":      {Action: "ecs:RegisterTaskDefinition", Resource: ECSTaskDefinition, PassRoleTo: ecsTasks},
 	"ecs:DescribeTaskDefinition":      on("ecs:DescribeTaskDefinition", Any),
 	"ecs:ListTaskDefinitions":         on("ecs:ListTaskDefinitions", Any),
 	"ecs:ListTaskDefinitionFamilies":  on("ecs:ListTaskDefinitionFamilies", Any),
@@ -71,11 +73,11 @@ var rules = map[string]Rule{
 	"ecs:StartTask":                   {Action: "ecs:StartTask", Resource: ECSTaskDefinition, PassRoleTo: ecsTasks},
 	"ecs:StopTask":                    on("ecs:StopTask", ECSTask),
 	"ecs:DescribeTasks":               on("ecs:DescribeTasks", ECSTask),
-	"ecs:ListTasks":                   on("ecs:ListTasks", Any),
+	"ecs:ListTasks":                   on("ecs:ListTasks", ECSContainerInstance),
 	"ecs:ListContainerInstances":      on("ecs:ListContainerInstances", ECSCluster),
 	"ecs:DescribeContainerInstances":  on("ecs:DescribeContainerInstances", ECSContainerInstance),
-	"ecs:CreateTaskSet":               on("ecs:CreateTaskSet", ECSService),
-	"ecs:DescribeTaskSets":            on("ecs:DescribeTaskSets", ECSService),
+	"ecs:CreateTaskSet":               on("ecs:CreateTaskSet", ECSTaskSet),
+	"ecs:DescribeTaskSets":            on("ecs:DescribeTaskSets", ECSTaskSet),
 	"ecs:UpdateTaskSet":               on("ecs:UpdateTaskSet", ECSTaskSet),
 	"ecs:UpdateServicePrimaryTaskSet": on("ecs:UpdateServicePrimaryTaskSet", ECSService),
 	"ecs:DeleteTaskSet":               on("ecs:DeleteTaskSet", ECSTaskSet),
@@ -130,9 +132,9 @@ var rules = map[string]Rule{
 	"codedeploy:ListDeployments":             on("codedeploy:ListDeployments", CodeDeployDeploymentGroup),
 	"codedeploy:StopDeployment":              on("codedeploy:StopDeployment", CodeDeployDeploymentGroup),
 	"codedeploy:ContinueDeployment":          on("codedeploy:ContinueDeployment", Any),
-	"codedeploy:ListDeploymentTargets":       on("codedeploy:ListDeploymentTargets", CodeDeployDeploymentGroup),
-	"codedeploy:BatchGetDeploymentTargets":   on("codedeploy:BatchGetDeploymentTargets", CodeDeployDeploymentGroup),
-	"codedeploy:GetDeploymentTarget":         on("codedeploy:GetDeploymentTarget", CodeDeployDeploymentGroup),
+	"codedeploy:ListDeploymentTargets":       on("codedeploy:ListDeploymentTargets", Any),
+	"codedeploy:BatchGetDeploymentTargets":   on("codedeploy:BatchGetDeploymentTargets", Any),
+	"codedeploy:GetDeploymentTarget":         on("codedeploy:GetDeploymentTarget", Any),
 	"codedeploy:RegisterApplicationRevision": on("codedeploy:RegisterApplicationRevision", CodeDeployApplication),
 	"codedeploy:GetApplicationRevision":      on("codedeploy:GetApplicationRevision", CodeDeployApplication),
 	"codedeploy:ListApplicationRevisions":    on("codedeploy:ListApplicationRevisions", CodeDeployApplication),
@@ -163,7 +165,7 @@ var rules = map[string]Rule{
 	"logs:FilterLogEvents":       on("logs:FilterLogEvents", LogGroup),
 	"logs:CreateLogGroup":        on("logs:CreateLogGroup", LogGroup),
 	"logs:DeleteLogGroup":        on("logs:DeleteLogGroup", LogGroup),
-	"logs:CreateLogStream":       on("logs:CreateLogStream", LogGroup),
+	"logs:CreateLogStream":       on("logs:CreateLogStream", LogStream),
 	"logs:DeleteLogStream":       on("logs:DeleteLogStream", LogStream),
 	"logs:PutRetentionPolicy":    on("logs:PutRetentionPolicy", LogGroup),
 	"logs:DeleteRetentionPolicy": on("logs:DeleteRetentionPolicy", LogGroup),

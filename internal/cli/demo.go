@@ -90,21 +90,7 @@ func runDemo(ctx context.Context, o demoOptions, stdout io.Writer) (err error) {
 	if err := d.phase("start", d.startServer(ctx)); err != nil {
 		return errors.Join(err, d.cleanup(ctx))
 	}
-	defer func() {
-		if err != nil && ctx.Err() == nil {
-			d.logTail(stdout, 30)
-		}
-		if ctx.Err() != nil && !d.kept {
-			d.out.line("interrupted: cleaning up")
-			err = errors.Join(errors.New("interrupted"), d.cleanup(ctx))
-		} else {
-			err = errors.Join(err, d.cleanup(ctx))
-		}
-		d.report(stdout)
-		if err == nil {
-			err = d.failures()
-		}
-	}()
+	defer func() { err = d.finish(ctx, err, stdout) }()
 	if err := d.phase("setup", d.setup(ctx)); err != nil {
 		return err
 	}
@@ -118,6 +104,22 @@ func runDemo(ctx context.Context, o demoOptions, stdout io.Writer) (err error) {
 		d.keepRunning(ctx)
 	}
 	return nil
+}
+
+// finish ends the demo whichever way the story ended (err, or Ctrl-C): the server's last log
+// lines if a phase failed, the cleanup, the report; any failed request fails the demo.
+func (d *demoRun) finish(ctx context.Context, err error, stdout io.Writer) error {
+	interrupted := ctx.Err() != nil && !d.kept
+	if err != nil && !interrupted {
+		d.logTail(stdout, 30)
+	}
+	if interrupted {
+		d.out.line("interrupted: cleaning up")
+		err = errors.New("interrupted")
+	}
+	err = errors.Join(err, d.cleanup(ctx))
+	d.report(stdout)
+	return errors.Join(err, d.failures())
 }
 
 // phase records a phase without load that ended now with err, or returns err.
@@ -149,7 +151,10 @@ func (d *demoRun) startServer(ctx context.Context) error {
 	if d.logFile, err = os.Create(filepath.Join(dir, "server.log")); err != nil {
 		return err
 	}
-	cfg := daemon.Config{DataDir: dir, APIAddr: "127.0.0.1:0", Driver: daemon.DriverProcess, TimeScale: d.o.timeScale}
+	// The load balancer runs in this process too: a throw-away server needs no data plane that
+	// outlives it, and leaves one process less behind.
+	cfg := daemon.Config{DataDir: dir, APIAddr: "127.0.0.1:0", Driver: daemon.DriverProcess, DataPlane: daemon.DataPlaneEmbedded,
+		TimeScale: d.o.timeScale}
 	// The server outlives ctx (Ctrl-C): the cleanup needs it to stop the tasks.
 	srvCtx, stop := context.WithCancel(context.WithoutCancel(ctx))
 	d.srv, err = daemon.Start(srvCtx, cfg, slog.New(slog.NewTextHandler(d.logFile, nil)))
@@ -171,7 +176,8 @@ func (d *demoRun) startServer(ctx context.Context) error {
 // keepRunning leaves everything running until ctx ends (Ctrl-C).
 func (d *demoRun) keepRunning(ctx context.Context) {
 	d.out.line("kept running (--keep) until Ctrl-C: canary service at %s, rolling service at %s", d.stack.canaryURL, d.stack.rollingURL)
-	d.out.line("point the aws CLI at it from another shell: eval \"$(fargo env --data-dir %s)\"", d.dir)
+	d.out.line("look around from another shell: fargo ps --cluster %s --data-dir %s; or point the aws CLI at it: eval \"$(fargo env --data-dir %s)\"",
+		demoCluster, d.dir, d.dir)
 	d.kept = true
 	<-ctx.Done()
 }

@@ -1,14 +1,19 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
+	"github.com/fargohq/fargo/internal/daemon"
 	"github.com/fargohq/fargo/internal/loadtest"
 )
 
@@ -16,13 +21,14 @@ import (
 // makes the app exit at start, so its tasks never serve and the circuit breaker trips.
 var demoBrokenEnv = []string{"VERSION=v3", "STARTUP_DELAY=3"}
 
-// demoDeployTimeout bounds each of the demo's deployments.
-const demoDeployTimeout = 5 * time.Minute
+// demoDeploySlack bounds each of the demo's deployments, beyond the canary's five minutes.
+const demoDeploySlack = 5 * time.Minute
 
 // deployOptions are fargo deploy's options for the demo's deployment of env to service.
 func (d *demoRun) deployOptions(service string, env []string) deployOptions {
+	canary := 5 * daemon.Config{TimeScale: d.o.timeScale}.Minute() // --time-scale 1 shows it in real time
 	return deployOptions{cluster: demoCluster, service: service, taskDefFile: d.stack.taskDefFile, env: env,
-		wait: true, timeout: demoDeployTimeout, interval: 500 * time.Millisecond}
+		wait: true, timeout: canary + demoDeploySlack, interval: 500 * time.Millisecond}
 }
 
 // canary deploys v2 to the CODE_DEPLOY service under load, as fargo deploy does: CodeDeploy
@@ -91,7 +97,12 @@ func (d *demoRun) rolledBack(ctx context.Context) error {
 // its end (failures).
 func (d *demoRun) loadPhase(name string, res loadtest.Result, note string) {
 	d.phases = append(d.phases, demoPhase{name: name, took: d.sinceLast(), load: true, requests: res.Requests(), failed: res.Failed(), note: note})
-	d.out.line("%s: %d requests, %d failed (by version: %v)", name, res.Requests(), res.Failed(), res.Revisions)
+	d.out.status(nil) // the act is over: its deployment's status block goes
+	var byVersion []string
+	for _, v := range slices.Sorted(maps.Keys(res.Revisions)) {
+		byVersion = append(byVersion, fmt.Sprintf("%s %d", cmp.Or(v, "(no version)"), res.Revisions[v]))
+	}
+	d.out.line("%s: %d requests, %d failed (answered by %s)", name, res.Requests(), res.Failed(), strings.Join(byVersion, ", "))
 }
 
 // failures is the demo's verdict on its load: an error when any request failed.

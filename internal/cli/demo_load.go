@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -68,11 +69,7 @@ func mixLine(prev, cur loadtest.Result) string {
 	}
 	var shares []string
 	for _, v := range slices.Sorted(maps.Keys(answered)) {
-		name := v
-		if name == "" {
-			name = "(no version)"
-		}
-		shares = append(shares, fmt.Sprintf("%s %3.0f%%", name, 100*float64(answered[v])/float64(total)))
+		shares = append(shares, fmt.Sprintf("%s %3.0f%%", cmp.Or(v, "(no version)"), 100*float64(answered[v])/float64(total)))
 	}
 	return fmt.Sprintf("  measured: %-16s of %d requests, %d failed (%d failed so far)",
 		strings.Join(shares, " "), n, cur.Failed()-prev.Failed(), cur.Failed())

@@ -151,20 +151,27 @@ func (d *demoRun) createTargetGroup(ctx context.Context, name string) (string, e
 }
 
 // createListener adds a listener on a free loopback port that forwards to tg, and returns its
-// ARN and URL.
-func (d *demoRun) createListener(ctx context.Context, lbARN, tg string) (string, string, error) {
-	port, err := freeLoopbackPort()
-	if err != nil {
-		return "", "", err
+// ARN and URL. Another program may take the port between the look and the listen: then it
+// tries another.
+func (d *demoRun) createListener(ctx context.Context, lbARN, tg string) (arn, url string, err error) {
+	for range 3 {
+		var port int
+		if port, err = freeLoopbackPort(); err != nil {
+			return "", "", err
+		}
+		out, lerr := d.c.elb.CreateListener(ctx, &elbsdk.CreateListenerInput{LoadBalancerArn: aws.String(lbARN),
+			Protocol: elbtypes.ProtocolEnumHttp, Port: aws.Int32(int32(port)),
+			DefaultActions: []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward, TargetGroupArn: aws.String(tg)}}})
+		if lerr == nil {
+			d.stack.ports = append(d.stack.ports, port)
+			return aws.ToString(out.Listeners[0].ListenerArn), fmt.Sprintf("http://127.0.0.1:%d/", port), nil
+		}
+		err = fmt.Errorf("create listener on port %d: %w", port, lerr)
+		if ctx.Err() != nil {
+			break
+		}
 	}
-	out, err := d.c.elb.CreateListener(ctx, &elbsdk.CreateListenerInput{LoadBalancerArn: aws.String(lbARN),
-		Protocol: elbtypes.ProtocolEnumHttp, Port: aws.Int32(int32(port)),
-		DefaultActions: []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward, TargetGroupArn: aws.String(tg)}}})
-	if err != nil {
-		return "", "", fmt.Errorf("create listener on port %d: %w", port, err)
-	}
-	d.stack.ports = append(d.stack.ports, port)
-	return aws.ToString(out.Listeners[0].ListenerArn), fmt.Sprintf("http://127.0.0.1:%d/", port), nil
+	return "", "", err
 }
 
 // canaryListener creates the blue and green target groups (the deployment group names them)

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -179,5 +180,44 @@ func TestDemoFlags(t *testing.T) {
 		if err := runDemo(t.Context(), tt.o, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("runDemo(%+v) = %v, want %q", tt.o, err, tt.want)
 		}
+	}
+}
+
+// TestDemoCleanupWithoutServer cleans up after a demo whose server never started: a process
+// left in its directory is killed by pid, the directory goes, and the report says so.
+func TestDemoCleanupWithoutServer(t *testing.T) {
+	t.Parallel()
+	if runtime.GOOS != "linux" {
+		t.Skip("the demo finds its processes through /proc")
+	}
+	dir := filepath.Join(t.TempDir(), "fargo-demo-1")
+	if err := os.Mkdir(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("sleep", "600")
+	cmd.Dir = dir
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan struct{})
+	go func() { _ = cmd.Wait(); close(exited) }()
+	t.Cleanup(func() { _ = cmd.Process.Kill(); <-exited })
+
+	var out bytes.Buffer
+	d := &demoRun{out: newProgress(&out), start: time.Now(), dir: dir, pids: map[int]bool{}}
+	if err := d.cleanup(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("the data directory is still there: %v", err)
+	}
+	select {
+	case <-exited:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the process left in the directory still runs")
+	}
+	killed := "killed [" + strconv.Itoa(cmd.Process.Pid) + "]"
+	if len(d.phases) != 1 || d.phases[0].name != "cleanup" || !strings.Contains(out.String(), "removed") || !strings.Contains(out.String(), killed) {
+		t.Errorf("phases %+v, output:\n%s", d.phases, out.String())
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/api/ecrapi"
 	"github.com/fargohq/fargo/internal/api/elbapi"
+	"github.com/fargohq/fargo/internal/api/iamapi"
 	"github.com/fargohq/fargo/internal/arn"
 	"github.com/fargohq/fargo/internal/authz"
 )
@@ -18,9 +19,9 @@ import (
 func TestEveryOperationHasAnAuthorizationRule(t *testing.T) {
 	t.Parallel()
 	scope := arn.Scope{Partition: "aws", Region: "us-east-1", AccountID: "000000000000"}
-	ecrService := ecrapi.New(scope, ecrapi.Config{}, ecrapi.Deps{}).Service()
-	services := apiServices(nil, scope, nil, nil, elbapi.Config{}, ecrService, nil)
-	if len(services) < 8 {
+	apis := newConsoleAPIs(nil, scope, elbapi.Config{}, ecrapi.New(scope, ecrapi.Config{}, ecrapi.Deps{}), nil, nil)
+	services := apiServices(apis, iamapi.New(scope.AccountID, iamapi.Deps{}).Service(), nil, scope, nil, nil)
+	if len(services) < 7 {
 		t.Fatalf("%d services; the test reads fewer than the front door serves", len(services))
 	}
 	served := map[string]map[string]awsproto.Handler{}

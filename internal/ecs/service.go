@@ -48,7 +48,11 @@ type Service struct {
 	TaskDefinitionARN string
 	DesiredCount      int
 	LaunchType        string
-	PlatformVersion   string
+	// CapacityProviderStrategy is the strategy the service was created or updated with (or its
+	// cluster's default); its tasks then run as LaunchType FARGATE, and ECS reports the
+	// strategy instead of the launch type.
+	CapacityProviderStrategy []CapacityProviderStrategyItem
+	PlatformVersion          string
 	// SchedulingStrategy is REPLICA or DAEMON.
 	SchedulingStrategy            string
 	DeploymentController          string
@@ -93,18 +97,20 @@ type Service struct {
 
 // Deployment is one rollout of a task definition within a service.
 type Deployment struct {
-	ID                   string // "ecs-svc/" and 19 digits
-	Status               DeploymentStatus
-	TaskDefinitionARN    string
-	DesiredCount         int
-	FailedTasks          int
-	CreatedAt            time.Time
-	UpdatedAt            time.Time
-	LaunchType           string
-	PlatformVersion      string
-	NetworkConfiguration NetworkConfiguration
-	RolloutState         RolloutState
-	RolloutStateReason   string
+	ID                string // "ecs-svc/" and 19 digits
+	Status            DeploymentStatus
+	TaskDefinitionARN string
+	DesiredCount      int
+	FailedTasks       int
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+	LaunchType        string
+	// CapacityProviderStrategy is the service's, when it has one.
+	CapacityProviderStrategy []CapacityProviderStrategyItem
+	PlatformVersion          string
+	NetworkConfiguration     NetworkConfiguration
+	RolloutState             RolloutState
+	RolloutStateReason       string
 	// FailureResetAt is when a task of the deployment last ran healthy; the circuit breaker
 	// counts only failures after it.
 	FailureResetAt time.Time

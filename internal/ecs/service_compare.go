@@ -9,7 +9,8 @@ import "slices"
 func SameServiceRequest(a, b Service) bool {
 	return a.Name == b.Name && a.ClusterName == b.ClusterName &&
 		a.TaskDefinitionARN == b.TaskDefinitionARN && a.DesiredCount == b.DesiredCount &&
-		a.LaunchType == b.LaunchType && a.PlatformVersion == b.PlatformVersion &&
+		a.LaunchType == b.LaunchType && slices.Equal(a.CapacityProviderStrategy, b.CapacityProviderStrategy) &&
+		a.PlatformVersion == b.PlatformVersion &&
 		a.SchedulingStrategy == b.SchedulingStrategy && a.DeploymentController == b.DeploymentController &&
 		sameDeploymentConfiguration(a.DeploymentConfiguration, b.DeploymentConfiguration) &&
 		slices.Equal(a.LoadBalancers, b.LoadBalancers) &&

@@ -19,16 +19,17 @@ func DeploymentID(random uint64) string {
 // for s's task definition, desired count and network.
 func NewDeployment(id string, s Service, at time.Time) Deployment {
 	d := Deployment{
-		ID:                   id,
-		Status:               DeploymentPrimary,
-		TaskDefinitionARN:    s.TaskDefinitionARN,
-		DesiredCount:         s.DesiredCount,
-		CreatedAt:            at,
-		UpdatedAt:            at,
-		LaunchType:           s.LaunchType,
-		NetworkConfiguration: s.NetworkConfiguration,
-		RolloutState:         RolloutInProgress,
-		RolloutStateReason:   "ECS deployment " + id + " in progress.",
+		ID:                       id,
+		Status:                   DeploymentPrimary,
+		TaskDefinitionARN:        s.TaskDefinitionARN,
+		DesiredCount:             s.DesiredCount,
+		CreatedAt:                at,
+		UpdatedAt:                at,
+		LaunchType:               s.LaunchType,
+		CapacityProviderStrategy: s.CapacityProviderStrategy,
+		NetworkConfiguration:     s.NetworkConfiguration,
+		RolloutState:             RolloutInProgress,
+		RolloutStateReason:       "ECS deployment " + id + " in progress.",
 	}
 	if s.LaunchType == string(CompatibilityFargate) {
 		d.PlatformVersion = ResolvedPlatformVersion(s.PlatformVersion)

@@ -39,3 +39,26 @@ func TestServiceRoleARN(t *testing.T) {
 		})
 	}
 }
+
+func TestCapacityProviderFor(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		strategy []CapacityProviderStrategyItem
+		want     string
+	}{
+		{"none", nil, ""},
+		{"one", []CapacityProviderStrategyItem{{CapacityProvider: "FARGATE_SPOT"}}, "FARGATE_SPOT"},
+		{"the base first", []CapacityProviderStrategyItem{{CapacityProvider: "FARGATE_SPOT", Weight: 4}, {CapacityProvider: "FARGATE", Base: 1}}, "FARGATE"},
+		{"the largest weight", []CapacityProviderStrategyItem{{CapacityProvider: "FARGATE", Weight: 1}, {CapacityProvider: "FARGATE_SPOT", Weight: 3}}, "FARGATE_SPOT"},
+		{"the first of equal weights", []CapacityProviderStrategyItem{{CapacityProvider: "FARGATE", Weight: 1}, {CapacityProvider: "FARGATE_SPOT", Weight: 1}}, "FARGATE"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got := CapacityProviderFor(tt.strategy); got != tt.want {
+				t.Errorf("CapacityProviderFor = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}

@@ -74,10 +74,13 @@ type Task struct {
 	ServiceName  string
 	DeploymentID string
 	LaunchType   string
-	CPU          string
-	Memory       string
-	Overrides    TaskOverride
-	Containers   []Container
+	// CapacityProviderName is the provider of a task started by a capacity provider strategy
+	// (CapacityProviderFor).
+	CapacityProviderName string
+	CPU                  string
+	Memory               string
+	Overrides            TaskOverride
+	Containers           []Container
 
 	LastStatus    TaskStatus
 	DesiredStatus TaskStatus

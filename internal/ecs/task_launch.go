@@ -123,3 +123,23 @@ func ValidateNetworkConfiguration(nc NetworkConfiguration, td TaskDefinition) (N
 	}
 	return nc, nil
 }
+
+// CapacityProviderFor returns the capacity provider that a task of a service or RunTask with
+// strategy runs on, as ECS reports it in the task's capacityProviderName: the provider with a
+// base (ECS places the base first), else the one of the largest weight, the first of equal
+// ones; "" without a strategy. fargo runs both of Fargate's providers alike.
+func CapacityProviderFor(strategy []CapacityProviderStrategyItem) string {
+	best := -1
+	for i, s := range strategy {
+		switch {
+		case s.Base > 0:
+			return s.CapacityProvider
+		case best < 0 || s.Weight > strategy[best].Weight:
+			best = i
+		}
+	}
+	if best < 0 {
+		return ""
+	}
+	return strategy[best].CapacityProvider
+}

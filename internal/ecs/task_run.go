@@ -30,15 +30,17 @@ func ContainerInstanceARN(scope arn.Scope, cluster, id string) string {
 // RunRequest is what RunTask or StartTask asks for, with the cluster and task definition
 // resolved.
 type RunRequest struct {
-	ClusterName     string
-	ClusterARN      string
-	TaskDefinition  TaskDefinition
-	Count           int
-	Group           string
-	StartedBy       string
-	LaunchType      string
-	PlatformVersion string
-	Overrides       TaskOverride
+	ClusterName    string
+	ClusterARN     string
+	TaskDefinition TaskDefinition
+	Count          int
+	Group          string
+	StartedBy      string
+	LaunchType     string
+	// CapacityProviderName is the provider of the request's strategy (CapacityProviderFor).
+	CapacityProviderName string
+	PlatformVersion      string
+	Overrides            TaskOverride
 	// NetworkConfiguration is the zero value when none was given.
 	NetworkConfiguration NetworkConfiguration
 	PropagateTags        string
@@ -137,7 +139,7 @@ func NewRunTasks(r RunRequest, scope arn.Scope, ids []string, at time.Time) []Ta
 			ClientToken:          r.ClientToken,
 			CreatedAt:            at,
 		})
-		t.LaunchType = r.LaunchType
+		t.LaunchType, t.CapacityProviderName = r.LaunchType, r.CapacityProviderName
 		tasks[i] = t
 	}
 	return tasks

@@ -84,7 +84,8 @@ type condition struct {
 	set      setOp
 	ifExists bool
 	key      key
-	strs     []pattern // string, ARN and binary operators
+	strs     []pattern // string and binary operators
+	arns     []arnPattern
 	nums     []float64 // numeric operators; values that do not parse are left out
 	times    []time.Time
 	nets     []netip.Prefix
@@ -123,8 +124,10 @@ func (c *condition) addValue(v string, variables bool) {
 		c.strs = append(c.strs, compilePattern(v, patternOptions{variables: variables}))
 	case opStringEqualsIgnoreCase:
 		c.strs = append(c.strs, compilePattern(v, patternOptions{variables: variables, fold: true}))
-	case opStringLike, opArnLike:
+	case opStringLike:
 		c.strs = append(c.strs, compilePattern(v, patternOptions{glob: true, variables: variables}))
+	case opArnLike:
+		c.arns = append(c.arns, compileARNPattern(v, variables))
 	case opNumericEquals, opNumericLessThan, opNumericLessThanEquals, opNumericGreaterThan, opNumericGreaterThanEquals:
 		if n, err := strconv.ParseFloat(v, 64); err == nil {
 			c.nums = append(c.nums, n)
@@ -185,10 +188,18 @@ func (c *condition) eval(r *Request) bool {
 // the operator's family (before negation).
 func (c *condition) matches(v values, i int, r *Request) bool {
 	switch c.op {
-	case opStringEquals, opStringEqualsIgnoreCase, opStringLike, opArnLike, opBinaryEquals:
+	case opStringEquals, opStringEqualsIgnoreCase, opStringLike, opBinaryEquals:
 		s := v.str(i)
 		for j := range c.strs {
 			if c.strs[j].match(s, r) {
+				return true
+			}
+		}
+		return false
+	case opArnLike:
+		s := v.str(i)
+		for j := range c.arns {
+			if c.arns[j].match(s, r) {
 				return true
 			}
 		}

@@ -15,6 +15,7 @@ const (
 	msgNeedActions      = "Policy statement must contain actions."
 	msgNeedResources    = "Policy statement must contain resources."
 	msgVendor           = "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc."
+	msgActionColons     = "Actions/Condition can contain only one colon."
 	msgSidChars         = "Statement IDs (SID) must be alpha-numeric. Check that your input satisfies the regular expression [0-9A-Za-z]*"
 	msgSidUnique        = "Statement IDs (SID) in a single policy must be unique."
 	msgMissingPrincipal = "Missing required field Principal"

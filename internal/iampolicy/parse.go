@@ -3,6 +3,7 @@ package iampolicy
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -105,8 +106,9 @@ func parseStatement(raw json.RawMessage, k kind, variables bool) (Statement, err
 		return Statement{}, malformed(msgSyntax)
 	}
 	var s Statement
-	for name, value := range fields {
-		if err := s.decodeField(name, value); err != nil {
+	// In a fixed order, so that a statement with several faults always gets the same message.
+	for _, name := range slices.Sorted(maps.Keys(fields)) {
+		if err := s.decodeField(name, fields[name]); err != nil {
 			return Statement{}, err
 		}
 	}
@@ -182,8 +184,12 @@ func checkActions(actions, notActions []string) error {
 		return malformed(msgSyntax)
 	}
 	for _, a := range slices.Concat(actions, notActions) {
-		if a != "*" && !hasVendor(a) {
+		switch {
+		case a == "*":
+		case !hasVendor(a):
 			return malformed(msgVendor)
+		case strings.Count(a, ":") > 1:
+			return malformed(msgActionColons)
 		}
 	}
 	return nil
@@ -247,8 +253,8 @@ func (s *Statement) checkTrust() error {
 // check refuses principals AWS would not resolve: an AWS principal is "*", an account id or an
 // ARN; the other types need a name.
 func (p Principal) check() error {
-	for typ, ids := range p.IDs {
-		for _, id := range ids {
+	for _, typ := range slices.Sorted(maps.Keys(p.IDs)) {
+		for _, id := range p.IDs[typ] {
 			if !validPrincipal(typ, id) {
 				return malformedf(fmtInvalidPrincipal, typ, id)
 			}

@@ -102,6 +102,7 @@ func TestParseRefusesMalformed(t *testing.T) {
 		{"empty Action", `{"Statement":{"Effect":"Allow","Action":[],"Resource":"*"}}`, "Policy statement must contain actions."},
 		{"Action and NotAction", `{"Statement":{"Effect":"Allow","Action":"ecs:*","NotAction":"iam:*","Resource":"*"}}`, "Syntax errors in policy."},
 		{"action without vendor", `{"Statement":{"Effect":"Allow","Action":"UpdateService","Resource":"*"}}`, "Actions/Conditions must be prefaced by a vendor, e.g., iam, sdb, ec2, etc."},
+		{"action with two colons", `{"Statement":{"Effect":"Allow","Action":"ecs:Update:Service","Resource":"*"}}`, "Actions/Condition can contain only one colon."},
 		{"action list with a number", `{"Statement":{"Effect":"Allow","Action":["ecs:*",1],"Resource":"*"}}`, "Syntax errors in policy."},
 		{"no Resource", `{"Statement":{"Effect":"Allow","Action":"ecs:*"}}`, "Policy statement must contain resources."},
 		{"Resource and NotResource", `{"Statement":{"Effect":"Allow","Action":"ecs:*","Resource":"*","NotResource":"*"}}`, "Syntax errors in policy."},

@@ -198,3 +198,42 @@ func TestPropertyWildcardMatchesRegexp(t *testing.T) {
 		}
 	})
 }
+
+// TestPropertyMarshalKeepsMeaning checks that a policy marshalled and parsed again decides
+// every request as the original does.
+func TestPropertyMarshalKeepsMeaning(t *testing.T) {
+	t.Parallel()
+	rapid.Check(t, func(t *rapid.T) {
+		p := genPolicy(t, "statements")
+		doc, err := json.Marshal(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		again := mustParse(t, string(doc))[0]
+		r := genRequest(t)
+		if a, b := Evaluate(&r, p), Evaluate(&r, again); a != b {
+			t.Fatalf("original %+v, after a round trip %+v (%s)", a, b, doc)
+		}
+	})
+}
+
+// TestPropertyVariableIsItsValue checks that a resource with ${aws:username} matches exactly
+// what the resource with the caller's name written in its place matches.
+func TestPropertyVariableIsItsValue(t *testing.T) {
+	t.Parallel()
+	rapid.Check(t, func(t *rapid.T) {
+		name := rapid.StringMatching(`[a-z]{1,3}`).Draw(t, "username")
+		prefix := rapid.SampledFrom([]string{"arn:aws:s3:::b/", "arn:aws:s3:::b/*/", "arn:aws:s3:::?/"}).Draw(t, "prefix")
+		suffix := rapid.SampledFrom([]string{"", "/*", "?"}).Draw(t, "suffix")
+		resource := "arn:aws:s3:::b/" + rapid.StringMatching(`[a-z/]{0,6}`).Draw(t, "key")
+		doc := func(res string) string {
+			return `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"s3:GetObject","Resource":"` + res + `"}}`
+		}
+		r := Request{Action: "s3:GetObject", Resource: resource, Username: name}
+		withVar := Evaluate(&r, mustParse(t, doc(prefix+"${aws:username}"+suffix))...).Decision
+		literal := Evaluate(&r, mustParse(t, doc(prefix+name+suffix))...).Decision
+		if withVar != literal {
+			t.Fatalf("%s: with the variable %v, with %q written in %v", resource, withVar, name, literal)
+		}
+	})
+}

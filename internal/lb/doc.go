@@ -81,6 +81,16 @@
 // count). Proxy.TargetStats reads them for registered and draining targets, so that a
 // deployment can compare a new version's error rate and latency with the old one's.
 //
+// # Succession
+//
+// A proxy can hand what it knows to the next one (a restarted or upgraded data plane process):
+// Proxy.Memory returns each target's health and counters and each group's error answers, and
+// Proxy.Inherit gives them to a new proxy before (or after) its first Apply. A target
+// configured after Inherit starts in its remembered health instead of its first checks, so a
+// successor never starts from "no healthy targets"; counters add up, so a deployment's
+// evidence survives. ProxyConfig.Listen lets the successor serve on the listening sockets it
+// inherited, so no connection is refused while one process replaces the other.
+//
 // # Hot path
 //
 // Per request: one atomic load of the table, rule matching without allocation, a weighted or

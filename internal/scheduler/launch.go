@@ -66,6 +66,7 @@ func (c *Controller) createTask(ctx context.Context, td ecs.TaskDefinition, svc 
 	if l.LaunchType != "" {
 		t.LaunchType = l.LaunchType
 	}
+	t.CapacityProviderName = ecs.CapacityProviderFor(svc.CapacityProviderStrategy)
 	t.Tags = serviceTaskTags(svc, td)
 	t.LoadBalancers = l.LoadBalancers
 	t.LoadBalanced = len(l.LoadBalancers) > 0

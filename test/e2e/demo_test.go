@@ -20,14 +20,34 @@ import (
 // demoTimeout bounds a run of fargo demo; it takes about a minute.
 const demoTimeout = 4 * time.Minute
 
-// TestDemo runs `fargo demo` as a first-time user does: the fargo binary alone (no hello, no
-// aws CLI on PATH, no AWS settings). It must tell the story (the canary's shares, measured
-// requests of both versions, the broken version rolled back by the circuit breaker), end with
-// "failed requests: 0", and leave nothing behind: no process of its tasks (neither the pids it
-// printed nor any the test saw while it ran), no data directory, no port in use.
+// TestDemo runs `fargo demo --keep` as a first-time user does: the fargo binary alone (no
+// hello, no aws CLI on PATH, no AWS settings). It must tell the story (the canary's shares,
+// measured requests of both versions, the broken version rolled back by the circuit breaker),
+// then keep the services running (v2 behind the canary's listener, v1 behind the rolling
+// one's, fargo ps through the data directory) until Ctrl-C, then end with "failed requests: 0"
+// and exit 0, leaving nothing behind: no process of its tasks (neither the pids it printed nor
+// any the test saw while it ran), no data directory, no port in use.
 func TestDemo(t *testing.T) {
 	t.Parallel()
-	run := startDemo(t)
+	run := startDemo(t, "--keep")
+	run.waitFor(t, "kept running (--keep)")
+	m := regexp.MustCompile(`canary service at (\S+), rolling service at (\S+)`).FindStringSubmatch(run.out.String())
+	if m == nil {
+		t.Fatalf("the kept demo does not name its services' URLs:\n%s", run.out)
+	}
+	if body := httpGet(t, m[1]); !strings.HasPrefix(body, "hello from v2") {
+		t.Errorf("the canary's service after the demo: %q, want v2", body)
+	}
+	if body := httpGet(t, m[2]); !strings.HasPrefix(body, "hello from v1") {
+		t.Errorf("the rolling service after the rollback: %q, want v1", body)
+	}
+	ps, err := exec.Command(run.cmd.Path, "ps", "--cluster", "demo", "--data-dir", run.dataDir()).CombinedOutput()
+	if err != nil || !strings.Contains(string(ps), "web-rolling") {
+		t.Errorf("fargo ps on the kept demo: %v\n%s", err, ps)
+	}
+	if err := run.cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
 	if err := run.wait(t); err != nil {
 		t.Fatalf("fargo demo: %v\n%s", err, run.out)
 	}
@@ -89,13 +109,13 @@ type demoRun struct {
 	seen map[int]bool
 }
 
-// startDemo runs `fargo demo` with nothing but the fargo binary: a PATH without hello or the
+// startDemo runs `fargo demo` (with flags) with nothing but the fargo binary: a PATH without hello or the
 // aws CLI, an empty HOME, its temporary directory inside the test's.
-func startDemo(t *testing.T) *demoRun {
+func startDemo(t *testing.T, flags ...string) *demoRun {
 	t.Helper()
 	bin := fargoBinary(t)
 	r := &demoRun{out: &syncBuffer{}, done: make(chan struct{}), seen: map[int]bool{}}
-	r.cmd = exec.Command(bin, "demo")
+	r.cmd = exec.Command(bin, append([]string{"demo"}, flags...)...)
 	r.cmd.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + t.TempDir(), "TMPDIR=" + t.TempDir()}
 	r.cmd.Stdout, r.cmd.Stderr = r.out, r.out
 	if err := r.cmd.Start(); err != nil {

@@ -87,6 +87,32 @@ func TestDefaultsAsECSReportsThem(t *testing.T) {
 	if details := string(eni); !strings.Contains(details, `"subnet-1"`) || !strings.Contains(details, `"privateIPv4Address"`) {
 		t.Errorf("attachment details %s: want the subnet and the task's address", details)
 	}
+	if _, ok := taskMembers["capacityProviderName"]; ok {
+		t.Errorf("a task of launch type FARGATE names a capacity provider: %s", taskMembers["capacityProviderName"])
+	}
+	s.checkCapacityProviderStrategy(t)
+}
+
+// checkCapacityProviderStrategy creates a service with a capacity provider strategy in the
+// cluster demo: describe-services prints the strategy instead of a launch type, and its task
+// names its capacity provider.
+func (s *server) checkCapacityProviderStrategy(t *testing.T) {
+	t.Helper()
+	s.awsJSON(t, "ecs", "create-service", "--cluster", "demo", "--service-name", "spot", "--task-definition", "web",
+		"--desired-count", "1", "--capacity-provider-strategy", "capacityProvider=FARGATE_SPOT,weight=1",
+		"--network-configuration", "awsvpcConfiguration={subnets=[subnet-1]}")
+	s.awsOK(t, "ecs", "wait", "services-stable", "--cluster", "demo", "--services", "spot")
+	svc := s.awsMember(t, []string{"ecs", "describe-services", "--cluster", "demo", "--services", "spot"}, "services", 0)
+	got := wiretest.Has(t, "spot service", svc, map[string]string{
+		"capacityProviderStrategy": `[{"capacityProvider":"FARGATE_SPOT","weight":1,"base":0}]`, "platformVersion": `"LATEST"`,
+	})
+	if lt, ok := got["launchType"]; ok {
+		t.Errorf("describe-services printed launchType %s next to a capacity provider strategy", lt)
+	}
+	list := s.awsJSON(t, "ecs", "list-tasks", "--cluster", "demo", "--service-name", "spot")
+	taskARN, _ := get(list, "taskArns", 0).(string)
+	task := s.awsMember(t, []string{"ecs", "describe-tasks", "--cluster", "demo", "--tasks", taskARN}, "tasks", 0)
+	wiretest.Has(t, "spot task", task, map[string]string{"capacityProviderName": `"FARGATE_SPOT"`, "launchType": `"FARGATE"`})
 }
 
 // awsMember runs the aws CLI, fails the test on error, and returns the member of its JSON

@@ -2,6 +2,7 @@ package apitest
 
 import (
 	"context"
+	"net/http"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -58,12 +59,35 @@ type Server struct {
 // in-memory store; it stops when the test ends.
 func Start(t testing.TB, services ...func(*store.Store) awsproto.Service) *Server {
 	t.Helper()
+	return StartSetup(t, servicesSetup(services))
+}
+
+// servicesSetup is the Setup of services built over the store, with no fallback handler.
+func servicesSetup(services []func(*store.Store) awsproto.Service) Setup {
+	return func(st *store.Store, _ func(string) (string, bool)) ([]awsproto.Service, http.Handler) {
+		built := make([]awsproto.Service, len(services))
+		for i, build := range services {
+			built[i] = build(st)
+		}
+		return built, nil
+	}
+}
+
+// Setup builds what a test server serves over its store and access keys: the AWS services, and
+// the handler of the requests that are no AWS API calls (nil: 404), where the daemon puts the
+// registry and the web console.
+type Setup func(st *store.Store, keys func(accessKeyID string) (string, bool)) ([]awsproto.Service, http.Handler)
+
+// StartSetup starts a front door serving IAM and what setup builds over one in-memory store;
+// it stops when the test ends.
+func StartSetup(t testing.TB, setup Setup) *Server {
+	t.Helper()
 	mem, err := memkv.New(memkv.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = mem.Close() })
-	srv := Serve(t, store.New(mem), t.TempDir(), services...)
+	srv := serve(t, store.New(mem), t.TempDir(), setup)
 	srv.KV = mem
 	return srv
 }
@@ -74,6 +98,11 @@ func Start(t testing.TB, services ...func(*store.Store) awsproto.Service) *Serve
 // store. Front doors that share st and dataDir are servers sharing one store. It stops when
 // the test ends.
 func Serve(t testing.TB, st *store.Store, dataDir string, services ...func(*store.Store) awsproto.Service) *Server {
+	t.Helper()
+	return serve(t, st, dataDir, servicesSetup(services))
+}
+
+func serve(t testing.TB, st *store.Store, dataDir string, setup Setup) *Server {
 	t.Helper()
 	creds, err := credentials.Ensure(dataDir, time.Now())
 	if err != nil {
@@ -91,11 +120,10 @@ func Serve(t testing.TB, st *store.Store, dataDir string, services ...func(*stor
 	runDirectory(t, dir)
 	// Every test server serves IAM, whose keys sign requests to the other services.
 	built := []awsproto.Service{iamapi.New(AccountID, iamapi.Deps{Store: st, Secrets: box}).Service()}
-	for _, build := range services {
-		built = append(built, build(st))
-	}
+	services, fallback := setup(st, keys.Lookup)
+	built = append(built, services...)
 	front, err := api.New(api.Config{AccountID: AccountID}, api.Deps{
-		Credentials: dir.Secret, Principal: Principal(dir), KeyUsed: dir.Used,
+		Credentials: dir.Secret, Principal: Principal(dir), KeyUsed: dir.Used, Fallback: fallback,
 	}, built...)
 	if err != nil {
 		t.Fatal(err)

@@ -65,20 +65,33 @@ func applicationToWire(app codedeploy.Application) wireApplicationInfo {
 }
 
 func (a *API) createApplication(ctx context.Context, in *createApplicationInput) (*createApplicationOutput, error) {
+	app, err := a.newApplication(ctx, awsproto.Deref(in.ApplicationName), awsproto.Deref(in.ComputePlatform), tagsFromWire(in.Tags))
+	if err != nil {
+		return nil, err
+	}
+	return &createApplicationOutput{ApplicationID: ptr(app.ID)}, nil
+}
+
+// CreateApplication is CreateApplication over domain values, without tags.
+func (a *API) CreateApplication(ctx context.Context, name, computePlatform string) (codedeploy.Application, error) {
+	return a.newApplication(ctx, name, computePlatform, nil)
+}
+
+func (a *API) newApplication(ctx context.Context, name, platform string, tags []codedeploy.Tag) (codedeploy.Application, error) {
 	id, err := a.newUUID()
 	if err != nil {
-		return nil, err
+		return codedeploy.Application{}, err
 	}
-	app, err := codedeploy.NewApplication(awsproto.Deref(in.ApplicationName), awsproto.Deref(in.ComputePlatform), id, a.now(), tagsFromWire(in.Tags))
+	app, err := codedeploy.NewApplication(name, platform, id, a.now(), tags)
 	if err != nil {
-		return nil, err
+		return codedeploy.Application{}, err
 	}
 	if _, err := a.store.Applications.Create(ctx, app.Name, app); errors.Is(err, errdefs.ErrAlreadyExists) {
-		return nil, codedeploy.ErrApplicationExists
+		return codedeploy.Application{}, codedeploy.ErrApplicationExists
 	} else if err != nil {
-		return nil, err
+		return codedeploy.Application{}, err
 	}
-	return &createApplicationOutput{ApplicationID: ptr(id)}, nil
+	return app, nil
 }
 
 // application returns the application of that name.

@@ -23,18 +23,38 @@ func (a *API) createDeploymentGroup(ctx context.Context, in *createDeploymentGro
 	if err != nil {
 		return nil, err
 	}
-	if g, err = a.validGroup(ctx, g); err != nil {
-		return nil, err
-	}
-	if g.ID, err = a.newUUID(); err != nil {
-		return nil, err
-	}
-	if _, err := a.store.DeploymentGroups.Create(ctx, store.DeploymentGroupID(g.ApplicationName, g.Name), g); errors.Is(err, errdefs.ErrAlreadyExists) {
-		return nil, codedeploy.ErrDeploymentGroupExists
-	} else if err != nil {
+	if g, err = a.storeNewGroup(ctx, g); err != nil {
 		return nil, err
 	}
 	return &createDeploymentGroupOutput{DeploymentGroupID: ptr(g.ID)}, nil
+}
+
+// CreateDeploymentGroup is CreateDeploymentGroup over domain values: g names its application,
+// which must exist, and gives the group's settings.
+func (a *API) CreateDeploymentGroup(ctx context.Context, g codedeploy.DeploymentGroup) (codedeploy.DeploymentGroup, error) {
+	app, err := a.application(ctx, g.ApplicationName)
+	if err != nil {
+		return codedeploy.DeploymentGroup{}, err
+	}
+	g.ComputePlatform = app.Value.ComputePlatform
+	return a.storeNewGroup(ctx, g)
+}
+
+// storeNewGroup validates g and stores it under a new id.
+func (a *API) storeNewGroup(ctx context.Context, g codedeploy.DeploymentGroup) (codedeploy.DeploymentGroup, error) {
+	g, err := a.validGroup(ctx, g)
+	if err != nil {
+		return codedeploy.DeploymentGroup{}, err
+	}
+	if g.ID, err = a.newUUID(); err != nil {
+		return codedeploy.DeploymentGroup{}, err
+	}
+	if _, err := a.store.DeploymentGroups.Create(ctx, store.DeploymentGroupID(g.ApplicationName, g.Name), g); errors.Is(err, errdefs.ErrAlreadyExists) {
+		return codedeploy.DeploymentGroup{}, codedeploy.ErrDeploymentGroupExists
+	} else if err != nil {
+		return codedeploy.DeploymentGroup{}, err
+	}
+	return g, nil
 }
 
 // validGroup checks g and that its deployment configuration exists. The ECS service, target

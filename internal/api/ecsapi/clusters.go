@@ -16,29 +16,36 @@ func (a *API) createCluster(ctx context.Context, in *createClusterInput) (*clust
 	if in.ClusterName == nil {
 		name = ecs.DefaultClusterName
 	}
-	c, err := ecs.ValidateCluster(ecs.Cluster{
+	c := ecs.Cluster{
 		Name:                            name,
-		ARN:                             a.arn("cluster/" + name),
-		Status:                          ecs.ClusterActive,
-		CreatedAt:                       a.now(),
 		Settings:                        settingsFromWire(in.Settings),
 		Configuration:                   configurationFromWire(in.Configuration),
 		CapacityProviders:               in.CapacityProviders,
 		DefaultCapacityProviderStrategy: strategyFromWire(in.DefaultCapacityProviderStrategy),
 		Tags:                            tagsFromWire(in.Tags),
-	})
-	if err != nil {
-		return nil, err
 	}
 	if in.ServiceConnectDefaults != nil {
 		c.ServiceConnectNamespace = awsproto.Deref(in.ServiceConnectDefaults.Namespace)
 	}
-	saved, err := a.createOrReviveCluster(ctx, c)
+	saved, err := a.CreateCluster(ctx, c)
 	if err != nil {
 		return nil, err
 	}
 	all := clusterInclude{settings: true, tags: true, configurations: true}
 	return &clusterOutput{Cluster: ptr(clusterToWire(saved, clusterCounts{}, all))}, nil
+}
+
+// CreateCluster is CreateCluster over domain values: c gives the name and settings; the ARN,
+// status and creation time are the API's.
+func (a *API) CreateCluster(ctx context.Context, c ecs.Cluster) (ecs.Cluster, error) {
+	namespace := c.ServiceConnectNamespace
+	c.ARN, c.Status, c.CreatedAt = a.arn("cluster/"+c.Name), ecs.ClusterActive, a.now()
+	c, err := ecs.ValidateCluster(c)
+	if err != nil {
+		return ecs.Cluster{}, err
+	}
+	c.ServiceConnectNamespace = namespace
+	return a.createOrReviveCluster(ctx, c)
 }
 
 // createOrReviveCluster stores c. Like ECS, creating a cluster that exists and is ACTIVE returns

@@ -28,24 +28,46 @@ func (a *API) createService(ctx context.Context, in *createServiceInput) (*servi
 	if err != nil {
 		return nil, err
 	}
-	s.ARN = ecs.ServiceARN(a.scope, cluster.Name, s.Name)
-	s.CreatedBy = callerARN(ctx)
-	if s, err = ecs.ValidateService(s, td); err != nil {
-		return nil, err
-	}
-	if s.RoleARN, err = ecs.ServiceRoleARN(a.scope, awsproto.Deref(in.Role), s, td); err != nil {
-		return nil, err
-	}
-	deploymentID, err := a.newDeploymentID()
-	if err != nil {
-		return nil, err
-	}
-	saved, err := a.storeNewService(ctx, ecs.NewService(s, deploymentID, a.now()))
+	saved, err := a.newService(ctx, s, td, awsproto.Deref(in.Role))
 	if err != nil {
 		return nil, err
 	}
 	// CreateService answers with the tags it was given, and without the member when none.
 	return a.serviceResult(ctx, saved, len(saved.Tags) > 0)
+}
+
+// CreateService is CreateService over domain values: s names its cluster and gives the
+// service's settings; taskDefinition is a family, family:revision or ARN.
+func (a *API) CreateService(ctx context.Context, s ecs.Service, taskDefinition string) (ecs.Service, error) {
+	cluster, err := a.clusterOrDefault(ctx, &s.ClusterName, true)
+	if err != nil {
+		return ecs.Service{}, err
+	}
+	td, err := a.activeTaskDefinition(ctx, taskDefinition)
+	if err != nil {
+		return ecs.Service{}, err
+	}
+	s.ClusterName, s.ClusterARN, s.TaskDefinitionARN = cluster.Name, cluster.ARN, td.ARN
+	return a.newService(ctx, s, td, s.RoleARN)
+}
+
+// newService validates s, which runs td, gives it the role ECS would (role is the one
+// requested, if any), and stores it with its first deployment.
+func (a *API) newService(ctx context.Context, s ecs.Service, td ecs.TaskDefinition, role string) (ecs.Service, error) {
+	s.ARN = ecs.ServiceARN(a.scope, s.ClusterName, s.Name)
+	s.CreatedBy = callerARN(ctx)
+	s, err := ecs.ValidateService(s, td)
+	if err != nil {
+		return ecs.Service{}, err
+	}
+	if s.RoleARN, err = ecs.ServiceRoleARN(a.scope, role, s, td); err != nil {
+		return ecs.Service{}, err
+	}
+	deploymentID, err := a.newDeploymentID()
+	if err != nil {
+		return ecs.Service{}, err
+	}
+	return a.storeNewService(ctx, ecs.NewService(s, deploymentID, a.now()))
 }
 
 // storeNewService stores s unless a service of its name exists; ecs.ResolveCreate decides what

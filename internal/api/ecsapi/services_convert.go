@@ -33,7 +33,12 @@ func serviceFromCreateInput(in *createServiceInput, cluster ecs.Cluster, tdARN s
 	if s.DeploymentController, err = controllerFromWire(in.DeploymentController); err != nil {
 		return ecs.Service{}, err
 	}
-	if s.LaunchType, err = ecs.LaunchTypeForStrategy(awsproto.Deref(in.LaunchType), strategyFromWire(in.CapacityProviderStrategy)); err != nil {
+	s.CapacityProviderStrategy = strategyFromWire(in.CapacityProviderStrategy)
+	if len(s.CapacityProviderStrategy) == 0 && in.LaunchType == nil {
+		// Without either, ECS uses the cluster's default strategy.
+		s.CapacityProviderStrategy = cluster.DefaultCapacityProviderStrategy
+	}
+	if s.LaunchType, err = ecs.LaunchTypeForStrategy(awsproto.Deref(in.LaunchType), s.CapacityProviderStrategy); err != nil {
 		return ecs.Service{}, err
 	}
 	if s.DesiredCount, err = ecs.ResolveDesiredCount(cmp.Or(s.SchedulingStrategy, ecs.SchedulingReplica), in.DesiredCount != nil, int(awsproto.Deref(in.DesiredCount))); err != nil {
@@ -62,7 +67,8 @@ func applyServiceUpdate(cur ecs.Service, in *updateServiceInput, tdARN string) (
 		}
 	}
 	if in.CapacityProviderStrategy != nil {
-		if next.LaunchType, err = ecs.LaunchTypeForStrategy("", strategyFromWire(in.CapacityProviderStrategy)); err != nil {
+		next.CapacityProviderStrategy = strategyFromWire(in.CapacityProviderStrategy)
+		if next.LaunchType, err = ecs.LaunchTypeForStrategy("", next.CapacityProviderStrategy); err != nil {
 			return ecs.Service{}, err
 		}
 	}

@@ -64,6 +64,10 @@ func serviceToWire(s ecs.Service, counts serviceCounts, withTags bool) wireServi
 	if s.PlatformVersion != "" {
 		out.PlatformFamily = ptr(ecs.PlatformFamilyLinux)
 	}
+	if len(s.CapacityProviderStrategy) > 0 {
+		// ECS reports a service's strategy in place of a launch type.
+		out.CapacityProviderStrategy, out.LaunchType = strategyToWire(s.CapacityProviderStrategy), nil
+	}
 	for i, d := range s.Deployments {
 		out.Deployments[i] = deploymentToWire(d, counts.byDeployment[d.ID])
 	}
@@ -99,6 +103,9 @@ func deploymentToWire(d ecs.Deployment, counts ecs.TaskCounts) wireDeployment {
 	}
 	if d.PlatformVersion != "" {
 		out.PlatformFamily = ptr(ecs.PlatformFamilyLinux)
+	}
+	if len(d.CapacityProviderStrategy) > 0 {
+		out.CapacityProviderStrategy, out.LaunchType = strategyToWire(d.CapacityProviderStrategy), nil
 	}
 	return out
 }

@@ -70,49 +70,51 @@ type wireServiceRegistry struct {
 
 // wireDeployment is the model's Deployment. Counts are always sent.
 type wireDeployment struct {
-	ID                   *string                   `json:"id,omitempty"`
-	Status               *string                   `json:"status,omitempty"`
-	TaskDefinition       *string                   `json:"taskDefinition,omitempty"`
-	DesiredCount         int32                     `json:"desiredCount"`
-	PendingCount         int32                     `json:"pendingCount"`
-	RunningCount         int32                     `json:"runningCount"`
-	FailedTasks          int32                     `json:"failedTasks"`
-	CreatedAt            *epochSeconds             `json:"createdAt,omitempty"`
-	UpdatedAt            *epochSeconds             `json:"updatedAt,omitempty"`
-	LaunchType           *string                   `json:"launchType,omitempty"`
-	PlatformVersion      *string                   `json:"platformVersion,omitempty"`
-	PlatformFamily       *string                   `json:"platformFamily,omitempty"`
-	NetworkConfiguration *wireNetworkConfiguration `json:"networkConfiguration,omitempty"`
-	RolloutState         *string                   `json:"rolloutState,omitempty"`
-	RolloutStateReason   *string                   `json:"rolloutStateReason,omitempty"`
+	ID                       *string                            `json:"id,omitempty"`
+	Status                   *string                            `json:"status,omitempty"`
+	TaskDefinition           *string                            `json:"taskDefinition,omitempty"`
+	DesiredCount             int32                              `json:"desiredCount"`
+	PendingCount             int32                              `json:"pendingCount"`
+	RunningCount             int32                              `json:"runningCount"`
+	FailedTasks              int32                              `json:"failedTasks"`
+	CreatedAt                *epochSeconds                      `json:"createdAt,omitempty"`
+	UpdatedAt                *epochSeconds                      `json:"updatedAt,omitempty"`
+	LaunchType               *string                            `json:"launchType,omitempty"`
+	CapacityProviderStrategy []wireCapacityProviderStrategyItem `json:"capacityProviderStrategy,omitempty"`
+	PlatformVersion          *string                            `json:"platformVersion,omitempty"`
+	PlatformFamily           *string                            `json:"platformFamily,omitempty"`
+	NetworkConfiguration     *wireNetworkConfiguration          `json:"networkConfiguration,omitempty"`
+	RolloutState             *string                            `json:"rolloutState,omitempty"`
+	RolloutStateReason       *string                            `json:"rolloutStateReason,omitempty"`
 }
 
 // wireService is the model's Service. Counts and the lists clients index are always sent;
 // deployments in particular must never be null (the ServicesStable waiter reads its length).
 type wireService struct {
-	ServiceArn                    *string                      `json:"serviceArn,omitempty"`
-	ServiceName                   *string                      `json:"serviceName,omitempty"`
-	ClusterArn                    *string                      `json:"clusterArn,omitempty"`
-	LoadBalancers                 []wireLoadBalancer           `json:"loadBalancers"`
-	ServiceRegistries             []wireServiceRegistry        `json:"serviceRegistries"`
-	Status                        *string                      `json:"status,omitempty"`
-	DesiredCount                  int32                        `json:"desiredCount"`
-	RunningCount                  int32                        `json:"runningCount"`
-	PendingCount                  int32                        `json:"pendingCount"`
-	LaunchType                    *string                      `json:"launchType,omitempty"`
-	PlatformVersion               *string                      `json:"platformVersion,omitempty"`
-	PlatformFamily                *string                      `json:"platformFamily,omitempty"`
-	TaskDefinition                *string                      `json:"taskDefinition,omitempty"`
-	DeploymentConfiguration       *wireDeploymentConfiguration `json:"deploymentConfiguration,omitempty"`
-	Deployments                   []wireDeployment             `json:"deployments"`
-	Events                        []wireServiceEvent           `json:"events"`
-	CreatedAt                     *epochSeconds                `json:"createdAt,omitempty"`
-	PlacementConstraints          []wirePlacementConstraint    `json:"placementConstraints"`
-	PlacementStrategy             []wirePlacementStrategy      `json:"placementStrategy"`
-	NetworkConfiguration          *wireNetworkConfiguration    `json:"networkConfiguration,omitempty"`
-	HealthCheckGracePeriodSeconds *int32                       `json:"healthCheckGracePeriodSeconds,omitempty"`
-	SchedulingStrategy            *string                      `json:"schedulingStrategy,omitempty"`
-	DeploymentController          *wireDeploymentController    `json:"deploymentController,omitempty"`
+	ServiceArn                    *string                            `json:"serviceArn,omitempty"`
+	ServiceName                   *string                            `json:"serviceName,omitempty"`
+	ClusterArn                    *string                            `json:"clusterArn,omitempty"`
+	LoadBalancers                 []wireLoadBalancer                 `json:"loadBalancers"`
+	ServiceRegistries             []wireServiceRegistry              `json:"serviceRegistries"`
+	Status                        *string                            `json:"status,omitempty"`
+	DesiredCount                  int32                              `json:"desiredCount"`
+	RunningCount                  int32                              `json:"runningCount"`
+	PendingCount                  int32                              `json:"pendingCount"`
+	LaunchType                    *string                            `json:"launchType,omitempty"`
+	CapacityProviderStrategy      []wireCapacityProviderStrategyItem `json:"capacityProviderStrategy,omitempty"`
+	PlatformVersion               *string                            `json:"platformVersion,omitempty"`
+	PlatformFamily                *string                            `json:"platformFamily,omitempty"`
+	TaskDefinition                *string                            `json:"taskDefinition,omitempty"`
+	DeploymentConfiguration       *wireDeploymentConfiguration       `json:"deploymentConfiguration,omitempty"`
+	Deployments                   []wireDeployment                   `json:"deployments"`
+	Events                        []wireServiceEvent                 `json:"events"`
+	CreatedAt                     *epochSeconds                      `json:"createdAt,omitempty"`
+	PlacementConstraints          []wirePlacementConstraint          `json:"placementConstraints"`
+	PlacementStrategy             []wirePlacementStrategy            `json:"placementStrategy"`
+	NetworkConfiguration          *wireNetworkConfiguration          `json:"networkConfiguration,omitempty"`
+	HealthCheckGracePeriodSeconds *int32                             `json:"healthCheckGracePeriodSeconds,omitempty"`
+	SchedulingStrategy            *string                            `json:"schedulingStrategy,omitempty"`
+	DeploymentController          *wireDeploymentController          `json:"deploymentController,omitempty"`
 	// Tags is sent, [] when there are none, only when the caller asked for TAGS.
 	Tags                 *[]wireTag `json:"tags,omitempty"`
 	CreatedBy            *string    `json:"createdBy,omitempty"`

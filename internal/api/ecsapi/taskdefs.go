@@ -13,15 +13,21 @@ import (
 )
 
 func (a *API) registerTaskDefinition(ctx context.Context, in *registerTaskDefinitionInput) (*registerTaskDefinitionOutput, error) {
-	td, err := ecs.NormalizeTaskDefinition(taskDefinitionFromRegisterRequest(in))
-	if err != nil {
-		return nil, err
-	}
-	saved, err := a.storeNewRevision(ctx, td)
+	saved, err := a.RegisterTaskDefinition(ctx, taskDefinitionFromRegisterRequest(in))
 	if err != nil {
 		return nil, err
 	}
 	return &registerTaskDefinitionOutput{TaskDefinition: ptr(taskDefinitionToWire(saved)), Tags: tagsToWire(saved.Tags)}, nil
+}
+
+// RegisterTaskDefinition is RegisterTaskDefinition over domain values: it normalizes td and
+// stores it as its family's next revision.
+func (a *API) RegisterTaskDefinition(ctx context.Context, td ecs.TaskDefinition) (ecs.TaskDefinition, error) {
+	td, err := ecs.NormalizeTaskDefinition(td)
+	if err != nil {
+		return ecs.TaskDefinition{}, err
+	}
+	return a.storeNewRevision(ctx, td)
 }
 
 // storeNewRevision hands td the next revision of its family and stores both atomically; two

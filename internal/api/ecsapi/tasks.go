@@ -20,7 +20,11 @@ func (a *API) runTask(ctx context.Context, in *runTaskInput) (*tasksOutput, erro
 	if err != nil {
 		return nil, err
 	}
-	launchType, err := ecs.LaunchTypeForStrategy(awsproto.Deref(in.LaunchType), strategyFromWire(in.CapacityProviderStrategy))
+	strategy := strategyFromWire(in.CapacityProviderStrategy)
+	if len(strategy) == 0 && in.LaunchType == nil {
+		strategy = cluster.DefaultCapacityProviderStrategy // ECS's default, as for services
+	}
+	launchType, err := ecs.LaunchTypeForStrategy(awsproto.Deref(in.LaunchType), strategy)
 	if err != nil {
 		return nil, err
 	}
@@ -34,7 +38,8 @@ func (a *API) runTask(ctx context.Context, in *runTaskInput) (*tasksOutput, erro
 	}
 	req, err := ecs.ValidateRunRequest(ecs.RunRequest{
 		ClusterName: cluster.Name, ClusterARN: cluster.ARN, TaskDefinition: td, Count: count,
-		Group: awsproto.Deref(in.Group), StartedBy: awsproto.Deref(in.StartedBy), LaunchType: launchType, PlatformVersion: awsproto.Deref(in.PlatformVersion),
+		Group: awsproto.Deref(in.Group), StartedBy: awsproto.Deref(in.StartedBy), LaunchType: launchType,
+		CapacityProviderName: ecs.CapacityProviderFor(strategy), PlatformVersion: awsproto.Deref(in.PlatformVersion),
 		Overrides: taskOverrideFromWire(in.Overrides), NetworkConfiguration: nc, PropagateTags: awsproto.Deref(in.PropagateTags),
 		EnableECSManagedTags: in.EnableECSManagedTags, EnableExecuteCommand: in.EnableExecuteCommand,
 		Tags: tagsFromWire(in.Tags), ClientToken: awsproto.Deref(in.ClientToken),

@@ -106,6 +106,7 @@ func (a *API) taskToWire(t ecs.Task, withTags bool) wireTask {
 		HealthStatus:         optional(string(t.HealthStatus)),
 		LastStatus:           optional(string(t.LastStatus)),
 		LaunchType:           optional(t.LaunchType),
+		CapacityProviderName: optional(t.CapacityProviderName),
 		Memory:               optional(t.Memory),
 		Overrides:            taskOverrideToWire(t.Overrides, t.Containers),
 		PullStartedAt:        epochPtr(t.PullStartedAt),

@@ -80,6 +80,7 @@ type wireTask struct {
 	HealthStatus         *string           `json:"healthStatus,omitempty"`
 	LastStatus           *string           `json:"lastStatus,omitempty"`
 	LaunchType           *string           `json:"launchType,omitempty"`
+	CapacityProviderName *string           `json:"capacityProviderName,omitempty"`
 	Memory               *string           `json:"memory,omitempty"`
 	Overrides            *wireTaskOverride `json:"overrides,omitempty"`
 	PlatformVersion      *string           `json:"platformVersion,omitempty"`

@@ -317,3 +317,39 @@ func TestTaskDefaultsAsECSReportsThem(t *testing.T) {
 		"networkBindings":   `[{"bindIP":"127.0.0.1","containerPort":80,"hostPort":41234,"protocol":"tcp"}]`,
 	})
 }
+
+// TestCapacityProviderStrategyAsECSReportsIt checks that a service created with a capacity
+// provider strategy, or in a cluster with a default one, reports the strategy in place of a
+// launch type (service and deployment), and that its tasks and RunTask's name their provider.
+func TestCapacityProviderStrategyAsECSReportsIt(t *testing.T) {
+	t.Parallel()
+	env := minimalServiceEnv(t)
+	rawECS(t, env, "CreateCluster", `{"clusterName":"spot","capacityProviders":["FARGATE","FARGATE_SPOT"],
+		"defaultCapacityProviderStrategy":[{"capacityProvider":"FARGATE_SPOT","weight":1}]}`)
+	const spot = `[{"capacityProvider":"FARGATE_SPOT","weight":1,"base":0}]`
+	tests := []struct{ name, cluster, input, strategy string }{
+		{"given", "c", `"capacityProviderStrategy":[{"capacityProvider":"FARGATE","base":1},{"capacityProvider":"FARGATE_SPOT","weight":3}],`,
+			`[{"capacityProvider":"FARGATE","weight":0,"base":1},{"capacityProvider":"FARGATE_SPOT","weight":3,"base":0}]`},
+		{"cluster default", "spot", ``, spot},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := rawECS(t, env, "CreateService", `{"cluster":"`+tt.cluster+`","serviceName":"web","taskDefinition":"web","desiredCount":0,`+tt.input+`
+				"networkConfiguration":{"awsvpcConfiguration":{"subnets":["subnet-1"]}}}`)
+			svc := wiretest.Has(t, "service", out["service"], map[string]string{"capacityProviderStrategy": tt.strategy, "platformVersion": `"LATEST"`})
+			if lt, ok := svc["launchType"]; ok {
+				t.Errorf("launchType %s sent with a capacity provider strategy", lt)
+			}
+			d := wiretest.Has(t, "deployment", first(t, svc["deployments"]), map[string]string{"capacityProviderStrategy": tt.strategy, "platformVersion": `"1.4.0"`})
+			if lt, ok := d["launchType"]; ok {
+				t.Errorf("deployment launchType %s sent with a capacity provider strategy", lt)
+			}
+		})
+	}
+	run := rawECS(t, env, "RunTask", `{"cluster":"spot","taskDefinition":"web","networkConfiguration":{"awsvpcConfiguration":{"subnets":["subnet-1"]}}}`)
+	wiretest.Has(t, "task", first(t, run["tasks"]), map[string]string{"capacityProviderName": `"FARGATE_SPOT"`, "launchType": `"FARGATE"`})
+	run = rawECS(t, env, "RunTask", `{"cluster":"spot","taskDefinition":"web","launchType":"FARGATE","networkConfiguration":{"awsvpcConfiguration":{"subnets":["subnet-1"]}}}`)
+	if got := wiretest.Has(t, "task", first(t, run["tasks"]), map[string]string{"launchType": `"FARGATE"`}); got["capacityProviderName"] != nil {
+		t.Errorf("a task of launch type FARGATE names capacity provider %s", got["capacityProviderName"])
+	}
+}

@@ -23,24 +23,39 @@ func (a *API) createListener(ctx context.Context, in *createListenerInput) (*lis
 	if err != nil {
 		return nil, err
 	}
-	lb, err := a.loadBalancer(ctx, lbARN)
+	l, def, err := a.newListener(ctx, lbARN, spec)
 	if err != nil {
 		return nil, err
+	}
+	return &listenersOutput{Listeners: list[wireListener]{listenerToWire(l, def)}}, nil
+}
+
+// CreateListener is CreateListener over domain values.
+func (a *API) CreateListener(ctx context.Context, loadBalancerARN string, spec elb.ListenerSpec) (elb.Listener, error) {
+	l, _, err := a.newListener(ctx, loadBalancerARN, spec)
+	return l, err
+}
+
+// newListener creates the listener spec asks of the load balancer, with its default rule.
+func (a *API) newListener(ctx context.Context, lbARN string, spec elb.ListenerSpec) (elb.Listener, elb.Rule, error) {
+	lb, err := a.loadBalancer(ctx, lbARN)
+	if err != nil {
+		return elb.Listener{}, elb.Rule{}, err
 	}
 	id, err := a.newID()
 	if err != nil {
-		return nil, err
+		return elb.Listener{}, elb.Rule{}, err
 	}
 	ruleID, err := a.newID()
 	if err != nil {
-		return nil, err
+		return elb.Listener{}, elb.Rule{}, err
 	}
 	l, def, err := elb.NewListener(a.scope, lb.Value, spec, id, ruleID)
 	if err != nil {
-		return nil, err
+		return elb.Listener{}, elb.Rule{}, err
 	}
 	if err := a.checkCertificates(l); err != nil {
-		return nil, err
+		return elb.Listener{}, elb.Rule{}, err
 	}
 	type created struct {
 		l   elb.Listener
@@ -50,10 +65,7 @@ func (a *API) createListener(ctx context.Context, in *createListenerInput) (*lis
 		l, def, err := a.createListenerOnce(ctx, l, def)
 		return created{l, def}, err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return &listenersOutput{Listeners: list[wireListener]{listenerToWire(got.l, got.def)}}, nil
+	return got.l, got.def, err
 }
 
 // createListenerOnce stores l with its default rule and claims its port. A listener on that

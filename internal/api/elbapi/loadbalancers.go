@@ -14,19 +14,30 @@ func (a *API) createLoadBalancer(ctx context.Context, in *createLoadBalancerInpu
 	if err != nil {
 		return nil, err
 	}
-	id, err := a.newID()
-	if err != nil {
-		return nil, err
-	}
-	lb, err := elb.NewLoadBalancer(a.scope, spec, id, a.now())
-	if err != nil {
-		return nil, err
-	}
-	saved, err := retry(func() (elb.LoadBalancer, error) { return a.createOrReturnLoadBalancer(ctx, lb) })
+	saved, err := a.CreateLoadBalancer(ctx, spec)
 	if err != nil {
 		return nil, err
 	}
 	return &loadBalancersOutput{LoadBalancers: list[wireLoadBalancer]{a.loadBalancerToWire(saved)}}, nil
+}
+
+// CreateLoadBalancer is CreateLoadBalancer over domain values.
+func (a *API) CreateLoadBalancer(ctx context.Context, spec elb.LoadBalancerSpec) (elb.LoadBalancer, error) {
+	id, err := a.newID()
+	if err != nil {
+		return elb.LoadBalancer{}, err
+	}
+	lb, err := elb.NewLoadBalancer(a.scope, spec, id, a.now())
+	if err != nil {
+		return elb.LoadBalancer{}, err
+	}
+	return retry(func() (elb.LoadBalancer, error) { return a.createOrReturnLoadBalancer(ctx, lb) })
+}
+
+// DeleteLoadBalancer is DeleteLoadBalancer.
+func (a *API) DeleteLoadBalancer(ctx context.Context, loadBalancerARN string) error {
+	_, err := a.deleteLoadBalancer(ctx, &loadBalancerARNInput{LoadBalancerArn: &loadBalancerARN})
+	return err
 }
 
 // createOrReturnLoadBalancer stores lb, or returns the load balancer of that name when it has

@@ -15,15 +15,7 @@ func (a *API) createTargetGroup(ctx context.Context, in *createTargetGroupInput)
 	if err != nil {
 		return nil, err
 	}
-	id, err := a.newID()
-	if err != nil {
-		return nil, err
-	}
-	tg, err := elb.NewTargetGroup(a.scope, spec, id)
-	if err != nil {
-		return nil, err
-	}
-	saved, err := retry(func() (elb.TargetGroup, error) { return a.createOrReturnTargetGroup(ctx, tg) })
+	saved, err := a.CreateTargetGroup(ctx, spec)
 	if err != nil {
 		return nil, err
 	}
@@ -32,6 +24,19 @@ func (a *API) createTargetGroup(ctx context.Context, in *createTargetGroupInput)
 		return nil, err
 	}
 	return &targetGroupsOutput{TargetGroups: list[wireTargetGroup]{targetGroupToWire(saved, rt.users[saved.ARN])}}, nil
+}
+
+// CreateTargetGroup is CreateTargetGroup over domain values.
+func (a *API) CreateTargetGroup(ctx context.Context, spec elb.TargetGroupSpec) (elb.TargetGroup, error) {
+	id, err := a.newID()
+	if err != nil {
+		return elb.TargetGroup{}, err
+	}
+	tg, err := elb.NewTargetGroup(a.scope, spec, id)
+	if err != nil {
+		return elb.TargetGroup{}, err
+	}
+	return retry(func() (elb.TargetGroup, error) { return a.createOrReturnTargetGroup(ctx, tg) })
 }
 
 // createOrReturnTargetGroup stores tg, or returns the target group of that name when it has
