@@ -299,7 +299,7 @@ func (b *headless) waitText(t *testing.T, selector string, wants ...string) {
 func (b *headless) onPhone(t *testing.T, name string) {
 	t.Helper()
 	b.run(t, "phone viewport", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)))
-	defer b.run(t, "desktop viewport", chromedp.ResetViewport())
+	defer b.run(t, "desktop viewport", chromedp.EmulateViewport(1280, 1000))
 	fits, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= window.innerWidth`))
 	if err != nil || !fits {
 		width, _ := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
