@@ -8,5 +8,6 @@
 // container, and "hello -healthcheck" probes that same address, so a task definition's health
 // check needs no curl. README.md lists the endpoints and settings.
 //
-// It imports nothing from fargo: it stands for any user's application.
+// The program is in package examples/hello/app, which `fargo demo-app` runs as well. It imports
+// nothing from fargo: it stands for any user's application.
 package main

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"slices"
 	"testing"
+
+	"github.com/fargohq/fargo/examples/hello/app"
 )
 
 // taskDefinition is the part of the example task definitions that hello depends on.
@@ -46,8 +48,8 @@ func TestTaskDefinitions(t *testing.T) {
 			if want := []string{"CMD", "hello", "-healthcheck"}; !slices.Equal(c.HealthCheck.Command, want) {
 				t.Errorf("health check %q, want %q", c.HealthCheck.Command, want)
 			}
-			if len(c.PortMappings) != 1 || c.PortMappings[0].ContainerPort != DefaultPort {
-				t.Errorf("port mappings %+v, want containerPort %d", c.PortMappings, DefaultPort)
+			if len(c.PortMappings) != 1 || c.PortMappings[0].ContainerPort != app.DefaultPort {
+				t.Errorf("port mappings %+v, want containerPort %d", c.PortMappings, app.DefaultPort)
 			}
 			var version string
 			for _, kv := range c.Environment {
@@ -111,8 +113,8 @@ func TestImageTaskDefinition(t *testing.T) {
 	if want := []string{"CMD", "/hello", "-healthcheck"}; !slices.Equal(c.HealthCheck.Command, want) {
 		t.Errorf("health check %q, want %q", c.HealthCheck.Command, want)
 	}
-	if len(c.PortMappings) != 1 || c.PortMappings[0].ContainerPort != DefaultPort {
-		t.Errorf("port mappings %+v, want containerPort %d", c.PortMappings, DefaultPort)
+	if len(c.PortMappings) != 1 || c.PortMappings[0].ContainerPort != app.DefaultPort {
+		t.Errorf("port mappings %+v, want containerPort %d", c.PortMappings, app.DefaultPort)
 	}
 	for _, kv := range c.Environment {
 		if kv.Name == "VERSION" {

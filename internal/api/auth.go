@@ -22,12 +22,35 @@ func (h *Handler) authenticate(c *call, body []byte) (awsproto.Caller, *awsproto
 			Message: "Credential should be scoped to correct service: '" + c.svc.SigningName + "'.",
 		})
 	}
+	p := Principal{ARN: "arn:aws:iam::" + h.cfg.AccountID + ":root", UserID: h.cfg.AccountID}
+	if h.deps.Principal != nil {
+		var ok bool
+		if p, ok = h.deps.Principal(id.AccessKeyID); !ok {
+			// Deactivated or deleted between the secret's lookup and this one.
+			return awsproto.Caller{}, authError(c.svc.Protocol, sigv4.UnknownKeyError())
+		}
+	}
+	if h.deps.KeyUsed != nil {
+		h.deps.KeyUsed(id.AccessKeyID, id.Service, id.Region)
+	}
 	return awsproto.Caller{
 		AccessKeyID: id.AccessKeyID,
 		AccountID:   h.cfg.AccountID,
-		ARN:         "arn:aws:iam::" + h.cfg.AccountID + ":root",
+		ARN:         p.ARN,
+		UserID:      p.UserID,
+		UserName:    p.UserName,
 		Region:      id.Region,
 	}, nil
+}
+
+// Principal is who owns an access key: the account's root or an IAM user.
+type Principal struct {
+	// ARN is arn:aws:iam::<account>:root or the user's ARN.
+	ARN string
+	// UserID is the account id for root, the user's unique id (AIDA...) for a user.
+	UserID string
+	// UserName is empty for root.
+	UserName string
 }
 
 // authCodes are the error codes of each failure reason, for JSON and for Query services.

@@ -49,7 +49,12 @@ func (c Config) withDefaults() Config {
 type Deps struct {
 	// Credentials looks up the secret of an access key id.
 	Credentials sigv4.Lookup
-	Logger      *slog.Logger
+	// Principal returns who owns an access key whose signature verified, false when the key
+	// is no longer valid; nil makes every key the account's root.
+	Principal func(accessKeyID string) (Principal, bool)
+	// KeyUsed is told of every authenticated call (GetAccessKeyLastUsed); it must not block.
+	KeyUsed func(accessKeyID, service, region string)
+	Logger  *slog.Logger
 	// Registerer receives the front door's metrics; nil registers nothing.
 	Registerer prometheus.Registerer
 	// Fallback serves requests that are not AWS API calls; nil answers 404.

@@ -217,7 +217,7 @@ func TestGetCallerIdentityWithSDK(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if aws.ToString(out.Account) != apitest.AccountID || aws.ToString(out.Arn) != "arn:aws:iam::000000000000:root" || aws.ToString(out.UserId) != env.Credentials.AccessKeyID {
+	if aws.ToString(out.Account) != apitest.AccountID || aws.ToString(out.Arn) != "arn:aws:iam::000000000000:root" || aws.ToString(out.UserId) != apitest.AccountID {
 		t.Fatalf("identity %+v", out)
 	}
 }

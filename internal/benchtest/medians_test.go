@@ -48,3 +48,19 @@ func TestReport(t *testing.T) {
 		t.Errorf("MiB = %v, want the median 30 (all: %v)", got, res.Extra)
 	}
 }
+
+// TestPerCall checks that PerCall calls fn exactly b.N times and reports a per-call figure.
+func TestPerCall(t *testing.T) {
+	t.Parallel()
+	var calls, wantCalls int
+	res := testing.Benchmark(func(b *testing.B) {
+		wantCalls += b.N
+		benchtest.PerCall(b, 7, "p50-ns/call", func() { calls++ })
+	})
+	if calls != wantCalls {
+		t.Errorf("fn ran %d times, want %d (the sum of b.N)", calls, wantCalls)
+	}
+	if v, ok := res.Extra["p50-ns/call"]; !ok || v <= 0 {
+		t.Errorf("extra metrics = %v, want a positive p50-ns/call", res.Extra)
+	}
+}

@@ -43,6 +43,7 @@ type benchProxyOptions struct {
 	compare          []string // LABEL=PATH: other fargo builds' load balancers, as more setups
 	workers          string
 	nginx, haproxy   string
+	caddy            string
 	wrk              string
 }
 
@@ -50,10 +51,10 @@ func newBenchProxyCmd(stdout, stderr io.Writer, self selfExec) *cobra.Command {
 	opts := benchProxyOptions{}
 	cmd := &cobra.Command{
 		Use:   "proxy",
-		Short: "Measure fargo's load balancer next to a direct connection, nginx and HAProxy",
+		Short: "Measure fargo's load balancer next to a direct connection, nginx, HAProxy and Caddy",
 		Long: `Measure requests/s, p50 and p99 latency and the proxy's CPU time per request on loopback:
 straight to one target, through fargo's load balancer (internal/lb) to two targets, and through
-nginx and HAProxy to the same two targets when they are installed. Every server runs in its own
+nginx, HAProxy and Caddy (a Go peer) to the same two targets when they are installed. Every server runs in its own
 process, so its CPU time is read from /proc; the setups take turns in several rounds and the
 report shows the median of the rounds, because a shared machine's speed drifts.
 
@@ -87,11 +88,12 @@ builds commits and runs this.`,
 	f.IntVar(&opts.threads, "threads", min(runtime.NumCPU(), 4), "wrk threads")
 	f.StringVar(&opts.out, "out", "text", "report format: text, or docs-table (a Markdown table for docs/benchmarks.md)")
 	f.StringVar(&opts.load, "load", "auto", "load generator: wrk, loadtest (fargo's client, in this process), or auto (wrk when installed)")
-	f.StringSliceVar(&opts.setups, "setups", []string{"direct", "fargo", "nginx", "haproxy"}, "setups to measure; nginx and haproxy are skipped when not installed")
+	f.StringSliceVar(&opts.setups, "setups", builtinSetups, "setups to measure; nginx, haproxy and caddy are skipped when not installed")
 	f.StringArrayVar(&opts.compare, "compare", nil, "LABEL=PATH: also measure the load balancer of the fargo binary at PATH as setup LABEL (repeatable)")
-	f.StringVar(&opts.workers, "workers", "auto", `proxy parallelism: nginx's worker_processes, HAProxy's nbthread and fargo's GOMAXPROCS ("auto": one per CPU)`)
+	f.StringVar(&opts.workers, "workers", "auto", `proxy parallelism: nginx's worker_processes, HAProxy's nbthread, fargo's and Caddy's GOMAXPROCS ("auto": one per CPU)`)
 	f.StringVar(&opts.nginx, "nginx", "nginx", "nginx binary")
 	f.StringVar(&opts.haproxy, "haproxy", "haproxy", "HAProxy binary")
+	f.StringVar(&opts.caddy, "caddy", "caddy", "Caddy binary")
 	f.StringVar(&opts.wrk, "wrk", "wrk", "wrk binary")
 	return cmd
 }
@@ -116,7 +118,7 @@ func (o benchProxyOptions) validate() error {
 	}
 	for _, s := range o.setups {
 		if !slices.Contains(builtinSetups, s) {
-			return fmt.Errorf("--setups: unknown setup %q (want direct, fargo, nginx or haproxy)", s)
+			return fmt.Errorf("--setups: unknown setup %q (want direct, fargo, nginx, haproxy or caddy)", s)
 		}
 	}
 	labels := map[string]bool{}
@@ -134,7 +136,7 @@ func (o benchProxyOptions) validate() error {
 }
 
 var (
-	builtinSetups = []string{"direct", "fargo", "nginx", "haproxy"}
+	builtinSetups = []string{"direct", "fargo", "nginx", "haproxy", "caddy"}
 	compareLabel  = regexp.MustCompile(`^[A-Za-z0-9._-]{1,32}$`)
 )
 
@@ -227,10 +229,10 @@ func chooseLoad(opts benchProxyOptions) (loadGenerator, error) {
 	return wrkLoad{path: path, threads: threads, connections: opts.connections, version: toolVersion(path, "-v")}, nil
 }
 
-// startBenchSetups starts every requested setup, skipping nginx and HAProxy when they are not
-// installed. It returns the setups it started even with an error, for the caller to stop.
+// startBenchSetups starts every requested setup, skipping nginx, HAProxy and Caddy when they
+// are not installed. It returns the setups it started even with an error, for the caller to stop.
 func startBenchSetups(ctx context.Context, env benchEnv, opts benchProxyOptions, progress io.Writer) ([]*benchSetup, error) {
-	binaries := map[string]string{"nginx": opts.nginx, "haproxy": opts.haproxy}
+	binaries := map[string]string{"nginx": opts.nginx, "haproxy": opts.haproxy, "caddy": opts.caddy}
 	var setups []*benchSetup
 	for _, name := range opts.setups {
 		binary := ""

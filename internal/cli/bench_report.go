@@ -76,16 +76,19 @@ func (r benchReport) row(setup string) (benchSummary, bool) {
 	return r.rows[i], true
 }
 
-// ratios compares fargo, and every other fargo build measured (--compare), with nginx and
-// HAProxy: CPU per request and p99, the figures of issue 4's bar (at most 2× nginx's CPU per
-// request and 1.5× its p99).
+// peerSetups are the proxies other than fargo that the report compares fargo with.
+var peerSetups = []string{"nginx", "haproxy", "caddy"}
+
+// ratios compares fargo, and every other fargo build measured (--compare), with nginx,
+// HAProxy and Caddy: CPU per request and p99, the figures of issue 4's bar (at most 2× nginx's
+// CPU per request and 1.5× its p99).
 func (r benchReport) ratios() []string {
 	var lines []string
 	for _, fargo := range r.rows {
-		if fargo.setup == "direct" || fargo.setup == "nginx" || fargo.setup == "haproxy" {
+		if slices.Contains(peerSetups, fargo.setup) || fargo.setup == "direct" {
 			continue
 		}
-		for _, other := range []string{"nginx", "haproxy"} {
+		for _, other := range peerSetups {
 			o, ok := r.row(other)
 			if !ok || o.proxyCPU <= 0 || o.p99 <= 0 {
 				continue

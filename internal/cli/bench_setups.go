@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,7 +15,7 @@ import (
 // benchSetup is one way for the load to reach the targets: straight to one target, or through
 // a proxy to both.
 type benchSetup struct {
-	name  string // direct, fargo, nginx, haproxy
+	name  string // direct, fargo, nginx, haproxy, caddy
 	label string // how the report describes it
 	url   string
 	// proxy is the process whose CPU counts as the proxy's (with its descendants); nil for
@@ -26,7 +27,7 @@ type benchSetup struct {
 type benchEnv struct {
 	dir         string // for generated configuration files
 	targets     []string
-	workers     string // "auto" or a number: nginx's worker_processes, HAProxy's nbthread, fargo's GOMAXPROCS
+	workers     string // "auto" or a number: nginx's worker_processes, HAProxy's nbthread, fargo's and Caddy's GOMAXPROCS
 	connections int
 	self        selfExec
 }
@@ -60,8 +61,15 @@ func startBenchSetup(ctx context.Context, env benchEnv, name, binary string) (*b
 		}
 		cmd = exec.Command(binary, "-db", "-f", conf)
 		label = fmt.Sprintf("%s (nbthread %s)", toolVersion(binary, "-v"), env.workers)
+	case "caddy":
+		conf := filepath.Join(env.dir, "Caddyfile")
+		if err := os.WriteFile(conf, []byte(caddyConfig(env, addr)), 0o644); err != nil {
+			return nil, err
+		}
+		cmd = caddyCmd(env, binary, "run", conf)
+		label = fmt.Sprintf("%s (GOMAXPROCS %s)", toolVersion(binary, "version"), env.workers)
 	default:
-		return nil, fmt.Errorf("unknown setup %q (want direct, fargo, nginx or haproxy)", name)
+		return nil, fmt.Errorf("unknown setup %q (want direct, fargo, nginx, haproxy or caddy)", name)
 	}
 	return startBenchProxy(ctx, name, label, addr, cmd)
 }
@@ -172,9 +180,51 @@ backend targets
 %[3]s`, global.String(), addr, servers.String(), max(4096, 2*env.connections+256))
 }
 
+// caddyConfig is the Caddy equivalent of nginxConfig: a Caddyfile with keep-alive to the
+// targets (as many idle connections as nginx's keepalive), round robin, HTTP/1.1 only as the
+// others, no admin endpoint (it would bind localhost:2019 for every run) and no access log (off
+// unless asked for). Caddy sets X-Forwarded-For and -Proto itself; -Port is added.
+func caddyConfig(env benchEnv, addr string) string {
+	host, port, _ := net.SplitHostPort(addr) // freeAddr's host:port
+	return fmt.Sprintf(`{
+	admin off
+	auto_https off
+	grace_period 2s
+	servers {
+		protocols h1
+	}
+}
+
+http://:%[1]s {
+	bind %[2]s
+	reverse_proxy %[3]s {
+		lb_policy round_robin
+		header_up X-Forwarded-Port {http.request.port}
+		transport http {
+			keepalive 60s
+			keepalive_idle_conns %[4]d
+			keepalive_idle_conns_per_host %[4]d
+		}
+	}
+}
+`, port, host, strings.Join(env.targets, " "), env.connections)
+}
+
+// caddyCmd runs caddy's subcommand (run, validate) on the Caddyfile conf. Caddy keeps its
+// state (an autosaved configuration, certificate storage) under the XDG directories, which
+// point into the benchmark's own directory.
+func caddyCmd(env benchEnv, binary, subcommand, conf string) *exec.Cmd {
+	cmd := exec.Command(binary, subcommand, "--config", conf, "--adapter", "caddyfile")
+	cmd.Env = append(os.Environ(), "XDG_CONFIG_HOME="+env.dir, "XDG_DATA_HOME="+env.dir)
+	if env.workers != "auto" {
+		cmd.Env = append(cmd.Env, "GOMAXPROCS="+env.workers)
+	}
+	return cmd
+}
+
 // toolVersion returns the first line a tool prints about its version, shortened to its name
-// and version ("nginx/1.22.1", "HAProxy 2.6.12-1+deb12u4", "wrk 4.1.0-3+b2"); the base name
-// of binary when it prints none.
+// and version ("nginx/1.22.1", "HAProxy 2.6.12-1+deb12u4", "wrk 4.1.0-3+b2", "Caddy 2.6.2");
+// the base name of binary when it prints none.
 func toolVersion(binary string, flag string) string {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -187,6 +237,8 @@ func toolVersion(binary string, flag string) string {
 		return f[0] + " " + f[2]
 	case len(f) >= 2 && strings.HasPrefix(f[0], "wrk"): // wrk debian/4.1.0-3+b2 [epoll] ...
 		return "wrk " + strings.TrimPrefix(f[1], "debian/")
+	case len(f) >= 1 && strings.Contains(filepath.Base(binary), "caddy"): // 2.6.2, or v2.7.6 h1:...
+		return "Caddy " + strings.TrimPrefix(f[0], "v")
 	case len(f) >= 1:
 		return f[0]
 	}

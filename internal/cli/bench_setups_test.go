@@ -14,8 +14,8 @@ import (
 	"time"
 )
 
-// lookBenchTool returns the path of nginx, HAProxy or wrk, or skips the test where it is not
-// installed (.ci/run installs all three).
+// lookBenchTool returns the path of nginx, HAProxy, Caddy or wrk, or skips the test where it
+// is not installed (.ci/run installs all four).
 func lookBenchTool(t *testing.T, name string) string {
 	t.Helper()
 	path, err := exec.LookPath(name)
@@ -25,8 +25,9 @@ func lookBenchTool(t *testing.T, name string) string {
 	return path
 }
 
-// TestBenchConfigs has nginx and HAProxy check the configurations that the proxy benchmark
-// generates for them: nginx -t, and haproxy -c with warnings as errors (-dW).
+// TestBenchConfigs has nginx, HAProxy and Caddy check the configurations that the proxy
+// benchmark generates for them: nginx -t, haproxy -c with warnings as errors (-dW), and caddy
+// validate, which also provisions every module as caddy run would.
 func TestBenchConfigs(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
@@ -36,6 +37,8 @@ func TestBenchConfigs(t *testing.T) {
 		{"nginx", "2"},
 		{"haproxy", "auto"},
 		{"haproxy", "2"},
+		{"caddy", "auto"},
+		{"caddy", "2"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.tool+" workers "+tt.workers, func(t *testing.T) {
@@ -54,6 +57,10 @@ func TestBenchConfigs(t *testing.T) {
 				conf := filepath.Join(dir, "haproxy.cfg")
 				writeTestFile(t, conf, haproxyConfig(env, addr))
 				cmd = exec.Command(bin, "-dW", "-c", "-f", conf)
+			case "caddy":
+				conf := filepath.Join(dir, "Caddyfile")
+				writeTestFile(t, conf, caddyConfig(env, addr))
+				cmd = caddyCmd(env, bin, "validate", conf)
 			}
 			out, err := cmd.CombinedOutput()
 			if err != nil {
@@ -72,8 +79,8 @@ func writeTestFile(t *testing.T, path, content string) {
 }
 
 // TestBenchSetups starts every setup of the proxy benchmark for real, one worker each: the two
-// targets, fargo's proxy-server, and nginx and HAProxy with their generated configurations
-// where they are installed. Every server must answer, each proxy with both targets' answers,
+// targets, fargo's proxy-server, and nginx, HAProxy and Caddy with their generated
+// configurations where they are installed. Every server must answer, each proxy with both targets' answers,
 // and one short round through all of them must give a report with a measured, failure-free
 // row per setup.
 func TestBenchSetups(t *testing.T) {
@@ -93,10 +100,10 @@ func TestBenchSetups(t *testing.T) {
 	}
 	var setups []*benchSetup
 	parent := t // the setups serve the round after the subtests
-	for _, name := range []string{"direct", "fargo", "nginx", "haproxy"} {
+	for _, name := range builtinSetups {
 		t.Run(name, func(t *testing.T) {
 			binary := ""
-			if name == "nginx" || name == "haproxy" {
+			if slices.Contains(peerSetups, name) {
 				binary = lookBenchTool(t, name)
 			}
 			s, err := startBenchSetup(ctx, env, name, binary)

@@ -58,7 +58,7 @@ func TestBenchProxy(t *testing.T) {
 	}{
 		{"loadtest client, text", []string{"--load", "loadtest"}, ""},
 		{"wrk, docs table", []string{"--load", "wrk", "--out", "docs-table", "--setups", "direct,nginx"}, "wrk"},
-		{"one worker", []string{"--load", "loadtest", "--workers", "1", "--setups", "fargo,haproxy"}, ""},
+		{"one worker", []string{"--load", "loadtest", "--workers", "1", "--setups", "fargo,haproxy,caddy"}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -77,7 +77,7 @@ func TestBenchProxy(t *testing.T) {
 				t.Fatalf("%v\n%s%s", err, stdout.String(), stderr.String())
 			}
 			out := stdout.String()
-			setups := []string{"direct", "fargo", "nginx", "haproxy"}
+			setups := builtinSetups
 			for i, a := range tt.args {
 				if a == "--setups" {
 					setups = strings.Split(tt.args[i+1], ",")
@@ -117,7 +117,7 @@ func TestBenchProxyOptions(t *testing.T) {
 		{"no rounds", []string{"--rounds", "0"}, "--rounds"},
 		{"output", []string{"--out", "json"}, "--out"},
 		{"load", []string{"--load", "hey"}, "--load"},
-		{"setup", []string{"--setups", "direct,caddy"}, "caddy"},
+		{"setup", []string{"--setups", "direct,envoy"}, "envoy"},
 		{"workers", []string{"--workers", "many"}, "--workers"},
 		{"missing wrk", []string{"--load", "wrk", "--wrk", "/nonexistent/wrk"}, "--load wrk"},
 		{"compare without path", []string{"--compare", "before"}, "--compare"},
@@ -230,7 +230,7 @@ func TestTreeCPU(t *testing.T) {
 func TestBenchReport(t *testing.T) {
 	t.Parallel()
 	setups := []*benchSetup{{name: "direct", label: "direct"}, {name: "fargo", label: "fargo lb"}, {name: "nginx", label: "nginx/1.22.1"},
-		{name: "before", label: "fargo before lb"}}
+		{name: "caddy", label: "Caddy 2.6.2"}, {name: "before", label: "fargo before lb"}}
 	sample := func(setup string, round int, rps float64, p99 time.Duration, cpu time.Duration) benchSample {
 		return benchSample{setup: setup, round: round, proxyCPU: cpu * 1000, targetCPU: 50 * time.Millisecond,
 			load: loadResult{requests: 1000, rps: rps, p50: p99 / 2, p99: p99}}
@@ -239,6 +239,7 @@ func TestBenchReport(t *testing.T) {
 		sample("direct", 1, 30000, time.Millisecond, 0), sample("direct", 2, 32000, 3*time.Millisecond, 0), sample("direct", 3, 31000, 2*time.Millisecond, 0),
 		sample("fargo", 1, 20000, 4*time.Millisecond, 90*time.Microsecond), sample("fargo", 2, 10000, 9*time.Millisecond, 200*time.Microsecond), sample("fargo", 3, 21000, 3*time.Millisecond, 80*time.Microsecond),
 		sample("nginx", 1, 25000, 2*time.Millisecond, 40*time.Microsecond), sample("nginx", 2, 26000, 2*time.Millisecond, 50*time.Microsecond), sample("nginx", 3, 24000, 3*time.Millisecond, 45*time.Microsecond),
+		sample("caddy", 1, 25000, 4*time.Millisecond, 45*time.Microsecond), sample("caddy", 2, 25000, 4*time.Millisecond, 45*time.Microsecond), sample("caddy", 3, 25000, 4*time.Millisecond, 45*time.Microsecond),
 		sample("before", 1, 20000, 4*time.Millisecond, 90*time.Microsecond), sample("before", 2, 20000, 4*time.Millisecond, 90*time.Microsecond), sample("before", 3, 20000, 4*time.Millisecond, 90*time.Microsecond),
 	}
 	rep := newBenchReport(setups, samples, benchProxyOptions{rounds: 3, duration: time.Second, connections: 64, workers: "auto"}, "wrk 4.1.0")
@@ -250,10 +251,13 @@ func TestBenchReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"fargo / nginx: CPU per request 2.00×, p99 2.00×, requests/s 0.80×", "31000", "90.0",
-		"before / nginx: CPU per request 2.00×, p99 2.00×, requests/s 0.80×"} {
+		"before / nginx: CPU per request 2.00×, p99 2.00×, requests/s 0.80×", "fargo / caddy: CPU per request 2.00×, p99 1.00×, requests/s 0.80×"} {
 		if !strings.Contains(text.String(), want) || !strings.Contains(md.String(), want) {
 			t.Errorf("reports lack %q:\n%s\n%s", want, text.String(), md.String())
 		}
+	}
+	if strings.Contains(text.String(), "caddy / ") {
+		t.Errorf("a peer compared as fargo:\n%s", text.String())
 	}
 	if !strings.Contains(md.String(), "| fargo lb | 20000 | 2.00 ms | 4.00 ms | 90.0 µs | 50.0 µs | 0 of 3000 |") {
 		t.Errorf("Markdown row of fargo:\n%s", md.String())

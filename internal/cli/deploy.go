@@ -246,7 +246,7 @@ func startDeployment(ctx context.Context, o deployOptions, client ecsAPI, cd cod
 	string, func(context.Context, string) error, error) {
 	if controllerOf(svc) == types.DeploymentControllerTypeCodeDeploy {
 		id, err := deployWithCodeDeploy(ctx, o, cd, svc, tdARN)
-		return id, func(ctx context.Context, id string) error { return waitCodeDeploy(ctx, o, cd, id, out) }, err
+		return id, func(ctx context.Context, id string) error { return waitCodeDeploy(ctx, o, cd, client, id, out) }, err
 	}
 	upd, err := client.UpdateService(ctx, &ecssdk.UpdateServiceInput{Cluster: aws.String(o.cluster), Service: aws.String(o.service), TaskDefinition: aws.String(tdARN)})
 	if err != nil {

@@ -165,10 +165,11 @@ func deployWithCodeDeploy(ctx context.Context, o deployOptions, cd codeDeployAPI
 // waitCodeDeploy follows the deployment until it ended, showing its lifecycle events and its
 // task sets. A deployment that CodeDeploy rolled back names its rollback deployment, a new one,
 // which deploy reports and follows to its end; the deploy fails either way.
-func waitCodeDeploy(ctx context.Context, o deployOptions, cd codeDeployAPI, id string, out *progress) error {
+func waitCodeDeploy(ctx context.Context, o deployOptions, cd codeDeployAPI, client ecsAPI, id string, out *progress) error {
 	ctx, cancel := context.WithTimeout(ctx, o.timeout)
 	defer cancel()
-	info, err := followCodeDeploy(ctx, o, cd, id, out)
+	failures := &taskFailures{client: client, cluster: o.cluster, seen: map[string]bool{}}
+	info, err := followCodeDeploy(ctx, o, cd, failures, id, out)
 	if err != nil || info.Status == cdtypes.DeploymentStatusSucceeded {
 		return err
 	}
@@ -181,7 +182,7 @@ func waitCodeDeploy(ctx context.Context, o deployOptions, cd codeDeployAPI, id s
 		return failure
 	}
 	out.line("deployment %s %s; CodeDeploy rolls it back with deployment %s", id, strings.ToLower(string(info.Status)), rb)
-	rbInfo, err := followCodeDeploy(ctx, o, cd, rb, out)
+	rbInfo, err := followCodeDeploy(ctx, o, cd, failures, rb, out)
 	switch {
 	case err != nil:
 		return fmt.Errorf("%w; its rollback: %w", failure, err)
@@ -192,8 +193,9 @@ func waitCodeDeploy(ctx context.Context, o deployOptions, cd codeDeployAPI, id s
 	return fmt.Errorf("%w; rolled back by deployment %s", failure, rb)
 }
 
-// followCodeDeploy polls deployment id until it ended and returns it as it ended.
-func followCodeDeploy(ctx context.Context, o deployOptions, cd codeDeployAPI, id string, out *progress) (*cdtypes.DeploymentInfo, error) {
+// followCodeDeploy polls deployment id until it ended and returns it as it ended, reporting
+// each task of its replacement task set that failed as it stops.
+func followCodeDeploy(ctx context.Context, o deployOptions, cd codeDeployAPI, failures *taskFailures, id string, out *progress) (*cdtypes.DeploymentInfo, error) {
 	reported := map[string]bool{}
 	for {
 		got, err := cd.GetDeployment(ctx, &cdsdk.GetDeploymentInput{DeploymentId: aws.String(id)})
@@ -208,6 +210,7 @@ func followCodeDeploy(ctx context.Context, o deployOptions, cd codeDeployAPI, id
 				out.line("%s%s: %s", rollbackPrefix(info), e.name, strings.ToLower(e.status))
 			}
 		}
+		failures.report(ctx, target.green, out)
 		out.status(codeDeployStatus(info, target))
 		if info.Status == cdtypes.DeploymentStatusSucceeded || info.Status == cdtypes.DeploymentStatusFailed || info.Status == cdtypes.DeploymentStatusStopped {
 			return info, nil
@@ -232,6 +235,7 @@ func rollbackPrefix(info *cdtypes.DeploymentInfo) string {
 type ecsTarget struct {
 	events []targetEvent
 	sets   []string // one line per task set: label, id, status, target group, tasks, share of traffic
+	green  string   // the replacement task set's id
 }
 
 type targetEvent struct{ name, status string }
@@ -248,6 +252,9 @@ func deploymentTarget(ctx context.Context, cd codeDeployAPI, id string, o deploy
 		et.events = append(et.events, targetEvent{aws.ToString(e.LifecycleEventName), string(e.Status)})
 	}
 	for _, s := range t.TaskSetsInfo {
+		if s.TaskSetLabel == cdtypes.TargetLabelGreen {
+			et.green = aws.ToString(s.Identifer)
+		}
 		group := ""
 		if s.TargetGroup != nil {
 			group = aws.ToString(s.TargetGroup.Name)

@@ -68,6 +68,8 @@ type psCluster struct {
 type psOutput struct {
 	Clusters      []psCluster      `json:"clusters"`
 	LoadBalancers []psLoadBalancer `json:"loadBalancers"`
+	// DataPlane is the load balancer data plane process of the local data directory.
+	DataPlane *psDataPlane `json:"dataPlane,omitempty"`
 }
 
 func runPs(ctx context.Context, o psOptions, c clients, stdout io.Writer, now func() time.Time) error {
@@ -94,6 +96,7 @@ func runPs(ctx context.Context, o psOptions, c clients, stdout io.Writer, now fu
 		if out.LoadBalancers, err = readLoadBalancers(ctx, c.elb); err != nil {
 			return err
 		}
+		out.DataPlane = readDataPlane(ctx, o.client.dataDir)
 	}
 	if o.output == "json" {
 		enc := json.NewEncoder(stdout)
@@ -184,7 +187,8 @@ func printPs(w io.Writer, out psOutput, now time.Time) error {
 		}
 	}
 	balancers := loadBalancerRows(out.LoadBalancers)
-	if len(services)+len(tasks)+len(balancers) == 0 {
+	planes := dataPlaneRows(out.DataPlane, now)
+	if len(services)+len(tasks)+len(balancers) == 0 && len(planes) == 0 {
 		_, err := fmt.Fprintln(w, "no services or tasks")
 		return err
 	}
@@ -195,6 +199,7 @@ func printPs(w io.Writer, out psOutput, now time.Time) error {
 		{[]string{"CLUSTER", "SERVICE", "STATUS", "DESIRED", "RUNNING", "PENDING", "DEPLOYMENTS"}, services},
 		{[]string{"CLUSTER", "TASK", "SERVICE/GROUP", "LAST", "DESIRED", "HEALTH", "PORTS", "AGE"}, tasks},
 		{[]string{"LOAD BALANCER", "STATE", "LISTENERS", "REASON"}, balancers},
+		{[]string{"DATA PLANE PID", "STATE", "BUILD", "UPTIME", "CONFIG REV", "STORE", "HEALTHY TARGETS", "PROBLEM"}, planes},
 	}
 	first := true
 	for _, sec := range sections {

@@ -43,6 +43,7 @@ Every flag can also be set by its environment variable (shown in brackets).`,
 	f.StringVar(&o.etcdEndpoints, "etcd-endpoints", envOr("FARGO_ETCD_ENDPOINTS", ""), "comma-separated client URLs of an external etcd cluster to use instead of the embedded member [FARGO_ETCD_ENDPOINTS]")
 	f.StringVar(&o.cfg.LBBindHost, "lb-addr", envOr("FARGO_LB_ADDR", daemon.DefaultLBBindHost), "IP address load balancer listeners bind on [FARGO_LB_ADDR]")
 	f.StringVar(&o.cfg.Driver, "driver", envOr("FARGO_DRIVER", "auto"), "task runtime: auto (host commands on the process driver, images on Docker), process or docker [FARGO_DRIVER]")
+	f.StringVar(&o.cfg.DataPlane, "data-plane", envOr("FARGO_DATA_PLANE", daemon.DataPlaneProcess), "where load balancer listeners run: process (a fargo dataplane process that outlives the server, adopted on its next start) or embedded (in the server) [FARGO_DATA_PLANE]")
 	f.StringVar(&o.logLevel, "log-level", envOr("FARGO_LOG_LEVEL", "info"), "debug, info, warn or error [FARGO_LOG_LEVEL]")
 	f.StringVar(&o.timeScale, "time-scale", envOr("FARGO_TIME_SCALE", "1"), "make a minute of deployments (canary and linear intervals, waits) last 60/N seconds; for demos and tests only [FARGO_TIME_SCALE]")
 	return cmd
@@ -59,6 +60,7 @@ func runServer(ctx context.Context, o serverOptions, stderr io.Writer) error {
 		return fmt.Errorf("--time-scale %q: want a whole number from 1 (real time) to %d", o.timeScale, daemon.MaxTimeScale)
 	}
 	o.cfg.TimeScale = scale
+	o.cfg.Build = buildID()
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	if o.etcdEndpoints != "" {
 		o.cfg.EtcdEndpoints = strings.Split(o.etcdEndpoints, ",")

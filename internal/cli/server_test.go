@@ -37,7 +37,8 @@ func TestServerTimeScale(t *testing.T) {
 			t.Setenv("FARGO_TIME_SCALE", tt.env)
 			out := &lockedBuffer{}
 			cmd := newServerCmd(out)
-			cmd.SetArgs(append([]string{"--data-dir", t.TempDir(), "--api-addr", "127.0.0.1:0"}, tt.args...))
+			// A test binary cannot be the data plane process.
+			cmd.SetArgs(append([]string{"--data-dir", t.TempDir(), "--api-addr", "127.0.0.1:0", "--data-plane", "embedded"}, tt.args...))
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			done := make(chan error, 1)

@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"io"
-	"runtime/debug"
 
 	"github.com/spf13/cobra"
 )
@@ -14,11 +13,7 @@ func newVersionCmd(stdout io.Writer) *cobra.Command {
 		Short: "Print fargo's version",
 		Args:  cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			version := "(devel)"
-			if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
-				version = info.Main.Version
-			}
-			_, err := fmt.Fprintln(stdout, "fargo", version)
+			_, err := fmt.Fprintln(stdout, "fargo", buildID())
 			return err
 		},
 	}

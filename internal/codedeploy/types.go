@@ -273,6 +273,10 @@ type Progress struct {
 	// TerminationWaitStarted is set once traffic moved and the wait before deleting the
 	// original task set began.
 	TerminationWaitStarted bool
+	// FailedTasks counts the replacement task set's failed launches since one of its tasks
+	// last ran healthy (FailureResetAt), as the ECS deployment circuit breaker counts them.
+	FailedTasks    int
+	FailureResetAt time.Time
 }
 
 // Labels of a deployment's task sets: the original (Blue) and the replacement (Green).

@@ -1,6 +1,7 @@
 package credentials_test
 
 import (
+	"bytes"
 	"errors"
 	"os"
 	"regexp"
@@ -67,5 +68,45 @@ func TestRotateNeedsExistingCredentials(t *testing.T) {
 	t.Parallel()
 	if _, err := credentials.Rotate(t.TempDir(), time.Now()); !errors.Is(err, errdefs.ErrNotFound) {
 		t.Fatalf("Rotate on empty dir: %v", err)
+	}
+}
+
+func TestSecretsKey(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	box, err := credentials.EnsureSecretsKey(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(credentials.SecretsKeyPath(dir))
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("secrets key file: %v, %v; want mode 0600", st, err)
+	}
+	sealed, err := box.Seal([]byte("wJalrXUtnFEMI/K7MDENG"), []byte("AKIA1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(sealed, []byte("wJalrXUtnFEMI")) {
+		t.Fatal("sealed secret holds the plain text")
+	}
+	again, err := credentials.EnsureSecretsKey(dir) // the same key, read back from the file
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := again.Open(sealed, []byte("AKIA1")); err != nil || string(got) != "wJalrXUtnFEMI/K7MDENG" {
+		t.Fatalf("Open = %q, %v", got, err)
+	}
+	other, err := credentials.EnsureSecretsKey(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, open := range map[string]func() ([]byte, error){
+		"other context": func() ([]byte, error) { return box.Open(sealed, []byte("AKIA2")) },
+		"other key":     func() ([]byte, error) { return other.Open(sealed, []byte("AKIA1")) },
+		"truncated":     func() ([]byte, error) { return box.Open(sealed[:10], []byte("AKIA1")) },
+	} {
+		if _, err := open(); err == nil {
+			t.Errorf("%s: opened", name)
+		}
 	}
 }

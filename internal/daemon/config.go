@@ -22,6 +22,12 @@ const (
 	MaxTimeScale = 60000
 )
 
+// Values of Config.DataPlane.
+const (
+	DataPlaneEmbedded = "embedded"
+	DataPlaneProcess  = "process"
+)
+
 // Values of Config.Driver.
 const (
 	DriverAuto    = "auto"
@@ -49,6 +55,13 @@ type Config struct {
 	Runtime runtime.Driver
 	// LBBindHost is the address load balancer listeners bind on; 127.0.0.1 when empty.
 	LBBindHost string
+	// DataPlane is where the load balancer listeners run: DataPlaneEmbedded (the default) in
+	// the server's process, or DataPlaneProcess in a `fargo dataplane` process that the
+	// server starts or adopts and that outlives it (what `fargo server` runs; a test binary
+	// cannot start one).
+	DataPlane string
+	// Build names the server's build: a data plane process of another build is replaced.
+	Build string
 	// TimeScale speeds up the minutes of deployments (canary and linear intervals, ready and
 	// termination waits): one lasts 60/TimeScale seconds. 1 (real time) when zero; for demos
 	// and tests only. The API still reports the minutes configured.
@@ -84,6 +97,9 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Driver == "" {
 		c.Driver = DriverAuto
 	}
+	if c.DataPlane == "" {
+		c.DataPlane = DataPlaneEmbedded
+	}
 	if c.ShutdownGrace <= 0 {
 		c.ShutdownGrace = 10 * time.Second
 	}
@@ -114,6 +130,9 @@ func (c Config) Validate() error {
 	case DriverAuto, DriverProcess, DriverDocker:
 	default:
 		return fmt.Errorf("driver %q: choose auto, process or docker", c.Driver)
+	}
+	if c.DataPlane != DataPlaneEmbedded && c.DataPlane != DataPlaneProcess {
+		return fmt.Errorf("data plane %q: choose process or embedded", c.DataPlane)
 	}
 	if c.TimeScale < 1 || c.TimeScale > MaxTimeScale {
 		return fmt.Errorf("time scale %d: must be from 1 (real time) to %d", c.TimeScale, MaxTimeScale)

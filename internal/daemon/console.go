@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/api/codedeployapi"
@@ -27,6 +28,16 @@ type consoleAPIs struct {
 	logs console.ContainerLogs
 	// services answer the AWS error code of an error, by the console's service names.
 	services map[string]awsproto.Service
+}
+
+// newConsoleAPIs builds the API objects the console and the front door share.
+func newConsoleAPIs(st *store.Store, scope arn.Scope, elbCfg elbapi.Config, ecrAPI *ecrapi.API, images *registry.Registry, logs console.ContainerLogs) consoleAPIs {
+	apis := consoleAPIs{
+		ecs: ecsapi.New(st, scope, time.Now), codedeploy: codedeployapi.New(st, scope, time.Now), ecr: ecrAPI, images: images, logs: logs,
+		elb: elbapi.New(st, scope, time.Now, elbCfg),
+	}
+	apis.services = map[string]awsproto.Service{"ecs": apis.ecs.Service(), "elb": apis.elb.Service(), "codedeploy": apis.codedeploy.Service(), "ecr": ecrAPI.Service()}
+	return apis
 }
 
 // buildConsole builds the web console over the same API objects the front door serves, and

@@ -22,17 +22,18 @@ import (
 	"github.com/fargohq/fargo/internal/api"
 	"github.com/fargohq/fargo/internal/api/autoscalingapi"
 	"github.com/fargohq/fargo/internal/api/awsproto"
-	"github.com/fargohq/fargo/internal/api/codedeployapi"
 	"github.com/fargohq/fargo/internal/api/ecrapi"
-	"github.com/fargohq/fargo/internal/api/ecsapi"
 	"github.com/fargohq/fargo/internal/api/elbapi"
+	"github.com/fargohq/fargo/internal/api/iamapi"
 	"github.com/fargohq/fargo/internal/api/logsapi"
 	"github.com/fargohq/fargo/internal/api/stsapi"
 	"github.com/fargohq/fargo/internal/arn"
 	"github.com/fargohq/fargo/internal/credentials"
+	"github.com/fargohq/fargo/internal/dataplane"
 	"github.com/fargohq/fargo/internal/deployer"
 	"github.com/fargohq/fargo/internal/ecr"
 	"github.com/fargohq/fargo/internal/embedetcd"
+	"github.com/fargohq/fargo/internal/identity"
 	"github.com/fargohq/fargo/internal/lb"
 	"github.com/fargohq/fargo/internal/lbsync"
 	"github.com/fargohq/fargo/internal/logstore"
@@ -64,9 +65,13 @@ type parts struct {
 	sched   *scheduler.Controller
 	deploy  *deployer.Controller
 	agent   *agent.Agent
-	proxy   *lb.Proxy
-	lbsync  *lbsync.Controller
-	reg     *registry.Registry
+	proxy   *lb.Proxy          // nil with a data plane process
+	lbsync  *lbsync.Controller // nil with a data plane process
+	// dataPlane starts the data plane process again when it is gone (DataPlaneProcess).
+	dataPlane *dataplane.Launcher
+	reg       *registry.Registry
+	// identity answers access key lookups (root and IAM users) from the store.
+	identity *identity.Directory
 	// logSweep removes expired and orphaned written log events.
 	logSweep *logstore.Sweeper
 }
@@ -115,6 +120,10 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 	if err != nil {
 		return p, "", err
 	}
+	secrets, err := credentials.EnsureSecretsKey(cfg.DataDir)
+	if err != nil {
+		return p, "", err
+	}
 	if p.etcd, err = openEtcd(ctx, cfg, log); err != nil {
 		return p, "", err
 	}
@@ -122,6 +131,9 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 	p.etcd.closeKV = kvs.Close
 	st := store.New(kvs)
 	scope := arn.Scope{Partition: "aws", Region: cfg.Region, AccountID: cfg.AccountID}
+	p.identity = identity.New(identity.Config{AccountID: cfg.AccountID}, identity.Deps{
+		Store: st, Root: keys.Lookup, Secrets: secrets, Logger: log.With("component", "identity"),
+	})
 
 	node, metaLn, err := openNode(cfg.DataDir, log)
 	if err != nil {
@@ -142,7 +154,8 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	if err := buildLoadBalancing(p, st, cfg, reg, log); err != nil {
+	gatherer, err := buildLoadBalancing(ctx, p, st, cfg, reg, log)
+	if err != nil {
 		return p, "", err
 	}
 	if p.apiLn, err = net.Listen("tcp", cfg.APIAddr); err != nil {
@@ -153,23 +166,22 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 		return p, "", err
 	}
 	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
-	ecrAPI, err := buildRegistry(p, st, scope, keys.Lookup, mux, cfg, log)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{}))
+	ecrAPI, err := buildRegistry(p, st, scope, p.identity.Secret, mux, cfg, log)
 	if err != nil {
 		return p, "", err
 	}
-	apis := consoleAPIs{
-		ecs: ecsapi.New(st, scope, time.Now), codedeploy: codedeployapi.New(st, scope, time.Now), ecr: ecrAPI, images: p.reg, logs: drv,
-		elb: elbapi.New(st, scope, time.Now, elbapi.Config{ListenerHost: cfg.LBBindHost, CertificateDir: filepath.Join(cfg.DataDir, "certs"), CheckPorts: true, APIAddr: cfg.APIAddr}),
-	}
-	apis.services = map[string]awsproto.Service{"ecs": apis.ecs.Service(), "elb": apis.elb.Service(), "codedeploy": apis.codedeploy.Service(), "ecr": ecrAPI.Service()}
+	elbCfg := elbapi.Config{ListenerHost: cfg.LBBindHost, CertificateDir: filepath.Join(cfg.DataDir, "certs"), CheckPorts: true, APIAddr: cfg.APIAddr}
+	apis := newConsoleAPIs(st, scope, elbCfg, ecrAPI, p.reg, drv)
 	front, err := api.New(api.Config{AccountID: cfg.AccountID}, api.Deps{
-		Credentials: keys.Lookup, Logger: log, Registerer: reg, Fallback: mux,
-	}, apis.services["ecs"], stsapi.Service(), logsapi.New(st, logSource{drv}, events, time.Now).Service(),
-		apis.services["elb"], apis.services["codedeploy"], apis.services["ecr"], autoscalingapi.New(st, scope, time.Now).Service())
+		Credentials: p.identity.Secret, Principal: principal(p.identity), KeyUsed: p.identity.Used,
+		Logger: log, Registerer: reg, Fallback: mux,
+	}, apiServices(apis, iamapi.New(cfg.AccountID, iamapi.Deps{Store: st, Secrets: secrets}).Service(), st, scope, logSource{drv}, events)...)
 	if err != nil {
 		return p, "", err
 	}
+	// The console signs in with the server's root key only until it authorizes IAM users'
+	// actions by their policies.
 	web, err := buildConsole(mux, st, scope, cfg, keys.Lookup, apis, log)
 	if err != nil {
 		return p, "", err
@@ -177,6 +189,23 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 	p.httpSrv = &http.Server{Handler: front, ReadHeaderTimeout: 10 * time.Second}
 	p.httpSrv.RegisterOnShutdown(web.Close)
 	return p, "http://" + p.apiLn.Addr().String(), nil
+}
+
+// apiServices returns the AWS services the front door serves: IAM, the console's API objects'
+// and the others. The authorization table's completeness test reads their operations from here.
+func apiServices(apis consoleAPIs, iam awsproto.Service, st *store.Store, scope arn.Scope, src logsapi.LogSource, events *logstore.Store) []awsproto.Service {
+	return []awsproto.Service{
+		iam, apis.services["ecs"], stsapi.Service(), logsapi.New(st, src, events, time.Now).Service(),
+		apis.services["elb"], apis.services["codedeploy"], apis.services["ecr"], autoscalingapi.New(st, scope, time.Now).Service(),
+	}
+}
+
+// principal adapts the identity directory's lookup to the front door's.
+func principal(dir *identity.Directory) func(string) (api.Principal, bool) {
+	return func(id string) (api.Principal, bool) {
+		pr, ok := dir.Principal(id)
+		return api.Principal{ARN: pr.ARN, UserID: pr.UserID, UserName: pr.UserName}, ok
+	}
 }
 
 // buildRegistry builds the container registry over <data-dir>/registry, serves it at /v2/ on
@@ -224,8 +253,48 @@ func ownRegistryAuth(dataDir string, registryHost func() string) func(context.Co
 }
 
 // buildLoadBalancing builds the ALB data plane and the controller that configures it from the
-// store; the proxy reports target health to the controller.
-func buildLoadBalancing(p *parts, st *store.Store, cfg Config, reg prometheus.Registerer, log *slog.Logger) error {
+// store, in this process or, with DataPlaneProcess, as a process of its own that it adopts or
+// starts (internal/dataplane). It returns what /metrics gathers: the server's registry, and
+// the data plane process's metrics.
+func buildLoadBalancing(ctx context.Context, p *parts, st *store.Store, cfg Config, reg *prometheus.Registry, log *slog.Logger) (prometheus.Gatherer, error) {
+	if cfg.DataPlane == DataPlaneProcess {
+		l := &dataplane.Launcher{DataDir: cfg.DataDir, Build: cfg.Build, Args: dataPlaneArgs(cfg)}
+		if _, err := l.Ensure(ctx, log.With("component", "dataplane")); err != nil {
+			return nil, err
+		}
+		p.dataPlane = l
+		reg.MustRegister(dataPlaneUp(cfg.DataDir))
+		return prometheus.Gatherers{reg, dataplane.Gatherer(cfg.DataDir)}, nil
+	}
+	return reg, buildProxy(p, st, cfg, reg, log)
+}
+
+// dataPlaneArgs are the flags of the data plane process: where listeners bind and, with an
+// external etcd cluster, where the store is (else it is the embedded member's socket).
+func dataPlaneArgs(cfg Config) []string {
+	args := []string{"--lb-addr", cfg.LBBindHost}
+	if len(cfg.EtcdEndpoints) > 0 {
+		args = append(args, "--etcd-endpoints", strings.Join(cfg.EtcdEndpoints, ","))
+	}
+	return args
+}
+
+// dataPlaneUp exports whether the data plane process answers its control socket.
+func dataPlaneUp(dataDir string) prometheus.Collector {
+	return prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "fargo_dataplane_up",
+		Help: "1 while the load balancer data plane process answers on its control socket, else 0.",
+	}, func() float64 {
+		if _, _, err := dataplane.Query(context.Background(), dataDir); err != nil {
+			return 0
+		}
+		return 1
+	})
+}
+
+// buildProxy builds the data plane in this process; the proxy reports target health to the
+// controller.
+func buildProxy(p *parts, st *store.Store, cfg Config, reg prometheus.Registerer, log *slog.Logger) error {
 	var ctrl *lbsync.Controller
 	proxy, err := lb.New(lb.ProxyConfig{OnHealthChange: func(h lb.TargetHealth) { ctrl.Notify(h) }}, log.With("component", "lb"), reg)
 	if err != nil {
@@ -287,11 +356,16 @@ func (s *Server) run(ctx context.Context, p *parts) {
 	defer close(s.done)
 	ctrlCtx, stopCtrl := context.WithCancel(context.WithoutCancel(ctx))
 	ctrls, ctrlCtx := errgroup.WithContext(ctrlCtx)
+	ctrls.Go(func() error { return p.identity.Run(ctrlCtx) })
 	ctrls.Go(func() error { return p.sched.Run(ctrlCtx) })
 	ctrls.Go(func() error { return p.deploy.Run(ctrlCtx) })
 	ctrls.Go(func() error { return p.agent.Run(ctrlCtx) })
-	ctrls.Go(func() error { return p.proxy.Run(ctrlCtx) })
-	ctrls.Go(func() error { return p.lbsync.Run(ctrlCtx) })
+	if p.dataPlane != nil {
+		ctrls.Go(func() error { return p.dataPlane.Supervise(ctrlCtx, s.log.With("component", "dataplane")) })
+	} else {
+		ctrls.Go(func() error { return p.proxy.Run(ctrlCtx) })
+		ctrls.Go(func() error { return p.lbsync.Run(ctrlCtx) })
+	}
 	ctrls.Go(func() error { return p.reg.Run(ctrlCtx) })
 	ctrls.Go(func() error { return p.logSweep.Run(ctrlCtx) })
 
@@ -376,7 +450,14 @@ func openEtcd(ctx context.Context, cfg Config, log *slog.Logger) (*etcdHandle, e
 		}
 		return &etcdHandle{client: c, close: c.Close}, nil
 	}
-	srv, err := embedetcd.Start(ctx, embedetcd.Config{Dir: filepath.Join(cfg.DataDir, "etcd"), Logger: log})
+	ec := embedetcd.Config{Dir: filepath.Join(cfg.DataDir, "etcd"), Logger: log}
+	if cfg.DataPlane == DataPlaneProcess {
+		if err := dataplane.CheckSocketPaths(cfg.DataDir); err != nil {
+			return nil, err
+		}
+		ec.ClientSocket = dataplane.EtcdSocket(cfg.DataDir) // the data plane's way to the store
+	}
+	srv, err := embedetcd.Start(ctx, ec)
 	if err != nil {
 		return nil, fmt.Errorf("start embedded etcd: %w", err)
 	}

@@ -79,7 +79,7 @@ func TestDataDirIsPrivate(t *testing.T) {
 	if err := srv.Wait(); err != nil {
 		t.Fatal(err)
 	}
-	for path, want := range map[string]os.FileMode{dir: 0o700, credentials.Path(dir): 0o600} {
+	for path, want := range map[string]os.FileMode{dir: 0o700, credentials.Path(dir): 0o600, credentials.SecretsKeyPath(dir): 0o600} {
 		st, err := os.Stat(path)
 		if err != nil || st.Mode().Perm() != want {
 			t.Errorf("%s: mode %v, %v; want %v", path, st.Mode().Perm(), err, want)

@@ -81,7 +81,8 @@ func (c *Controller) Run(ctx context.Context) error {
 	}.Run(ctx)
 }
 
-// reconcile takes the next step of one deployment and writes what it did.
+// reconcile takes the next step of one deployment: it observes, plans with PlanDeployment,
+// applies the step's actions and writes the deployment as the step leaves it.
 func (c *Controller) reconcile(ctx context.Context, id string) (reconcile.Result, error) {
 	cur, err := c.st.Deployments.Get(ctx, id)
 	if errors.Is(err, errdefs.ErrNotFound) {
@@ -93,33 +94,36 @@ func (c *Controller) reconcile(ctx context.Context, id string) (reconcile.Result
 	if cur.Value.Status.Done() {
 		return reconcile.Result{}, nil
 	}
-	r := &run{c: c, d: cur.Value, now: c.cfg.Now(), wait: c.cfg.Poll}
-	if err := r.step(ctx); err != nil {
+	o, err := c.observe(ctx, cur.Value)
+	if err != nil {
 		return reconcile.Result{}, err
 	}
-	if err := r.observe(ctx); err != nil {
+	step := PlanDeployment(c.cfg, o)
+	if err := c.apply(ctx, o, &step); err != nil {
 		return reconcile.Result{}, err
 	}
-	if targetChanged(cur.Value, r.d) {
-		r.d.TargetUpdated = r.now
+	if err := c.recordTarget(ctx, o, &step); err != nil {
+		return reconcile.Result{}, err
+	}
+	next := step.Deployment
+	if targetChanged(cur.Value, next) {
+		next.TargetUpdated = o.Now
 	}
 	switch {
-	case r.rollback != nil:
-		if err := c.writeWithRollback(ctx, cur, r.d, *r.rollback); err != nil {
+	case step.Rollback != nil:
+		if err := c.writeWithRollback(ctx, cur, next, *step.Rollback); err != nil {
 			return reconcile.Result{}, err
 		}
-	case !reflect.DeepEqual(r.d, cur.Value):
-		if err := c.writeDeployment(ctx, cur, r.d); err != nil {
+	case !reflect.DeepEqual(next, cur.Value):
+		if err := c.writeDeployment(ctx, cur, next); err != nil {
 			return reconcile.Result{}, err
 		}
 	}
-	if r.d.Status.Done() {
-		if !cur.Value.Status.Done() {
-			c.log.Info("deployment ended", "deployment", id, "status", r.d.Status, "error", r.d.ErrorMessage)
-		}
+	if next.Status.Done() {
+		c.log.Info("deployment ended", "deployment", id, "status", next.Status, "error", next.ErrorMessage)
 		return reconcile.Result{}, nil
 	}
-	return reconcile.Result{RequeueAfter: r.wait}, nil
+	return reconcile.Result{RequeueAfter: step.Wait}, nil
 }
 
 func (c *Controller) writeDeployment(ctx context.Context, cur store.Item[codedeploy.Deployment], next codedeploy.Deployment) error {

@@ -12,41 +12,51 @@ import (
 	"github.com/fargohq/fargo/internal/store"
 )
 
-// observe records the deployment's task sets as ECS reports them now (status, desired, pending
+// recordTarget records the deployment's task sets as ECS reports them once the step was
+// applied: the service is read again when the step changed it.
+func (c *Controller) recordTarget(ctx context.Context, o Observation, step *Step) error {
+	svc, found := o.Service, o.ServiceFound
+	if len(step.Actions) > 0 {
+		s := o.Deployment.ECSService
+		it, err := c.st.Services.Get(ctx, store.ServiceID(s.ClusterName, s.ServiceName))
+		switch {
+		case err == nil:
+			svc, found = it.Value, true
+		case errors.Is(err, errdefs.ErrNotFound):
+			found = false
+		default:
+			return err
+		}
+	}
+	if found {
+		recordTaskSets(&step.Deployment, svc, o.Tasks)
+	}
+	return nil
+}
+
+// recordTaskSets records d's task sets as ECS reports them in svc (status, desired, pending
 // and running tasks), with the share of production traffic the deployment gave each, for its
 // target (GetDeploymentTarget). The deployer keeps them because it is the one that reads the
 // service and moves the traffic: the CodeDeploy API reads no ECS state, and a target then
 // reports one moment's task sets and weights together. A task set that has left the service
 // keeps its last status, with no tasks.
-func (r *run) observe(ctx context.Context) error {
-	p := r.d.Progress
+func recordTaskSets(d *codedeploy.Deployment, svc ecs.Service, tasks []ecs.Task) {
+	p := d.Progress
 	if p.BlueTaskSetID == "" && p.GreenTaskSetID == "" {
-		return nil
+		return
 	}
-	s := r.d.ECSService
-	svc, err := r.c.st.Services.Get(ctx, store.ServiceID(s.ClusterName, s.ServiceName))
-	if errors.Is(err, errdefs.ErrNotFound) {
-		return nil // the deployment fails on it; the target keeps what was last seen
-	}
-	if err != nil {
-		return err
-	}
-	tasks, _, err := r.c.st.Tasks.List(ctx, s.ClusterName+"/")
-	if err != nil {
-		return err
-	}
-	counts := ecs.CountTasks(taskValues(tasks, s.ServiceName), func(t ecs.Task) string { return t.DeploymentID })
+	counts := ecs.CountTasks(tasks, func(t ecs.Task) string { return t.DeploymentID })
 	var sets []codedeploy.TaskSetInfo
 	add := func(id, label, group string, weight int) {
 		if id == "" {
 			return
 		}
 		info := codedeploy.TaskSetInfo{ID: id, Label: label, TargetGroup: targetGroupName(group), TrafficWeight: weight}
-		if i := slices.IndexFunc(r.d.TaskSets, func(t codedeploy.TaskSetInfo) bool { return t.ID == id }); i >= 0 {
-			info.Status = r.d.TaskSets[i].Status
+		if i := slices.IndexFunc(d.TaskSets, func(t codedeploy.TaskSetInfo) bool { return t.ID == id }); i >= 0 {
+			info.Status = d.TaskSets[i].Status
 		}
-		if ts, ok := svc.Value.TaskSet(id); ok {
-			info.Status, info.DesiredCount = string(ts.Status), svc.Value.TaskSetDesiredCount(ts)
+		if ts, ok := svc.TaskSet(id); ok {
+			info.Status, info.DesiredCount = string(ts.Status), svc.TaskSetDesiredCount(ts)
 		}
 		c := counts[id]
 		info.PendingCount, info.RunningCount = c.Pending, c.Running
@@ -54,18 +64,7 @@ func (r *run) observe(ctx context.Context) error {
 	}
 	add(p.BlueTaskSetID, codedeploy.LabelBlue, p.BlueTargetGroup, 100-p.GreenWeight)
 	add(p.GreenTaskSetID, codedeploy.LabelGreen, p.GreenTargetGroup, p.GreenWeight)
-	r.d.TaskSets = sets
-	return nil
-}
-
-func taskValues(items []store.Item[ecs.Task], service string) []ecs.Task {
-	out := make([]ecs.Task, 0, len(items))
-	for _, it := range items {
-		if it.Value.ServiceName == service {
-			out = append(out, it.Value)
-		}
-	}
-	return out
+	d.TaskSets = sets
 }
 
 // targetChanged tells whether what a deployment's target reports differs between a and b.

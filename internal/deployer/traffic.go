@@ -57,20 +57,6 @@ func (r route) weights() map[string]int {
 	return out
 }
 
-// forwards tells whether the default rule forwards exactly groups, with these weights.
-func (r route) forwards(groups []elb.WeightedTargetGroup) bool {
-	w := r.weights()
-	if len(w) != len(groups) {
-		return false
-	}
-	for _, g := range groups {
-		if got, ok := w[g.ARN]; !ok || got != g.Weight {
-			return false
-		}
-	}
-	return true
-}
-
 // setForward makes the default rule of listenerARN forward to groups, atomically: the proxy
 // swaps its routing table in one step (DESIGN.md, invariant 2). The listener and the groups are
 // rewritten at the revisions read, as ModifyListener does, so that a concurrent change of any
@@ -80,7 +66,7 @@ func (c *Controller) setForward(ctx context.Context, listenerARN string, groups 
 	if err != nil {
 		return err
 	}
-	if r.forwards(groups) {
+	if forwards(r.weights(), groups) {
 		return nil
 	}
 	next := r.rule.Value
@@ -146,16 +132,4 @@ func (c *Controller) targetGroupByARN(ctx context.Context, groupARN string) (sto
 		return it, errors.Join(errELB, errdefs.NotFound("the target group %s does not exist", groupARN))
 	}
 	return it, err
-}
-
-// split is the forward to blue and green with green getting greenWeight percent. Both groups
-// stay in it at 0% too: ALB health-checks only groups a listener uses, and green must be
-// healthy before it gets traffic, blue until it is deleted (a rollback may need it).
-func split(blue, green string, greenWeight int) []elb.WeightedTargetGroup {
-	return []elb.WeightedTargetGroup{{ARN: blue, Weight: 100 - greenWeight}, {ARN: green, Weight: greenWeight}}
-}
-
-// only is the forward to one group.
-func only(group string) []elb.WeightedTargetGroup {
-	return []elb.WeightedTargetGroup{{ARN: group, Weight: 1}}
 }

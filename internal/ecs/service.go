@@ -61,10 +61,16 @@ type Service struct {
 	EnableECSManagedTags          bool
 	EnableExecuteCommand          bool
 	PropagateTags                 string
-	Tags                          []Tag
-	CreatedAt                     time.Time
-	CreatedBy                     string
-	ClientToken                   string
+	// AvailabilityZoneRebalancing is ENABLED or DISABLED ("" for services stored before fargo
+	// kept it); see AZRebalancingEnabled.
+	AvailabilityZoneRebalancing string
+	// RoleARN is the IAM role ECS reports for the service (ServiceRoleARN); fargo assumes no
+	// role.
+	RoleARN     string
+	Tags        []Tag
+	CreatedAt   time.Time
+	CreatedBy   string
+	ClientToken string
 
 	// Deployments, PRIMARY first. The scheduler keeps them up to date.
 	Deployments []Deployment
@@ -111,9 +117,11 @@ type DeploymentConfiguration struct {
 	CircuitBreakerEnable   bool
 	CircuitBreakerRollback bool
 	// Alarms are accepted and stored; fargo has no CloudWatch alarms to watch.
-	AlarmNames        []string
-	AlarmsEnable      bool
-	AlarmRollback     bool
+	AlarmNames    []string
+	AlarmsEnable  bool
+	AlarmRollback bool
+	// AlarmsGiven records that a request set alarms: ECS reports them only then.
+	AlarmsGiven       bool
 	Strategy          string
 	BakeTimeInMinutes int
 }

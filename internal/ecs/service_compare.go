@@ -18,7 +18,8 @@ func SameServiceRequest(a, b Service) bool {
 		slices.Equal(a.PlacementConstraints, b.PlacementConstraints) &&
 		slices.Equal(a.PlacementStrategy, b.PlacementStrategy) &&
 		a.EnableECSManagedTags == b.EnableECSManagedTags && a.EnableExecuteCommand == b.EnableExecuteCommand &&
-		a.PropagateTags == b.PropagateTags && slices.Equal(a.Tags, b.Tags)
+		a.PropagateTags == b.PropagateTags && slices.Equal(a.Tags, b.Tags) &&
+		a.AvailabilityZoneRebalancing == b.AvailabilityZoneRebalancing && a.RoleARN == b.RoleARN
 }
 
 // sameNetworkConfiguration compares two network configurations; an absent list equals an empty
@@ -32,5 +33,6 @@ func sameDeploymentConfiguration(a, b DeploymentConfiguration) bool {
 	return a.MaximumPercent == b.MaximumPercent && a.MinimumHealthyPercent == b.MinimumHealthyPercent &&
 		a.CircuitBreakerEnable == b.CircuitBreakerEnable && a.CircuitBreakerRollback == b.CircuitBreakerRollback &&
 		slices.Equal(a.AlarmNames, b.AlarmNames) && a.AlarmsEnable == b.AlarmsEnable && a.AlarmRollback == b.AlarmRollback &&
+		a.AlarmsGiven == b.AlarmsGiven &&
 		a.Strategy == b.Strategy && a.BakeTimeInMinutes == b.BakeTimeInMinutes
 }

@@ -129,6 +129,9 @@ func ValidateService(s Service, td TaskDefinition) (Service, error) {
 	if err := validateServiceKind(s, td); err != nil {
 		return Service{}, err
 	}
+	if err := ValidateAZRebalancing(s.AvailabilityZoneRebalancing); err != nil {
+		return Service{}, err
+	}
 	if s.SchedulingStrategy == SchedulingDaemon {
 		// Fargate runs no daemons: DAEMON services are EC2 services unless told otherwise.
 		if s.LaunchType == string(CompatibilityFargate) {

@@ -2,6 +2,7 @@ package embedetcd
 
 import (
 	"log/slog"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -31,6 +32,10 @@ type Config struct {
 	CompactionRetention time.Duration
 	// Logger receives etcd's warnings and errors; default none.
 	Logger *slog.Logger
+	// ClientSocket, when set, is the absolute path of a unix socket on which the member also
+	// serves clients, so that another process of this machine (the data plane) can use the
+	// store. Keep it in a directory only the owner can enter: the socket has no other guard.
+	ClientSocket string
 }
 
 // Validate reports whether c can start a member.
@@ -43,6 +48,8 @@ func (c Config) Validate() error {
 		return errdefs.InvalidArgument("embedetcd: member name %q contains '=' or ','", c.Name)
 	case c.StartTimeout < 0:
 		return errdefs.InvalidArgument("embedetcd: start timeout %s is negative", c.StartTimeout)
+	case c.ClientSocket != "" && !filepath.IsAbs(c.ClientSocket):
+		return errdefs.InvalidArgument("embedetcd: client socket %q is not an absolute path", c.ClientSocket)
 	case c.CompactionRetention < 0:
 		return errdefs.InvalidArgument("embedetcd: compaction retention %s is negative", c.CompactionRetention)
 	}

@@ -2,10 +2,14 @@ package embedetcd_test
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
+
+	clientv3 "go.etcd.io/etcd/client/v3"
 
 	"github.com/fargohq/fargo/internal/embedetcd"
 	"github.com/fargohq/fargo/internal/embedetcd/embedetcdtest"
@@ -111,5 +115,38 @@ func TestConfigValidate(t *testing.T) {
 				t.Fatalf("Validate() = %v, want ok=%v", err, tt.ok)
 			}
 		})
+	}
+}
+
+// TestClientSocket: another client reaches the member through its unix socket, which only
+// the owner may open, and the socket serves again after a restart on the same path.
+func TestClientSocket(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	sock := filepath.Join(dir, "client.sock")
+	for round := range 2 {
+		srv, err := embedetcd.Start(t.Context(), embedetcd.Config{Dir: filepath.Join(dir, "etcd"), ClientSocket: sock})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fi, err := os.Stat(sock)
+		if err != nil || fi.Mode().Perm() != 0o600 {
+			t.Fatalf("round %d: socket %v, %v; want mode 0600", round, fi, err)
+		}
+		c, err := clientv3.New(clientv3.Config{Endpoints: []string{"unix://" + sock}, DialTimeout: 5 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		key := fmt.Sprintf("k%d", round)
+		if _, err := c.Put(t.Context(), key, "v"); err != nil {
+			t.Fatalf("round %d: put through the socket: %v", round, err)
+		}
+		if resp, err := srv.Client().Get(t.Context(), key); err != nil || len(resp.Kvs) != 1 {
+			t.Fatalf("round %d: the member lacks what the socket's client wrote: %v %v", round, resp, err)
+		}
+		_ = c.Close()
+		if err := srv.Close(); err != nil {
+			t.Fatal(err)
+		}
 	}
 }

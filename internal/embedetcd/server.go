@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
@@ -53,6 +54,12 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		e.Close()
 		return nil, errors.Join(err, lock.Close())
 	}
+	if cfg.ClientSocket != "" {
+		if err := os.Chmod(cfg.ClientSocket, 0o600); err != nil {
+			e.Close()
+			return nil, errors.Join(fmt.Errorf("embedetcd: client socket: %w", err), lock.Close())
+		}
+	}
 	return &Server{etcd: e, client: v3client.New(e.Server), lock: lock}, nil
 }
 
@@ -80,6 +87,13 @@ func etcdConfig(cfg Config) *embed.Config {
 	// advertised peer URL (etcd's default, never dialled) only names the member in the cluster.
 	ec.ListenPeerUrls = nil
 	ec.ListenClientUrls = nil
+	if cfg.ClientSocket != "" {
+		u := url.URL{Scheme: "unix", Path: cfg.ClientSocket}
+		ec.ListenClientUrls = []url.URL{u} // advertised stays etcd's default: a lone member tells no one
+		// embed.NewConfig leaves this at zero, which makes every request of a socket client
+		// "expensive" and logged as a warning.
+		ec.WarningUnaryRequestDuration = embed.DefaultWarningUnaryRequestDuration
+	}
 	ec.InitialCluster = ec.InitialClusterFromName(cfg.Name)
 	// A lone member waits a random part of the election timeout before it elects itself, and
 	// nothing else of its life depends on that timeout. 500ms, the least etcd allows with its

@@ -22,6 +22,8 @@ var (
 	ErrUnavailable = errors.New("unavailable")
 	// ErrLimitExceeded means a quota was reached.
 	ErrLimitExceeded = errors.New("limit exceeded")
+	// ErrPermissionDenied means the caller's policies do not allow the request.
+	ErrPermissionDenied = errors.New("permission denied")
 )
 
 // Error is an error of one kind with the message meant for the client.
@@ -74,6 +76,11 @@ func Unavailable(format string, args ...any) error { return newf(ErrUnavailable,
 // LimitExceeded returns an ErrLimitExceeded error with a formatted message.
 func LimitExceeded(format string, args ...any) error {
 	return newf(ErrLimitExceeded, format, args...)
+}
+
+// PermissionDenied returns an ErrPermissionDenied error with a formatted message.
+func PermissionDenied(format string, args ...any) error {
+	return newf(ErrPermissionDenied, format, args...)
 }
 
 // Detail returns an error that matches sentinel and sentinel's kind (errors.Is) and whose client

@@ -22,6 +22,7 @@ func TestKindsSurviveWrapping(t *testing.T) {
 		{"conflict", errdefs.Conflict("x"), errdefs.ErrConflict},
 		{"unavailable", errdefs.Unavailable("x"), errdefs.ErrUnavailable},
 		{"limit", errdefs.LimitExceeded("x"), errdefs.ErrLimitExceeded},
+		{"permission", errdefs.PermissionDenied("x"), errdefs.ErrPermissionDenied},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -17,6 +17,11 @@ import (
 // DefaultIdleTimeout is ALB's idle_timeout.timeout_seconds.
 const DefaultIdleTimeout = 60 * time.Second
 
+// drainGrace is how long a stopping listener leaves idle keep-alive connections open: a
+// client about to reuse one gets its answer with Connection: close instead of a connection
+// closed under its request (h1.Server.DrainGrace).
+const drainGrace = time.Second
+
 // ListenerError is a listener that Apply could not bring up: its port could not be bound
 // (kind errdefs.ErrUnavailable) or its certificate not loaded (errdefs.ErrInvalidArgument).
 // The rest of the config applies regardless, and the next Apply tries again.
@@ -126,7 +131,7 @@ func (p *Proxy) bind(spec Listener, cr certResult) (*listener, error) {
 	if https && cr.err != nil {
 		return l, certError(&spec, cr.err)
 	}
-	ln, err := net.Listen("tcp", spec.Addr)
+	ln, err := p.cfg.Listen("tcp", spec.Addr)
 	if err != nil {
 		return l, &ListenerError{ListenerID: spec.ID, Addr: spec.Addr, Kind: errdefs.ErrUnavailable, Err: err}
 	}
@@ -153,6 +158,7 @@ func (p *Proxy) bind(spec Listener, cr certResult) (*listener, error) {
 	h.xfProto = []string{h.scheme}
 	if !https {
 		l.lean = h1.NewServer(l.srv, p.log)
+		l.lean.DrainGrace = drainGrace
 	}
 	p.spawnLocked(func(context.Context) { l.serve(p.log) })
 	return l, nil

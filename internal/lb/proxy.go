@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"slices"
 	"sync"
@@ -64,6 +65,9 @@ type ProxyConfig struct {
 	OnHealthChange func(TargetHealth)
 	// StickinessSecret keys the stickiness cookies (default: random per Proxy).
 	StickinessSecret []byte
+	// Listen opens a listener's socket (default net.Listen). A data plane that takes over
+	// from another passes the sockets it inherited, so that no connection is refused.
+	Listen func(network, addr string) (net.Listener, error)
 }
 
 // Validate reports whether c is usable.
@@ -85,6 +89,9 @@ func (c ProxyConfig) withDefaults() ProxyConfig {
 	c.MaxRetryBody = orDefault(c.MaxRetryBody, DefaultMaxRetryBody)
 	if c.Now == nil {
 		c.Now = time.Now
+	}
+	if c.Listen == nil {
+		c.Listen = net.Listen
 	}
 	if len(c.StickinessSecret) == 0 {
 		c.StickinessSecret = make([]byte, 32)
@@ -112,6 +119,7 @@ type Proxy struct {
 	gstats    map[string]*groupStats    // the listeners' own error answers by group ID
 	listeners map[string]*listener
 	jobs      []func(context.Context)
+	inherit   inherited // what Inherit gave for targets and groups not configured yet
 	running   bool
 	stopped   bool
 }

@@ -30,6 +30,7 @@ func (p *Proxy) syncTargets(cfg *Config) map[string]*group {
 			if t == nil {
 				t = newTarget(key, stickyToken(p.cfg.StickinessSecret, targetCookie, tg.ID, ct.ID), &p.cfg)
 				p.targets[key] = t
+				p.takeInheritedStats(t)
 			}
 			p.syncTarget(t, spec, orDefault(ct.HealthCheckAddr, ct.Addr), tg.DeregistrationDelay, now)
 			targets = append(targets, t)
@@ -41,7 +42,7 @@ func (p *Proxy) syncTargets(cfg *Config) map[string]*group {
 		rr[tg.ID] = c
 		st := p.gstats[tg.ID]
 		if st == nil {
-			st = new(groupStats)
+			st = p.newGroupStats(tg.ID)
 		}
 		gstats[tg.ID] = st
 		token := stickyToken(p.cfg.StickinessSecret, groupCookie, tg.ID, "")
@@ -76,7 +77,13 @@ func (p *Proxy) syncTarget(t *target, spec *healthSpec, hcAddr string, delay tim
 		close(t.checkStop)
 		t.checkStop = nil
 	}
-	th, changed := t.setHealthLocked(initialHealth(spec), now)
+	start := initialHealth(spec)
+	if prev == nil && !spec.disabled {
+		if h, ok := p.takeInheritedHealth(t); ok {
+			start = h // a successor goes on from its predecessor's view (Inherit)
+		}
+	}
+	th, changed := t.setHealthLocked(start, now)
 	if changed {
 		p.notify(th)
 	}

@@ -18,12 +18,6 @@ const (
 	backoffMax   = 5 * time.Minute
 )
 
-// launchFailed reports whether a stopped task counts as a failed launch: it never ran, or its
-// essential container exited.
-func launchFailed(t ecs.Task) bool {
-	return t.IsStopped() && (t.StopCode == ecs.StopTaskFailedToStart || t.StopCode == ecs.StopEssentialContainerExited)
-}
-
 // updateBackoff counts the failed launches since the last task that started well and sets when
 // the next launch may happen.
 //
@@ -36,7 +30,7 @@ func (p *Plan) updateBackoff(s Snapshot) {
 	b := prev
 	var lastFailure time.Time
 	for _, t := range s.Tasks {
-		if launchFailed(t) && t.StoppedAt.After(lastFailure) {
+		if t.LaunchFailed() && t.StoppedAt.After(lastFailure) {
 			lastFailure = t.StoppedAt
 		}
 	}
@@ -47,7 +41,7 @@ func (p *Plan) updateBackoff(s Snapshot) {
 	}
 	failures := 0
 	for _, t := range s.Tasks {
-		if launchFailed(t) && t.StoppedAt.After(b.ResetAt) {
+		if t.LaunchFailed() && t.StoppedAt.After(b.ResetAt) {
 			failures++
 		}
 	}

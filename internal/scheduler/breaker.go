@@ -9,17 +9,6 @@ import (
 	"github.com/fargohq/fargo/internal/ecs"
 )
 
-// Circuit breaker thresholds: half the desired count, at least 3 and at most 200 failed tasks.
-const (
-	breakerMin = 3
-	breakerMax = 200
-)
-
-// breakerThreshold is how many failed tasks trip the circuit breaker of a deployment.
-func breakerThreshold(desired int) int {
-	return min(max((desired+1)/2, breakerMin), breakerMax)
-}
-
 // checkBreaker counts the PRIMARY deployment's failed tasks since one of its tasks last ran
 // healthy and, when the circuit breaker is on and the count reaches the threshold, fails the
 // deployment and, with rollback, starts a new deployment of the last stable task definition.
@@ -29,23 +18,14 @@ func (p *Plan) checkBreaker(s Snapshot, c *counts) {
 		return
 	}
 	d := &p.Service.Deployments[i]
-	for _, t := range s.Tasks {
-		if t.DeploymentID == d.ID && isHealthy(t) && t.StartedAt.After(d.FailureResetAt) {
-			d.FailureResetAt = t.StartedAt
-		}
-	}
-	failed := 0
-	for _, t := range s.Tasks {
-		if t.DeploymentID == d.ID && launchFailed(t) && t.StoppedAt.After(d.FailureResetAt) {
-			failed++
-		}
-	}
-	d.FailedTasks = failed
+	failedTasks, reset := ecs.FailedLaunches(s.Tasks, d.ID, d.FailureResetAt)
+	failed := len(failedTasks)
+	d.FailedTasks, d.FailureResetAt = failed, reset
 	cfg := s.Service.DeploymentConfiguration
 	if d.RolloutState != ecs.RolloutInProgress {
 		return
 	}
-	if cfg.CircuitBreakerEnable && failed >= breakerThreshold(c.desired) {
+	if cfg.CircuitBreakerEnable && failed >= ecs.BreakerThreshold(c.desired) {
 		p.failDeployment(s, i, "ECS deployment circuit breaker: tasks failed to start.", "tasks failed to start.", cfg.CircuitBreakerRollback)
 		return
 	}

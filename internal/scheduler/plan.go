@@ -96,9 +96,7 @@ func isRunning(t ecs.Task) bool { return isActive(t) && t.LastStatus == ecs.Task
 
 // isHealthy reports whether a task counts towards minimumHealthyPercent: running, not reported
 // unhealthy by its containers and, behind a load balancer, with healthy targets.
-func isHealthy(t ecs.Task) bool {
-	return isRunning(t) && t.HealthStatus != ecs.HealthUnhealthy && (!t.LoadBalanced || t.TargetHealth == ecs.HealthHealthy)
-}
+func isHealthy(t ecs.Task) bool { return t.RunsHealthy() }
 
 // stop plans to stop t, once, and counts it out of the active tasks. Every stop of the
 // service scheduler has the code ServiceSchedulerInitiated, as in ECS.

@@ -11,6 +11,7 @@ import (
 	"github.com/fargohq/fargo/internal/ecs"
 	"github.com/fargohq/fargo/internal/elb"
 	"github.com/fargohq/fargo/internal/errdefs"
+	"github.com/fargohq/fargo/internal/iam"
 	"github.com/fargohq/fargo/internal/logs"
 	"github.com/fargohq/fargo/internal/store/kv"
 )
@@ -78,6 +79,21 @@ type Store struct {
 	// ScalingPolicies are scaling policies by ScalingPolicyID; ScalableTargetPrefix lists one
 	// target's.
 	ScalingPolicies Collection[autoscaling.Policy]
+
+	// IAMUsers are IAM users by iam.Key(name): names are unique regardless of case.
+	IAMUsers Collection[iam.User]
+	// IAMGroups are IAM groups by iam.Key(name).
+	IAMGroups Collection[iam.Group]
+	// IAMRoles are IAM roles by iam.Key(name).
+	IAMRoles Collection[iam.Role]
+	// IAMPolicies are the customer managed policies by iam.Key(name); AWS managed policies
+	// are not stored (iam.AWSPolicies).
+	IAMPolicies Collection[iam.ManagedPolicy]
+	// IAMAccessKeys are IAM users' access keys by key id, their secrets sealed.
+	IAMAccessKeys Collection[iam.AccessKey]
+	// IAMKeyUsage is when each access key was last used, by key id; written in batches, apart
+	// from the keys so that it does not wake the keys' watchers.
+	IAMKeyUsage Collection[iam.KeyUse]
 }
 
 // New returns a Store over kv. The Store does not own kv.
@@ -106,6 +122,12 @@ func New(store kv.KV) *Store {
 		LogStreams:             newCollection[logs.Stream](store, "logs/streams"),
 		ScalableTargets:        newCollection[autoscaling.Target](store, "autoscaling/targets"),
 		ScalingPolicies:        newCollection[autoscaling.Policy](store, "autoscaling/policies"),
+		IAMUsers:               newCollection[iam.User](store, "iam/users"),
+		IAMGroups:              newCollection[iam.Group](store, "iam/groups"),
+		IAMRoles:               newCollection[iam.Role](store, "iam/roles"),
+		IAMPolicies:            newCollection[iam.ManagedPolicy](store, "iam/policies"),
+		IAMAccessKeys:          newCollection[iam.AccessKey](store, "iam/access-keys"),
+		IAMKeyUsage:            newCollection[iam.KeyUse](store, "iam/key-usage"),
 	}
 }
 

@@ -87,7 +87,13 @@ type server struct {
 // until it answers.
 func startServer(t testing.TB, dataDir string, flags ...string) *server {
 	t.Helper()
-	s := &server{bin: fargoBinary(t), dataDir: dataDir, logs: &syncBuffer{}}
+	return startServerWith(t, fargoBinary(t), dataDir, flags...)
+}
+
+// startServerWith is startServer with another build of fargo.
+func startServerWith(t testing.TB, bin, dataDir string, flags ...string) *server {
+	t.Helper()
+	s := &server{bin: bin, dataDir: dataDir, logs: &syncBuffer{}}
 	_ = os.Remove(filepath.Join(dataDir, "server.json"))
 	s.cmd = exec.Command(s.bin, append([]string{"server", "--data-dir", dataDir, "--api-addr", "127.0.0.1:0"}, flags...)...)
 	s.cmd.Env = append(os.Environ(), "PATH="+binDir+string(os.PathListSeparator)+os.Getenv("PATH"))
@@ -102,6 +108,9 @@ func startServer(t testing.TB, dataDir string, flags ...string) *server {
 	t.Cleanup(func() {
 		if t.Failed() {
 			t.Logf("server log:\n%s", s.logs)
+			if dp, err := os.ReadFile(filepath.Join(dataDir, "dataplane", "dataplane.log")); err == nil {
+				t.Logf("data plane log:\n%s", dp)
+			}
 		}
 	})
 	deadline := time.Now().Add(60 * time.Second)

@@ -12,6 +12,7 @@ import (
 	codedeploysdk "github.com/aws/aws-sdk-go-v2/service/codedeploy"
 	ecssdk "github.com/aws/aws-sdk-go-v2/service/ecs"
 	elbv2sdk "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	iamsdk "github.com/aws/aws-sdk-go-v2/service/iam"
 	stssdk "github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/fargohq/fargo/internal/api"
@@ -19,9 +20,11 @@ import (
 	"github.com/fargohq/fargo/internal/api/codedeployapi"
 	"github.com/fargohq/fargo/internal/api/ecsapi"
 	"github.com/fargohq/fargo/internal/api/elbapi"
+	"github.com/fargohq/fargo/internal/api/iamapi"
 	"github.com/fargohq/fargo/internal/api/stsapi"
 	"github.com/fargohq/fargo/internal/arn"
 	"github.com/fargohq/fargo/internal/credentials"
+	"github.com/fargohq/fargo/internal/identity"
 	"github.com/fargohq/fargo/internal/store"
 	"github.com/fargohq/fargo/internal/store/kv/memkv"
 )
@@ -39,22 +42,31 @@ type Server struct {
 	// DataDir holds the server's credentials, as a real data directory does.
 	DataDir     string
 	Credentials credentials.Credentials
+	// Secrets is the data directory's secrets key, which seals IAM users' secrets.
+	Secrets *credentials.Box
+	// Directory answers the front door's access key lookups.
+	Directory *identity.Directory
 	// AWS is the SDK configuration of clients of the server: its endpoint, its credentials,
 	// and no retries (a test must see the first answer).
 	AWS aws.Config
 }
 
-// Start starts a front door serving the services that services build over one in-memory
-// store; it stops when the test ends.
+// Start starts a front door serving IAM and the services that services build over one
+// in-memory store; it stops when the test ends.
 func Start(t testing.TB, services ...func(*store.Store) awsproto.Service) *Server {
 	t.Helper()
-	return StartSetup(t, func(st *store.Store, _ func(string) (string, bool)) ([]awsproto.Service, http.Handler) {
+	return StartSetup(t, servicesSetup(services))
+}
+
+// servicesSetup is the Setup of services built over the store, with no fallback handler.
+func servicesSetup(services []func(*store.Store) awsproto.Service) Setup {
+	return func(st *store.Store, _ func(string) (string, bool)) ([]awsproto.Service, http.Handler) {
 		built := make([]awsproto.Service, len(services))
 		for i, build := range services {
 			built[i] = build(st)
 		}
 		return built, nil
-	})
+	}
 }
 
 // Setup builds what a test server serves over its store and access keys: the AWS services, and
@@ -62,39 +74,86 @@ func Start(t testing.TB, services ...func(*store.Store) awsproto.Service) *Serve
 // registry and the web console.
 type Setup func(st *store.Store, keys func(accessKeyID string) (string, bool)) ([]awsproto.Service, http.Handler)
 
-// StartSetup starts a front door serving what setup builds over one in-memory store; it stops
-// when the test ends.
+// StartSetup starts a front door serving IAM and what setup builds over one in-memory store;
+// it stops when the test ends.
 func StartSetup(t testing.TB, setup Setup) *Server {
 	t.Helper()
-	dir := t.TempDir()
-	creds, err := credentials.Ensure(dir, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, err := credentials.NewKeyring(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
 	mem, err := memkv.New(memkv.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = mem.Close() })
-	st := store.New(mem)
-	built, fallback := setup(st, keys.Lookup)
-	front, err := api.New(api.Config{AccountID: AccountID}, api.Deps{Credentials: keys.Lookup, Fallback: fallback}, built...)
+	return serve(t, store.New(mem), t.TempDir(), setup)
+}
+
+// Serve starts a front door over st with the server credentials and secrets key of dataDir
+// (created when missing), as fargo server starts one: access keys are looked up by an
+// identity.Directory, the server's own key as the account's root and IAM users' keys in the
+// store. Front doors that share st and dataDir are servers sharing one store. It stops when
+// the test ends.
+func Serve(t testing.TB, st *store.Store, dataDir string, services ...func(*store.Store) awsproto.Service) *Server {
+	t.Helper()
+	return serve(t, st, dataDir, servicesSetup(services))
+}
+
+func serve(t testing.TB, st *store.Store, dataDir string, setup Setup) *Server {
+	t.Helper()
+	creds, err := credentials.Ensure(dataDir, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := credentials.NewKeyring(dataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	box, err := credentials.EnsureSecretsKey(dataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := identity.New(identity.Config{AccountID: AccountID}, identity.Deps{Store: st, Root: keys.Lookup, Secrets: box})
+	runDirectory(t, dir)
+	// Every test server serves IAM, whose keys sign requests to the other services.
+	built := []awsproto.Service{iamapi.New(AccountID, iamapi.Deps{Store: st, Secrets: box}).Service()}
+	services, fallback := setup(st, keys.Lookup)
+	built = append(built, services...)
+	front, err := api.New(api.Config{AccountID: AccountID}, api.Deps{
+		Credentials: dir.Secret, Principal: Principal(dir), KeyUsed: dir.Used, Fallback: fallback,
+	}, built...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(front)
 	t.Cleanup(srv.Close)
 	return &Server{
-		URL: srv.URL, Store: st, DataDir: dir, Credentials: creds,
+		URL: srv.URL, Store: st, DataDir: dataDir, Credentials: creds, Secrets: box, Directory: dir,
 		AWS: Config(srv.URL, creds.AccessKeyID, creds.SecretAccessKey),
 	}
 }
 
-// Env is a running front door with the ECS, STS, ELBv2 and CodeDeploy APIs, its store and
+// Principal adapts a Directory's lookup to the front door's.
+func Principal(dir *identity.Directory) func(string) (api.Principal, bool) {
+	return func(id string) (api.Principal, bool) {
+		p, ok := dir.Principal(id)
+		return api.Principal{ARN: p.ARN, UserID: p.UserID, UserName: p.UserName}, ok
+	}
+}
+
+// runDirectory runs dir until the test ends and waits until it has loaded the store.
+func runDirectory(t testing.TB, dir *identity.Directory) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- dir.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("identity directory: %v", err)
+		}
+	})
+	<-dir.Synced()
+}
+
+// Env is a running front door with the ECS, STS, ELBv2, CodeDeploy and IAM APIs, its store and
 // clients.
 type Env struct {
 	*Server
@@ -103,6 +162,7 @@ type Env struct {
 	STS        *stssdk.Client
 	ELBV2      *elbv2sdk.Client
 	CodeDeploy *codedeploysdk.Client
+	IAM        *iamsdk.Client
 	// CertificateDir is the ELBv2 API's certificate directory (<id>.crt and <id>.key of
 	// arn:aws:acm:...:certificate/<id>); it starts empty.
 	CertificateDir string
@@ -126,6 +186,7 @@ func New(t testing.TB) *Env {
 		STS:            stssdk.NewFromConfig(srv.AWS),
 		ELBV2:          elbv2sdk.NewFromConfig(srv.AWS),
 		CodeDeploy:     codedeploysdk.NewFromConfig(srv.AWS),
+		IAM:            iamsdk.NewFromConfig(srv.AWS),
 		CertificateDir: certDir,
 	}
 }

@@ -57,7 +57,11 @@ type callerKey struct{}
 type Caller struct {
 	AccessKeyID string
 	// ARN is the principal, for example arn:aws:iam::000000000000:root.
-	ARN       string
+	ARN string
+	// UserID is the principal's unique id: the account id for root, AIDA... for a user.
+	UserID string
+	// UserName is the IAM user's name, empty for root.
+	UserName  string
 	AccountID string
 	// Region is the region of the request's signing scope.
 	Region string

@@ -143,13 +143,13 @@ func (a *API) repositoryARN(name string) string {
 	return a.scope.New("ecr", "repository/"+name).String()
 }
 
-// pageSize checks maxResults; 0 (absent) means the default.
-func pageSize(maxResults int32) (int, error) {
-	if maxResults == 0 {
+// pageSize checks maxResults; absent means the default, and 0 is out of range as on AWS.
+func pageSize(maxResults *int32) (int, error) {
+	if maxResults == nil {
 		return defaultPageSize, nil
 	}
-	if maxResults < 1 || maxResults > maxPageSize {
+	if *maxResults < 1 || *maxResults > maxPageSize {
 		return 0, errdefs.Detail(ecr.ErrInvalidParameter, "Invalid parameter at 'maxResults' failed to satisfy constraint: 'Member must have value between 1 and %d'", maxPageSize)
 	}
-	return int(maxResults), nil
+	return int(*maxResults), nil
 }

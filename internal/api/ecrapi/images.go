@@ -17,7 +17,7 @@ type describeImagesInput struct {
 	RepositoryName *string                   `json:"repositoryName"`
 	ImageIds       []wireImageIdentifier     `json:"imageIds"`
 	NextToken      *string                   `json:"nextToken"`
-	MaxResults     int32                     `json:"maxResults"`
+	MaxResults     *int32                    `json:"maxResults"`
 	Filter         *wireDescribeImagesFilter `json:"filter"`
 }
 
@@ -50,7 +50,7 @@ type listImagesInput struct {
 	RegistryID     *string                   `json:"registryId"`
 	RepositoryName *string                   `json:"repositoryName"`
 	NextToken      *string                   `json:"nextToken"`
-	MaxResults     int32                     `json:"maxResults"`
+	MaxResults     *int32                    `json:"maxResults"`
 	Filter         *wireDescribeImagesFilter `json:"filter"`
 }
 
@@ -162,7 +162,7 @@ func (a *API) describeImages(ctx context.Context, in *describeImagesInput) (*des
 	if err != nil {
 		return nil, err
 	}
-	if len(in.ImageIds) > 0 && (in.NextToken != nil || in.MaxResults != 0) {
+	if len(in.ImageIds) > 0 && (in.NextToken != nil || in.MaxResults != nil) {
 		return nil, errdefs.Detail(ecr.ErrInvalidParameter, "Invalid parameter: nextToken and maxResults cannot be used with imageIds")
 	}
 	name, images, err := a.images(ctx, in.RegistryID, in.RepositoryName)

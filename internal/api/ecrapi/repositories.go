@@ -28,7 +28,7 @@ type describeRepositoriesInput struct {
 	RegistryID      *string  `json:"registryId"`
 	RepositoryNames []string `json:"repositoryNames"`
 	NextToken       *string  `json:"nextToken"`
-	MaxResults      int32    `json:"maxResults"`
+	MaxResults      *int32   `json:"maxResults"`
 }
 
 type describeRepositoriesOutput struct {
@@ -118,7 +118,7 @@ func (a *API) describeRepositories(ctx context.Context, in *describeRepositories
 	}
 	out := &describeRepositoriesOutput{Repositories: []*wireRepository{}}
 	if len(in.RepositoryNames) > 0 {
-		if in.NextToken != nil || in.MaxResults != 0 {
+		if in.NextToken != nil || in.MaxResults != nil {
 			return nil, errdefs.Detail(ecr.ErrInvalidParameter, "Invalid parameter: nextToken and maxResults cannot be used with repositoryNames")
 		}
 		for _, name := range in.RepositoryNames {

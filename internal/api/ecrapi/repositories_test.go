@@ -108,6 +108,10 @@ func TestCreateAndDescribeRepositories(t *testing.T) {
 			_, err := e.ECR.DescribeRepositories(ctx, &ecrsdk.DescribeRepositoriesInput{MaxResults: aws.Int32(1001)})
 			return err
 		}},
+		{"page size zero", "InvalidParameterException", func() error {
+			_, err := e.ECR.DescribeRepositories(ctx, &ecrsdk.DescribeRepositoriesInput{MaxResults: aws.Int32(0)})
+			return err
+		}},
 		{"bad token", "InvalidParameterException", func() error {
 			_, err := e.ECR.DescribeRepositories(ctx, &ecrsdk.DescribeRepositoriesInput{NextToken: aws.String("!!")})
 			return err

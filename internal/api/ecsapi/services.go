@@ -28,11 +28,12 @@ func (a *API) createService(ctx context.Context, in *createServiceInput) (*servi
 	if err != nil {
 		return nil, err
 	}
-	saved, err := a.newService(ctx, s, td)
+	saved, err := a.newService(ctx, s, td, awsproto.Deref(in.Role))
 	if err != nil {
 		return nil, err
 	}
-	return a.serviceResult(ctx, saved, true)
+	// CreateService answers with the tags it was given, and without the member when none.
+	return a.serviceResult(ctx, saved, len(saved.Tags) > 0)
 }
 
 // CreateService is CreateService over domain values: s names its cluster and gives the
@@ -47,15 +48,19 @@ func (a *API) CreateService(ctx context.Context, s ecs.Service, taskDefinition s
 		return ecs.Service{}, err
 	}
 	s.ClusterName, s.ClusterARN, s.TaskDefinitionARN = cluster.Name, cluster.ARN, td.ARN
-	return a.newService(ctx, s, td)
+	return a.newService(ctx, s, td, s.RoleARN)
 }
 
-// newService validates s, which runs td, and stores it with its first deployment.
-func (a *API) newService(ctx context.Context, s ecs.Service, td ecs.TaskDefinition) (ecs.Service, error) {
+// newService validates s, which runs td, gives it the role ECS would (role is the one
+// requested, if any), and stores it with its first deployment.
+func (a *API) newService(ctx context.Context, s ecs.Service, td ecs.TaskDefinition, role string) (ecs.Service, error) {
 	s.ARN = ecs.ServiceARN(a.scope, s.ClusterName, s.Name)
 	s.CreatedBy = callerARN(ctx)
 	s, err := ecs.ValidateService(s, td)
 	if err != nil {
+		return ecs.Service{}, err
+	}
+	if s.RoleARN, err = ecs.ServiceRoleARN(a.scope, role, s, td); err != nil {
 		return ecs.Service{}, err
 	}
 	deploymentID, err := a.newDeploymentID()

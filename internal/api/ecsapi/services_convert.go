@@ -24,8 +24,10 @@ func serviceFromCreateInput(in *createServiceInput, cluster ecs.Cluster, tdARN s
 		EnableECSManagedTags:          in.EnableECSManagedTags,
 		EnableExecuteCommand:          in.EnableExecuteCommand,
 		PropagateTags:                 awsproto.Deref(in.PropagateTags),
-		Tags:                          tagsFromWire(in.Tags),
-		ClientToken:                   awsproto.Deref(in.ClientToken),
+		// ECS enables rebalancing when a CreateService request does not say.
+		AvailabilityZoneRebalancing: cmp.Or(awsproto.Deref(in.AvailabilityZoneRebalancing), ecs.AZRebalancingEnabled),
+		Tags:                        tagsFromWire(in.Tags),
+		ClientToken:                 awsproto.Deref(in.ClientToken),
 	}
 	var err error
 	if s.DeploymentController, err = controllerFromWire(in.DeploymentController); err != nil {
@@ -88,6 +90,7 @@ func applyServiceUpdate(cur ecs.Service, in *updateServiceInput, tdARN string) (
 	next.EnableExecuteCommand = awsproto.Deref(firstSet(in.EnableExecuteCommand, &cur.EnableExecuteCommand))
 	next.EnableECSManagedTags = awsproto.Deref(firstSet(in.EnableECSManagedTags, &cur.EnableECSManagedTags))
 	next.PropagateTags = awsproto.Deref(firstSet(in.PropagateTags, &cur.PropagateTags))
+	next.AvailabilityZoneRebalancing = awsproto.Deref(firstSet(in.AvailabilityZoneRebalancing, &cur.AvailabilityZoneRebalancing))
 	return next, nil
 }
 
@@ -125,6 +128,7 @@ func deploymentConfigurationFromWire(base ecs.DeploymentConfiguration, in *wireD
 	}
 	if al := in.Alarms; al != nil {
 		out.AlarmNames, out.AlarmsEnable, out.AlarmRollback = al.AlarmNames, al.Enable, al.Rollback
+		out.AlarmsGiven = true
 	}
 	if in.Strategy != nil {
 		out.Strategy = *in.Strategy

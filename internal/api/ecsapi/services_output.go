@@ -57,6 +57,9 @@ func serviceToWire(s ecs.Service, counts serviceCounts, withTags bool) wireServi
 		EnableECSManagedTags:          s.EnableECSManagedTags,
 		PropagateTags:                 ptr(cmp.Or(s.PropagateTags, ecs.PropagateNone)),
 		EnableExecuteCommand:          s.EnableExecuteCommand,
+		AvailabilityZoneRebalancing:   optional(s.AvailabilityZoneRebalancing),
+		RoleArn:                       optional(s.RoleARN),
+		ResourceManagementType:        ptr(resourceManagementCustomer),
 	}
 	if s.PlatformVersion != "" {
 		out.PlatformFamily = ptr(ecs.PlatformFamilyLinux)
@@ -100,9 +103,14 @@ func deploymentToWire(d ecs.Deployment, counts ecs.TaskCounts) wireDeployment {
 	return out
 }
 
-// deploymentConfigurationToWire sends a service's deployment configuration as ECS does: the
-// circuit breaker and alarms (off unless set) for the ECS controller, and the bake time for
-// the strategies that bake.
+// resourceManagementCustomer is the resourceManagementType of every service a client manages,
+// which is every service fargo has (no Express services).
+const resourceManagementCustomer = "CUSTOMER"
+
+// deploymentConfigurationToWire sends a service's deployment configuration as ECS does
+// (docs/wire-defaults.md): for the ECS controller the circuit breaker (off unless set), the
+// strategy with its bake time (ROLLING and 0 unless set), and alarms only when a request set
+// them.
 func deploymentConfigurationToWire(c ecs.DeploymentConfiguration, controller string) *wireDeploymentConfiguration {
 	out := &wireDeploymentConfiguration{
 		MaximumPercent:        ptr(int32(c.MaximumPercent)),
@@ -111,9 +119,11 @@ func deploymentConfigurationToWire(c ecs.DeploymentConfiguration, controller str
 	}
 	if controller == ecs.ControllerECS || controller == "" {
 		out.DeploymentCircuitBreaker = &wireDeploymentCircuitBreaker{Enable: c.CircuitBreakerEnable, Rollback: c.CircuitBreakerRollback}
+	}
+	if c.AlarmsGiven || len(c.AlarmNames) > 0 || c.AlarmsEnable || c.AlarmRollback {
 		out.Alarms = &wireDeploymentAlarms{AlarmNames: append([]string{}, c.AlarmNames...), Enable: c.AlarmsEnable, Rollback: c.AlarmRollback}
 	}
-	if c.Strategy != "" && c.Strategy != ecs.StrategyRolling {
+	if c.Strategy != "" {
 		out.BakeTimeInMinutes = ptr(int32(c.BakeTimeInMinutes))
 	}
 	return out

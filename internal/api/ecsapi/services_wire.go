@@ -119,6 +119,11 @@ type wireService struct {
 	EnableECSManagedTags bool       `json:"enableECSManagedTags"`
 	PropagateTags        *string    `json:"propagateTags,omitempty"`
 	EnableExecuteCommand bool       `json:"enableExecuteCommand"`
+	// AvailabilityZoneRebalancing is left out for services stored before fargo kept it.
+	AvailabilityZoneRebalancing *string `json:"availabilityZoneRebalancing,omitempty"`
+	RoleArn                     *string `json:"roleArn,omitempty"`
+	// ResourceManagementType is always CUSTOMER: fargo has no Express services.
+	ResourceManagementType *string `json:"resourceManagementType,omitempty"`
 	// TaskSets is sent, [] when there are none, for EXTERNAL services only.
 	TaskSets *[]wireTaskSet `json:"taskSets,omitempty"`
 	// FargoListenerErrors is fargo's own member, sent once there is something to count.
@@ -158,6 +163,7 @@ type createServiceInput struct {
 	EnableECSManagedTags          bool                               `json:"enableECSManagedTags"`
 	PropagateTags                 *string                            `json:"propagateTags"`
 	EnableExecuteCommand          bool                               `json:"enableExecuteCommand"`
+	AvailabilityZoneRebalancing   *string                            `json:"availabilityZoneRebalancing"`
 }
 
 type updateServiceInput struct {
@@ -179,6 +185,7 @@ type updateServiceInput struct {
 	LoadBalancers                 []wireLoadBalancer                 `json:"loadBalancers"`
 	PropagateTags                 *string                            `json:"propagateTags"`
 	ServiceRegistries             []wireServiceRegistry              `json:"serviceRegistries"`
+	AvailabilityZoneRebalancing   *string                            `json:"availabilityZoneRebalancing"`
 }
 
 type serviceOutput struct {

@@ -84,15 +84,14 @@ var serviceShapes = map[string]reflect.Type{
 // notImplemented are the model members fargo neither reads nor sends, by shape. Request
 // members left out are accepted and ignored; response members left out are never sent.
 var notImplemented = map[string][]string{
-	"CreateServiceRequest":    {"availabilityZoneRebalancing", "serviceConnectConfiguration", "volumeConfigurations", "vpcLatticeConfigurations"},
-	"UpdateServiceRequest":    {"availabilityZoneRebalancing", "serviceConnectConfiguration", "volumeConfigurations", "vpcLatticeConfigurations"},
+	"CreateServiceRequest":    {"serviceConnectConfiguration", "volumeConfigurations", "vpcLatticeConfigurations"},
+	"UpdateServiceRequest":    {"serviceConnectConfiguration", "volumeConfigurations", "vpcLatticeConfigurations"},
 	"RunTaskRequest":          {"volumeConfigurations"},
 	"StartTaskRequest":        {"volumeConfigurations"},
 	"ListServicesRequest":     {},
 	"DescribeServicesRequest": {},
 	"Service": {
-		"availabilityZoneRebalancing", "capacityProviderStrategy", "currentServiceDeployment", "currentServiceRevisions",
-		"resourceManagementType", "roleArn",
+		"capacityProviderStrategy", "currentServiceDeployment", "currentServiceRevisions",
 	},
 	"Deployment": {
 		"capacityProviderStrategy", "fargateEphemeralStorage", "serviceConnectConfiguration", "serviceConnectResources",

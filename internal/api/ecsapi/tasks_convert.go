@@ -2,6 +2,7 @@ package ecsapi
 
 import (
 	"cmp"
+	"slices"
 	"strconv"
 
 	"github.com/fargohq/fargo/internal/api/awsproto"
@@ -41,10 +42,11 @@ func containerOverrideFromWire(in wireContainerOverride) ecs.ContainerOverride {
 	}
 }
 
-// taskOverrideToWire sends a task's overrides as ECS does: always, with its lists.
-func taskOverrideToWire(o ecs.TaskOverride) *wireTaskOverride {
+// taskOverrideToWire sends a task's overrides as ECS does: always, with its lists, and with
+// an override for every container of the task, which is only its name where it was given none.
+func taskOverrideToWire(o ecs.TaskOverride, containers []ecs.Container) *wireTaskOverride {
 	out := &wireTaskOverride{
-		ContainerOverrides:            alwaysListToWire(o.ContainerOverrides, containerOverrideToWire),
+		ContainerOverrides:            alwaysListToWire(everyContainerOverride(o.ContainerOverrides, containers), containerOverrideToWire),
 		Cpu:                           optional(o.CPU),
 		InferenceAcceleratorOverrides: []wireInferenceAcceleratorOverride{},
 		ExecutionRoleArn:              optional(o.ExecutionRoleARN),
@@ -53,6 +55,20 @@ func taskOverrideToWire(o ecs.TaskOverride) *wireTaskOverride {
 	}
 	if o.EphemeralStorageGiB > 0 {
 		out.EphemeralStorage = &wireEphemeralStorage{SizeInGiB: int32(o.EphemeralStorageGiB)}
+	}
+	return out
+}
+
+// everyContainerOverride returns an override for each of the task's containers, in their
+// order: the one given, or one of only its name.
+func everyContainerOverride(given []ecs.ContainerOverride, containers []ecs.Container) []ecs.ContainerOverride {
+	out := make([]ecs.ContainerOverride, 0, len(containers))
+	for _, c := range containers {
+		o := ecs.ContainerOverride{Name: c.Name}
+		if i := slices.IndexFunc(given, func(o ecs.ContainerOverride) bool { return o.Name == c.Name }); i >= 0 {
+			o = given[i]
+		}
+		out = append(out, o)
 	}
 	return out
 }
@@ -91,7 +107,7 @@ func (a *API) taskToWire(t ecs.Task, withTags bool) wireTask {
 		LastStatus:           optional(string(t.LastStatus)),
 		LaunchType:           optional(t.LaunchType),
 		Memory:               optional(t.Memory),
-		Overrides:            taskOverrideToWire(t.Overrides),
+		Overrides:            taskOverrideToWire(t.Overrides, t.Containers),
 		PullStartedAt:        epochPtr(t.PullStartedAt),
 		PullStoppedAt:        epochPtr(t.PullStoppedAt),
 		StartedAt:            epochPtr(t.StartedAt),
@@ -111,9 +127,15 @@ func (a *API) taskToWire(t ecs.Task, withTags bool) wireTask {
 		out.PlatformVersion = ptr(ecs.FargatePlatformVersion)
 		out.PlatformFamily = ptr(ecs.PlatformFamilyLinux)
 		out.EphemeralStorage = &wireEphemeralStorage{SizeInGiB: int32(max(t.Overrides.EphemeralStorageGiB, defaultEphemeralStorageGiB))}
+		out.Attributes = append([]wireAttribute{cpuArchitecture()}, out.Attributes...)
+	}
+	eni, awsvpc := eniAttachment(t)
+	if awsvpc {
+		out.Attachments = []wireAttachment{eni}
 	}
 	for i, c := range t.Containers {
 		out.Containers[i] = containerToWire(c, t.ARN)
+		out.Containers[i].NetworkInterfaces = containerInterfaces(eni, awsvpc, taskAddress(t))
 	}
 	if withTags {
 		out.Tags = ptr(tagsToWire(t.Tags))

@@ -1,7 +1,6 @@
 package elbapi
 
 import (
-	"encoding/xml"
 	"time"
 
 	"github.com/fargohq/fargo/internal/api/awsproto"
@@ -9,23 +8,8 @@ import (
 	"github.com/fargohq/fargo/internal/errdefs"
 )
 
-// list is a list member of a response: <Name><member>…</member>…</Name>. AWS sends the element
-// even when the list is empty, so list members always appear unless tagged omitempty.
-type list[T any] []T
-
-// MarshalXML implements xml.Marshaler.
-func (l list[T]) MarshalXML(e *xml.Encoder, start xml.StartElement) error {
-	if err := e.EncodeToken(start); err != nil {
-		return err
-	}
-	member := xml.StartElement{Name: xml.Name{Local: "member"}}
-	for _, v := range l {
-		if err := e.EncodeElement(v, member); err != nil {
-			return err
-		}
-	}
-	return e.EncodeToken(start.End())
-}
+// list is a list member of a response; see awsproto.XMLList.
+type list[T any] = awsproto.XMLList[T]
 
 // timestamp formats t as ELBv2 does: ISO 8601 in UTC with milliseconds.
 func timestamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000Z") }

@@ -69,3 +69,7 @@ const (
 )
 
 func fail(reason Reason, msg string) *Error { return &Error{Reason: reason, Message: msg} }
+
+// UnknownKeyError is the failure of a key that is not known (any more): for a caller that
+// finds the key gone after Verify accepted its signature.
+func UnknownKeyError() *Error { return fail(UnknownKey, msgUnknownKey) }

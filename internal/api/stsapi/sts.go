@@ -41,7 +41,12 @@ func getCallerIdentity(ctx context.Context, _ *getCallerIdentityInput) (*getCall
 	if !ok {
 		return nil, errdefs.FailedPrecondition("the request has no authenticated caller")
 	}
-	return &getCallerIdentityOutput{Arn: c.ARN, UserID: c.AccessKeyID, Account: c.AccountID}, nil
+	// Root's UserId is the account id; a user's is its unique id (AIDA...).
+	userID := c.UserID
+	if userID == "" {
+		userID = c.AccountID
+	}
+	return &getCallerIdentityOutput{Arn: c.ARN, UserID: userID, Account: c.AccountID}, nil
 }
 
 func errorFor(_ string, err error) *awsproto.Error {

@@ -56,6 +56,13 @@ FILES = {
         "CreateLogGroup", "DeleteLogGroup", "CreateLogStream", "DeleteLogStream",
         "PutRetentionPolicy", "DeleteRetentionPolicy", "PutLogEvents",
     ]),
+    "ecrapi/testdata/ecr-members.json": ("ecr", [
+        "CreateRepository", "DescribeRepositories", "DeleteRepository", "GetAuthorizationToken",
+        "DescribeImages", "ListImages", "BatchGetImage", "BatchDeleteImage", "PutImage",
+        "PutImageTagMutability", "BatchCheckLayerAvailability",
+        "PutLifecyclePolicy", "GetLifecyclePolicy", "DeleteLifecyclePolicy",
+        "TagResource", "UntagResource", "ListTagsForResource",
+    ]),
     "autoscalingapi/testdata/autoscaling-members.json": ("application-autoscaling", [
         "RegisterScalableTarget", "DescribeScalableTargets", "DeregisterScalableTarget",
         "PutScalingPolicy", "DescribeScalingPolicies", "DeleteScalingPolicy", "DescribeScalingActivities",
@@ -63,7 +70,10 @@ FILES = {
 }
 
 # Shapes whose members the smithy model leaves without default, in models that mark no box.
-NULLABLE = {"codedeploy": {"NullableBoolean", "WaitTimeInSeconds"}}
+NULLABLE = {
+    "codedeploy": {"NullableBoolean", "WaitTimeInSeconds"},
+    "ecr": {"MaxResults", "ImageSizeInBytes", "LayerSizeInBytes"},
+}
 
 # Services whose smithy model gives no scalar member a default, but for the shapes listed:
 # every other scalar member is boxed.
@@ -75,6 +85,7 @@ SCALARS = {"boolean", "byte", "short", "integer", "long", "float", "double"}
 # The aws-sdk-go-v2 module of each service.
 SDK = {
     "ecs": "github.com/aws/aws-sdk-go-v2/service/ecs",
+    "ecr": "github.com/aws/aws-sdk-go-v2/service/ecr",
     "codedeploy": "github.com/aws/aws-sdk-go-v2/service/codedeploy",
     "logs": "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs",
     "application-autoscaling": "github.com/aws/aws-sdk-go-v2/service/applicationautoscaling",

@@ -41,6 +41,14 @@ type Server struct {
 	closing atomic.Bool
 
 	handedOff atomic.Int64 // connections given to net/http, for tests
+
+	// DrainGrace is how long Shutdown leaves idle keep-alive connections open (set before
+	// Serve). A client that is about to send its next request on one then gets the answer
+	// with Connection: close instead of a connection closed under the request, which a
+	// client like wrk counts as an error; a connection still idle after the grace was idle
+	// that long. Zero closes idle connections at once.
+	DrainGrace time.Duration
+	shutdownAt atomic.Int64 // unix nanoseconds
 }
 
 // NewServer returns a server that runs srv's handler and hands the connections it does not
@@ -122,6 +130,7 @@ func (s *Server) forget(sc *conn) {
 // handed over. When ctx ends first, it closes its own connections and returns ctx's error,
 // leaving srv's to srv.Close, as http.Server.Shutdown does.
 func (s *Server) Shutdown(ctx context.Context) error {
+	s.shutdownAt.Store(time.Now().UnixNano())
 	s.closing.Store(true)
 	var wg sync.WaitGroup
 	var leanErr error
@@ -151,11 +160,16 @@ func (s *Server) closeConns(ctx context.Context) error {
 	return nil
 }
 
-// closeIdle closes the connections that wait for a request and reports whether none is left.
+// closeIdle closes the connections that wait for a request, once DrainGrace has passed
+// since Shutdown began, and reports whether none is left.
 func (s *Server) closeIdle() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	graceOver := time.Since(time.Unix(0, s.shutdownAt.Load())) >= s.DrainGrace
 	for sc := range s.conns {
+		if !graceOver {
+			break
+		}
 		if sc.state.CompareAndSwap(connIdle, connClosed) {
 			sc.c.Close()
 		}
@@ -277,7 +291,9 @@ func (sc *conn) next() bool {
 		}
 	}
 	sc.served = true
-	return sc.state.CompareAndSwap(connIdle, connActive) && !sc.s.closing.Load()
+	// A request that arrived while shutting down is still answered (with Connection: close):
+	// its client sent it on an open connection and must not see it fail.
+	return sc.state.CompareAndSwap(connIdle, connActive)
 }
 
 // keepIdleDeadline sets the read deadline to the idle timeout from now, unless the one set is

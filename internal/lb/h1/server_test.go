@@ -68,6 +68,12 @@ func startLean(t testing.TB, h http.Handler) (string, *Server) {
 
 func startLeanIdle(t testing.TB, h http.Handler, idle time.Duration) (string, *Server) {
 	t.Helper()
+	return startLeanGrace(t, h, idle, 0)
+}
+
+// startLeanGrace is startLeanIdle with a DrainGrace.
+func startLeanGrace(t testing.TB, h http.Handler, idle, grace time.Duration) (string, *Server) {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -75,6 +81,7 @@ func startLeanIdle(t testing.TB, h http.Handler, idle time.Duration) (string, *S
 	srv := &http.Server{Handler: h, IdleTimeout: idle, ReadHeaderTimeout: 200 * time.Millisecond,
 		ErrorLog: slog.NewLogLogger(slog.DiscardHandler, slog.LevelDebug)}
 	s := NewServer(srv, nil)
+	s.DrainGrace = grace
 	served := make(chan error, 1)
 	go func() { served <- s.Serve(ln) }()
 	t.Cleanup(func() {
@@ -414,6 +421,49 @@ func TestLeanShutdown(t *testing.T) {
 		t.Fatalf("request in flight got %d %q close=%v, want 200 ok with Connection: close", res.StatusCode, body, res.Close)
 	}
 	<-done
+}
+
+// TestLeanShutdownDrainGrace: within DrainGrace a keep-alive connection that was idle when
+// Shutdown began still gets its next request answered, with Connection: close, instead of
+// being closed under it.
+func TestLeanShutdownDrainGrace(t *testing.T) {
+	addr, s := startLeanGrace(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Length", "2")
+		_, _ = io.WriteString(w, "ok")
+	}), time.Minute, time.Minute)
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	_ = c.SetDeadline(time.Now().Add(10 * time.Second))
+	br := bufio.NewReader(c)
+	get := func() *http.Response {
+		t.Helper()
+		if _, err := io.WriteString(c, "GET / HTTP/1.1\r\nHost: h\r\n\r\n"); err != nil {
+			t.Fatal(err)
+		}
+		res, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatalf("request on the idle connection: %v", err)
+		}
+		_, _ = io.Copy(io.Discard, res.Body)
+		return res
+	}
+	if res := get(); res.Close {
+		t.Fatal("first answer closes the connection")
+	}
+	done := make(chan error, 1)
+	go func() { done <- s.Shutdown(context.Background()) }()
+	for !s.closing.Load() {
+		time.Sleep(time.Millisecond)
+	}
+	if res := get(); res.StatusCode != http.StatusOK || !res.Close {
+		t.Fatalf("request after shutdown began: %d close=%v, want 200 with Connection: close", res.StatusCode, res.Close)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("Shutdown: %v", err)
+	}
 }
 
 // TestH1WriterFraming checks the framing choices of the lean writer.

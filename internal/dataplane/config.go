@@ -1,0 +1,88 @@
+package dataplane
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"path/filepath"
+	"time"
+)
+
+// DefaultSaveInterval is the default of Config.SaveInterval.
+const DefaultSaveInterval = time.Second
+
+// Config is what a data plane is told. DataDir is required; every other zero value means its
+// default.
+type Config struct {
+	// DataDir is fargo's data directory: the data plane's files live in its dataplane/, the
+	// embedded etcd member's client socket in etcd/, listener certificates in certs/.
+	DataDir string
+	// EtcdEndpoints are the client URLs of the store; default the embedded member's socket,
+	// unix://<DataDir>/etcd/client.sock.
+	EtcdEndpoints []string
+	// BindHost is the address listeners bind on; default 127.0.0.1.
+	BindHost string
+	// Build names the build of fargo that runs: a server replaces a data plane of another.
+	Build string
+	// SaveInterval is how often the state is written; default DefaultSaveInterval.
+	SaveInterval time.Duration
+}
+
+func (c Config) withDefaults() (Config, error) {
+	if c.DataDir == "" {
+		return c, errors.New("dataplane: data dir is required")
+	}
+	abs, err := filepath.Abs(c.DataDir)
+	if err != nil {
+		return c, fmt.Errorf("dataplane: data dir: %w", err)
+	}
+	c.DataDir = abs
+	if len(c.EtcdEndpoints) == 0 {
+		c.EtcdEndpoints = []string{"unix://" + EtcdSocket(c.DataDir)}
+	}
+	if c.BindHost == "" {
+		c.BindHost = "127.0.0.1"
+	}
+	if net.ParseIP(c.BindHost) == nil {
+		return c, fmt.Errorf("dataplane: bind address %q is not an IP address", c.BindHost)
+	}
+	if c.SaveInterval <= 0 {
+		c.SaveInterval = DefaultSaveInterval
+	}
+	return c, nil
+}
+
+// maxSocketPath is the longest path of a unix socket (sun_path holds 108 bytes with its NUL).
+const maxSocketPath = 107
+
+// CheckSocketPaths reports a data directory whose sockets' paths would be too long to bind.
+func CheckSocketPaths(dataDir string) error {
+	longest := max(len(EtcdSocket(dataDir)), len(handoverPath(dataDir, 1<<22)))
+	if longest > maxSocketPath {
+		return fmt.Errorf("dataplane: the data directory %s is too long a path for the data plane's unix sockets (%d bytes, at most %d); choose a shorter one, or run the data plane embedded", dataDir, longest, maxSocketPath)
+	}
+	return nil
+}
+
+// EtcdSocket is where the embedded etcd member of dataDir serves clients.
+func EtcdSocket(dataDir string) string { return filepath.Join(dataDir, "etcd", "client.sock") }
+
+// Dir is the data plane's directory inside dataDir.
+func Dir(dataDir string) string { return filepath.Join(dataDir, "dataplane") }
+
+func statePath(dataDir string) string  { return filepath.Join(Dir(dataDir), "state.json") }
+func recordPath(dataDir string) string { return filepath.Join(Dir(dataDir), "dataplane.json") }
+func secretPath(dataDir string) string { return filepath.Join(Dir(dataDir), "stickiness.key") }
+
+// LogPath is the log file of the data planes Spawn starts.
+func LogPath(dataDir string) string { return filepath.Join(Dir(dataDir), "dataplane.log") }
+
+// controlPath and handoverPath are one process's sockets: two data planes run side by side
+// during a handover.
+func controlPath(dataDir string, pid int) string {
+	return filepath.Join(Dir(dataDir), fmt.Sprintf("control-%d.sock", pid))
+}
+
+func handoverPath(dataDir string, pid int) string {
+	return filepath.Join(Dir(dataDir), fmt.Sprintf("handover-%d.sock", pid))
+}
