@@ -240,7 +240,7 @@ var rules = map[string]Rule{
 	"iam:GetRole":                        on("iam:GetRole", IAMRole),
 	"iam:ListRoles":                      on("iam:ListRoles", Any),
 	"iam:DeleteRole":                     on("iam:DeleteRole", IAMRole),
-	"iam:SimulatePrincipalPolicy":        on("iam:SimulatePrincipalPolicy", IAMUser),
+	"iam:UpdateAssumeRolePolicy":         on("iam:UpdateAssumeRolePolicy", IAMRole),
 }
 
 // RegistryRoute is a kind of request of the registry's OCI distribution API (/v2/).
