@@ -37,6 +37,9 @@ func (c *Console) createService(r *http.Request, sess *session) (string, error) 
 		if err := c.checkNewGroup(r.Context(), *g); err != nil {
 			return "", err
 		}
+		if err := c.allow(r, sess, "codedeploy:CreateApplication", c.cfg.Scope.New("codedeploy", "application:"+g.ApplicationName).String()); err != nil {
+			return "", err
+		}
 		if err := c.allow(r, sess, "codedeploy:CreateDeploymentGroup", c.cfg.Scope.New("codedeploy", "deploymentgroup:"+g.ApplicationName+"/"+g.Name).String()); err != nil {
 			return "", err
 		}

@@ -3,12 +3,16 @@ package console_test
 import (
 	"context"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/fargohq/fargo/internal/console"
+	"github.com/fargohq/fargo/internal/credentials"
 	"github.com/fargohq/fargo/internal/errdefs"
+	"github.com/fargohq/fargo/internal/store"
+	"github.com/fargohq/fargo/internal/store/kv/memkv"
 )
 
 func TestWithoutSessionEverythingIsRefused(t *testing.T) {
@@ -23,6 +27,7 @@ func TestWithoutSessionEverythingIsRefused(t *testing.T) {
 		{"deep page redirects to sign-in", http.MethodGet, "/clusters/default/services/web", http.StatusSeeOther},
 		{"deployment page redirects", http.MethodGet, "/codedeploy/deployments/d-AAAAAAAAA", http.StatusSeeOther},
 		{"event stream is 401", http.MethodGet, "/events?watch=services", http.StatusUnauthorized},
+		{"log stream is 401", http.MethodGet, "/clusters/demo/tasks/abc/logs?container=app", http.StatusUnauthorized},
 		{"action redirects and does nothing", http.MethodPost, "/clusters", http.StatusSeeOther},
 	}
 	for _, tt := range tests {
@@ -166,5 +171,34 @@ func TestEveryRequestPassesTheAuthorizer(t *testing.T) {
 	wantContains(t, body, "ecs:CreateCluster")
 	if after := e.revision(t); after != before {
 		t.Error("a refused action wrote to the store")
+	}
+}
+
+// TestSessionCookieIsSecureUnderTLS: a sign-in that came over TLS gets a Secure cookie.
+func TestSessionCookieIsSecureUnderTLS(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	creds, err := credentials.Ensure(dir, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := credentials.NewKeyring(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mem, err := memkv.New(memkv.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = mem.Close() })
+	web := newConsole(t, store.New(mem), keys.Lookup, &clock{now: time.Now()}, nil)
+	srv := httptest.NewTLSServer(web)
+	t.Cleanup(srv.Close)
+	b := &browser{t: t, base: srv.URL, c: srv.Client()}
+	b.c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, _ := b.post("/signin", map[string]string{"accessKeyId": creds.AccessKeyID, "secretAccessKey": creds.SecretAccessKey})
+	wantStatus(t, resp, http.StatusSeeOther)
+	if cookie := resp.Header.Get("Set-Cookie"); !strings.Contains(cookie, "; Secure") || !strings.Contains(cookie, "HttpOnly") {
+		t.Errorf("cookie over TLS = %q, want Secure and HttpOnly", cookie)
 	}
 }

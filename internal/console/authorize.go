@@ -21,7 +21,7 @@ type Authorizer interface {
 }
 
 // ErrAccessDenied is the answer of an Authorizer that refuses; AWS's code is AccessDenied.
-var ErrAccessDenied = errdefs.FailedPrecondition("You are not authorized to perform this operation.")
+var ErrAccessDenied = errdefs.PermissionDenied("You are not authorized to perform this operation.")
 
 // Key is an access key that the API accepts: its secret and whose it is.
 type Key struct {

@@ -27,14 +27,17 @@ type revisionRow struct {
 }
 
 type serviceView struct {
-	Service     ecs.Service
-	Counts      ecs.TaskCounts
-	Revisions   []revisionRow
-	Tasks       []ecs.Task
-	Events      []ecs.ServiceEvent
-	Revisions2  []string
-	Deployments []codedeploy.Deployment
-	Group       string
+	Service   ecs.Service
+	Counts    ecs.TaskCounts
+	Revisions []revisionRow
+	Tasks     []ecs.Task
+	Events    []ecs.ServiceEvent
+	// TaskDefinitions are the ARNs of the ACTIVE revisions of the service's family, newest
+	// first: what it can be updated or deployed to.
+	TaskDefinitions []string
+	Deployments     []codedeploy.Deployment
+	// Group is the deployment group of a blue/green service, as the console names it.
+	Group string
 }
 
 func (c *Console) servicePage(w http.ResponseWriter, r *http.Request, sess *session) error {
@@ -58,7 +61,7 @@ func (c *Console) servicePage(w http.ResponseWriter, r *http.Request, sess *sess
 	for _, t := range tasks {
 		v.Counts = v.Counts.Add(t)
 	}
-	if v.Revisions2, err = c.revisionARNs(r, familyOf(s.TaskDefinitionARN)); err != nil {
+	if v.TaskDefinitions, err = c.revisionARNs(r, familyOf(s.TaskDefinitionARN)); err != nil {
 		return err
 	}
 	if s.DeploymentController == ecs.ControllerCodeDeploy {

@@ -103,7 +103,7 @@ func (c *Console) describe(err error) string {
 
 // code is the AWS error code of err, asking the service whose sentinel it is.
 func (c *Console) code(err error) string {
-	if errors.Is(err, ErrAccessDenied) {
+	if errors.Is(err, errdefs.ErrPermissionDenied) {
 		return "AccessDenied"
 	}
 	var se *serviceError
@@ -132,7 +132,7 @@ func in(service string, err error) error {
 
 func statusOf(err error) int {
 	switch {
-	case errors.Is(err, ErrAccessDenied):
+	case errors.Is(err, errdefs.ErrPermissionDenied):
 		return http.StatusForbidden
 	case errors.Is(err, errdefs.ErrNotFound):
 		return http.StatusNotFound

@@ -42,10 +42,11 @@ func newConsoleAPIs(st *store.Store, scope arn.Scope, elbCfg elbapi.Config, ecrA
 
 // buildConsole builds the web console over the same API objects the front door serves, and
 // serves it at / on mux.
-func buildConsole(mux *http.ServeMux, st *store.Store, scope arn.Scope, cfg Config, lookup func(string) (string, bool), apis consoleAPIs, log *slog.Logger) (*console.Console, error) {
+func buildConsole(mux *http.ServeMux, st *store.Store, scope arn.Scope, cfg Config, ids consoleIdentity, apis consoleAPIs, log *slog.Logger) (*console.Console, error) {
 	c, err := console.New(console.Config{Scope: scope, Minute: cfg.Minute()}, console.Deps{
-		Store: st,
-		Keys:  console.RootKeys(cfg.AccountID, lookup),
+		Store:      st,
+		Keys:       ids.Key,
+		Authorizer: ids,
 		Actions: console.Actions{
 			ECS: apis.ecs, ELB: apis.elb, CodeDeploy: apis.codedeploy, ECR: apis.ecr,
 		},

@@ -180,9 +180,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 	if err != nil {
 		return p, "", err
 	}
-	// The console signs in with the server's root key only until it authorizes IAM users'
-	// actions by their policies.
-	web, err := buildConsole(mux, st, scope, cfg, keys.Lookup, apis, log)
+	web, err := buildConsole(mux, st, scope, cfg, consoleIdentity{dir: p.identity, region: cfg.Region}, apis, log)
 	if err != nil {
 		return p, "", err
 	}

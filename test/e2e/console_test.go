@@ -53,6 +53,7 @@ func TestConsoleInABrowser(t *testing.T) {
 	b.waitText(t, "#deployment-live", "Green", "hello:2", "Blue", "hello:1")
 	b.waitSVGPath(t)
 	b.shot(t, "deployment-canary")
+	b.onPhone(t, "deployment-phone")
 	b.waitText(t, "#deployment-live", "Terminate original task set", "TerminationWait")
 	b.waitText(t, "#green-weight", "100%")
 	b.shot(t, "deployment-termination-wait")
@@ -221,25 +222,37 @@ func (b *headless) submit2(t *testing.T, fields map[string]string, button string
 
 // clickAndLoad clicks what button (an XPath) names, waits for the page the click leads to,
 // and fails on an error page. The old page is marked first, so that it is not taken for the
-// new one.
+// new one. The click is the page's own: a live region may swap the button for a fresh copy
+// at any moment, and a script finds and clicks it in one turn of the page's event loop.
 func (b *headless) clickAndLoad(t *testing.T, button string) {
 	t.Helper()
 	b.eval(t, `window.fargoOldPage = true`)
-	b.run(t, "click "+button, chromedp.Click(button))
+	click := fmt.Sprintf(`(function () {
+		const el = document.evaluate(%q, document, null, XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue;
+		if (el) el.click();
+		return !!el;
+	})()`, button)
+	b.waitTrue(t, "click "+button, click)
+	b.waitTrue(t, "the page after "+button, `!window.fargoOldPage && document.readyState === "complete"`)
+	b.submitCheck(t)
+}
+
+// waitTrue evaluates script until it returns true.
+func (b *headless) waitTrue(t *testing.T, what, script string) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(b.ctx, 60*time.Second)
 	defer cancel()
 	for {
-		loaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!window.fargoOldPage && document.readyState === "complete"`))
-		if err == nil && loaded {
-			break
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](script))
+		if err == nil && ok {
+			return
 		}
 		select {
 		case <-ctx.Done():
-			t.Fatalf("click %s: no new page: %v", button, err)
+			t.Fatalf("%s: never happened (%v); the page shows:\n%s", what, err, b.text("main"))
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
-	b.submitCheck(t)
 }
 
 func (b *headless) submitCheck(t *testing.T) {
@@ -279,6 +292,20 @@ func (b *headless) waitText(t *testing.T, selector string, wants ...string) {
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
+}
+
+// onPhone shows the page at a phone's width, checks that nothing but the tables' own boxes
+// scrolls sideways, and takes a screenshot.
+func (b *headless) onPhone(t *testing.T, name string) {
+	t.Helper()
+	b.run(t, "phone viewport", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2)))
+	defer b.run(t, "desktop viewport", chromedp.EmulateViewport(1280, 1000))
+	fits, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth <= window.innerWidth`))
+	if err != nil || !fits {
+		width, _ := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.documentElement.scrollWidth`))
+		t.Errorf("at 390 px the page is %d px wide (%v): it does not fit a phone", width, err)
+	}
+	b.shot(t, name)
 }
 
 // eval runs a script in the page.
