@@ -34,7 +34,7 @@ var allowed = map[string][]string{
 	"internal/logs":                      {"internal/errdefs"},
 	"internal/autoscaling":               {"internal/errdefs"},
 	"internal/iam":                       {"internal/iampolicy", "internal/errdefs", "internal/tagset"},
-	"internal/identity":                  {"internal/store/...", "internal/iam", "internal/iampolicy", "internal/tagset", "internal/errdefs"},
+	"internal/identity":                  {"internal/store/...", "internal/iam", "internal/tagset", "internal/errdefs"},
 	"internal/store/kv":                  {"internal/errdefs"},
 	"internal/store/kv/...":              {"internal/store/kv", "internal/errdefs", "internal/embedetcd/..."},
 	"internal/store":                     {"internal/ecs", "internal/elb", "internal/codedeploy", "internal/ecr", "internal/logs", "internal/autoscaling", "internal/iam", "internal/store/kv", "internal/arn", "internal/errdefs"},
