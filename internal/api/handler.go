@@ -121,6 +121,10 @@ type call struct {
 // ServeHTTP implements http.Handler.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	proto := detect(r)
+	if proto == awsproto.ProtocolQuery && r.Method == http.MethodPost && !signed(r) && !h.formNamesAction(r) {
+		// A browser's form post (the console's sign-in and actions): no signature, no Action.
+		proto = 0
+	}
 	if proto == 0 {
 		h.fallback(w, r)
 		return
@@ -160,6 +164,30 @@ func detect(r *http.Request) awsproto.Protocol {
 		return awsproto.ProtocolQuery
 	}
 	return 0
+}
+
+// signed reports whether r carries a SigV4 signature, in its headers or its URL (presigned).
+func signed(r *http.Request) bool {
+	return r.Header.Get("Authorization") != "" || r.URL.Query().Get("X-Amz-Signature") != ""
+}
+
+// formNamesAction reports whether the form post r names an Action, in its URL or its body, as
+// every Query call does; an unsigned one must still get Query's authentication error. It reads
+// the body up to the size cap and puts back what it read.
+func (h *Handler) formNamesAction(r *http.Request) bool {
+	if r.URL.Query().Get("Action") != "" {
+		return true
+	}
+	head, err := io.ReadAll(io.LimitReader(r.Body, h.cfg.MaxBodyBytes+1))
+	r.Body = struct {
+		io.Reader
+		io.Closer
+	}{io.MultiReader(bytes.NewReader(head), r.Body), r.Body}
+	if err != nil {
+		return true // let the Query path report the read error
+	}
+	form, err := url.ParseQuery(string(head))
+	return err != nil || form.Get("Action") != ""
 }
 
 func (h *Handler) recoverPanic(c *call) {

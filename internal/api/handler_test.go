@@ -236,6 +236,48 @@ func TestNonAWSRequestsGoToFallback(t *testing.T) {
 	}
 }
 
+// TestBrowserFormPostsGoToFallback pins that a web form's post, urlencoded as browsers send it,
+// with neither a signature nor an Action, reaches the fallback (the console) with its body
+// whole; a form that names an Action is a Query call even unsigned, and a signed form is one
+// whatever it holds.
+func TestBrowserFormPostsGoToFallback(t *testing.T) {
+	t.Parallel()
+	var got string
+	fallback := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = r.PostFormValue("accessKeyId") + "/" + r.PostFormValue("secretAccessKey")
+		w.WriteHeader(http.StatusTeapot)
+	})
+	h, err := api.New(api.Config{}, api.Deps{Credentials: func(string) (string, bool) { return "", false }, Fallback: fallback})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name, body, auth string
+		toFallback       bool
+	}{
+		{"browser form", "accessKeyId=AKIA1&secretAccessKey=s%2Fx", "", true},
+		{"unsigned Query call", "Action=GetCallerIdentity&Version=2011-06-15", "", false},
+		{"signed form without Action", "accessKeyId=AKIA1", "AWS4-HMAC-SHA256 Credential=AKIA1/20260101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=00", false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got = ""
+			req := httptest.NewRequest(http.MethodPost, "/signin", strings.NewReader(tc.body))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			if tc.auth != "" {
+				req.Header.Set("Authorization", tc.auth)
+			}
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if fellBack := rec.Code == http.StatusTeapot; fellBack != tc.toFallback || !fellBack && !strings.Contains(rec.Body.String(), "<ErrorResponse>") {
+				t.Fatalf("status %d, want the fallback %v: %s", rec.Code, tc.toFallback, rec.Body)
+			}
+			if tc.toFallback && got != "AKIA1/s/x" {
+				t.Fatalf("the fallback read the form as %q", got)
+			}
+		})
+	}
+}
+
 func TestPanicBecomesInternalFailure(t *testing.T) {
 	t.Parallel()
 	svc := awsproto.Service{

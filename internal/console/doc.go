@@ -8,6 +8,6 @@
 // operation of the same name cannot drift apart. Every request passes one seam, Authorizer,
 // with IAM action names.
 //
-// Its forms post multipart/form-data: the front door takes a urlencoded POST for an AWS Query
-// call.
+// Its forms post multipart/form-data; urlencoded posts work too, since the front door takes a
+// form post for an AWS Query call only when it is signed or names an Action.
 package console
