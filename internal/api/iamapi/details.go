@@ -103,7 +103,7 @@ func (a *API) getAccountAuthorizationDetails(ctx context.Context, in *accountDet
 			return nil, err
 		}
 	}
-	page, tr, err := paginate(details, func(d detail) string { return d.key }, in.Marker, in.MaxItems)
+	page, tr, err := markerPage(details, func(d detail) string { return d.key }, in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}

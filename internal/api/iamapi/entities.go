@@ -170,7 +170,7 @@ func listAttached[T any](ctx context.Context, a *API, e entity[T], in *entityInp
 		ref, _ := iam.ParsePolicyARN(p.PolicyArn)
 		return !pathPrefix(ref.Path, in.PathPrefix)
 	})
-	page, tr, err := paginate(attached, func(p wireAttachedPolicy) string { return p.PolicyArn }, in.Marker, in.MaxItems)
+	page, tr, err := markerPage(attached, func(p wireAttachedPolicy) string { return p.PolicyArn }, in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}
@@ -246,7 +246,7 @@ func listInline[T any](ctx context.Context, a *API, e entity[T], in *entityInput
 	if err != nil {
 		return nil, err
 	}
-	page, tr, err := paginate(e.policies(&it.Value).Names(), func(s string) string { return s }, in.Marker, in.MaxItems)
+	page, tr, err := markerPage(e.policies(&it.Value).Names(), func(s string) string { return s }, in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}

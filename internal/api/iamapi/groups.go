@@ -88,7 +88,7 @@ func (a *API) getGroup(ctx context.Context, in *getGroupInput) (*getGroupOutput,
 	if err != nil {
 		return nil, err
 	}
-	page, tr, err := paginate(members, itemID, in.Marker, in.MaxItems)
+	page, tr, err := markerPage(members, itemID, in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}
@@ -125,7 +125,7 @@ func (a *API) listGroups(ctx context.Context, in *listGroupsInput) (*listGroupsO
 }
 
 func (a *API) groupsPage(items []store.Item[iam.Group], marker *string, maxItems *int32) (*listGroupsOutput, error) {
-	page, tr, err := paginate(items, itemID, marker, maxItems)
+	page, tr, err := markerPage(items, itemID, marker, maxItems)
 	if err != nil {
 		return nil, err
 	}

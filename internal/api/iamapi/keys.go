@@ -91,7 +91,7 @@ func (a *API) listAccessKeys(ctx context.Context, in *listAccessKeysInput) (*lis
 	if err != nil {
 		return nil, err
 	}
-	ids, tr, err := paginate(slices.Sorted(slices.Values(it.Value.AccessKeys)), func(id string) string { return id }, in.Marker, in.MaxItems)
+	ids, tr, err := markerPage(slices.Sorted(slices.Values(it.Value.AccessKeys)), func(id string) string { return id }, in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}

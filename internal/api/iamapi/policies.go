@@ -196,7 +196,7 @@ func (a *API) listPolicies(ctx context.Context, in *listPoliciesInput) (*listPol
 	all = slices.DeleteFunc(all, func(p iam.ManagedPolicy) bool {
 		return !pathPrefix(p.Path, in.PathPrefix) || awsproto.Deref(in.OnlyAttached) && p.AttachmentCount == 0
 	})
-	page, tr, err := paginate(all, func(p iam.ManagedPolicy) string { return p.ARN() }, in.Marker, in.MaxItems)
+	page, tr, err := markerPage(all, func(p iam.ManagedPolicy) string { return p.ARN() }, in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}

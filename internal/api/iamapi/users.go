@@ -293,7 +293,7 @@ func (a *API) listUserTags(ctx context.Context, in *listUserTagsInput) (*listTag
 		return nil, err
 	}
 	tags := slices.SortedFunc(slices.Values(it.Value.Tags), func(x, y tagset.Tag) int { return strings.Compare(x.Key, y.Key) })
-	page, tr, err := paginate(tags, func(t tagset.Tag) string { return t.Key }, in.Marker, in.MaxItems)
+	page, tr, err := markerPage(tags, func(t tagset.Tag) string { return t.Key }, in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}

@@ -124,7 +124,7 @@ func (a *API) listPolicyVersions(ctx context.Context, in *listPolicyVersionsInpu
 	if err != nil {
 		return nil, err
 	}
-	page, tr, err := paginate(it.Value.Versions, versionKey, in.Marker, in.MaxItems)
+	page, tr, err := markerPage(it.Value.Versions, versionKey, in.Marker, in.MaxItems)
 	if err != nil {
 		return nil, err
 	}

@@ -95,9 +95,9 @@ var pages = awsproto.Pages{
 	TokenError: func(string) error { return errdefs.InvalidArgument("Invalid Marker.") },
 }
 
-// paginate returns the page of items (sorted by key, keys unique) that marker and maxItems
+// markerPage returns the page of items (sorted by key, keys unique) that marker and maxItems
 // ask for, and the result's pagination members.
-func paginate[T any](items []T, key func(T) string, marker *string, maxItems *int32) ([]T, truncation, error) {
+func markerPage[T any](items []T, key func(T) string, marker *string, maxItems *int32) ([]T, truncation, error) {
 	page, next, err := awsproto.Paginate(pages, items, awsproto.ByKey(key), marker, maxItems, defaultMaxItems)
 	if err != nil {
 		return nil, truncation{}, err
@@ -118,7 +118,7 @@ func listByPath[T, W any](ctx context.Context, coll store.Collection[T], path fu
 		return nil, truncation{}, err
 	}
 	items = slices.DeleteFunc(items, func(it store.Item[T]) bool { return !pathPrefix(path(it.Value), prefix) })
-	page, tr, err := paginate(items, itemID, marker, maxItems)
+	page, tr, err := markerPage(items, itemID, marker, maxItems)
 	if err != nil {
 		return nil, truncation{}, err
 	}
