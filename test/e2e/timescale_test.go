@@ -6,15 +6,19 @@ import (
 	"time"
 )
 
-// scaledWaitMinutes is the ready and termination wait of TestTimeScaleWaits: five minutes,
-// which a server at --time-scale 60 runs in five seconds.
-const scaledWaitMinutes = 5.0
+// The ready and termination waits of TestTimeScaleWaits, which a server at --time-scale 60 runs
+// in as many seconds. The termination wait is long enough for a busy machine's aws CLI to look
+// at the task sets while it lasts.
+const (
+	scaledWaitMinutes        = 5.0
+	scaledTerminationMinutes = 30.0
+)
 
 // TestTimeScaleWaits checks that the ready and the termination wait of a CodeDeploy deployment
 // follow `fargo server --time-scale` (the canary and linear intervals have tests of their own,
 // codedeploy_test.go and codedeploy_shift_test.go), while the API reports the minutes
-// configured. Each wait is five minutes, on a server whose minute lasts a second: a deployment
-// that waited real minutes would not end within the tests' deadlines.
+// configured. The waits are 5 and 30 minutes, on a server whose minute lasts a second: a
+// deployment that waited real minutes would not end within the tests' deadlines.
 func TestTimeScaleWaits(t *testing.T) {
 	t.Parallel()
 	s := startServer(t, t.TempDir(), "--time-scale", "60")
@@ -58,7 +62,7 @@ func TestTimeScaleWaits(t *testing.T) {
 	s.waitDeploymentEnded(t, term)
 	info = s.awsJSON(t, "deploy", "get-deployment", "--deployment-id", term)
 	if get(info, "deploymentInfo", "status") != "Succeeded" ||
-		get(info, "deploymentInfo", "blueGreenDeploymentConfiguration", "terminateBlueInstancesOnDeploymentSuccess", "terminationWaitTimeInMinutes") != scaledWaitMinutes {
+		get(info, "deploymentInfo", "blueGreenDeploymentConfiguration", "terminateBlueInstancesOnDeploymentSuccess", "terminationWaitTimeInMinutes") != scaledTerminationMinutes {
 		t.Fatalf("the deployment after its termination wait: %v", info)
 	}
 	group := s.awsJSON(t, "deploy", "get-deployment-group", "--application-name", "AppECS-demo-web", "--deployment-group-name", "DgpECS-demo-web")
@@ -67,13 +71,13 @@ func TestTimeScaleWaits(t *testing.T) {
 	}
 }
 
-// setWaits gives the deployment group of service web ready and termination waits of
-// scaledWaitMinutes, with actionOnTimeout for the ready wait.
+// setWaits gives the deployment group of service web a ready wait of scaledWaitMinutes, with
+// actionOnTimeout, and a termination wait of scaledTerminationMinutes.
 func (s *server) setWaits(t *testing.T, actionOnTimeout string) {
 	t.Helper()
 	s.awsOK(t, "deploy", "update-deployment-group", "--application-name", "AppECS-demo-web", "--current-deployment-group-name", "DgpECS-demo-web",
 		"--blue-green-deployment-configuration",
-		`{"terminateBlueInstancesOnDeploymentSuccess":{"action":"TERMINATE","terminationWaitTimeInMinutes":5},`+
+		`{"terminateBlueInstancesOnDeploymentSuccess":{"action":"TERMINATE","terminationWaitTimeInMinutes":30},`+
 			`"deploymentReadyOption":{"actionOnTimeout":"`+actionOnTimeout+`","waitTimeInMinutes":5}}`)
 }
 
