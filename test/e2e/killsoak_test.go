@@ -115,7 +115,7 @@ func TestKillNineDuringDeployments(t *testing.T) {
 		checkNoFailures(t, res, 100)
 	}
 	if bad := k.badWeights.Load(); bad != nil {
-		t.Errorf("the canary listener sent %s", *bad)
+		t.Errorf("seen while the deployments ran: %s", *bad)
 	}
 	fmt.Printf("kill -9 during deployments: %d kills over %d deployments (%s) in %s, %d weight readings\n",
 		k.kills, len(outcomes), strings.Join(outcomes, ", "), time.Since(start).Round(time.Second), k.readings.Load())
@@ -364,7 +364,8 @@ func (k *killSoak) deploymentStatus(id string) string {
 
 // watchWeights reads the canary listener's forward again and again while the test runs (the
 // server may be down: a failed read is skipped) and records a share of the replacement group
-// that no phase of the current deployment has.
+// that no phase of the current deployment has, or a service with a task set or deployment too
+// many.
 func (k *killSoak) watchWeights(ctx context.Context) {
 	for ctx.Err() == nil {
 		time.Sleep(100 * time.Millisecond)
@@ -383,10 +384,23 @@ func (k *killSoak) watchWeights(ctx context.Context) {
 		if changed {
 			continue // the reading may belong to either phase
 		}
+		// At no moment more than the two task sets of a deployment, nor more than the two
+		// deployments (new and old) of a rolling one.
+		rctx, cancel = context.WithTimeout(ctx, 5*time.Second)
+		svcs, err := k.ecs().DescribeServices(rctx, &ecssdk.DescribeServicesInput{Cluster: aws.String("demo"), Services: []string{"web", "roll"}})
+		cancel()
+		if err == nil && len(svcs.Services) == 2 {
+			for _, svc := range svcs.Services {
+				if len(svc.TaskSets) > 2 || len(svc.Deployments) > 2 {
+					msg := fmt.Sprintf("service %s with %d task sets and %d deployments at once", aws.ToString(svc.ServiceName), len(svc.TaskSets), len(svc.Deployments))
+					k.badWeights.CompareAndSwap(nil, &msg)
+				}
+			}
+		}
 		share, ok := forwardShare(out.Listeners[0].DefaultActions, group)
 		k.readings.Add(1)
 		if !ok || !allowed[share] {
-			msg := fmt.Sprintf("%d%% (readable %v) to %s while only %v were allowed: %+v", share, ok, group, allowed, out.Listeners[0].DefaultActions)
+			msg := fmt.Sprintf("the canary listener sent %d%% (readable %v) to %s while only %v were allowed: %+v", share, ok, group, allowed, out.Listeners[0].DefaultActions)
 			k.badWeights.CompareAndSwap(nil, &msg)
 		}
 	}
