@@ -74,6 +74,8 @@ type parts struct {
 	identity *identity.Directory
 	// logSweep removes expired and orphaned written log events.
 	logSweep *logstore.Sweeper
+	// audit appends every API call to the audit log.
+	audit *auditLog
 }
 
 // Start builds and starts every component, and returns once the API answers. The server stops
@@ -173,14 +175,18 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 	}
 	elbCfg := elbapi.Config{ListenerHost: cfg.LBBindHost, CertificateDir: filepath.Join(cfg.DataDir, "certs"), CheckPorts: true, APIAddr: cfg.APIAddr}
 	apis := newConsoleAPIs(st, scope, elbCfg, ecrAPI, p.reg, drv)
+	az := newAuthorizer(p.identity, scope)
+	if p.audit, err = openAuditLog(cfg.DataDir, log.With("component", "audit")); err != nil {
+		return p, "", err
+	}
 	front, err := api.New(api.Config{AccountID: cfg.AccountID}, api.Deps{
 		Credentials: p.identity.Secret, Principal: principal(p.identity), KeyUsed: p.identity.Used,
-		Logger: log, Registerer: reg, Fallback: mux,
+		Logger: log, Registerer: reg, Fallback: mux, Authorize: az.API, Audit: p.audit.Record,
 	}, apiServices(apis, iamapi.New(cfg.AccountID, iamapi.Deps{Store: st, Secrets: secrets}).Service(), st, scope, logSource{drv}, events)...)
 	if err != nil {
 		return p, "", err
 	}
-	web, err := buildConsole(mux, st, scope, cfg, consoleIdentity{dir: p.identity, region: cfg.Region}, apis, log)
+	web, err := buildConsole(mux, st, scope, cfg, consoleIdentity{dir: p.identity, authz: az}, apis, log)
 	if err != nil {
 		return p, "", err
 	}
@@ -202,7 +208,7 @@ func apiServices(apis consoleAPIs, iam awsproto.Service, st *store.Store, scope 
 func principal(dir *identity.Directory) func(string) (api.Principal, bool) {
 	return func(id string) (api.Principal, bool) {
 		pr, ok := dir.Principal(id)
-		return api.Principal{ARN: pr.ARN, UserID: pr.UserID, UserName: pr.UserName}, ok
+		return api.Principal{ARN: pr.ARN, UserID: pr.UserID, UserName: pr.UserName, Root: pr.Root}, ok
 	}
 }
 
@@ -356,6 +362,7 @@ func (s *Server) run(ctx context.Context, p *parts) {
 	}
 	ctrls.Go(func() error { return p.reg.Run(ctrlCtx) })
 	ctrls.Go(func() error { return p.logSweep.Run(ctrlCtx) })
+	ctrls.Go(func() error { return p.audit.Run(ctrlCtx) })
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- p.httpSrv.Serve(p.apiLn) }()
@@ -389,6 +396,9 @@ func (p *parts) close() error {
 	}
 	if p.metaLn != nil {
 		_ = p.metaLn.Close()
+	}
+	if p.audit != nil {
+		_ = p.audit.f.Close() // closed already when it ran
 	}
 	if p.etcd != nil {
 		err = p.etcd.closeAll()
