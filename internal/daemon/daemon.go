@@ -169,13 +169,13 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{}))
-	ecrAPI, err := buildRegistry(p, st, scope, p.identity.Secret, mux, cfg, log)
+	az := newAuthorizer(p.identity, scope)
+	ecrAPI, err := buildRegistry(p, st, scope, az, mux, cfg, log)
 	if err != nil {
 		return p, "", err
 	}
 	elbCfg := elbapi.Config{ListenerHost: cfg.LBBindHost, CertificateDir: filepath.Join(cfg.DataDir, "certs"), CheckPorts: true, APIAddr: cfg.APIAddr}
 	apis := newConsoleAPIs(st, scope, elbCfg, ecrAPI, p.reg, drv)
-	az := newAuthorizer(p.identity, scope)
 	if p.audit, err = openAuditLog(cfg.DataDir, log.With("component", "audit")); err != nil {
 		return p, "", err
 	}
@@ -216,9 +216,11 @@ func principal(dir *identity.Directory) func(string) (api.Principal, bool) {
 // mux, and returns the ECR API over it. Repository URIs name the API listener's address, the
 // one docker pushes to; an unspecified address (0.0.0.0) is named as 127.0.0.1, which docker
 // reaches over plain HTTP.
-func buildRegistry(p *parts, st *store.Store, scope arn.Scope, lookup func(string) (string, bool), mux *http.ServeMux, cfg Config, log *slog.Logger) (*ecrapi.API, error) {
+func buildRegistry(p *parts, st *store.Store, scope arn.Scope, az *authorizer, mux *http.ServeMux, cfg Config, log *slog.Logger) (*ecrapi.API, error) {
+	lookup := p.identity.Secret
 	r, err := registry.New(registry.Config{RootDir: filepath.Join(cfg.DataDir, "registry")}, registry.Deps{
 		Store: st, Credentials: lookup, RegistryID: cfg.AccountID, Logger: log.With("component", "registry"),
+		Authorize: az.Registry,
 	})
 	if err != nil {
 		return nil, err

@@ -3,6 +3,8 @@ package daemon_test
 import (
 	"context"
 	"errors"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +12,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	ecrsdk "github.com/aws/aws-sdk-go-v2/service/ecr"
 	ecssdk "github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	iamsdk "github.com/aws/aws-sdk-go-v2/service/iam"
@@ -45,6 +48,13 @@ func newEnforceEnv(t *testing.T) *enforceEnv {
 // and returns ECS and IAM clients signing with its new key, once the key works.
 func (e *enforceEnv) user(t *testing.T, name, doc, managed string) (*ecssdk.Client, *iamsdk.Client) {
 	t.Helper()
+	cfg := e.userConfig(t, name, doc, managed)
+	return ecssdk.NewFromConfig(cfg), iamsdk.NewFromConfig(cfg)
+}
+
+// userConfig is user's, returning the SDK configuration of the key.
+func (e *enforceEnv) userConfig(t *testing.T, name, doc, managed string) aws.Config {
+	t.Helper()
 	ctx := context.Background()
 	if _, err := e.iam.CreateUser(ctx, &iamsdk.CreateUserInput{UserName: aws.String(name)}); err != nil {
 		t.Fatal(err)
@@ -64,7 +74,7 @@ func (e *enforceEnv) user(t *testing.T, name, doc, managed string) (*ecssdk.Clie
 		t.Fatal(err)
 	}
 	cfg := apitest.Config(e.srv.Endpoint(), *key.AccessKey.AccessKeyId, *key.AccessKey.SecretAccessKey)
-	ecsc, iamc := ecssdk.NewFromConfig(cfg), iamsdk.NewFromConfig(cfg)
+	ecsc := ecssdk.NewFromConfig(cfg)
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		_, err := ecsc.ListClusters(ctx, &ecssdk.ListClustersInput{})
@@ -76,7 +86,7 @@ func (e *enforceEnv) user(t *testing.T, name, doc, managed string) (*ecssdk.Clie
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	return ecsc, iamc
+	return cfg
 }
 
 func errorCode(err error) string {
@@ -243,4 +253,43 @@ func (e *enforceEnv) auditHas(t *testing.T, parts ...string) {
 
 func testContainers() []ecstypes.ContainerDefinition {
 	return []ecstypes.ContainerDefinition{{Name: aws.String("web"), Image: aws.String("app"), Essential: aws.Bool(true), Memory: aws.Int32(64)}}
+}
+
+// TestRegistryFollowsECRPolicies pulls with the ECR token of a user whose policy allows one
+// repository: the registry lets it list that repository's tags and refuses another's.
+func TestRegistryFollowsECRPolicies(t *testing.T) {
+	t.Parallel()
+	e := newEnforceEnv(t)
+	ctx := context.Background()
+	creds, err := credentials.Load(e.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := ecrsdk.NewFromConfig(apitest.Config(e.srv.Endpoint(), creds.AccessKeyID, creds.SecretAccessKey))
+	for _, name := range []string{"web", "other"} {
+		if _, err := root.CreateRepository(ctx, &ecrsdk.CreateRepositoryInput{RepositoryName: aws.String(name)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cfg := e.userConfig(t, "puller", `{"Version":"2012-10-17","Statement":[
+ {"Effect":"Allow","Action":"ecr:GetAuthorizationToken","Resource":"*"},
+ {"Effect":"Allow","Action":["ecr:ListImages","ecr:BatchGetImage"],"Resource":"arn:aws:ecr:us-east-1:000000000000:repository/web"}]}`, "")
+	tok, err := ecrsdk.NewFromConfig(cfg).GetAuthorizationToken(ctx, &ecrsdk.GetAuthorizationTokenInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An empty repository has no tags: distribution answers NAME_UNKNOWN, past authorization.
+	for repo, denied := range map[string]bool{"web": false, "other": true} {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, e.srv.Endpoint()+"/v2/"+repo+"/tags/list", nil)
+		req.Header.Set("Authorization", "Basic "+aws.ToString(tok.AuthorizationData[0].AuthorizationToken))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		_ = resp.Body.Close()
+		if got := resp.StatusCode == http.StatusForbidden && strings.Contains(string(body), "DENIED"); got != denied {
+			t.Errorf("tags of %s: %d %s, denied %v", repo, resp.StatusCode, body, denied)
+		}
+	}
 }
