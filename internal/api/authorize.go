@@ -25,8 +25,8 @@ type Authorization struct {
 	Secure bool
 }
 
-// authorize runs Deps.Authorize for c: a denial answers the service's AccessDenied (HTTP 403)
-// with the authorizer's message, before the operation runs, so nothing changes.
+// authorize runs Deps.Authorize for c: a denial answers the service's AccessDenied with the
+// authorizer's message, before the operation runs, so nothing changes.
 func (h *Handler) authorize(c *call, caller awsproto.Caller, root bool, req awsproto.Request) *awsproto.Error {
 	if h.deps.Authorize == nil || root {
 		return nil
@@ -41,11 +41,12 @@ func (h *Handler) authorize(c *call, caller awsproto.Caller, root bool, req awsp
 	case err == nil:
 		return nil
 	case errors.Is(err, errdefs.ErrPermissionDenied):
-		code := "AccessDeniedException"
+		// As AWS answers: AccessDeniedException with HTTP 400 from the JSON services,
+		// AccessDenied with HTTP 403 from the Query ones.
 		if c.svc.Protocol == awsproto.ProtocolQuery {
-			code = "AccessDenied"
+			return &awsproto.Error{Code: "AccessDenied", Message: errdefs.Message(err), Status: http.StatusForbidden}
 		}
-		return &awsproto.Error{Code: code, Message: errdefs.Message(err), Status: http.StatusForbidden}
+		return &awsproto.Error{Code: "AccessDeniedException", Message: errdefs.Message(err)}
 	default:
 		h.deps.Logger.Error("authorize", "request_id", c.requestID, "service", c.svc.Name, "operation", c.op, "err", err)
 		return &awsproto.Error{Code: "InternalFailure", Message: "The request processing has failed because of an unknown error.", Status: http.StatusInternalServerError}

@@ -13,6 +13,7 @@ import (
 	ecssdk "github.com/aws/aws-sdk-go-v2/service/ecs"
 	stssdk "github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/fargohq/fargo/internal/api"
 	"github.com/fargohq/fargo/internal/api/apitest"
@@ -138,5 +139,19 @@ func TestAuthorizerFailureIsAnInternalError(t *testing.T) {
 	var ae smithy.APIError
 	if !errors.As(err, &ae) || ae.ErrorCode() != "InternalFailure" {
 		t.Fatalf("got %v", err)
+	}
+}
+
+func TestDeniedStatusPerProtocol(t *testing.T) {
+	t.Parallel()
+	e := newAuthzEnv(t, func(api.Authorization) error { return errDenied })
+	_, err := ecssdk.NewFromConfig(e.config("USER")).UpdateService(apitest.Context(t), &ecssdk.UpdateServiceInput{Service: aws.String("web")})
+	var re *smithyhttp.ResponseError
+	if !errors.As(err, &re) || re.HTTPStatusCode() != 400 {
+		t.Errorf("JSON: %v, want HTTP 400 as ECS answers", err)
+	}
+	_, err = stssdk.NewFromConfig(e.config("USER")).GetCallerIdentity(apitest.Context(t), &stssdk.GetCallerIdentityInput{})
+	if !errors.As(err, &re) || re.HTTPStatusCode() != 403 {
+		t.Errorf("Query: %v, want HTTP 403", err)
 	}
 }
