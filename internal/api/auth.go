@@ -10,24 +10,24 @@ import (
 
 // authenticate verifies the SigV4 signature of c and returns its caller. The AWS error codes of
 // a failure differ between the JSON and the Query services; both are chosen here.
-func (h *Handler) authenticate(c *call, body []byte) (awsproto.Caller, *awsproto.Error) {
+func (h *Handler) authenticate(c *call, body []byte) (awsproto.Caller, bool, *awsproto.Error) {
 	v := sigv4.Verifier{Lookup: h.deps.Credentials, Now: h.deps.Now, MaxSkew: h.cfg.MaxClockSkew}
 	id, err := v.Verify(c.r, body)
 	if err != nil {
-		return awsproto.Caller{}, authError(c.svc.Protocol, err)
+		return awsproto.Caller{}, false, authError(c.svc.Protocol, err)
 	}
 	if id.Service != c.svc.SigningName {
-		return awsproto.Caller{}, authError(c.svc.Protocol, &sigv4.Error{
+		return awsproto.Caller{}, false, authError(c.svc.Protocol, &sigv4.Error{
 			Reason:  sigv4.ScopeMismatch,
 			Message: "Credential should be scoped to correct service: '" + c.svc.SigningName + "'.",
 		})
 	}
-	p := Principal{ARN: "arn:aws:iam::" + h.cfg.AccountID + ":root", UserID: h.cfg.AccountID}
+	p := Principal{ARN: "arn:aws:iam::" + h.cfg.AccountID + ":root", UserID: h.cfg.AccountID, Root: true}
 	if h.deps.Principal != nil {
 		var ok bool
 		if p, ok = h.deps.Principal(id.AccessKeyID); !ok {
 			// Deactivated or deleted between the secret's lookup and this one.
-			return awsproto.Caller{}, authError(c.svc.Protocol, sigv4.UnknownKeyError())
+			return awsproto.Caller{}, false, authError(c.svc.Protocol, sigv4.UnknownKeyError())
 		}
 	}
 	if h.deps.KeyUsed != nil {
@@ -40,7 +40,7 @@ func (h *Handler) authenticate(c *call, body []byte) (awsproto.Caller, *awsproto
 		UserID:      p.UserID,
 		UserName:    p.UserName,
 		Region:      id.Region,
-	}, nil
+	}, p.Root, nil
 }
 
 // Principal is who owns an access key: the account's root or an IAM user.
@@ -51,6 +51,8 @@ type Principal struct {
 	UserID string
 	// UserName is empty for root.
 	UserName string
+	// Root is the account's root, which may do everything: its calls are not authorized.
+	Root bool
 }
 
 // authCodes are the error codes of each failure reason, for JSON and for Query services.

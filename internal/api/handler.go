@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -61,6 +62,12 @@ type Deps struct {
 	Fallback http.Handler
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
+	// Authorize decides whether a caller other than the root may make a call; an error that
+	// matches errdefs.ErrPermissionDenied refuses it with the service's AccessDenied. Nil
+	// allows every authenticated call.
+	Authorize func(ctx context.Context, a Authorization) error
+	// Audit receives the record of every API call once it is answered; it must not block.
+	Audit func(Record)
 }
 
 // Handler is the front door. Create it with New.
@@ -116,6 +123,11 @@ type call struct {
 	start     time.Time
 	svc       *awsproto.Service
 	op        string
+	// principal is the caller's ARN once authenticated; resources what the request names;
+	// authorized reports whether it got past authentication and authorization.
+	principal  string
+	resources  [][]string
+	authorized bool
 }
 
 // ServeHTTP implements http.Handler.
@@ -261,16 +273,22 @@ func (h *Handler) serveQuery(c *call) {
 
 // dispatch authenticates the call and runs its operation.
 func (h *Handler) dispatch(c *call, req awsproto.Request, body []byte) {
-	caller, aerr := h.authenticate(c, body)
+	caller, root, aerr := h.authenticate(c, body)
 	if aerr != nil {
 		h.fail(c, aerr)
 		return
 	}
+	c.principal = caller.ARN
 	run := c.svc.Operations[c.op]
 	if run == nil {
 		h.fail(c, unknownOperation(c))
 		return
 	}
+	if aerr := h.authorize(c, caller, root, req); aerr != nil {
+		h.fail(c, aerr)
+		return
+	}
+	c.authorized = true
 	out, err := run(awsproto.WithCaller(c.r.Context(), caller), req)
 	if err != nil {
 		h.fail(c, h.awsError(c, err))
@@ -309,6 +327,7 @@ func (h *Handler) succeed(c *call, out any) {
 		h.deps.Logger.Error("write response", "request_id", c.requestID, "operation", c.op, "err", err)
 	}
 	h.metrics.observe(c, http.StatusOK, "", h.deps.Now())
+	h.audit(c, "")
 }
 
 func (h *Handler) fail(c *call, e *awsproto.Error) {
@@ -322,6 +341,7 @@ func (h *Handler) fail(c *call, e *awsproto.Error) {
 		awsproto.WriteJSONError(c.w, e)
 	}
 	h.metrics.observe(c, e.HTTPStatus(), e.Code, h.deps.Now())
+	h.audit(c, e.Code)
 }
 
 func newRequestID() string {

@@ -3,14 +3,11 @@ package daemon
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
-	"time"
 
 	"github.com/fargohq/fargo/internal/authz"
 	"github.com/fargohq/fargo/internal/console"
 	"github.com/fargohq/fargo/internal/errdefs"
-	"github.com/fargohq/fargo/internal/iampolicy"
 	"github.com/fargohq/fargo/internal/identity"
 )
 
@@ -19,8 +16,8 @@ import (
 // call: authz.Check of the IAM action over the owner's identity-based policies, read afresh at
 // every request, so a changed policy or a deactivated key applies at once.
 type consoleIdentity struct {
-	dir    *identity.Directory
-	region string
+	dir   *identity.Directory
+	authz *authorizer
 }
 
 var _ console.Authorizer = consoleIdentity{}
@@ -40,27 +37,15 @@ func (ci consoleIdentity) Key(accessKeyID string) (console.Key, bool) {
 
 // Authorize implements console.Authorizer; action is "service:Operation" as the API names it.
 func (ci consoleIdentity) Authorize(_ context.Context, who console.Principal, action, resource string) error {
-	p, ok := ci.dir.Principal(who.AccessKeyID)
-	if !ok {
+	if _, ok := ci.dir.Principal(who.AccessKeyID); !ok {
 		return errdefs.Detail(console.ErrAccessDenied, "The access key %s is no longer active: sign in again.", who.AccessKeyID)
 	}
 	service, operation, _ := strings.Cut(action, ":")
-	call := &authz.Call{
-		Service: service, Operation: operation, Region: ci.region, Time: time.Now(),
-		Principal: authz.Principal{ARN: p.ARN, Account: p.AccountID, Username: p.UserName, UserID: p.UserID, Root: p.Root},
-	}
+	call := &authz.Call{Service: service, Operation: operation}
 	if resource != "*" {
 		call.Resources = []authz.Resource{{ARN: resource}}
 	}
-	policies := make([]iampolicy.Policy, 0, len(p.Policies))
-	for _, doc := range p.Policies {
-		pol, err := iampolicy.Parse([]byte(doc.Document))
-		if err != nil {
-			return fmt.Errorf("policy %s: %w", doc.Source, err)
-		}
-		policies = append(policies, pol)
-	}
-	_, err := authz.Check(call, policies)
+	err := ci.authz.check(who.AccessKeyID, call)
 	if errors.Is(err, authz.ErrAccessDenied) {
 		return errdefs.Detail(console.ErrAccessDenied, "%s", errdefs.Message(err))
 	}

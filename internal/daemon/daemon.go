@@ -74,6 +74,8 @@ type parts struct {
 	identity *identity.Directory
 	// logSweep removes expired and orphaned written log events.
 	logSweep *logstore.Sweeper
+	// audit appends every API call to the audit log.
+	audit *auditLog
 }
 
 // Start builds and starts every component, and returns once the API answers. The server stops
@@ -167,20 +169,24 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{}))
-	ecrAPI, err := buildRegistry(p, st, scope, p.identity.Secret, mux, cfg, log)
+	az := newAuthorizer(p.identity, scope)
+	ecrAPI, err := buildRegistry(p, st, scope, az, mux, cfg, log)
 	if err != nil {
 		return p, "", err
 	}
 	elbCfg := elbapi.Config{ListenerHost: cfg.LBBindHost, CertificateDir: filepath.Join(cfg.DataDir, "certs"), CheckPorts: true, APIAddr: cfg.APIAddr}
 	apis := newConsoleAPIs(st, scope, elbCfg, ecrAPI, p.reg, drv)
+	if p.audit, err = openAuditLog(cfg.DataDir, log.With("component", "audit")); err != nil {
+		return p, "", err
+	}
 	front, err := api.New(api.Config{AccountID: cfg.AccountID}, api.Deps{
 		Credentials: p.identity.Secret, Principal: principal(p.identity), KeyUsed: p.identity.Used,
-		Logger: log, Registerer: reg, Fallback: mux,
+		Logger: log, Registerer: reg, Fallback: mux, Authorize: az.API, Audit: p.audit.Record,
 	}, apiServices(apis, iamapi.New(cfg.AccountID, iamapi.Deps{Store: st, Secrets: secrets}).Service(), st, scope, logSource{drv}, events)...)
 	if err != nil {
 		return p, "", err
 	}
-	web, err := buildConsole(mux, st, scope, cfg, consoleIdentity{dir: p.identity, region: cfg.Region}, apis, log)
+	web, err := buildConsole(mux, st, scope, cfg, consoleIdentity{dir: p.identity, authz: az}, apis, log)
 	if err != nil {
 		return p, "", err
 	}
@@ -202,7 +208,7 @@ func apiServices(apis consoleAPIs, iam awsproto.Service, st *store.Store, scope 
 func principal(dir *identity.Directory) func(string) (api.Principal, bool) {
 	return func(id string) (api.Principal, bool) {
 		pr, ok := dir.Principal(id)
-		return api.Principal{ARN: pr.ARN, UserID: pr.UserID, UserName: pr.UserName}, ok
+		return api.Principal{ARN: pr.ARN, UserID: pr.UserID, UserName: pr.UserName, Root: pr.Root}, ok
 	}
 }
 
@@ -210,9 +216,11 @@ func principal(dir *identity.Directory) func(string) (api.Principal, bool) {
 // mux, and returns the ECR API over it. Repository URIs name the API listener's address, the
 // one docker pushes to; an unspecified address (0.0.0.0) is named as 127.0.0.1, which docker
 // reaches over plain HTTP.
-func buildRegistry(p *parts, st *store.Store, scope arn.Scope, lookup func(string) (string, bool), mux *http.ServeMux, cfg Config, log *slog.Logger) (*ecrapi.API, error) {
+func buildRegistry(p *parts, st *store.Store, scope arn.Scope, az *authorizer, mux *http.ServeMux, cfg Config, log *slog.Logger) (*ecrapi.API, error) {
+	lookup := p.identity.Secret
 	r, err := registry.New(registry.Config{RootDir: filepath.Join(cfg.DataDir, "registry")}, registry.Deps{
 		Store: st, Credentials: lookup, RegistryID: cfg.AccountID, Logger: log.With("component", "registry"),
+		Authorize: az.Registry,
 	})
 	if err != nil {
 		return nil, err
@@ -356,6 +364,7 @@ func (s *Server) run(ctx context.Context, p *parts) {
 	}
 	ctrls.Go(func() error { return p.reg.Run(ctrlCtx) })
 	ctrls.Go(func() error { return p.logSweep.Run(ctrlCtx) })
+	ctrls.Go(func() error { return p.audit.Run(ctrlCtx) })
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- p.httpSrv.Serve(p.apiLn) }()
@@ -389,6 +398,9 @@ func (p *parts) close() error {
 	}
 	if p.metaLn != nil {
 		_ = p.metaLn.Close()
+	}
+	if p.audit != nil {
+		_ = p.audit.f.Close() // closed already when it ran
 	}
 	if p.etcd != nil {
 		err = p.etcd.closeAll()

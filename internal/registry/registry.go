@@ -82,6 +82,10 @@ type Deps struct {
 	Logger     *slog.Logger
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
+	// Authorize decides whether the owner of an access key may make a request: method on
+	// route ("manifests", "blobs", "blobs/uploads" or "tags", as authz.RegistryRoute) of
+	// repository. An error refuses it with DENIED (403). Nil allows every authenticated request.
+	Authorize func(ctx context.Context, accessKeyID, method, route, repository string) error
 }
 
 // Registry serves the OCI distribution API and answers the ECR API about images. Create it
@@ -194,7 +198,7 @@ func (r *Registry) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		r.serveToken(w, req)
 		return
 	}
-	if r.refuseUnknownName(w, req) {
+	if r.refuseUnauthorized(w, req) || r.refuseUnknownName(w, req) {
 		return
 	}
 	rec := &statusRecorder{ResponseWriter: w}
@@ -202,6 +206,43 @@ func (r *Registry) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	if rec.status >= 500 {
 		r.deps.Logger.Error("registry request failed", "method", req.Method, "path", req.URL.Path, "status", rec.status)
 	}
+}
+
+// registryRoutes are the routes of distribution's router as Deps.Authorize names them.
+var registryRoutes = map[string]string{
+	v2.RouteNameManifest:        "manifests",
+	v2.RouteNameBlob:            "blobs",
+	v2.RouteNameBlobUpload:      "blobs/uploads",
+	v2.RouteNameBlobUploadChunk: "blobs/uploads",
+	v2.RouteNameTags:            "tags",
+}
+
+// refuseUnauthorized answers DENIED (403) to an authenticated request on a repository that
+// the owner of its token may not make, before the repository is looked up, so that nobody
+// learns what they may not read. An unauthenticated request goes on to its challenge.
+func (r *Registry) refuseUnauthorized(w http.ResponseWriter, req *http.Request) bool {
+	if r.deps.Authorize == nil {
+		return false
+	}
+	var match mux.RouteMatch
+	if !r.routes.Match(req, &match) || match.Vars["name"] == "" || match.Route == nil {
+		return false
+	}
+	tok, err := r.authenticate(req)
+	if err != nil {
+		return false
+	}
+	route, ok := registryRoutes[match.Route.GetName()]
+	if !ok {
+		return false
+	}
+	err = r.deps.Authorize(req.Context(), tok.AccessKeyID, req.Method, route, match.Vars["name"])
+	if err == nil {
+		return false
+	}
+	w.Header().Set("Docker-Distribution-API-Version", "registry/2.0")
+	_ = errcode.ServeJSON(w, errcode.ErrorCodeDenied.WithMessage(errdefs.Message(err)))
+	return true
 }
 
 // refuseUnknownName answers NAME_UNKNOWN, with ECR's message, to an authenticated request for

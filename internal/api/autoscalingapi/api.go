@@ -61,6 +61,7 @@ func (a *API) Service() awsproto.Service {
 		},
 		ErrorFor:    errorFor,
 		ClientError: codeValidation,
+		Targets:     targets,
 	}
 }
 

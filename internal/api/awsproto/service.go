@@ -49,6 +49,10 @@ type Service struct {
 	// ClientError is the code of generic client errors of this service (bad input the codec
 	// rejects before any operation runs), for example "ClientException" or "ValidationError".
 	ClientError string
+	// Targets returns what a request names for its authorization (the resources of the type
+	// the authorization table gives its operation, the roles it passes); nil names nothing,
+	// so every operation is checked on "*".
+	Targets Targeter
 }
 
 type callerKey struct{}

@@ -86,6 +86,7 @@ func (a *API) Service() awsproto.Service {
 		Operations:   a.operations(),
 		ErrorFor:     errorFor,
 		ClientError:  "InvalidParameterException",
+		Targets:      targets,
 	}
 }
 

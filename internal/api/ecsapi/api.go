@@ -44,6 +44,7 @@ func (a *API) Service() awsproto.Service {
 		Operations:   a.operations(),
 		ErrorFor:     errorFor,
 		ClientError:  "ClientException",
+		Targets:      targets,
 	}
 }
 

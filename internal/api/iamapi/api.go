@@ -60,6 +60,7 @@ func (a *API) Service() awsproto.Service {
 		Operations:   a.operations(),
 		ErrorFor:     errorFor,
 		ClientError:  "ValidationError",
+		Targets:      targets,
 	}
 }
 

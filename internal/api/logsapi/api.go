@@ -78,5 +78,6 @@ func (a *API) Service() awsproto.Service {
 		},
 		ErrorFor:    errorFor,
 		ClientError: codeInvalidParameter,
+		Targets:     targets,
 	}
 }

@@ -1,0 +1,132 @@
+package awsproto
+
+import (
+	"encoding/json"
+	"net/url"
+	"strconv"
+	"strings"
+)
+
+// Target is what a request names for its authorization: the resources its operation acts on
+// and the IAM roles it passes. Each resource is the names of one resource of the type the
+// authorization table gives the operation, one for each placeholder of the type's ARN format
+// in order (cluster and service for an ECS service), or a single ARN when the request names
+// the resource by its ARN. An empty Target checks the operation's action on "*".
+type Target struct {
+	Resources [][]string
+	PassRoles []string
+}
+
+// Add adds one resource named by names; an ARN among them (a request naming the resource by
+// its ARN) stands alone. A resource with an empty name is left out: the request names none.
+func (t *Target) Add(names ...string) {
+	for _, n := range names {
+		if strings.HasPrefix(n, "arn:") {
+			t.Resources = append(t.Resources, []string{n})
+			return
+		}
+		if n == "" {
+			return
+		}
+	}
+	t.Resources = append(t.Resources, names)
+}
+
+// Pass adds the roles the request passes, leaving out empty ones.
+func (t *Target) Pass(roles ...string) {
+	for _, r := range roles {
+		if r != "" {
+			t.PassRoles = append(t.PassRoles, r)
+		}
+	}
+}
+
+// Targeter returns what a request of operation op names; a service without one, or an
+// operation it does not know, names nothing.
+type Targeter func(op string, in Input) Target
+
+// Input reads the members of a request that name its resources, the same way for both
+// protocols: the top-level (or nested, with Object) members of a JSON body, or the Query
+// parameters. Members that are absent or of another type read as empty.
+type Input struct {
+	json map[string]json.RawMessage
+	form url.Values
+	// prefix is the Query parameter prefix of a nested structure ("Parent.").
+	prefix string
+}
+
+// Input returns the reader of req's members. A JSON body that is no object reads as empty:
+// the operation's own decoding reports it.
+func (r Request) Input() Input {
+	if r.Form != nil {
+		return Input{form: r.Form}
+	}
+	var m map[string]json.RawMessage
+	_ = json.Unmarshal(r.Body, &m)
+	return Input{json: m}
+}
+
+// String returns the string member name.
+func (in Input) String(name string) string {
+	if in.form != nil {
+		return in.form.Get(in.prefix + name)
+	}
+	var s string
+	_ = json.Unmarshal(in.json[name], &s)
+	return s
+}
+
+// Strings returns the list of strings name: a JSON array, or the Query list name.member.N.
+func (in Input) Strings(name string) []string {
+	if in.form != nil {
+		var out []string
+		for i := 1; ; i++ {
+			v, ok := in.form[in.prefix+name+".member."+strconv.Itoa(i)]
+			if !ok || len(v) == 0 {
+				return out
+			}
+			out = append(out, v[0])
+		}
+	}
+	var s []string
+	_ = json.Unmarshal(in.json[name], &s)
+	return s
+}
+
+// Object returns the reader of the structure member name.
+func (in Input) Object(name string) Input {
+	if in.form != nil {
+		return Input{form: in.form, prefix: in.prefix + name + "."}
+	}
+	var m map[string]json.RawMessage
+	_ = json.Unmarshal(in.json[name], &m)
+	return Input{json: m}
+}
+
+// Objects returns the readers of the list of structures name.
+func (in Input) Objects(name string) []Input {
+	if in.form != nil {
+		var out []Input
+		for i := 1; ; i++ {
+			p := in.prefix + name + ".member." + strconv.Itoa(i) + "."
+			found := false
+			for k := range in.form {
+				if strings.HasPrefix(k, p) {
+					found = true
+					break
+				}
+			}
+			if !found {
+				return out
+			}
+			out = append(out, Input{form: in.form, prefix: p})
+		}
+	}
+	var ms []map[string]json.RawMessage
+	_ = json.Unmarshal(in.json[name], &ms)
+	out := make([]Input, len(ms))
+	for i, m := range ms {
+		out[i] = Input{json: m}
+	}
+	return out
+}

@@ -1,0 +1,86 @@
+package daemon
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/fargohq/fargo/internal/api"
+	"github.com/fargohq/fargo/internal/api/awsproto"
+	"github.com/fargohq/fargo/internal/api/ecrapi"
+	"github.com/fargohq/fargo/internal/api/elbapi"
+	"github.com/fargohq/fargo/internal/arn"
+	"github.com/fargohq/fargo/internal/benchtest"
+	"github.com/fargohq/fargo/internal/credentials"
+	"github.com/fargohq/fargo/internal/iam"
+	"github.com/fargohq/fargo/internal/identity"
+	"github.com/fargohq/fargo/internal/store"
+	"github.com/fargohq/fargo/internal/store/kv/memkv"
+)
+
+// benchCIPolicy is a least-privilege deploy policy of the size CI users get.
+const benchCIPolicy = `{"Version":"2012-10-17","Statement":[
+ {"Sid":"RegisterTaskDefinition","Effect":"Allow","Action":["ecs:RegisterTaskDefinition","ecs:DescribeTaskDefinition"],"Resource":"*"},
+ {"Sid":"PassRoles","Effect":"Allow","Action":["iam:PassRole"],"Resource":["arn:aws:iam::000000000000:role/web-task","arn:aws:iam::000000000000:role/ecsTaskExecutionRole"]},
+ {"Sid":"DeployService","Effect":"Allow","Action":["ecs:UpdateService","ecs:DescribeServices"],"Resource":["arn:aws:ecs:us-east-1:000000000000:service/prod/web"]},
+ {"Sid":"GetAuthorizationToken","Effect":"Allow","Action":["ecr:GetAuthorizationToken"],"Resource":"*"},
+ {"Sid":"PushImage","Effect":"Allow","Action":["ecr:BatchGetImage","ecr:BatchCheckLayerAvailability","ecr:CompleteLayerUpload","ecr:GetDownloadUrlForLayer","ecr:InitiateLayerUpload","ecr:PutImage","ecr:UploadLayerPart"],
+  "Resource":"arn:aws:ecr:us-east-1:000000000000:repository/web"}]}`
+
+// BenchmarkAuthorizeUpdateService is the authorization of one API call of an IAM user as the
+// front door makes it: the request's names read from its body by ECS's Targets, the caller's
+// policies from the identity directory, the ARN built and authz.Check run.
+func BenchmarkAuthorizeUpdateService(b *testing.B) {
+	ctx := context.Background()
+	mem, err := memkv.New(memkv.Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = mem.Close() })
+	st := store.New(mem)
+	box, err := credentials.NewBox(make([]byte, 32))
+	if err != nil {
+		b.Fatal(err)
+	}
+	u := iam.User{Name: "ci", Path: "/", ID: "AIDACI", AccessKeys: []string{"AKIACI"},
+		Policies: iam.Policies{Inline: []iam.InlinePolicy{{Name: "deploy", Document: benchCIPolicy}}}}
+	if _, err := st.IAMUsers.Create(ctx, "ci", u); err != nil {
+		b.Fatal(err)
+	}
+	sealed, err := box.Seal([]byte("ci-secret"), []byte("AKIACI"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := st.IAMAccessKeys.Create(ctx, "AKIACI", iam.AccessKey{ID: "AKIACI", UserName: "ci", Status: iam.KeyActive, SealedSecret: sealed}); err != nil {
+		b.Fatal(err)
+	}
+	dir := identity.New(identity.Config{}, identity.Deps{Store: st, Secrets: box, Now: time.Now})
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- dir.Run(runCtx) }()
+	b.Cleanup(func() { cancel(); <-done })
+	<-dir.Synced()
+
+	scope := arn.Scope{Partition: "aws", Region: "us-east-1", AccountID: "000000000000"}
+	az := newAuthorizer(dir, scope)
+	ecs := newConsoleAPIs(nil, scope, elbapi.Config{}, ecrapi.New(scope, ecrapi.Config{}, ecrapi.Deps{}), nil, nil).services["ecs"]
+	req := awsproto.Request{Body: []byte(`{"cluster":"prod","service":"web","desiredCount":3,"forceNewDeployment":true}`)}
+	caller := awsproto.Caller{AccessKeyID: "AKIACI", ARN: "arn:aws:iam::000000000000:user/ci", UserName: "ci", AccountID: "000000000000", Region: "us-east-1"}
+	// names: the names read from the body, then authorized; authorize: authorized only.
+	b.Run("names", func(b *testing.B) {
+		benchtest.PerCall(b, 100, "p50-ns/call", func() {
+			a := api.Authorization{Caller: caller, Service: "ecs", Operation: "UpdateService", Target: ecs.Targets("UpdateService", req.Input())}
+			if err := az.API(ctx, a); err != nil {
+				b.Fatal(err)
+			}
+		})
+	})
+	b.Run("authorize", func(b *testing.B) {
+		a := api.Authorization{Caller: caller, Service: "ecs", Operation: "UpdateService", Target: ecs.Targets("UpdateService", req.Input())}
+		benchtest.PerCall(b, 100, "p50-ns/call", func() {
+			if err := az.API(ctx, a); err != nil {
+				b.Fatal(err)
+			}
+		})
+	})
+}
