@@ -11,6 +11,7 @@ import (
 	"github.com/fargohq/fargo/internal/ecs"
 	"github.com/fargohq/fargo/internal/elb"
 	"github.com/fargohq/fargo/internal/errdefs"
+	"github.com/fargohq/fargo/internal/hooks"
 	"github.com/fargohq/fargo/internal/iam"
 	"github.com/fargohq/fargo/internal/logs"
 	"github.com/fargohq/fargo/internal/store/kv"
@@ -94,6 +95,8 @@ type Store struct {
 	// IAMKeyUsage is when each access key was last used, by key id; written in batches, apart
 	// from the keys so that it does not wake the keys' watchers.
 	IAMKeyUsage Collection[iam.KeyUse]
+	// HookExecutions are deployments' lifecycle hook runs by hooks.ExecutionID.
+	HookExecutions Collection[hooks.Execution]
 }
 
 // New returns a Store over kv. The Store does not own kv.
@@ -128,6 +131,7 @@ func New(store kv.KV) *Store {
 		IAMPolicies:            newCollection[iam.ManagedPolicy](store, "iam/policies"),
 		IAMAccessKeys:          newCollection[iam.AccessKey](store, "iam/access-keys"),
 		IAMKeyUsage:            newCollection[iam.KeyUse](store, "iam/key-usage"),
+		HookExecutions:         newCollection[hooks.Execution](store, "hooks/executions"),
 	}
 }
 
