@@ -139,7 +139,8 @@ func ValidateService(s Service, td TaskDefinition) (Service, error) {
 		}
 		s.LaunchType = cmp.Or(s.LaunchType, string(CompatibilityEC2))
 	}
-	launch, err := ResolveLaunch(td, s.LaunchType, s.PlatformVersion)
+	placed := len(s.PlacementConstraints) > 0 || len(s.PlacementStrategy) > 0
+	launch, err := ResolveLaunch(td, launchTypeForPlacement(s.LaunchType, td, placed), s.PlatformVersion)
 	if err != nil {
 		return Service{}, err
 	}
@@ -153,7 +154,7 @@ func ValidateService(s Service, td TaskDefinition) (Service, error) {
 	if s.NetworkConfiguration, err = ValidateNetworkConfiguration(s.NetworkConfiguration, td); err != nil {
 		return Service{}, err
 	}
-	if err := validatePlacement(s.PlacementConstraints, s.PlacementStrategy); err != nil {
+	if err := ValidatePlacement(s.LaunchType, s.PlacementConstraints, s.PlacementStrategy); err != nil {
 		return Service{}, err
 	}
 	if s.HealthCheckGracePeriodSeconds < 0 {
@@ -264,34 +265,6 @@ func mapsContainerPort(c ContainerDefinition, port int) bool {
 		}
 	}
 	return false
-}
-
-func validatePlacement(constraints []PlacementConstraint, strategies []PlacementStrategy) error {
-	if len(constraints) > maxPlacementConstraints {
-		return errdefs.InvalidArgument("A service can have at most %d placement constraints.", maxPlacementConstraints)
-	}
-	for _, c := range constraints {
-		switch c.Type {
-		case PlacementDistinctInstance:
-		case PlacementMemberOf:
-			if c.Expression == "" {
-				return errdefs.InvalidArgument("A memberOf placement constraint requires an expression.")
-			}
-		default:
-			return invalidValue("placementConstraints.type", c.Type, "distinctInstance, memberOf")
-		}
-	}
-	if len(strategies) > maxPlacementStrategies {
-		return errdefs.InvalidArgument("A service can have at most %d placement strategies.", maxPlacementStrategies)
-	}
-	for _, s := range strategies {
-		switch s.Type {
-		case PlacementRandom, PlacementSpread, PlacementBinpack:
-		default:
-			return invalidValue("placementStrategy.type", s.Type, "random, spread, binpack")
-		}
-	}
-	return nil
 }
 
 // invalidValue is the validation error for a member outside its enum, in the words AWS's

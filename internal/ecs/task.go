@@ -81,6 +81,13 @@ type Task struct {
 	Memory               string
 	Overrides            TaskOverride
 	Containers           []Container
+	// HostPorts are the static host ports the task reserves on its container instance: those
+	// of bridge-mode port mappings with a hostPort (other modes get dynamic ports on fargo).
+	HostPorts []HostPort
+	// PlacementConstraints and PlacementStrategy are what a RunTask task not yet placed is placed
+	// by: its task definition's constraints and the request's.
+	PlacementConstraints []PlacementConstraint
+	PlacementStrategy    []PlacementStrategy
 
 	LastStatus    TaskStatus
 	DesiredStatus TaskStatus
@@ -248,6 +255,7 @@ func NewTask(td TaskDefinition, p TaskParams) Task {
 	if t.Group == "" {
 		t.Group = "family:" + td.Family
 	}
+	t.HostPorts = StaticHostPorts(td)
 	for _, c := range td.ContainerDefinitions {
 		t.Containers = append(t.Containers, Container{
 			Name:              c.Name,
@@ -261,6 +269,30 @@ func NewTask(td TaskDefinition, p TaskParams) Task {
 		})
 	}
 	return t
+}
+
+// HostPort is a host port and its protocol.
+type HostPort struct {
+	Port     int
+	Protocol TransportProtocol
+}
+
+// StaticHostPorts are the host ports a task of td binds whatever instance it runs on: bridge
+// mode's port mappings that name a hostPort. awsvpc and host mode tasks get dynamic host ports
+// from fargo's drivers, so they reserve none.
+func StaticHostPorts(td TaskDefinition) []HostPort {
+	if td.EffectiveNetworkMode() != NetworkModeBridge {
+		return nil
+	}
+	var out []HostPort
+	for _, c := range td.ContainerDefinitions {
+		for _, pm := range c.PortMappings {
+			if pm.HostPort > 0 {
+				out = append(out, HostPort{Port: pm.HostPort, Protocol: cmp.Or(pm.Protocol, TransportProtocolTCP)})
+			}
+		}
+	}
+	return out
 }
 
 // containerARN derives a container's ARN from its task's ARN:

@@ -1,6 +1,7 @@
 package ecs
 
 import (
+	"cmp"
 	"slices"
 	"strconv"
 )
@@ -59,7 +60,8 @@ type Resources struct {
 }
 
 // RemainingResources is what a container instance has left for more tasks: its registered
-// resources less those of the tasks placed on it that have not stopped.
+// resources less those of the tasks placed on it that have not stopped, never below zero
+// (Fargate tasks are placed without a reservation check and may use more than is left).
 func RemainingResources(inst ContainerInstance, tasks []Task) Resources {
 	left := Resources{CPU: inst.CPU, Memory: inst.Memory}
 	for _, t := range tasks {
@@ -70,26 +72,22 @@ func RemainingResources(inst ContainerInstance, tasks []Task) Resources {
 		left.CPU -= used.CPU
 		left.Memory -= used.Memory
 	}
-	return left
+	return Resources{CPU: max(left.CPU, 0), Memory: max(left.Memory, 0)}
 }
 
 // UsedHostPorts are the host ports that tasks placed on a container instance hold, by protocol
-// (tcp and udp), sorted: the ports its remaining resources no longer offer.
+// (tcp and udp), sorted: the static ports they reserve and the ports they are bound to, which
+// its remaining resources no longer offer.
 func UsedHostPorts(inst ContainerInstance, tasks []Task) (tcp, udp []int) {
 	for _, t := range tasks {
 		if t.ContainerInstanceID != inst.ID || t.ClusterName != inst.ClusterName || t.IsStopped() {
 			continue
 		}
-		for _, c := range t.Containers {
-			for _, b := range c.NetworkBindings {
-				if b.HostPort == 0 {
-					continue
-				}
-				if b.Protocol == TransportProtocolUDP {
-					udp = append(udp, b.HostPort)
-				} else {
-					tcp = append(tcp, b.HostPort)
-				}
+		for _, p := range t.UsedPorts() {
+			if p.Protocol == TransportProtocolUDP {
+				udp = append(udp, p.Port)
+			} else {
+				tcp = append(tcp, p.Port)
 			}
 		}
 	}
@@ -98,21 +96,39 @@ func UsedHostPorts(inst ContainerInstance, tasks []Task) (tcp, udp []int) {
 	return slices.Compact(tcp), slices.Compact(udp)
 }
 
-// Resources is what t reserves on its container instance: the task size when it has one,
-// otherwise the sum of its containers' reservations.
+// UsedPorts are the host ports t holds: its static reservations and its bound ports.
+func (t Task) UsedPorts() []HostPort {
+	out := slices.Clone(t.HostPorts)
+	for _, c := range t.Containers {
+		for _, b := range c.NetworkBindings {
+			if b.HostPort != 0 {
+				out = append(out, HostPort{Port: b.HostPort, Protocol: cmp.Or(b.Protocol, TransportProtocolTCP)})
+			}
+		}
+	}
+	return out
+}
+
+// Resources is what t reserves on its container instance, as ECS counts it for placement: the
+// task size when it has one, otherwise the sum of its containers' cpu and of their
+// memoryReservation (the soft limit) or else memory, after the task's overrides.
 func (t Task) Resources() Resources {
 	r := Resources{CPU: atoiOrZero(t.CPU), Memory: atoiOrZero(t.Memory)}
-	if r.CPU == 0 {
-		for _, c := range t.Containers {
-			r.CPU += atoiOrZero(c.CPU)
-		}
+	if r.CPU > 0 && r.Memory > 0 {
+		return r
 	}
-	if r.Memory == 0 {
-		for _, c := range t.Containers {
-			r.Memory += max(atoiOrZero(c.Memory), atoiOrZero(c.MemoryReservation))
+	var cpu, mem int
+	for _, c := range t.Containers {
+		ccpu, cmem, cres := atoiOrZero(c.CPU), atoiOrZero(c.Memory), atoiOrZero(c.MemoryReservation)
+		for _, o := range t.Overrides.ContainerOverrides {
+			if o.Name == c.Name {
+				ccpu, cmem, cres = cmp.Or(o.CPU, ccpu), cmp.Or(o.Memory, cmem), cmp.Or(o.MemoryReservation, cres)
+			}
 		}
+		cpu += ccpu
+		mem += cmp.Or(cres, cmem)
 	}
-	return r
+	return Resources{CPU: cmp.Or(r.CPU, cpu), Memory: cmp.Or(r.Memory, mem)}
 }
 
 func atoiOrZero(s string) int {

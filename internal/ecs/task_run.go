@@ -48,6 +48,8 @@ type RunRequest struct {
 	EnableExecuteCommand bool
 	Tags                 []Tag
 	ClientToken          string
+	PlacementConstraints []PlacementConstraint
+	PlacementStrategy    []PlacementStrategy
 }
 
 // ValidateRunRequest checks r as RunTask and StartTask do and returns it with ECS's defaults:
@@ -64,11 +66,15 @@ func ValidateRunRequest(r RunRequest) (RunRequest, error) {
 	case len(r.Group) > maxGroup:
 		return RunRequest{}, errdefs.InvalidArgument("group must be at most %d characters.", maxGroup)
 	}
-	launch, err := ResolveLaunch(r.TaskDefinition, r.LaunchType, r.PlatformVersion)
+	placed := len(r.PlacementConstraints) > 0 || len(r.PlacementStrategy) > 0
+	launch, err := ResolveLaunch(r.TaskDefinition, launchTypeForPlacement(r.LaunchType, r.TaskDefinition, placed), r.PlatformVersion)
 	if err != nil {
 		return RunRequest{}, err
 	}
 	r.LaunchType, r.PlatformVersion = launch.LaunchType, launch.PlatformVersion
+	if err := ValidatePlacement(r.LaunchType, r.PlacementConstraints, r.PlacementStrategy); err != nil {
+		return RunRequest{}, err
+	}
 	if r.NetworkConfiguration, err = ValidateNetworkConfiguration(r.NetworkConfiguration, r.TaskDefinition); err != nil {
 		return RunRequest{}, err
 	}
@@ -140,6 +146,8 @@ func NewRunTasks(r RunRequest, scope arn.Scope, ids []string, at time.Time) []Ta
 			CreatedAt:            at,
 		})
 		t.LaunchType, t.CapacityProviderName = r.LaunchType, r.CapacityProviderName
+		t.PlacementConstraints = TaskPlacementConstraints(r.TaskDefinition, r.PlacementConstraints)
+		t.PlacementStrategy = r.PlacementStrategy
 		tasks[i] = t
 	}
 	return tasks

@@ -210,6 +210,9 @@ func checkTaskOptions(td *TaskDefinition) error {
 		if p.Type == "" || p.Expression == "" {
 			return errdefs.InvalidArgument("A placement constraint of a task definition needs a type (memberOf) and an expression.")
 		}
+		if _, err := ParseExpression(p.Expression); err != nil {
+			return err
+		}
 	}
 	if err := checkProxy(td); err != nil {
 		return err
