@@ -12,7 +12,9 @@ import (
 
 func TestValidatePlacement(t *testing.T) {
 	t.Parallel()
-	memberOf := func(expr string) PlacementConstraint { return PlacementConstraint{Type: PlacementMemberOf, Expression: expr} }
+	memberOf := func(expr string) PlacementConstraint {
+		return PlacementConstraint{Type: PlacementMemberOf, Expression: expr}
+	}
 	distinct := PlacementConstraint{Type: PlacementDistinctInstance}
 	tests := []struct {
 		name        string
