@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	mathrand "math/rand/v2"
 	"reflect"
 	"strings"
 	"time"
@@ -31,6 +32,9 @@ type Config struct {
 	Now func() time.Time
 	// NewTaskID returns a new task id (32 hex digits); random when nil.
 	NewTaskID func() string
+	// Rand returns a number in [0, n) for the random placement strategy; math/rand/v2's IntN
+	// when nil.
+	Rand func(n int) int
 }
 
 func (c Config) withDefaults() Config {
@@ -48,6 +52,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.NewTaskID == nil {
 		c.NewTaskID = randomTaskID
+	}
+	if c.Rand == nil {
+		c.Rand = mathrand.IntN
 	}
 	return c
 }

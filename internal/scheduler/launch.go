@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/fargohq/fargo/internal/ecs"
 	"github.com/fargohq/fargo/internal/errdefs"
+	"github.com/fargohq/fargo/internal/placement"
 	"github.com/fargohq/fargo/internal/reconcile"
 	"github.com/fargohq/fargo/internal/store"
 )
@@ -15,22 +17,30 @@ import (
 // placementRetry is how soon the scheduler tries again to place a task no instance could take.
 const placementRetry = 5 * time.Second
 
-// launch creates the tasks a plan starts, placed on the cluster's container instances, and adds
-// the event that names them.
+// launch creates the tasks a plan starts, placed on the cluster's container instances by the
+// service's placement constraints and strategy, and adds the events that name them or say why
+// a task could not be placed.
 func (c *Controller) launch(ctx context.Context, plan *Plan, now time.Time) error {
 	svc := plan.Service
+	if len(plan.Start) == 0 {
+		return nil
+	}
+	cluster := placement.NewCluster(c.clusterInstances(svc.ClusterName), c.clusterTasks(svc.ClusterName), now, c.cfg.Rand)
 	for _, l := range plan.Start {
 		td, err := c.taskDefinition(ctx, l.TaskDefinitionARN)
 		if err != nil {
 			return err
 		}
-		load := c.instanceLoad(svc.ClusterName)
-		instances := c.clusterInstances(svc.ClusterName)
+		req, err := placement.RequestFor(c.newServiceTask(td, svc, l, "", now),
+			ecs.TaskPlacementConstraints(td, svc.PlacementConstraints), placement.ServiceStrategy(svc))
+		if err != nil {
+			return reconcile.Terminal(fmt.Errorf("service %s: %w", svc.Name, err))
+		}
 		var started []string
 		for range l.Count {
-			inst, ok := Place(instances, load, now)
+			inst, failure, ok := cluster.Place(req)
 			if !ok {
-				plan.Service.AddEvent(event(now, fmt.Sprintf("(service %s) was unable to place a task because no container instance met all of its requirements. Reason: No Container Instances were found in your cluster.", svc.Name)))
+				addPlacementEvent(&plan.Service, failure.ServiceEvent(svc.Name), now)
 				plan.requeue(placementRetry)
 				break
 			}
@@ -47,8 +57,22 @@ func (c *Controller) launch(ctx context.Context, plan *Plan, now time.Time) erro
 	return nil
 }
 
-func (c *Controller) createTask(ctx context.Context, td ecs.TaskDefinition, svc ecs.Service, l Launch, inst ecs.ContainerInstance, now time.Time) (string, error) {
-	id := c.cfg.NewTaskID()
+// addPlacementEvent adds a placement failure's event unless the service already reported the
+// same since it last started tasks: once per change, not on every retry.
+func addPlacementEvent(s *ecs.Service, msg string, now time.Time) {
+	for _, e := range s.Events {
+		if e.Message == msg {
+			return
+		}
+		if strings.Contains(e.Message, ") has started ") {
+			break
+		}
+	}
+	s.AddEvent(event(now, msg))
+}
+
+// newServiceTask is a task of service svc for launch l, not placed yet.
+func (c *Controller) newServiceTask(td ecs.TaskDefinition, svc ecs.Service, l Launch, id string, now time.Time) ecs.Task {
 	t := ecs.NewTask(td, ecs.TaskParams{
 		ID:                   id,
 		ARN:                  c.scope.New("ecs", "task/"+svc.ClusterName+"/"+id).String(),
@@ -62,7 +86,6 @@ func (c *Controller) createTask(ctx context.Context, td ecs.TaskDefinition, svc 
 		EnableExecuteCommand: svc.EnableExecuteCommand,
 		CreatedAt:            now,
 	})
-	t.ContainerInstanceID, t.ContainerInstanceARN = inst.ID, inst.ARN
 	if l.LaunchType != "" {
 		t.LaunchType = l.LaunchType
 	}
@@ -70,6 +93,13 @@ func (c *Controller) createTask(ctx context.Context, td ecs.TaskDefinition, svc 
 	t.Tags = serviceTaskTags(svc, td)
 	t.LoadBalancers = l.LoadBalancers
 	t.LoadBalanced = len(l.LoadBalancers) > 0
+	return t
+}
+
+func (c *Controller) createTask(ctx context.Context, td ecs.TaskDefinition, svc ecs.Service, l Launch, inst ecs.ContainerInstance, now time.Time) (string, error) {
+	id := c.cfg.NewTaskID()
+	t := c.newServiceTask(td, svc, l, id, now)
+	t.ContainerInstanceID, t.ContainerInstanceARN = inst.ID, inst.ARN
 	it, err := c.st.Tasks.Create(ctx, store.TaskID(svc.ClusterName, id), t)
 	if err != nil {
 		return "", fmt.Errorf("create task for service %s: %w", svc.Name, err)
@@ -99,15 +129,16 @@ func (c *Controller) clusterInstances(cluster string) []ecs.ContainerInstance {
 	return out
 }
 
-// instanceLoad counts the live tasks on each container instance of a cluster.
-func (c *Controller) instanceLoad(cluster string) map[string]int {
-	load := map[string]int{}
-	for _, it := range c.tasks.Filter(func(it store.Item[ecs.Task]) bool {
+// clusterTasks are the live tasks of a cluster: what its instances have reserved.
+func (c *Controller) clusterTasks(cluster string) []ecs.Task {
+	items := c.tasks.Filter(func(it store.Item[ecs.Task]) bool {
 		return it.Value.ClusterName == cluster && !it.Value.IsStopped()
-	}) {
-		load[it.Value.ContainerInstanceID]++
+	})
+	out := make([]ecs.Task, len(items))
+	for i, it := range items {
+		out[i] = it.Value
 	}
-	return load
+	return out
 }
 
 // reconcileTask places tasks that RunTask created without an instance, and finishes tasks that
@@ -125,7 +156,12 @@ func (c *Controller) reconcileTask(ctx context.Context, key string) (reconcile.R
 	if t.Terminating() {
 		return reconcile.Result{}, c.updateTask(ctx, key, func(t *ecs.Task) { finishUnplaced(t, now) })
 	}
-	inst, placed := Place(c.clusterInstances(t.ClusterName), c.instanceLoad(t.ClusterName), now)
+	req, err := placement.RequestFor(t, t.PlacementConstraints, t.PlacementStrategy)
+	if err != nil {
+		return reconcile.Result{}, reconcile.Terminal(fmt.Errorf("task %s: %w", key, err))
+	}
+	cluster := placement.NewCluster(c.clusterInstances(t.ClusterName), c.clusterTasks(t.ClusterName), now, c.cfg.Rand)
+	inst, _, placed := cluster.Place(req)
 	if !placed {
 		return reconcile.Result{RequeueAfter: placementRetry}, nil
 	}

@@ -255,31 +255,6 @@ func TestPlanIsStableOnceSteady(t *testing.T) {
 	}
 }
 
-func TestPlaceSpreads(t *testing.T) {
-	t.Parallel()
-	instances := []ecs.ContainerInstance{
-		{ID: "a", Status: ecs.InstanceActive, AgentConnected: true, LastHeartbeat: t0},
-		{ID: "b", Status: ecs.InstanceActive, AgentConnected: true, LastHeartbeat: t0},
-		{ID: "gone", Status: ecs.InstanceActive, AgentConnected: true, LastHeartbeat: t0.Add(-time.Hour)},
-		{ID: "draining", Status: ecs.InstanceDraining, AgentConnected: true, LastHeartbeat: t0},
-	}
-	load := map[string]int{"a": 2}
-	var got []string
-	for range 3 {
-		in, ok := scheduler.Place(instances, load, t0)
-		if !ok {
-			t.Fatal("no placement")
-		}
-		got = append(got, in.ID)
-	}
-	if strings.Join(got, ",") != "b,b,a" {
-		t.Fatalf("placed on %v", got)
-	}
-	if _, ok := scheduler.Place(instances[2:], map[string]int{}, t0); ok {
-		t.Fatal("placed on a stale or draining instance")
-	}
-}
-
 func TestCircuitBreaker(t *testing.T) {
 	t.Parallel()
 	svc := service(4, rolling()...)

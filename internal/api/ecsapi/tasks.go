@@ -43,53 +43,66 @@ func (a *API) runTask(ctx context.Context, in *runTaskInput) (*tasksOutput, erro
 		Overrides: taskOverrideFromWire(in.Overrides), NetworkConfiguration: nc, PropagateTags: awsproto.Deref(in.PropagateTags),
 		EnableECSManagedTags: in.EnableECSManagedTags, EnableExecuteCommand: in.EnableExecuteCommand,
 		Tags: tagsFromWire(in.Tags), ClientToken: awsproto.Deref(in.ClientToken),
+		PlacementConstraints: listFromWire(in.PlacementConstraints, placementConstraintFromWire),
+		PlacementStrategy:    listFromWire(in.PlacementStrategy, placementStrategyFromWire),
 	})
 	if err != nil {
 		return nil, err
 	}
-	tasks, err := a.startTasks(ctx, req, nil)
+	tasks, failures, err := a.startTasks(ctx, req, nil)
 	if err != nil {
 		return nil, err
 	}
-	return a.tasksResult(tasks, nil), nil
+	return a.tasksResult(tasks, failures), nil
 }
 
 // startTasks stores the tasks req starts, atomically, or returns those an earlier request with
-// the same client token started. instances, when given, places task i on instances[i].
-func (a *API) startTasks(ctx context.Context, req ecs.RunRequest, instances []ecs.ContainerInstance) ([]ecs.Task, error) {
+// the same client token started. instances, when given, places task i on instances[i];
+// otherwise the tasks are placed on the cluster's instances (placeRunTasks), and those that
+// fit none become failures.
+func (a *API) startTasks(ctx context.Context, req ecs.RunRequest, instances []ecs.ContainerInstance) ([]ecs.Task, []wireFailure, error) {
 	if req.ClientToken != "" {
 		existing, err := a.clusterTasks(ctx, req.ClusterName)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if found, err := ecs.MatchClientToken(existing, req); err != nil || found != nil {
-			return found, err
+			return found, nil, err
 		}
 	}
 	ids := make([]string, req.Count)
 	for i := range ids {
 		id, err := a.newTaskID()
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		ids[i] = id
 	}
 	// In ID order, the order in which a retry with the same client token finds them again.
 	slices.Sort(ids)
 	tasks := ecs.NewRunTasks(req, a.scope, ids, a.now())
+	var failures []wireFailure
+	if instances == nil {
+		var err error
+		if tasks, failures, err = a.placeRunTasks(ctx, req.ClusterName, tasks); err != nil {
+			return nil, nil, err
+		}
+	}
 	var txn store.Txn
 	for i := range tasks {
 		if instances != nil {
 			tasks[i].ContainerInstanceID, tasks[i].ContainerInstanceARN = instances[i].ID, instances[i].ARN
 		}
 		if err := a.store.Tasks.Put(&txn, store.TaskID(req.ClusterName, tasks[i].ID), tasks[i], 0); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	if _, err := a.store.Commit(ctx, &txn); err != nil {
-		return nil, err
+	if len(tasks) > 0 {
+		if _, err := a.store.Commit(ctx, &txn); err != nil {
+			return nil, nil, err
+		}
 	}
-	return tasks, nil
+	return tasks, failures, nil
 }
 
 // tasksResult is the answer of RunTask, StartTask and DescribeTasks: both lists always sent.
@@ -137,7 +150,7 @@ func (a *API) startTask(ctx context.Context, in *startTaskInput) (*tasksOutput, 
 	if len(instances) == 0 {
 		return a.tasksResult(nil, failures), nil
 	}
-	tasks, err := a.startTasks(ctx, req, instances)
+	tasks, _, err := a.startTasks(ctx, req, instances)
 	if err != nil {
 		return nil, err
 	}
