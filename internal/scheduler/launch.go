@@ -36,25 +36,38 @@ func (c *Controller) launch(ctx context.Context, plan *Plan, now time.Time) erro
 		if err != nil {
 			return reconcile.Terminal(fmt.Errorf("service %s: %w", svc.Name, err))
 		}
-		var started []string
-		for range l.Count {
-			inst, failure, ok := cluster.Place(req)
-			if !ok {
-				addPlacementEvent(&plan.Service, failure.ServiceEvent(svc.Name), now)
-				plan.requeue(placementRetry)
-				break
-			}
-			id, err := c.createTask(ctx, td, svc, l, inst, now)
-			if err != nil {
-				return err
-			}
-			started = append(started, id)
-		}
+		started, failure, err := c.startPlaced(ctx, cluster, req, td, svc, l, now)
 		if len(started) > 0 {
 			plan.Service.AddEvent(StartedEvent(svc.Name, started, now))
 		}
+		if err != nil {
+			return err
+		}
+		if failure != nil {
+			// After the tasks that did start: the next try then finds it newer than them.
+			addPlacementEvent(&plan.Service, failure.ServiceEvent(svc.Name), now)
+			plan.requeue(placementRetry)
+		}
 	}
 	return nil
+}
+
+// startPlaced creates l's tasks one by one, each on the instance placement picks, until one
+// cannot be placed; it returns the ids of those it created and the failure that stopped it.
+func (c *Controller) startPlaced(ctx context.Context, cluster *placement.Cluster, req placement.Request, td ecs.TaskDefinition, svc ecs.Service, l Launch, now time.Time) ([]string, *placement.Failure, error) {
+	var started []string
+	for range l.Count {
+		inst, failure, ok := cluster.Place(req)
+		if !ok {
+			return started, &failure, nil
+		}
+		id, err := c.createTask(ctx, td, svc, l, inst, now)
+		if err != nil {
+			return started, nil, err
+		}
+		started = append(started, id)
+	}
+	return started, nil, nil
 }
 
 // addPlacementEvent adds a placement failure's event unless the service already reported the
