@@ -29,7 +29,7 @@ var allowed = map[string][]string{
 	"internal/embedetcd/...":             {"internal/errdefs", "internal/embedetcd"},
 	"internal/tagset":                    {"internal/errdefs"},
 	"internal/clusterquery":              {},
-	"internal/placement":                 {"internal/ecs", "internal/clusterquery"},
+	"internal/placement":                 {"internal/ecs", "internal/clusterquery", "internal/errdefs"},
 	"internal/ecs":                       {"internal/arn", "internal/errdefs", "internal/tagset", "internal/clusterquery"},
 	"internal/elb":                       {"internal/arn", "internal/errdefs", "internal/tagset"},
 	"internal/codedeploy":                {"internal/arn", "internal/errdefs"},

@@ -8,6 +8,7 @@ import (
 
 	"github.com/fargohq/fargo/internal/clusterquery"
 	"github.com/fargohq/fargo/internal/ecs"
+	"github.com/fargohq/fargo/internal/errdefs"
 )
 
 // HeartbeatTimeout is how long a container instance may miss heartbeats before its agent
@@ -43,21 +44,24 @@ func NewCluster(instances []ecs.ContainerInstance, tasks []ecs.Task, now time.Ti
 	if pick == nil {
 		pick = func(int) int { return 0 }
 	}
-	c := &Cluster{now: now, pick: pick}
+	active := slices.DeleteFunc(slices.Clone(instances), func(ci ecs.ContainerInstance) bool { return ci.Status != ecs.InstanceActive })
+	return &Cluster{instances: views(active, tasks), now: now, pick: pick}
+}
+
+// views are the instances, sorted by id, with what the live tasks placed on them use.
+func views(instances []ecs.ContainerInstance, tasks []ecs.Task) []*instance {
+	out := make([]*instance, 0, len(instances))
 	byID := map[string]*instance{}
 	for _, ci := range instances {
-		if ci.Status != ecs.InstanceActive {
-			continue
-		}
 		in := &instance{ContainerInstance: ci, attrs: map[string]string{}, left: ecs.Resources{CPU: ci.CPU, Memory: ci.Memory},
 			ports: map[ecs.HostPort]bool{}, groups: map[string]int{}}
 		for _, a := range ci.Attributes {
 			in.attrs[a.Name] = a.Value
 		}
-		c.instances = append(c.instances, in)
+		out = append(out, in)
 		byID[ci.ClusterName+"/"+ci.ID] = in
 	}
-	slices.SortFunc(c.instances, func(a, b *instance) int { return cmp.Compare(a.ID, b.ID) })
+	slices.SortFunc(out, func(a, b *instance) int { return cmp.Compare(a.ID, b.ID) })
 	for _, t := range tasks {
 		in := byID[t.ClusterName+"/"+t.ContainerInstanceID]
 		if in == nil || t.IsStopped() {
@@ -68,7 +72,23 @@ func NewCluster(instances []ecs.ContainerInstance, tasks []ecs.Task, now time.Ti
 			in.running++
 		}
 	}
-	return c
+	return out
+}
+
+// Select returns the instances that a cluster query language expression selects, as
+// ListContainerInstances' filter does, in id order.
+func Select(expr string, instances []ecs.ContainerInstance, tasks []ecs.Task) ([]ecs.ContainerInstance, error) {
+	q, err := clusterquery.Parse(expr)
+	if err != nil {
+		return nil, errdefs.InvalidArgument("Invalid filter expression '%s': %s.", expr, err.Error())
+	}
+	var out []ecs.ContainerInstance
+	for _, in := range views(instances, tasks) {
+		if q.Match(in) {
+			out = append(out, in.ContainerInstance)
+		}
+	}
+	return out, nil
 }
 
 func (in *instance) reserve(group string, needs ecs.Resources, ports []ecs.HostPort) {

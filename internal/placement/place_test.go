@@ -285,3 +285,34 @@ func TestRequestFor(t *testing.T) {
 		t.Fatalf("default service strategy (-want +got):\n%s", diff)
 	}
 }
+
+func TestSelect(t *testing.T) {
+	t.Parallel()
+	draining := with(node("i3", "b"), func(i *ecs.ContainerInstance) { i.Status = ecs.InstanceDraining })
+	instances := []ecs.ContainerInstance{node("i2", "a"), node("i1", "b"), draining}
+	tasks := []ecs.Task{running("i1", "service:web", 0, 0)}
+	tests := []struct {
+		expr string
+		want []string
+	}{
+		{"attribute:ecs.availability-zone == b", []string{"i1", "i3"}},
+		{"task:group == service:web", []string{"i1"}},
+		{"runningTasksCount == 0 and agentConnected == true", []string{"i2", "i3"}},
+	}
+	for _, tt := range tests {
+		got, err := Select(tt.expr, instances, tasks)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, in := range got {
+			ids = append(ids, in.ID)
+		}
+		if diff := cmp.Diff(tt.want, ids); diff != "" {
+			t.Errorf("Select(%q) (-want +got):\n%s", tt.expr, diff)
+		}
+	}
+	if _, err := Select("attribute:a ==", instances, tasks); err == nil || !strings.HasPrefix(err.Error(), "Invalid filter expression 'attribute:a ==': ") {
+		t.Fatalf("Select of a bad expression = %v", err)
+	}
+}

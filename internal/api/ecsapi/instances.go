@@ -9,6 +9,7 @@ import (
 	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/ecs"
 	"github.com/fargohq/fargo/internal/errdefs"
+	"github.com/fargohq/fargo/internal/placement"
 	"github.com/fargohq/fargo/internal/store"
 )
 
@@ -16,9 +17,6 @@ import (
 const maxDescribeContainerInstances = 100
 
 func (a *API) listContainerInstances(ctx context.Context, in *listContainerInstancesInput) (*listContainerInstancesOutput, error) {
-	if f := strings.TrimSpace(awsproto.Deref(in.Filter)); f != "" {
-		return nil, errdefs.InvalidArgument("The cluster query language expression %q is not supported by fargo; leave filter out.", f)
-	}
 	status := awsproto.Deref(in.Status)
 	switch status {
 	case "", "ACTIVE", "DRAINING", "REGISTERING", "DEREGISTERING", "REGISTRATION_FAILED":
@@ -29,16 +27,16 @@ func (a *API) listContainerInstances(ctx context.Context, in *listContainerInsta
 	if err != nil {
 		return nil, err
 	}
-	items, _, err := a.store.ContainerInstances.List(ctx, cluster.Name+"/")
+	instances, err := a.filteredInstances(ctx, cluster.Name, strings.TrimSpace(awsproto.Deref(in.Filter)))
 	if err != nil {
 		return nil, err
 	}
 	// Without a status filter ECS lists every instance that is not INACTIVE.
 	arns := []string{}
-	for _, it := range items {
-		s := it.Value.Status
+	for _, inst := range instances {
+		s := inst.Status
 		if (status == "" && s != ecs.InstanceInactive) || string(s) == status {
-			arns = append(arns, a.instanceARN(it.Value))
+			arns = append(arns, a.instanceARN(inst))
 		}
 	}
 	page, next, err := awsproto.Paginate(pages, arns, awsproto.ByString(), in.NextToken, in.MaxResults, 100)
@@ -46,6 +44,27 @@ func (a *API) listContainerInstances(ctx context.Context, in *listContainerInsta
 		return nil, err
 	}
 	return &listContainerInstancesOutput{ContainerInstanceArns: page, NextToken: next}, nil
+}
+
+// filteredInstances are the container instances of cluster that filter, an expression of the
+// cluster query language, selects; all of them when it is empty.
+func (a *API) filteredInstances(ctx context.Context, cluster, filter string) ([]ecs.ContainerInstance, error) {
+	items, _, err := a.store.ContainerInstances.List(ctx, cluster+"/")
+	if err != nil {
+		return nil, err
+	}
+	instances := make([]ecs.ContainerInstance, len(items))
+	for i, it := range items {
+		instances[i] = it.Value
+	}
+	if filter == "" {
+		return instances, nil
+	}
+	tasks, err := a.clusterTasks(ctx, cluster)
+	if err != nil {
+		return nil, err
+	}
+	return placement.Select(filter, instances, tasks)
 }
 
 func (a *API) describeContainerInstances(ctx context.Context, in *describeContainerInstancesInput) (*describeContainerInstancesOutput, error) {

@@ -1,6 +1,7 @@
 package ecsapi_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -60,9 +61,15 @@ func TestContainerInstances(t *testing.T) {
 	if got := list(ecssdk.ListContainerInstancesInput{Status: types.ContainerInstanceStatusDraining}); len(got) != 1 {
 		t.Errorf("DRAINING: %v", got)
 	}
-	_, err := env.ECS.ListContainerInstances(ctx, &ecssdk.ListContainerInstancesInput{Cluster: aws.String("c"), Filter: aws.String("attribute:ecs.os-type == linux")})
-	if errorCode(err) != "InvalidParameterException" {
-		t.Errorf("filter: %v", err)
+	if got := list(ecssdk.ListContainerInstancesInput{Filter: aws.String("attribute:ecs.os-type == linux and task:group == family:web")}); len(got) != 1 || got[0] != instanceARN+"c/"+inst1 {
+		t.Errorf("filter by attribute and task group: %v", got)
+	}
+	if got := list(ecssdk.ListContainerInstancesInput{Filter: aws.String("runningTasksCount > 0"), Status: types.ContainerInstanceStatusDraining}); len(got) != 0 {
+		t.Errorf("filter and status: %v", got)
+	}
+	_, err := env.ECS.ListContainerInstances(ctx, &ecssdk.ListContainerInstancesInput{Cluster: aws.String("c"), Filter: aws.String("attribute:ecs.os-type = linux")})
+	if errorCode(err) != "InvalidParameterException" || !strings.Contains(err.Error(), "Invalid filter expression 'attribute:ecs.os-type = linux': expected an operator after attribute:ecs.os-type.") {
+		t.Errorf("bad filter: %v", err)
 	}
 
 	out, err := env.ECS.DescribeContainerInstances(ctx, &ecssdk.DescribeContainerInstancesInput{
