@@ -99,6 +99,21 @@ func (c *Cluster) Place(r Request) (ecs.ContainerInstance, Failure, bool) {
 	return chosen.ContainerInstance, Failure{}, true
 }
 
+// PlaceOn places r on the instance with id, the caller's choice (StartTask), if it can take
+// it, and reserves r there; otherwise the Failure says why.
+func (c *Cluster) PlaceOn(id string, r Request) (Failure, bool) {
+	i := slices.IndexFunc(c.instances, func(in *instance) bool { return in.ID == id })
+	if i < 0 {
+		return Failure{}, false
+	}
+	in := c.instances[i]
+	if _, reason := c.check(in, r); reason != "" {
+		return Failure{Instance: in.ContainerInstance, Reason: reason}, false
+	}
+	in.reserve(r.Group, r.Needs, r.Ports)
+	return Failure{}, true
+}
+
 // check returns why in cannot take r ("" when it can) and how far it got: the checks run in
 // the order of the reasons, resources before constraints, as ECS filters.
 func (c *Cluster) check(in *instance, r Request) (int, Reason) {

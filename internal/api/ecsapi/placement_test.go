@@ -269,3 +269,49 @@ func TestDescribeContainerInstancesResources(t *testing.T) {
 		}
 	}
 }
+
+func TestStartTaskChecksTheChosenInstances(t *testing.T) {
+	t.Parallel()
+	env := placementEnv(t)
+	ctx := apitest.Context(t)
+	start := func(td string, instances ...string) ([]string, []types.Failure) {
+		t.Helper()
+		out, err := env.ECS.StartTask(ctx, &ecssdk.StartTaskInput{Cluster: aws.String("c"), TaskDefinition: aws.String(td), ContainerInstances: instances})
+		if err != nil {
+			t.Fatalf("StartTask: %v", err)
+		}
+		var placed []string
+		for _, task := range out.Tasks {
+			arn := aws.ToString(task.ContainerInstanceArn)
+			placed = append(placed, arn[strings.LastIndex(arn, "/")+1:])
+		}
+		return placed, out.Failures
+	}
+	placed, failures := start("bridge", inst1, inst1, inst2)
+	if strings.Join(placed, ",") != inst1+","+inst2 || len(failures) != 1 || aws.ToString(failures[0].Reason) != "RESOURCE:PORTS" || aws.ToString(failures[0].Arn) != instanceARN+"c/"+inst1 {
+		t.Fatalf("bridge twice on one instance: placed %v, failures %s", placed, describeFailures(failures))
+	}
+	placed, failures = start("huge", inst2)
+	if len(placed) != 0 || len(failures) != 1 || aws.ToString(failures[0].Reason) != "RESOURCE:MEMORY" || aws.ToString(failures[0].Arn) != instanceARN+"c/"+inst2 {
+		t.Fatalf("huge: placed %v, failures %s", placed, describeFailures(failures))
+	}
+	if n := len(storedTasks(t, env)); n != 2 {
+		t.Fatalf("%d tasks stored, want the 2 that fit", n)
+	}
+}
+
+func TestRegisterTaskDefinitionRefusesBadExpression(t *testing.T) {
+	t.Parallel()
+	env := placementEnv(t)
+	in := fargateInput("bad")
+	in.RequiresCompatibilities = []types.Compatibility{types.CompatibilityEc2}
+	in.PlacementConstraints = []types.TaskDefinitionPlacementConstraint{{Type: types.TaskDefinitionPlacementConstraintTypeMemberOf, Expression: aws.String("attribute:stack ==")}}
+	_, err := env.ECS.RegisterTaskDefinition(apitest.Context(t), in)
+	var apiErr smithy.APIError
+	if !errors.As(err, &apiErr) || apiErr.ErrorMessage() != "Invalid expression 'attribute:stack ==' in placement constraint: expected a value after the operator of attribute:stack." {
+		t.Fatalf("RegisterTaskDefinition = %v", err)
+	}
+	if _, err := env.ECS.DescribeTaskDefinition(apitest.Context(t), &ecssdk.DescribeTaskDefinitionInput{TaskDefinition: aws.String("bad")}); err == nil {
+		t.Fatal("the refused task definition was registered")
+	}
+}

@@ -147,9 +147,14 @@ func (a *API) startTask(ctx context.Context, in *startTaskInput) (*tasksOutput, 
 	if err != nil {
 		return nil, err
 	}
+	instances, failures, err = a.instancesWithRoom(ctx, req, instances, failures)
+	if err != nil {
+		return nil, err
+	}
 	if len(instances) == 0 {
 		return a.tasksResult(nil, failures), nil
 	}
+	req.Count = len(instances)
 	tasks, _, err := a.startTasks(ctx, req, instances)
 	if err != nil {
 		return nil, err

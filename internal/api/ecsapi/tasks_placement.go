@@ -51,6 +51,35 @@ func (a *API) placeRunTasks(ctx context.Context, cluster string, tasks []ecs.Tas
 	return kept, failures, nil
 }
 
+// instancesWithRoom keeps the instances StartTask chose that can take a task of req (an agent
+// that is connected, the CPU, memory and host ports it needs, the task definition's
+// constraints), each counting the tasks placed before it; the others become failures.
+func (a *API) instancesWithRoom(ctx context.Context, req ecs.RunRequest, chosen []ecs.ContainerInstance, failures []wireFailure) ([]ecs.ContainerInstance, []wireFailure, error) {
+	if len(chosen) == 0 {
+		return nil, failures, nil
+	}
+	existing, err := a.clusterTasks(ctx, req.ClusterName)
+	if err != nil {
+		return nil, nil, err
+	}
+	proto := ecs.NewRunTasks(req, a.scope, []string{""}, a.now())[0]
+	r, err := placement.RequestFor(proto, proto.PlacementConstraints, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	view := placement.NewCluster(chosen, existing, a.now(), nil)
+	var kept []ecs.ContainerInstance
+	for _, inst := range chosen {
+		// A DRAINING instance is no candidate for placement, but StartTask may name it.
+		if failure, ok := view.PlaceOn(inst.ID, r); !ok && inst.Status == ecs.InstanceActive {
+			failures = addFailure(failures, a.instanceARN(inst), string(failure.Reason))
+			continue
+		}
+		kept = append(kept, inst)
+	}
+	return kept, failures, nil
+}
+
 // addFailure adds a failure unless the same one is already listed: tasks that fail alike are
 // reported once.
 func addFailure(failures []wireFailure, arn, reason string) []wireFailure {

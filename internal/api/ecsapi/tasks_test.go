@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ecssdk "github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -154,7 +155,7 @@ func putInstance(t *testing.T, env *apitest.Env, cluster, id string, status ecs.
 	t.Helper()
 	inst := ecs.ContainerInstance{
 		ID: id, ARN: instanceARN + cluster + "/" + id, ClusterName: cluster, NodeID: "node-1", Address: "127.0.0.1",
-		Status: status, AgentConnected: true, CPU: 4096, Memory: 8192, AgentVersion: "fargo-dev", Version: 3,
+		Status: status, AgentConnected: true, LastHeartbeat: time.Now(), CPU: 4096, Memory: 8192, AgentVersion: "fargo-dev", Version: 3,
 		Attributes: []ecs.Attribute{{Name: "ecs.os-type", Value: "linux"}},
 	}
 	if _, err := env.Store.ContainerInstances.Create(apitest.Context(t), store.ContainerInstanceID(cluster, id), inst); err != nil {
