@@ -315,3 +315,33 @@ func TestRegisterTaskDefinitionRefusesBadExpression(t *testing.T) {
 		t.Fatal("the refused task definition was registered")
 	}
 }
+
+func TestUpdateServicePlacement(t *testing.T) {
+	t.Parallel()
+	env := placementEnv(t)
+	ctx := apitest.Context(t)
+	if _, err := env.ECS.CreateService(ctx, &ecssdk.CreateServiceInput{Cluster: aws.String("c"), ServiceName: aws.String("svc"),
+		TaskDefinition: aws.String("small"), DesiredCount: aws.Int32(1)}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := env.ECS.UpdateService(ctx, &ecssdk.UpdateServiceInput{Cluster: aws.String("c"), Service: aws.String("svc"),
+		PlacementConstraints: []types.PlacementConstraint{memberOf("attribute:stack == prod and")}})
+	var apiErr smithy.APIError
+	if !errors.As(err, &apiErr) || apiErr.ErrorCode() != "InvalidParameterException" ||
+		apiErr.ErrorMessage() != "Invalid expression 'attribute:stack == prod and' in placement constraint: the expression ends where a condition was expected." {
+		t.Fatalf("UpdateService with a bad expression = %v", err)
+	}
+	if got := describeService(t, env, "svc"); len(got.PlacementConstraints) != 0 {
+		t.Fatalf("the refused update changed the service: %+v", got.PlacementConstraints)
+	}
+	if _, err := env.ECS.UpdateService(ctx, &ecssdk.UpdateServiceInput{Cluster: aws.String("c"), Service: aws.String("svc"),
+		PlacementConstraints: []types.PlacementConstraint{memberOf("attribute:stack == prod")},
+		PlacementStrategy:    []types.PlacementStrategy{{Type: types.PlacementStrategyTypeBinpack, Field: aws.String("memory")}}}); err != nil {
+		t.Fatal(err)
+	}
+	got := describeService(t, env, "svc")
+	if len(got.PlacementConstraints) != 1 || aws.ToString(got.PlacementConstraints[0].Expression) != "attribute:stack == prod" ||
+		len(got.PlacementStrategy) != 1 || aws.ToString(got.PlacementStrategy[0].Field) != "memory" {
+		t.Fatalf("updated placement %+v %+v", got.PlacementConstraints, got.PlacementStrategy)
+	}
+}
