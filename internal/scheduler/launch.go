@@ -26,6 +26,7 @@ func (c *Controller) launch(ctx context.Context, plan *Plan, now time.Time) erro
 		return nil
 	}
 	cluster := placement.NewCluster(c.clusterInstances(svc.ClusterName), c.clusterTasks(svc.ClusterName), now, c.cfg.Rand)
+	var unplaced []string
 	for _, l := range plan.Start {
 		td, err := c.taskDefinition(ctx, l.TaskDefinitionARN)
 		if err != nil {
@@ -44,10 +45,13 @@ func (c *Controller) launch(ctx context.Context, plan *Plan, now time.Time) erro
 			return err
 		}
 		if failure != nil {
-			// After the tasks that did start: the next try then finds it newer than them.
-			addPlacementEvent(&plan.Service, failure.ServiceEvent(svc.Name), now)
+			unplaced = append(unplaced, failure.ServiceEvent(svc.Name))
 			plan.requeue(placementRetry)
 		}
+	}
+	// After the tasks that did start: the next try then finds these newer than them.
+	for _, msg := range unplaced {
+		addPlacementEvent(&plan.Service, msg, now)
 	}
 	return nil
 }
