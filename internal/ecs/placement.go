@@ -11,10 +11,10 @@ import (
 const (
 	FieldInstanceID = "instanceId"
 	// FieldHost is ECS's other name of instanceId.
-	FieldHost          = "host"
-	FieldCPU           = "cpu"
-	FieldMemory        = "memory"
-	AttributeFieldPref = "attribute:"
+	FieldHost            = "host"
+	FieldCPU             = "cpu"
+	FieldMemory          = "memory"
+	AttributeFieldPrefix = "attribute:"
 	// AttributeAvailabilityZone is the attribute ECS spreads a service's tasks over by default.
 	AttributeAvailabilityZone = "ecs.availability-zone"
 	// maxExpression is the longest cluster query language expression the API takes.
@@ -89,7 +89,7 @@ func validateStrategy(s PlacementStrategy) error {
 
 // SpreadAttribute returns the attribute a spread strategy's field names ("attribute:<name>").
 func SpreadAttribute(field string) (string, bool) {
-	name, ok := strings.CutPrefix(field, AttributeFieldPref)
+	name, ok := strings.CutPrefix(field, AttributeFieldPrefix)
 	return name, ok && name != ""
 }
 

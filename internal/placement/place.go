@@ -64,7 +64,7 @@ func ServiceStrategy(s ecs.Service) []ecs.PlacementStrategy {
 	if len(s.PlacementStrategy) > 0 {
 		return s.PlacementStrategy
 	}
-	return []ecs.PlacementStrategy{{Type: ecs.PlacementSpread, Field: ecs.AttributeFieldPref + ecs.AttributeAvailabilityZone}}
+	return []ecs.PlacementStrategy{{Type: ecs.PlacementSpread, Field: ecs.AttributeFieldPrefix + ecs.AttributeAvailabilityZone}}
 }
 
 // Place picks the instance for r and reserves r's resources on it, so that the next Place
