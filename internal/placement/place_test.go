@@ -248,11 +248,11 @@ func TestServiceEvent(t *testing.T) {
 		want    string
 	}{
 		{Failure{}, "(service web) was unable to place a task because no container instance met all of its requirements. Reason: No Container Instances were found in your cluster."},
-		{Failure{Instance: in, Reason: ReasonMemory}, "(service web) was unable to place a task because no container instance met all of its requirements. The closest matching (container-instance 0123abcd) has insufficient memory available. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide."},
-		{Failure{Instance: in, Reason: ReasonCPU}, "The closest matching (container-instance 0123abcd) has insufficient CPU units available."},
-		{Failure{Instance: in, Reason: ReasonPorts}, "The closest matching (container-instance 0123abcd) is already using a port required by your task."},
+		{Failure{Instance: in, Reason: ReasonMemory}, "(service web) was unable to place a task because no container instance met all of its requirements. The closest matching container-instance 0123abcd has insufficient memory available. For more information, see the Troubleshooting section."},
+		{Failure{Instance: in, Reason: ReasonCPU}, "The closest matching container-instance 0123abcd has insufficient CPU units available."},
+		{Failure{Instance: in, Reason: ReasonPorts}, "The closest matching container-instance 0123abcd is already using a port required by your task."},
 		{Failure{Instance: in, Reason: ReasonPortsUDP}, "is already using a port required by your task."},
-		{Failure{Instance: in, Reason: ReasonAgent}, `The closest matching (container-instance 0123abcd) encountered error "AGENT".`},
+		{Failure{Instance: in, Reason: ReasonAgent}, `The closest matching container-instance 0123abcd encountered error "AGENT".`},
 		{Failure{Instance: in, Reason: ReasonMemberOf}, `encountered error "MemberOf placement constraint unsatisfied.".`},
 		{Failure{Instance: in, Reason: ReasonDistinctInstance}, `encountered error "DistinctInstance placement constraint unsatisfied.".`},
 	}

@@ -51,5 +51,5 @@ func (f Failure) ServiceEvent(service string) string {
 	default:
 		why = fmt.Sprintf("encountered error %q", string(f.Reason))
 	}
-	return fmt.Sprintf(prefix+"The closest matching (container-instance %s) %s. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide.", service, f.Instance.ID, why)
+	return fmt.Sprintf(prefix+"The closest matching container-instance %s %s. For more information, see the Troubleshooting section.", service, f.Instance.ID, why)
 }

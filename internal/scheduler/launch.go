@@ -74,12 +74,20 @@ func (c *Controller) startPlaced(ctx context.Context, cluster *placement.Cluster
 	return started, nil, nil
 }
 
+// repeatEventAfter is how long ECS omits a placement event it already wrote while the cause
+// lasts.
+const repeatEventAfter = 6 * time.Hour
+
 // addPlacementEvent adds a placement failure's event unless the service already reported the
-// same since it last started tasks: once per change, not on every retry.
+// same since it last started tasks, within six hours: ECS omits duplicates until the cause is
+// resolved or six hours passed, so the event comes once per change, not on every retry.
 func addPlacementEvent(s *ecs.Service, msg string, now time.Time) {
 	for _, e := range s.Events {
 		if e.Message == msg {
-			return
+			if now.Sub(e.CreatedAt) < repeatEventAfter {
+				return
+			}
+			break
 		}
 		if strings.Contains(e.Message, ") has started ") {
 			break

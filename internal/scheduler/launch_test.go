@@ -57,8 +57,8 @@ func TestServicePlacement(t *testing.T) {
 		TaskDefinition: aws.String("big"), DesiredCount: aws.Int32(2), LaunchType: types.LaunchTypeEc2}); err != nil {
 		t.Fatal(err)
 	}
-	want := "(service web) was unable to place a task because no container instance met all of its requirements. The closest matching (container-instance " +
-		first + ") has insufficient memory available. For more information, see the Troubleshooting section of the Amazon ECS Developer Guide."
+	want := "(service web) was unable to place a task because no container instance met all of its requirements. The closest matching container-instance " +
+		first + " has insufficient memory available. For more information, see the Troubleshooting section."
 	eventually(t, "the placement failure's event", func() bool { return countEvents(t, env, want) == 1 })
 	if got := placedOn(t, env); strings.Join(got, ",") != first {
 		t.Fatalf("tasks placed on %v, want one on the first instance", got)
