@@ -109,6 +109,9 @@ type Task struct {
 	NetworkConfiguration NetworkConfiguration
 	Tags                 []Tag
 	ClientToken          string
+	// RunCount is the count of the RunTask call that started the task: a retry with the same
+	// client token asks for as many, even if fewer could be placed.
+	RunCount int
 
 	// LoadBalanced is set when the task's service puts its containers behind target groups: the
 	// task then counts as healthy only when its targets are, and it stops only after they drained.

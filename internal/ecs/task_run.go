@@ -1,6 +1,7 @@
 package ecs
 
 import (
+	"cmp"
 	"time"
 
 	"github.com/fargohq/fargo/internal/arn"
@@ -148,6 +149,7 @@ func NewRunTasks(r RunRequest, scope arn.Scope, ids []string, at time.Time) []Ta
 		t.LaunchType, t.CapacityProviderName = r.LaunchType, r.CapacityProviderName
 		t.PlacementConstraints = TaskPlacementConstraints(r.TaskDefinition, r.PlacementConstraints)
 		t.PlacementStrategy = r.PlacementStrategy
+		t.RunCount = r.Count
 		tasks[i] = t
 	}
 	return tasks
@@ -169,7 +171,8 @@ func MatchClientToken(tasks []Task, r RunRequest) ([]Task, error) {
 	if len(found) == 0 {
 		return nil, nil
 	}
-	if len(found) != r.Count {
+	// Tasks of an earlier fargo carry no RunCount: they were all placed.
+	if asked := cmp.Or(found[0].RunCount, len(found)); asked != r.Count || len(found) > r.Count {
 		return nil, ErrClientTokenInUse
 	}
 	for _, t := range found {

@@ -106,6 +106,13 @@ func TestNewRunTasks(t *testing.T) {
 	if _, err := MatchClientToken(tasks, fewer); !errors.Is(err, ErrClientTokenInUse) {
 		t.Fatalf("different count with the same token: %v", err)
 	}
+	// Only one of the two could be placed: a retry gets that one back.
+	if again, err := MatchClientToken(tasks[:1], r); err != nil || len(again) != 1 {
+		t.Fatalf("retry after a partial placement: %d tasks, %v", len(again), err)
+	}
+	if _, err := MatchClientToken(tasks[:1], fewer); !errors.Is(err, ErrClientTokenInUse) {
+		t.Fatalf("different count after a partial placement: %v", err)
+	}
 	fresh := r
 	fresh.ClientToken = "other"
 	if found, err := MatchClientToken(tasks, fresh); err != nil || found != nil {

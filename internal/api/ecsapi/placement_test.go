@@ -345,3 +345,22 @@ func TestUpdateServicePlacement(t *testing.T) {
 		t.Fatalf("updated placement %+v %+v", got.PlacementConstraints, got.PlacementStrategy)
 	}
 }
+
+func TestRunTaskRetryAfterPartialPlacement(t *testing.T) {
+	t.Parallel()
+	env := placementEnv(t)
+	in := func() *ecssdk.RunTaskInput {
+		return &ecssdk.RunTaskInput{TaskDefinition: aws.String("bridge"), Count: aws.Int32(3), ClientToken: aws.String("once")}
+	}
+	first, failures := runPlaced(t, env, in())
+	if len(first) != 2 || len(failures) != 1 {
+		t.Fatalf("first call: placed %v, failures %s", first, describeFailures(failures))
+	}
+	again, failures := runPlaced(t, env, in())
+	if strings.Join(again, ",") != strings.Join(first, ",") || len(failures) != 0 {
+		t.Fatalf("retry: placed %v, failures %s; want the first call's tasks", again, describeFailures(failures))
+	}
+	if n := len(storedTasks(t, env)); n != 2 {
+		t.Fatalf("%d tasks stored, want 2", n)
+	}
+}
