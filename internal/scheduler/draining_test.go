@@ -14,7 +14,9 @@ import (
 func TestPlanDrainingInstance(t *testing.T) {
 	t.Parallel()
 	on := func(tk ecs.Task, instance string) ecs.Task { tk.ContainerInstanceID = instance; return tk }
-	running := func(id, instance string) ecs.Task { return on(task(id, "d2", ecs.TaskRunning, t0.Add(-time.Hour)), instance) }
+	running := func(id, instance string) ecs.Task {
+		return on(task(id, "d2", ecs.TaskRunning, t0.Add(-time.Hour)), instance)
+	}
 	lowMinimum := service(2)
 	lowMinimum.DeploymentConfiguration.MinimumHealthyPercent = 50
 	noRoom := service(2)
