@@ -72,7 +72,9 @@ func TestWorkerMachine(t *testing.T) {
 		}
 		return false
 	})
-	workerProcs := func() int { return len(processesWithEnv("ECS_CONTAINER_METADATA_URI_V4=http://"+w.metadataAddr(t)+"/", true)) }
+	workerProcs := func() int {
+		return len(processesWithEnv("ECS_CONTAINER_METADATA_URI_V4=http://"+w.metadataAddr(t)+"/", true))
+	}
 	if workerProcs() == 0 {
 		t.Fatal("no process of the worker's task runs")
 	}
