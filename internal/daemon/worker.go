@@ -142,11 +142,7 @@ func RunWorker(ctx context.Context, cfg WorkerConfig, log *slog.Logger) error {
 		NodeID: node.NodeID, Address: cfg.NodeAddr, CPU: cfg.CPU, Memory: cfg.Memory, Region: cfg.Region,
 		HeartbeatInterval: cfg.HeartbeatInterval, Version: cfg.Version,
 		AvailabilityZone: cfg.AvailabilityZone, Attributes: parseAttributes(cfg.Attributes),
-	}
-	if cfg.RegistryHost != "" && cfg.RegistryKeyID != "" {
-		agCfg.RegistryAuth = registryAuth(func() string { return cfg.RegistryHost }, func() (string, string, error) {
-			return cfg.RegistryKeyID, cfg.RegistrySecret, nil
-		})
+		RegistryAuth: cfg.registryAuth(),
 	}
 	ag, err := agent.New(store.New(kvs), drv, scope, metaLn, agCfg, log)
 	if err != nil {
@@ -185,4 +181,15 @@ func parseAttributes(values []string) []ecs.Attribute {
 		out = append(out, ecs.Attribute{Name: name, Value: value})
 	}
 	return out
+}
+
+// registryAuth gives the agent tokens for images of fargo's registry, signed with the access
+// key the worker was given; nil (no credentials from fargo) without a registry or a key.
+func (c WorkerConfig) registryAuth() func(context.Context, string) (*runtime.RegistryAuth, error) {
+	if c.RegistryHost == "" || c.RegistryKeyID == "" {
+		return nil
+	}
+	return registryAuth(func() string { return c.RegistryHost }, func() (string, string, error) {
+		return c.RegistryKeyID, c.RegistrySecret, nil
+	})
 }
