@@ -100,7 +100,8 @@ type Agent struct {
 	stopping map[string]bool               // task keys with a stop in progress
 	taskDefs map[string]ecs.TaskDefinition // by ARN; task definitions never change
 	// refreshed holds the clusters whose instance this run has rewritten with its current
-	// resources and attributes; later heartbeats only confirm it.
+	// resources and attributes; later heartbeats only confirm it. Only the heartbeat loop
+	// uses it.
 	refreshed map[string]bool
 }
 

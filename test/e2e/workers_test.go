@@ -17,8 +17,9 @@ import (
 	"github.com/fargohq/fargo/internal/loadtest"
 )
 
-// workerFlags make a silent worker disconnected after 3 s and its tasks lost 5 s later.
-var workerFlags = []string{"--driver", "process", "--agent-timeout", "3s", "--lost-instance-grace", "5s"}
+// workerFlags make a silent worker disconnected after 5 s and its tasks lost 10 s later: short
+// for a test, long enough that a busy machine's pauses do not lose the server's own instance.
+var workerFlags = []string{"--driver", "process", "--agent-timeout", "5s", "--lost-instance-grace", "10s"}
 
 // TestWorkerMachine runs a server and a `fargo agent` process on one machine, sharing the
 // server's store over its etcd socket. The worker's container instance registers with its
