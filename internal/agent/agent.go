@@ -36,6 +36,11 @@ type Config struct {
 	Workers int
 	// Version is reported as the agent version of the container instances.
 	Version string
+	// AvailabilityZone, when set, is registered as the ecs.availability-zone attribute.
+	AvailabilityZone string
+	// Attributes are custom attributes the node registers besides ECS's own (ecs.os-type,
+	// ecs.cpu-architecture, ...); placement constraints match them.
+	Attributes []ecs.Attribute
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
 	// RegistryAuth, when set, gives the credentials to pull an image with (nil when the image
@@ -94,6 +99,10 @@ type Agent struct {
 	health   map[string]healthState        // by container ID
 	stopping map[string]bool               // task keys with a stop in progress
 	taskDefs map[string]ecs.TaskDefinition // by ARN; task definitions never change
+	// refreshed holds the clusters whose instance this run has rewritten with its current
+	// resources and attributes; later heartbeats only confirm it. Only the heartbeat loop
+	// uses it.
+	refreshed map[string]bool
 }
 
 // New returns an agent for this node. metadata is the listener of the task metadata endpoint;
@@ -110,6 +119,7 @@ func New(st *store.Store, drv runtime.Driver, scope arn.Scope, metadata net.List
 	a := &Agent{
 		cfg: cfg, st: st, drv: drv, scope: scope, log: log.With("component", "agent"), meta: metadata,
 		watched: map[string]bool{}, health: map[string]healthState{}, stopping: map[string]bool{}, taskDefs: map[string]ecs.TaskDefinition{},
+		refreshed: map[string]bool{},
 	}
 	a.queue = reconcile.New("agent-tasks", reconcile.ReconcilerFunc(a.reconcileTask), reconcile.Config{Workers: cfg.Workers, ResyncPeriod: time.Minute}, log)
 	a.tasks = store.NewInformer(st.Tasks, a.queue.Add)

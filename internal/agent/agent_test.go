@@ -35,6 +35,9 @@ type node struct {
 	done    chan error
 	nodeID  string
 	meta    string
+	// cfg is the agent's configuration; startControllers sets its node id, region and
+	// heartbeat.
+	cfg agent.Config
 }
 
 func startNode(t *testing.T, scripts map[string]fake.Script) *node {
@@ -56,7 +59,9 @@ func (n *node) startControllers(t *testing.T) {
 	if n.runtime != nil {
 		drv = n.runtime
 	}
-	ag, err := agent.New(n.env.Store, drv, scope, ln, agent.Config{NodeID: n.nodeID, Region: "us-east-1", HeartbeatInterval: 200 * time.Millisecond}, nil)
+	cfg := n.cfg
+	cfg.NodeID, cfg.Region, cfg.HeartbeatInterval = n.nodeID, "us-east-1", 200*time.Millisecond
+	ag, err := agent.New(n.env.Store, drv, scope, ln, cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

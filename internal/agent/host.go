@@ -25,3 +25,14 @@ func hostMemoryMiB() int {
 	}
 	return 2048
 }
+
+// cpuArchitecture names the host's architecture as ECS's ecs.cpu-architecture attribute does:
+// x86_64 or arm64 (and Go's name for any other).
+func cpuArchitecture() string {
+	switch goruntime.GOARCH {
+	case "amd64":
+		return "x86_64"
+	default:
+		return goruntime.GOARCH
+	}
+}

@@ -3,6 +3,7 @@ package agent
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/fargohq/fargo/internal/ecs"
@@ -30,11 +31,14 @@ func (a *Agent) heartbeat(ctx context.Context) error {
 	}
 }
 
-// register creates or refreshes this node's container instance in cluster c.
+// register creates or refreshes this node's container instance in cluster c. The first
+// registration of a run also rewrites the node's resources and its own attributes, which may
+// have changed since the last run; attributes that PutAttributes added stay.
 func (a *Agent) register(ctx context.Context, c ecs.Cluster) error {
 	id := InstanceID(a.cfg.NodeID, c.Name)
 	key := store.ContainerInstanceID(c.Name, id)
 	now := a.cfg.Now()
+	refresh := !a.refreshed[c.Name]
 	_, err := a.st.ContainerInstances.Update(ctx, key, func(in *ecs.ContainerInstance) error {
 		in.AgentConnected = true
 		in.LastHeartbeat = now
@@ -43,9 +47,16 @@ func (a *Agent) register(ctx context.Context, c ecs.Cluster) error {
 		if in.Status == ecs.InstanceInactive {
 			in.Status = ecs.InstanceActive
 		}
+		if refresh {
+			in.CPU, in.Memory = a.cfg.CPU, a.cfg.Memory
+			in.Attributes = mergeAttributes(in.Attributes, a.attributes())
+		}
 		in.Version++
 		return nil
 	})
+	if err == nil {
+		a.refreshed[c.Name] = true
+	}
 	if !errors.Is(err, errdefs.ErrNotFound) {
 		return err
 	}
@@ -61,16 +72,44 @@ func (a *Agent) register(ctx context.Context, c ecs.Cluster) error {
 		CPU:            a.cfg.CPU,
 		Memory:         a.cfg.Memory,
 		AgentVersion:   a.cfg.Version,
-		Attributes: []ecs.Attribute{
-			{Name: "ecs.os-type", Value: "linux"},
-			{Name: "ecs.capability.fargate"},
-			{Name: "fargo.driver", Value: a.drv.Name()},
-		},
-		Version:       1,
-		LastHeartbeat: now,
+		Attributes:     a.attributes(),
+		Version:        1,
+		LastHeartbeat:  now,
 	})
+	if err == nil {
+		a.refreshed[c.Name] = true
+	}
 	if errors.Is(err, errdefs.ErrAlreadyExists) {
 		return nil // registered concurrently; the next heartbeat refreshes it
 	}
 	return err
+}
+
+// attributes are the ones the node registers: ECS's own, the driver's, then the custom ones
+// of its configuration.
+func (a *Agent) attributes() []ecs.Attribute {
+	own := []ecs.Attribute{
+		{Name: "ecs.os-type", Value: "linux"},
+		{Name: "ecs.cpu-architecture", Value: cpuArchitecture()},
+		{Name: "ecs.capability.fargate"},
+		{Name: "fargo.driver", Value: a.drv.Name()},
+	}
+	if a.cfg.AvailabilityZone != "" {
+		own = append(own, ecs.Attribute{Name: "ecs.availability-zone", Value: a.cfg.AvailabilityZone})
+	}
+	return mergeAttributes(own, a.cfg.Attributes)
+}
+
+// mergeAttributes returns base with each attribute of over set, by name: over's value wins.
+func mergeAttributes(base, over []ecs.Attribute) []ecs.Attribute {
+	out := slices.Clone(base)
+	for _, o := range over {
+		i := slices.IndexFunc(out, func(b ecs.Attribute) bool { return b.Name == o.Name })
+		if i >= 0 {
+			out[i] = o
+		} else {
+			out = append(out, o)
+		}
+	}
+	return out
 }

@@ -102,3 +102,36 @@ const maxDrainWait = 3600*time.Second + time.Minute
 func drainedOrOverdue(t ecs.Task, now time.Time) bool {
 	return !t.LoadBalanced || t.Drained || now.Sub(t.StoppingAt) > maxDrainWait
 }
+
+// stopStale stops the containers this agent still runs for a task that is STOPPED in the
+// store: the control plane stopped it while the node was cut off (its agent lost), and may
+// have started a replacement elsewhere, so the task must not go on running here.
+func (a *Agent) stopStale(ctx context.Context, t ecs.Task) error {
+	for _, c := range t.Containers {
+		id := containerID(t, c.Name)
+		a.mu.Lock()
+		watched := a.watched[id]
+		a.mu.Unlock()
+		if !watched {
+			continue // never ran here in this run; adopt stopped leftovers of earlier runs
+		}
+		st, err := a.drv.Inspect(ctx, id)
+		if errors.Is(err, errdefs.ErrNotFound) || err == nil && st.State != runtime.StateRunning {
+			a.mu.Lock()
+			delete(a.watched, id) // a container of a stopped task never starts again
+			a.mu.Unlock()
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		td, err := a.taskDefinition(ctx, t.TaskDefinitionARN)
+		if err != nil {
+			return err
+		}
+		a.log.Info("stopping a container of a task stopped while this node was away", "container", id)
+		a.stopContainersAsync(ctx, t, td)
+		return nil
+	}
+	return nil
+}

@@ -26,8 +26,11 @@ func (a *Agent) reconcileTask(ctx context.Context, key string) (reconcile.Result
 		return reconcile.Result{}, err
 	}
 	t := it.Value
-	if !a.mine(t) || t.IsStopped() {
+	if !a.mine(t) {
 		return reconcile.Result{}, nil
+	}
+	if t.IsStopped() {
+		return reconcile.Result{}, a.stopStale(ctx, t)
 	}
 	td, err := a.taskDefinition(ctx, t.TaskDefinitionARN)
 	if err != nil {

@@ -82,6 +82,12 @@ var rules = map[string]Rule{
 	"ecs:UpdateServicePrimaryTaskSet": on("ecs:UpdateServicePrimaryTaskSet", ECSService),
 	"ecs:DeleteTaskSet":               on("ecs:DeleteTaskSet", ECSTaskSet),
 
+	// ECS container instances' state and attributes.
+	"ecs:UpdateContainerInstancesState": on("ecs:UpdateContainerInstancesState", ECSContainerInstance),
+	"ecs:PutAttributes":                 on("ecs:PutAttributes", ECSContainerInstance),
+	"ecs:DeleteAttributes":              on("ecs:DeleteAttributes", ECSContainerInstance),
+	"ecs:ListAttributes":                on("ecs:ListAttributes", ECSCluster),
+
 	// Elastic Load Balancing v2: every Describe is on "*".
 	"elasticloadbalancing:CreateLoadBalancer":             on("elasticloadbalancing:CreateLoadBalancer", ELBLoadBalancer),
 	"elasticloadbalancing:DescribeLoadBalancers":          on("elasticloadbalancing:DescribeLoadBalancers", Any),

@@ -44,6 +44,8 @@ Every flag can also be set by its environment variable (shown in brackets).`,
 	f.StringVar(&o.cfg.LBBindHost, "lb-addr", envOr("FARGO_LB_ADDR", daemon.DefaultLBBindHost), "IP address load balancer listeners bind on [FARGO_LB_ADDR]")
 	f.StringVar(&o.cfg.Driver, "driver", envOr("FARGO_DRIVER", "auto"), "task runtime: auto (host commands on the process driver, images on Docker), process or docker [FARGO_DRIVER]")
 	f.StringVar(&o.cfg.DataPlane, "data-plane", envOr("FARGO_DATA_PLANE", daemon.DataPlaneProcess), "where load balancer listeners run: process (a fargo dataplane process that outlives the server, adopted on its next start) or embedded (in the server) [FARGO_DATA_PLANE]")
+	f.DurationVar(&o.cfg.AgentTimeout, "agent-timeout", daemon.DefaultAgentTimeout, "how long a container instance's agent may stay silent before the instance is agentConnected: false and takes no new tasks")
+	f.DurationVar(&o.cfg.LostInstanceGrace, "lost-instance-grace", daemon.DefaultLostInstanceGrace, "how much longer a disconnected instance keeps its tasks before they are stopped and replaced elsewhere")
 	f.StringVar(&o.logLevel, "log-level", envOr("FARGO_LOG_LEVEL", "info"), "debug, info, warn or error [FARGO_LOG_LEVEL]")
 	f.StringVar(&o.timeScale, "time-scale", envOr("FARGO_TIME_SCALE", "1"), "make a minute of deployments (canary and linear intervals, waits) last 60/N seconds; for demos and tests only [FARGO_TIME_SCALE]")
 	return cmd

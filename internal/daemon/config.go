@@ -62,6 +62,13 @@ type Config struct {
 	DataPlane string
 	// Build names the server's build: a data plane process of another build is replaced.
 	Build string
+	// AgentTimeout is how long a container instance's heartbeat may stay unchanged before it
+	// is agentConnected: false (liveness.DefaultTimeout when zero); this server's own agent
+	// beats at a third of it, at most every 10 s.
+	AgentTimeout time.Duration
+	// LostInstanceGrace is how much longer a disconnected instance keeps its tasks before they
+	// are stopped and replaced elsewhere (liveness.DefaultGrace when zero).
+	LostInstanceGrace time.Duration
 	// TimeScale speeds up the minutes of deployments (canary and linear intervals, ready and
 	// termination waits): one lasts 60/TimeScale seconds. 1 (real time) when zero; for demos
 	// and tests only. The API still reports the minutes configured.

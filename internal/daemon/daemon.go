@@ -36,6 +36,7 @@ import (
 	"github.com/fargohq/fargo/internal/identity"
 	"github.com/fargohq/fargo/internal/lb"
 	"github.com/fargohq/fargo/internal/lbsync"
+	"github.com/fargohq/fargo/internal/liveness"
 	"github.com/fargohq/fargo/internal/logstore"
 	"github.com/fargohq/fargo/internal/registry"
 	"github.com/fargohq/fargo/internal/runtime"
@@ -74,6 +75,8 @@ type parts struct {
 	identity *identity.Directory
 	// logSweep removes expired and orphaned written log events.
 	logSweep *logstore.Sweeper
+	// liveness disconnects silent container instances and stops the tasks of lost ones.
+	liveness *liveness.Controller
 	// audit appends every API call to the audit log.
 	audit *auditLog
 }
@@ -137,7 +140,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 		Store: st, Root: keys.Lookup, Secrets: secrets, Logger: log.With("component", "identity"),
 	})
 
-	node, metaLn, err := openNode(cfg.DataDir, log)
+	node, metaLn, err := openNode(cfg.DataDir, "", randomNodeID, log)
 	if err != nil {
 		return p, "", fmt.Errorf("node identity: %w", err)
 	}
@@ -148,8 +151,10 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 	}
 	p.sched = scheduler.New(st, scope, scheduler.Config{}, log.With("component", "scheduler"))
 	p.deploy = deployer.New(st, scope, deployer.Config{Minute: cfg.Minute()}, log.With("component", "deployer"))
+	p.liveness = liveness.New(st, liveness.Config{Timeout: cfg.AgentTimeout, Grace: cfg.LostInstanceGrace}, log)
 	if p.agent, err = agent.New(st, drv, scope, metaLn, agent.Config{
 		NodeID: node.NodeID, Region: cfg.Region, RegistryAuth: ownRegistryAuth(cfg.DataDir, p.registryHost),
+		HeartbeatInterval: heartbeatInterval(cfg.AgentTimeout),
 	}, log); err != nil {
 		return p, "", err
 	}
@@ -244,16 +249,25 @@ func (p *parts) registryHost() string {
 // registry token of the server's access key, as the ECS agent gets an ECR token for ECR images,
 // so that pulling from fargo needs no set-up. Other images get none (nil).
 func ownRegistryAuth(dataDir string, registryHost func() string) func(context.Context, string) (*runtime.RegistryAuth, error) {
+	return registryAuth(registryHost, func() (string, string, error) {
+		c, err := credentials.Load(dataDir)
+		return c.AccessKeyID, c.SecretAccessKey, err
+	})
+}
+
+// registryAuth gives credentials for images of the registry at registryHost: a registry token
+// signed with the access key that key returns. Other images get none (nil).
+func registryAuth(registryHost func() string, key func() (id, secret string, err error)) func(context.Context, string) (*runtime.RegistryAuth, error) {
 	return func(_ context.Context, image string) (*runtime.RegistryAuth, error) {
 		host := registryHost()
 		if !strings.HasPrefix(image, host+"/") {
 			return nil, nil
 		}
-		c, err := credentials.Load(dataDir)
+		id, secret, err := key()
 		if err != nil {
 			return nil, fmt.Errorf("registry credentials: %w", err)
 		}
-		password := ecr.NewToken(c.AccessKeyID, c.SecretAccessKey, time.Now().Add(time.Hour))
+		password := ecr.NewToken(id, secret, time.Now().Add(time.Hour))
 		return &runtime.RegistryAuth{Username: ecr.TokenUser, Password: password, ServerAddress: host}, nil
 	}
 }
@@ -356,6 +370,7 @@ func (s *Server) run(ctx context.Context, p *parts) {
 	ctrls.Go(func() error { return p.sched.Run(ctrlCtx) })
 	ctrls.Go(func() error { return p.deploy.Run(ctrlCtx) })
 	ctrls.Go(func() error { return p.agent.Run(ctrlCtx) })
+	ctrls.Go(func() error { return p.liveness.Run(ctrlCtx) })
 	if p.dataPlane != nil {
 		ctrls.Go(func() error { return p.dataPlane.Supervise(ctrlCtx, s.log.With("component", "dataplane")) })
 	} else {

@@ -25,8 +25,10 @@ type nodeState struct {
 }
 
 // openNode loads (or creates) the node identity of dataDir and listens for the task metadata
-// endpoint on the address it used before, so that re-adopted containers still reach it.
-func openNode(dataDir string, log *slog.Logger) (nodeState, net.Listener, error) {
+// endpoint on the address it used before, so that re-adopted containers still reach it. A
+// nodeID that is not empty is the node's id from now on; else the recorded one stays, and a
+// new node takes fresh().
+func openNode(dataDir, nodeID string, fresh func() string, log *slog.Logger) (nodeState, net.Listener, error) {
 	path := filepath.Join(dataDir, nodeFileName)
 	var n nodeState
 	data, err := os.ReadFile(path)
@@ -38,10 +40,14 @@ func openNode(dataDir string, log *slog.Logger) (nodeState, net.Listener, error)
 	case !errors.Is(err, fs.ErrNotExist):
 		return n, nil, err
 	}
-	if n.NodeID == "" {
-		var b [16]byte
-		_, _ = rand.Read(b[:])
-		n.NodeID = hex.EncodeToString(b[:])
+	switch {
+	case nodeID != "" && n.NodeID != "" && nodeID != n.NodeID:
+		log.Warn("node id changed: the tasks and containers of the old id are no longer this node's", "old", n.NodeID, "new", nodeID)
+		n.NodeID = nodeID
+	case nodeID != "":
+		n.NodeID = nodeID
+	case n.NodeID == "":
+		n.NodeID = fresh()
 	}
 	ln, err := listenMetadata(n.MetadataAddr, log)
 	if err != nil {
@@ -69,4 +75,11 @@ func listenMetadata(prev string, log *slog.Logger) (net.Listener, error) {
 		log.Warn("task metadata endpoint moved; containers started before cannot reach it", "previous", prev, "err", err)
 	}
 	return net.Listen("tcp", "127.0.0.1:0")
+}
+
+// randomNodeID is a server's node id: 32 random hex digits.
+func randomNodeID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }

@@ -37,3 +37,20 @@ func TestOwnRegistryAuth(t *testing.T) {
 		}
 	}
 }
+
+// A worker signs tokens for fargo's registry with the access key it was given, never the
+// server's; without a registry or a key it gives no credentials.
+func TestWorkerRegistryAuth(t *testing.T) {
+	cfg := WorkerConfig{RegistryHost: "10.0.0.5:4566", RegistryKeyID: "AKIAWORKER", RegistrySecret: "worker-secret"}
+	got, err := cfg.registryAuth()(context.Background(), "10.0.0.5:4566/app:1")
+	if err != nil || got == nil {
+		t.Fatalf("auth %v, %v; want credentials", got, err)
+	}
+	lookup := func(id string) (string, bool) { return "worker-secret", id == "AKIAWORKER" }
+	if tok, err := ecr.VerifyToken(got.Password, lookup, time.Now()); err != nil || tok.AccessKeyID != "AKIAWORKER" {
+		t.Errorf("the registry does not accept the worker's token: %v", err)
+	}
+	if none := (WorkerConfig{RegistryHost: "10.0.0.5:4566"}).registryAuth(); none != nil {
+		t.Error("credentials without a key")
+	}
+}

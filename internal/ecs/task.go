@@ -41,6 +41,8 @@ const (
 	StopEssentialContainerExited  TaskStopCode = "EssentialContainerExited"
 	StopUserInitiated             TaskStopCode = "UserInitiated"
 	StopServiceSchedulerInitiated TaskStopCode = "ServiceSchedulerInitiated"
+	// StopTerminationNotice is the code of a task whose host went away (LostWithHost).
+	StopTerminationNotice TaskStopCode = "TerminationNotice"
 )
 
 // ContainerStatus is a container's lastStatus.

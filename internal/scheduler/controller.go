@@ -129,7 +129,7 @@ func (c *Controller) reconcileService(ctx context.Context, key string) (reconcil
 	if cur.Value.Status == ecs.ServiceInactive {
 		return reconcile.Result{}, nil
 	}
-	snap := Snapshot{Service: cur.Value, Tasks: c.serviceTasks(cur.Value), Now: c.cfg.Now()}
+	snap := Snapshot{Service: cur.Value, Tasks: c.serviceTasks(cur.Value), Now: c.cfg.Now(), Draining: c.drainingInstances(cur.Value.ClusterName)}
 	plan := PlanService(snap)
 	if err := c.stopTasks(ctx, cur.Value.ClusterName, plan.Stop); err != nil {
 		return reconcile.Result{}, err
@@ -152,6 +152,17 @@ func (c *Controller) serviceTasks(s ecs.Service) []ecs.Task {
 	out := make([]ecs.Task, len(items))
 	for i, it := range items {
 		out[i] = it.Value
+	}
+	return out
+}
+
+// drainingInstances are the IDs of a cluster's DRAINING container instances.
+func (c *Controller) drainingInstances(cluster string) map[string]bool {
+	out := map[string]bool{}
+	for _, it := range c.instances.Filter(func(it store.Item[ecs.ContainerInstance]) bool {
+		return it.Value.ClusterName == cluster && it.Value.Status == ecs.InstanceDraining
+	}) {
+		out[it.Value.ID] = true
 	}
 	return out
 }

@@ -15,6 +15,9 @@ type Snapshot struct {
 	Service ecs.Service
 	Tasks   []ecs.Task
 	Now     time.Time
+	// Draining holds the IDs of the cluster's DRAINING container instances: their service
+	// tasks are replaced elsewhere.
+	Draining map[string]bool
 }
 
 // Plan is what the scheduler must do for one service.
@@ -66,6 +69,7 @@ func PlanService(s Snapshot) Plan {
 	p.stopUnhealthy(s, c)
 	p.scaleDownPrimary(s, c)
 	p.stopOldDeployments(s, c)
+	p.stopDraining(s, c)
 	p.updateBackoff(s)
 	p.checkBreaker(s, c)
 	p.startPrimary(s, c)
@@ -138,7 +142,7 @@ func (p *Plan) scaleDownPrimary(s Snapshot, c *counts) {
 	if !ok {
 		return
 	}
-	mine := tasksOf(c.active, primary.ID)
+	mine := staying(s, tasksOf(c.active, primary.ID))
 	extra := len(mine) - c.desired
 	if extra <= 0 {
 		return
@@ -160,13 +164,49 @@ func (p *Plan) scaleDownPrimary(s Snapshot, c *counts) {
 // healthy tasks reach minimumHealthyPercent without it.
 func (p *Plan) stopOldDeployments(s Snapshot, c *counts) {
 	primary, _ := s.Service.Primary()
-	grace := gracePeriod(s.Service)
 	var old []ecs.Task
 	for _, t := range c.active {
 		if t.DeploymentID != primary.ID {
 			old = append(old, t)
 		}
 	}
+	reason := scalingReason(primary.ID)
+	p.stopWithinMinimum(s, c, old, func(ecs.Task) string { return reason })
+}
+
+// stopDraining stops the PRIMARY tasks on DRAINING container instances as ECS does: those not
+// running at once, the others as minimumHealthyPercent allows, so that replacements started
+// within maximumPercent on other instances serve first.
+func (p *Plan) stopDraining(s Snapshot, c *counts) {
+	primary, _ := s.Service.Primary()
+	var draining []ecs.Task
+	for _, t := range tasksOf(c.active, primary.ID) {
+		if s.Draining[t.ContainerInstanceID] {
+			draining = append(draining, t)
+		}
+	}
+	p.stopWithinMinimum(s, c, draining, func(t ecs.Task) string { return drainingReason(t.ContainerInstanceID) })
+}
+
+// staying are the tasks that are not on a DRAINING container instance.
+func staying(s Snapshot, tasks []ecs.Task) []ecs.Task {
+	var out []ecs.Task
+	for _, t := range tasks {
+		if !s.Draining[t.ContainerInstanceID] {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func drainingReason(instanceID string) string {
+	return "Container instance " + instanceID + " is DRAINING"
+}
+
+// stopWithinMinimum stops the given tasks, least ready first, as far as minimumHealthyPercent
+// allows (stopOldDeployments says how readiness counts).
+func (p *Plan) stopWithinMinimum(s Snapshot, c *counts, old []ecs.Task, reason func(ecs.Task) string) {
+	grace := gracePeriod(s.Service)
 	slices.SortFunc(old, func(a, b ecs.Task) int {
 		return cmp.Compare(readinessOf(a, grace, s.Now), readinessOf(b, grace, s.Now))
 	})
@@ -182,7 +222,7 @@ func (p *Plan) stopOldDeployments(s Snapshot, c *counts) {
 				continue
 			}
 		}
-		p.stop(c, t, scalingReason(primary.ID))
+		p.stop(c, t, reason(t))
 	}
 }
 
@@ -228,7 +268,7 @@ func (p *Plan) startPrimary(s Snapshot, c *counts) {
 	if !ok || c.desired == 0 || primary.RolloutState == ecs.RolloutFailed {
 		return
 	}
-	missing := c.desired - len(tasksOf(c.active, primary.ID))
+	missing := c.desired - len(staying(s, tasksOf(c.active, primary.ID)))
 	room := c.maxTotal - len(c.active)
 	n := min(missing, room)
 	if n <= 0 {

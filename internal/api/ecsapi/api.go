@@ -3,6 +3,7 @@ package ecsapi
 import (
 	"context"
 	"io"
+	"maps"
 	"time"
 
 	"github.com/fargohq/fargo/internal/api/awsproto"
@@ -49,7 +50,7 @@ func (a *API) Service() awsproto.Service {
 }
 
 func (a *API) operations() map[string]awsproto.Handler {
-	return map[string]awsproto.Handler{
+	ops := map[string]awsproto.Handler{
 		"CreateCluster":               awsproto.JSON(a.createCluster),
 		"DescribeClusters":            awsproto.JSON(a.describeClusters),
 		"ListClusters":                awsproto.JSON(a.listClusters),
@@ -83,6 +84,8 @@ func (a *API) operations() map[string]awsproto.Handler {
 		"UpdateServicePrimaryTaskSet": awsproto.JSON(a.updateServicePrimaryTaskSet),
 		"DeleteTaskSet":               awsproto.JSON(a.deleteTaskSet),
 	}
+	maps.Copy(ops, a.instanceOperations())
+	return ops
 }
 
 func (a *API) arn(resource string) string { return a.scope.New("ecs", resource).String() }

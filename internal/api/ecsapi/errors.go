@@ -29,6 +29,8 @@ var errorCodes = []struct {
 	{errTaskDefinitionNotFound, "ClientException"},
 	{errTaskDefinitionInactive, "ClientException"},
 	{ecs.ErrResourceNotFound, "ResourceNotFoundException"},
+	{errTargetNotFound, "TargetNotFoundException"},
+	{errAttributeLimit, "AttributeLimitExceededException"},
 	{errdefs.ErrInvalidArgument, "InvalidParameterException"},
 	{errdefs.ErrNotFound, "ClientException"},
 	{errdefs.ErrAlreadyExists, "InvalidParameterException"},

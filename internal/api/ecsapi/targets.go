@@ -66,10 +66,16 @@ func targets(op string, in awsproto.Input) awsproto.Target {
 		}
 	case "ListTasks":
 		t.Add(cluster, in.String("containerInstance"))
-	case "DescribeContainerInstances":
+	case "DescribeContainerInstances", "UpdateContainerInstancesState":
 		for _, ci := range in.Strings("containerInstances") {
 			t.Add(cluster, ci)
 		}
+	case "PutAttributes", "DeleteAttributes":
+		for _, attr := range in.Objects("attributes") {
+			t.Add(cluster, attr.String("targetId"))
+		}
+	case "ListAttributes":
+		t.Add(cluster)
 	case "CreateTaskSet":
 		t.Add(cluster, in.String("service"), "*")
 	case "DescribeTaskSets":
