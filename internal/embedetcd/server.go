@@ -1,12 +1,14 @@
 package embedetcd
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -83,16 +85,22 @@ func etcdConfig(cfg Config) *embed.Config {
 	ec.Name = cfg.Name
 	ec.Dir = cfg.Dir
 	ec.ZapLoggerBuilder = embed.NewZapLoggerBuilder(newZapLogger(cfg.Logger.With("component", "etcd")))
+	ec.AutoCompactionMode = embed.CompactorModePeriodic
+	ec.AutoCompactionRetention = cfg.CompactionRetention.String()
+	// embed.NewConfig leaves this at zero, which makes every request of a network client
+	// "expensive" and logged as a warning.
+	ec.WarningUnaryRequestDuration = embed.DefaultWarningUnaryRequestDuration
+	if cfg.Cluster.Clustered() {
+		clusterConfig(ec, cfg)
+		return ec
+	}
 	// No listeners: the client is in-process and a single member has no peer to talk to. The
 	// advertised peer URL (etcd's default, never dialled) only names the member in the cluster.
 	ec.ListenPeerUrls = nil
 	ec.ListenClientUrls = nil
 	if cfg.ClientSocket != "" {
-		u := url.URL{Scheme: "unix", Path: cfg.ClientSocket}
-		ec.ListenClientUrls = []url.URL{u} // advertised stays etcd's default: a lone member tells no one
-		// embed.NewConfig leaves this at zero, which makes every request of a socket client
-		// "expensive" and logged as a warning.
-		ec.WarningUnaryRequestDuration = embed.DefaultWarningUnaryRequestDuration
+		// Advertised stays etcd's default: a lone member tells no one.
+		ec.ListenClientUrls = []url.URL{{Scheme: "unix", Path: cfg.ClientSocket}}
 	}
 	ec.InitialCluster = ec.InitialClusterFromName(cfg.Name)
 	// A lone member waits a random part of the election timeout before it elects itself, and
@@ -100,9 +108,25 @@ func etcdConfig(cfg Config) *embed.Config {
 	// 100ms tick, halves the wait of the default 1s (Start took 0.1-0.5s here instead of
 	// 0.5-1s) without ticking more often.
 	ec.ElectionMs = 500
-	ec.AutoCompactionMode = embed.CompactorModePeriodic
-	ec.AutoCompactionRetention = cfg.CompactionRetention.String()
 	return ec
+}
+
+// clusterConfig makes ec a member of the cluster cfg names. etcd's own election timeout (1s)
+// stays: members that talk over a network (or share a busy machine) need its margin.
+func clusterConfig(ec *embed.Config, cfg Config) {
+	c := cfg.Cluster
+	ec.InitialCluster = c.InitialCluster
+	ec.ClusterState = cmp.Or(c.InitialClusterState, embed.ClusterStateFlagNew)
+	ec.ListenPeerUrls = c.ListenPeerURLs
+	ec.AdvertisePeerUrls = c.advertisedPeers(cfg.Name)
+	ec.ListenClientUrls = slices.Clone(c.ListenClientURLs)
+	ec.AdvertiseClientUrls = c.AdvertiseClientURLs
+	if len(ec.AdvertiseClientUrls) == 0 {
+		ec.AdvertiseClientUrls = c.ListenClientURLs
+	}
+	if cfg.ClientSocket != "" {
+		ec.ListenClientUrls = append(ec.ListenClientUrls, url.URL{Scheme: "unix", Path: cfg.ClientSocket})
+	}
 }
 
 // waitReady waits until e serves requests.

@@ -1,0 +1,114 @@
+package embedetcd_test
+
+import (
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/fargohq/fargo/internal/embedetcd"
+)
+
+// loopbackURL returns an http URL on a free loopback port.
+func loopbackURL(t *testing.T) url.URL {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return url.URL{Scheme: "http", Host: ln.Addr().String()}
+}
+
+// startCluster starts n members on loopback together, as `fargo server` members with
+// --etcd-initial-cluster-state new do, and returns them once all serve.
+func startCluster(t *testing.T, n int) []*embedetcd.Server {
+	t.Helper()
+	names := make([]string, n)
+	peers := make([]url.URL, n)
+	var initial []string
+	for i := range n {
+		names[i], peers[i] = fmt.Sprintf("m%d", i), loopbackURL(t)
+		initial = append(initial, names[i]+"="+peers[i].String())
+	}
+	dir := t.TempDir()
+	members := make([]*embedetcd.Server, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			members[i], errs[i] = embedetcd.Start(t.Context(), embedetcd.Config{
+				Dir:          filepath.Join(dir, names[i]),
+				Name:         names[i],
+				StartTimeout: time.Minute,
+				Logger:       slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelError})),
+				Cluster: embedetcd.Cluster{
+					InitialCluster: strings.Join(initial, ","),
+					ListenPeerURLs: []url.URL{peers[i]},
+				},
+			})
+		})
+	}
+	wg.Wait()
+	for i, m := range members {
+		if m != nil {
+			t.Cleanup(func() { _ = m.Close() })
+		}
+		if errs[i] != nil {
+			t.Fatalf("member %s: %v", names[i], errs[i])
+		}
+	}
+	return members
+}
+
+// TestClusterSharesWrites: three members form one cluster; what one writes, the others read.
+func TestClusterSharesWrites(t *testing.T) {
+	t.Parallel()
+	members := startCluster(t, 3)
+	resp, err := members[0].Client().MemberList(t.Context())
+	if err != nil || len(resp.Members) != 3 {
+		t.Fatalf("member list = %v, %v; want 3 members", resp, err)
+	}
+	if _, err := members[0].Client().Put(t.Context(), "k", "from m0"); err != nil {
+		t.Fatal(err)
+	}
+	for i, m := range members[1:] {
+		// A linearizable read (clientv3's default) sees every write acknowledged before it.
+		got, err := m.Client().Get(t.Context(), "k")
+		if err != nil || len(got.Kvs) != 1 || string(got.Kvs[0].Value) != "from m0" {
+			t.Fatalf("member m%d reads %v, %v; want from m0", i+1, got, err)
+		}
+	}
+}
+
+func TestClusterConfigValidate(t *testing.T) {
+	t.Parallel()
+	peer := []url.URL{{Scheme: "http", Host: "127.0.0.1:2380"}}
+	tests := []struct {
+		name    string
+		cluster embedetcd.Cluster
+		ok      bool
+	}{
+		{"lone member", embedetcd.Cluster{}, true},
+		{"member of three", embedetcd.Cluster{InitialCluster: "fargo=http://127.0.0.1:2380,b=http://127.0.0.2:2380,c=http://127.0.0.3:2380", ListenPeerURLs: peer}, true},
+		{"existing", embedetcd.Cluster{InitialCluster: "fargo=http://127.0.0.1:2380", InitialClusterState: "existing", ListenPeerURLs: peer}, true},
+		{"bad state", embedetcd.Cluster{InitialCluster: "fargo=http://127.0.0.1:2380", InitialClusterState: "old", ListenPeerURLs: peer}, false},
+		{"not named", embedetcd.Cluster{InitialCluster: "b=http://127.0.0.2:2380", ListenPeerURLs: peer}, false},
+		{"no peer listener", embedetcd.Cluster{InitialCluster: "fargo=http://127.0.0.1:2380"}, false},
+		{"garbled", embedetcd.Cluster{InitialCluster: "fargo", ListenPeerURLs: peer}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			err := embedetcd.Config{Dir: "/d", Cluster: tt.cluster}.Validate()
+			if (err == nil) != tt.ok {
+				t.Fatalf("Validate() = %v, want ok=%v", err, tt.ok)
+			}
+		})
+	}
+}
