@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -169,6 +170,32 @@ func TestClusterMembersShareOneView(t *testing.T) {
 			t.Fatalf("GET %s of %s = %+v", daemon.ClusterPath, m.name, st)
 		}
 	}
+	for _, m := range members {
+		want := "0"
+		if m == leader {
+			want = "1"
+		}
+		metrics := getMetrics(t, m.srv.Endpoint())
+		for _, line := range []string{`fargo_leader{member="` + m.name + `"} ` + want, "fargo_cluster_members 3"} {
+			if !strings.Contains(metrics, "\n"+line+"\n") {
+				t.Fatalf("/metrics of %s lacks %q", m.name, line)
+			}
+		}
+	}
+}
+
+func getMetrics(t *testing.T, endpoint string) string {
+	t.Helper()
+	resp, err := http.Get(endpoint + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(body)
 }
 
 // TestClusterLeaderHandsOver: when the leader stops, another member leads, and the

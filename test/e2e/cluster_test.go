@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -148,6 +150,10 @@ func TestControlPlaneFailover(t *testing.T) {
 	st, err := follower.status()
 	if err != nil || st.Role != daemon.RoleFollower || len(st.Members) != 3 {
 		t.Fatalf("a follower's status: %+v, %v", st, err)
+	}
+	ps, err := exec.Command(follower.bin, "ps", "--data-dir", follower.dataDir).CombinedOutput()
+	if err != nil || !regexp.MustCompile(`(?m)^`+leader.name+`\s+leader\s`).Match(ps) || !regexp.MustCompile(`(?m)^`+follower.name+`\s+follower\s.*yes$`).Match(ps) {
+		t.Fatalf("fargo ps of a follower does not show the members' roles: %v\n%s", err, ps)
 	}
 
 	// Written through a follower, read at once through every member.
