@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	clientv3 "go.etcd.io/etcd/client/v3"
+
 	"github.com/fargohq/fargo/internal/embedetcd"
 )
 
@@ -26,8 +28,10 @@ func loopbackURL(t *testing.T) url.URL {
 }
 
 // startCluster starts n members on loopback together, as `fargo server` members with
-// --etcd-initial-cluster-state new do, and returns them once all serve.
-func startCluster(t *testing.T, n int) []*embedetcd.Server {
+// --etcd-initial-cluster-state new do, and returns them once all serve. The first member also
+// serves clients on a unix socket in dir, as for a data plane process: <dir>/m0.sock; the
+// second on the returned loopback URL, as for etcdctl.
+func startCluster(t *testing.T, dir string, n int) ([]*embedetcd.Server, url.URL) {
 	t.Helper()
 	names := make([]string, n)
 	peers := make([]url.URL, n)
@@ -36,20 +40,30 @@ func startCluster(t *testing.T, n int) []*embedetcd.Server {
 		names[i], peers[i] = fmt.Sprintf("m%d", i), loopbackURL(t)
 		initial = append(initial, names[i]+"="+peers[i].String())
 	}
-	dir := t.TempDir()
 	members := make([]*embedetcd.Server, n)
+	clientURL := loopbackURL(t)
 	errs := make([]error, n)
 	var wg sync.WaitGroup
 	for i := range n {
+		var socket string
+		var clients []url.URL
+		switch i {
+		case 0:
+			socket = filepath.Join(dir, "m0.sock")
+		case 1:
+			clients = []url.URL{clientURL}
+		}
 		wg.Go(func() {
 			members[i], errs[i] = embedetcd.Start(t.Context(), embedetcd.Config{
+				ClientSocket: socket,
 				Dir:          filepath.Join(dir, names[i]),
 				Name:         names[i],
 				StartTimeout: time.Minute,
 				Logger:       slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelError})),
 				Cluster: embedetcd.Cluster{
-					InitialCluster: strings.Join(initial, ","),
-					ListenPeerURLs: []url.URL{peers[i]},
+					InitialCluster:   strings.Join(initial, ","),
+					ListenPeerURLs:   []url.URL{peers[i]},
+					ListenClientURLs: clients,
 				},
 			})
 		})
@@ -63,13 +77,14 @@ func startCluster(t *testing.T, n int) []*embedetcd.Server {
 			t.Fatalf("member %s: %v", names[i], errs[i])
 		}
 	}
-	return members
+	return members, clientURL
 }
 
 // TestClusterSharesWrites: three members form one cluster; what one writes, the others read.
 func TestClusterSharesWrites(t *testing.T) {
 	t.Parallel()
-	members := startCluster(t, 3)
+	dir := t.TempDir()
+	members, clientURL := startCluster(t, dir, 3)
 	resp, err := members[0].Client().MemberList(t.Context())
 	if err != nil || len(resp.Members) != 3 {
 		t.Fatalf("member list = %v, %v; want 3 members", resp, err)
@@ -82,6 +97,17 @@ func TestClusterSharesWrites(t *testing.T) {
 		got, err := m.Client().Get(t.Context(), "k")
 		if err != nil || len(got.Kvs) != 1 || string(got.Kvs[0].Value) != "from m0" {
 			t.Fatalf("member m%d reads %v, %v; want from m0", i+1, got, err)
+		}
+	}
+	for _, endpoint := range []string{"unix://" + filepath.Join(dir, "m0.sock"), clientURL.String()} {
+		c, err := clientv3.New(clientv3.Config{Endpoints: []string{endpoint}, DialTimeout: 5 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := c.Get(t.Context(), "k")
+		_ = c.Close()
+		if err != nil || len(got.Kvs) != 1 {
+			t.Fatalf("a client of %s reads %v, %v", endpoint, got, err)
 		}
 	}
 }

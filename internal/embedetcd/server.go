@@ -120,9 +120,14 @@ func clusterConfig(ec *embed.Config, cfg Config) {
 	ec.ListenPeerUrls = c.ListenPeerURLs
 	ec.AdvertisePeerUrls = c.advertisedPeers(cfg.Name)
 	ec.ListenClientUrls = slices.Clone(c.ListenClientURLs)
-	ec.AdvertiseClientUrls = c.AdvertiseClientURLs
-	if len(ec.AdvertiseClientUrls) == 0 {
-		ec.AdvertiseClientUrls = c.ListenClientURLs
+	// Without client URLs of its own the member keeps etcd's default advertised one, as a
+	// lone member does: no network client is told to use it.
+	advertised := c.AdvertiseClientURLs
+	if len(advertised) == 0 {
+		advertised = c.ListenClientURLs
+	}
+	if len(advertised) > 0 {
+		ec.AdvertiseClientUrls = advertised
 	}
 	if cfg.ClientSocket != "" {
 		ec.ListenClientUrls = append(ec.ListenClientUrls, url.URL{Scheme: "unix", Path: cfg.ClientSocket})
