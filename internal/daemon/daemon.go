@@ -311,7 +311,7 @@ func openDriver(ctx context.Context, cfg Config, nodeID string, log *slog.Logger
 	// Containers of the process driver are host commands: they find programs on the server's
 	// PATH, as a user who runs them by hand would.
 	proc, err := process.New(process.Config{
-		StateDir: filepath.Join(cfg.DataDir, "runtime", "process"),
+		StateDir: filepath.Join(cfg.NodeDir, "runtime", "process"),
 		BaseEnv:  hostBaseEnv(),
 	}, log.With("component", "process-driver"))
 	if err != nil {

@@ -71,6 +71,7 @@ func (n *localNode) tryHold(ctx context.Context) (bool, error) {
 	n.mu.Lock()
 	n.held = h
 	n.mu.Unlock()
+	n.log.Info("running this node's agent", "node_dir", n.cfg.NodeDir)
 	return true, nil
 }
 
@@ -101,7 +102,6 @@ func (n *localNode) Run(ctx context.Context) error {
 			return err
 		}
 		if held {
-			n.log.Info("running this node's agent", "node_dir", n.cfg.NodeDir)
 			break
 		}
 		select {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"os"
 	"os/exec"
@@ -24,7 +25,8 @@ import (
 
 // clusterMember is one `fargo server` of a control plane of several.
 type clusterMember struct {
-	name string
+	name  string
+	flags []string
 	*server
 	ecs *ecssdk.Client
 }
@@ -51,14 +53,56 @@ func startControlPlane(t *testing.T, n int) []*clusterMember {
 	}
 	copyKeys(t, dirs)
 	for i, m := range members {
-		m.server = launchServer(t, bin, dirs[i], "--driver", "process", "--data-plane", "none", "--node-dir", nodeDir,
-			"--leader-ttl", "2s", "--etcd-name", m.name, "--etcd-initial-cluster", strings.Join(initial, ","))
+		m.flags = []string{"--driver", "process", "--data-plane", "none", "--node-dir", nodeDir,
+			"--leader-ttl", "2s", "--etcd-name", m.name, "--etcd-initial-cluster", strings.Join(initial, ",")}
+		m.server = launchServer(t, bin, dirs[i], m.flags...)
 	}
 	for _, m := range members {
 		m.waitStarted(t)
 		m.ecs, _ = m.sdkClients(t)
 	}
 	return members
+}
+
+// kill ends the member's process with SIGKILL.
+func (m *clusterMember) kill(t *testing.T) {
+	t.Helper()
+	if err := m.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = m.cmd.Wait()
+}
+
+// restart starts a killed member again with its flags and data directory.
+func (m *clusterMember) restart(t *testing.T) {
+	t.Helper()
+	m.server = launchServer(t, m.bin, m.dataDir, m.flags...)
+	m.waitStarted(t)
+	m.ecs, _ = m.sdkClients(t)
+}
+
+// runsNode reports whether the member has taken the node directory's lock (its agent runs).
+func (m *clusterMember) runsNode() bool {
+	return strings.Contains(m.logs.String(), "running this node's agent")
+}
+
+var adoptedLine = regexp.MustCompile(`"adopted this node's containers" .*containers=(\d+)`)
+
+// waitAdopted waits until one of members has adopted the node's containers, and returns how
+// many it adopted.
+func waitAdopted(t *testing.T, members []*clusterMember) string {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		for _, m := range members {
+			if match := adoptedLine.FindStringSubmatch(m.logs.String()); match != nil {
+				return match[1]
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatal("no member adopted the node")
+	return ""
 }
 
 // copyKeys creates the first directory's credentials and secrets key and copies them to the
@@ -186,10 +230,7 @@ func TestControlPlaneFailover(t *testing.T) {
 	if err != nil || len(out.Services[0].Deployments) != 2 {
 		t.Fatalf("the deployment is not under way before the kill: %v %v", out, err)
 	}
-	if err := leader.cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	_ = leader.cmd.Wait()
+	leader.kill(t)
 	killedAt := time.Now()
 	t.Logf("killed the leader %s in the middle of the deployment", leader.name)
 
@@ -210,6 +251,36 @@ func TestControlPlaneFailover(t *testing.T) {
 	// Every surviving member tells the same outcome.
 	for _, m := range rest {
 		waitServiceRolledOut(t, ctx, m.ecs, v2)
+	}
+
+	// The killed member rejoins with its data; then the member that runs the node's agent is
+	// killed, and another one adopts the node's running containers: the tasks stay.
+	leader.restart(t)
+	waitLeader(t, members)
+	var holder *clusterMember
+	for _, m := range members {
+		if m.runsNode() {
+			holder = m
+		}
+	}
+	if holder == nil || holder == leader {
+		t.Fatalf("the node's agent runs in %v, want one of the members that were not restarted", holder)
+	}
+	holder.kill(t)
+	t.Logf("killed %s, which ran the node's agent", holder.name)
+	var others []*clusterMember
+	for _, m := range members {
+		if m != holder {
+			others = append(others, m)
+		}
+	}
+	if n := waitAdopted(t, others); n != "3" {
+		t.Fatalf("the node's new agent adopted %s containers, want the 3 of the running tasks", n)
+	}
+	waitLeader(t, others)
+	kept := waitServiceRolledOut(t, ctx, others[0].ecs, v2)
+	if !maps.Equal(kept, lastTasks) {
+		t.Fatalf("the service's tasks changed when the node's agent moved: %v, were %v", kept, lastTasks)
 	}
 }
 
