@@ -138,3 +138,26 @@ func TestClusterConfigValidate(t *testing.T) {
 		})
 	}
 }
+
+// TestLoneMemberClientURL: a lone member serves etcd clients (etcdctl snapshot save) on the
+// client URL it is given.
+func TestLoneMemberClientURL(t *testing.T) {
+	t.Parallel()
+	u := loopbackURL(t)
+	srv, err := embedetcd.Start(t.Context(), embedetcd.Config{Dir: filepath.Join(t.TempDir(), "etcd"), Cluster: embedetcd.Cluster{ListenClientURLs: []url.URL{u}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	if _, err := srv.Client().Put(t.Context(), "k", "v"); err != nil {
+		t.Fatal(err)
+	}
+	c, err := clientv3.New(clientv3.Config{Endpoints: []string{u.String()}, DialTimeout: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if got, err := c.Get(t.Context(), "k"); err != nil || len(got.Kvs) != 1 {
+		t.Fatalf("a client of %s reads %v, %v", u.String(), got, err)
+	}
+}

@@ -43,6 +43,7 @@ type Config struct {
 	ClientSocket string
 	// Cluster, when its InitialCluster is set, makes the member one of several that form an
 	// etcd cluster over their peer URLs; the zero value is a lone member with no listener.
+	// Its client URLs apply to a lone member too.
 	Cluster Cluster
 }
 

@@ -90,18 +90,14 @@ func etcdConfig(cfg Config) *embed.Config {
 	// embed.NewConfig leaves this at zero, which makes every request of a network client
 	// "expensive" and logged as a warning.
 	ec.WarningUnaryRequestDuration = embed.DefaultWarningUnaryRequestDuration
+	clientURLs(ec, cfg)
 	if cfg.Cluster.Clustered() {
 		clusterConfig(ec, cfg)
 		return ec
 	}
-	// No listeners: the client is in-process and a single member has no peer to talk to. The
-	// advertised peer URL (etcd's default, never dialled) only names the member in the cluster.
+	// No peer listener: a single member has no peer to talk to. The advertised peer URL
+	// (etcd's default, never dialled) only names the member in the cluster.
 	ec.ListenPeerUrls = nil
-	ec.ListenClientUrls = nil
-	if cfg.ClientSocket != "" {
-		// Advertised stays etcd's default: a lone member tells no one.
-		ec.ListenClientUrls = []url.URL{{Scheme: "unix", Path: cfg.ClientSocket}}
-	}
 	ec.InitialCluster = ec.InitialClusterFromName(cfg.Name)
 	// A lone member waits a random part of the election timeout before it elects itself, and
 	// nothing else of its life depends on that timeout. 500ms, the least etcd allows with its
@@ -109,6 +105,26 @@ func etcdConfig(cfg Config) *embed.Config {
 	// 0.5-1s) without ticking more often.
 	ec.ElectionMs = 500
 	return ec
+}
+
+// clientURLs sets where the member serves clients besides its in-process client: none by
+// default, the client URLs of cfg.Cluster (etcdctl, a data plane elsewhere) and the unix
+// socket (the data plane of this machine).
+func clientURLs(ec *embed.Config, cfg Config) {
+	c := cfg.Cluster
+	ec.ListenClientUrls = slices.Clone(c.ListenClientURLs)
+	if cfg.ClientSocket != "" {
+		ec.ListenClientUrls = append(ec.ListenClientUrls, url.URL{Scheme: "unix", Path: cfg.ClientSocket})
+	}
+	// Without client URLs of its own the member keeps etcd's default advertised one: no
+	// network client is told to use it.
+	advertised := c.AdvertiseClientURLs
+	if len(advertised) == 0 {
+		advertised = c.ListenClientURLs
+	}
+	if len(advertised) > 0 {
+		ec.AdvertiseClientUrls = advertised
+	}
 }
 
 // clusterConfig makes ec a member of the cluster cfg names. etcd's own election timeout (1s)
@@ -119,19 +135,6 @@ func clusterConfig(ec *embed.Config, cfg Config) {
 	ec.ClusterState = cmp.Or(c.InitialClusterState, embed.ClusterStateFlagNew)
 	ec.ListenPeerUrls = c.ListenPeerURLs
 	ec.AdvertisePeerUrls = c.advertisedPeers(cfg.Name)
-	ec.ListenClientUrls = slices.Clone(c.ListenClientURLs)
-	// Without client URLs of its own the member keeps etcd's default advertised one, as a
-	// lone member does: no network client is told to use it.
-	advertised := c.AdvertiseClientURLs
-	if len(advertised) == 0 {
-		advertised = c.ListenClientURLs
-	}
-	if len(advertised) > 0 {
-		ec.AdvertiseClientUrls = advertised
-	}
-	if cfg.ClientSocket != "" {
-		ec.ListenClientUrls = append(ec.ListenClientUrls, url.URL{Scheme: "unix", Path: cfg.ClientSocket})
-	}
 }
 
 // waitReady waits until e serves requests.
