@@ -96,13 +96,16 @@ func (n *localNode) open(ctx context.Context) (*heldNode, error) {
 
 // Run runs the node's agent until ctx ends, once this server holds the node.
 func (n *localNode) Run(ctx context.Context) error {
-	for !n.holding() {
+	for waited := false; !n.holding(); waited = true {
 		held, err := n.tryHold(ctx)
 		if err != nil {
 			return err
 		}
 		if held {
 			break
+		}
+		if !waited {
+			n.log.Info("another server runs this node's agent; standing by to take it over", "node_dir", n.cfg.NodeDir)
 		}
 		select {
 		case <-ctx.Done():
