@@ -32,6 +32,10 @@ func newServerCmd(stderr io.Writer) *cobra.Command {
 directory, creates credentials there on first start, and serves every AWS API on 127.0.0.1:4566.
 Run "eval $(fargo env)" in another shell to point the aws CLI and the SDKs at it.
 
+With --etcd-initial-cluster (etcd's own clustering flags) or --etcd-endpoints several servers
+share one store: every one serves the API, and one elected leader runs the scheduler and the
+deployer (docs/production.md).
+
 Every flag can also be set by its environment variable (shown in brackets).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
