@@ -24,7 +24,8 @@ type Fenced struct {
 var _ kv.KV = (*Fenced)(nil)
 
 // Fence returns store with every transaction conditional on term (the election key and the
-// revision at which this member won it).
+// revision at which this member won it). The term's condition counts towards etcd's limit of
+// conditions per transaction (128): the controllers' transactions hold a few.
 func Fence(store kv.KV, term kv.Cond) *Fenced {
 	return &Fenced{KV: store, term: term}
 }
