@@ -23,11 +23,13 @@ func (a *Agent) adopt(ctx context.Context) error {
 		}
 		return fmt.Errorf("list containers: %w", err)
 	}
+	adopted := 0
 	for _, st := range all {
 		key := st.Labels[labelTaskKey]
 		it, ok := a.tasks.Get(key)
 		switch {
 		case ok && a.mine(it.Value) && !it.Value.IsStopped():
+			adopted++
 			a.queue.Add(key)
 		case ok && it.Value.IsStopped() && st.State != runtime.StateRunning:
 			// kept for its logs until the stopped task expires
@@ -36,6 +38,7 @@ func (a *Agent) adopt(ctx context.Context) error {
 			a.removeOrphan(ctx, st)
 		}
 	}
+	a.log.Info("adopted this node's containers", "containers", adopted)
 	return nil
 }
 

@@ -26,6 +26,7 @@ var allowed = map[string][]string{
 	"internal/loadtest":                  {"internal/errdefs"},
 	"internal/credentials":               {"internal/errdefs", "internal/fsutil"},
 	"internal/reconcile":                 {"internal/errdefs"},
+	"internal/leader":                    {"internal/store/kv", "internal/errdefs"},
 	"internal/embedetcd/...":             {"internal/errdefs", "internal/embedetcd"},
 	"internal/tagset":                    {"internal/errdefs"},
 	"internal/clusterquery":              {},

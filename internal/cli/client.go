@@ -43,6 +43,9 @@ type clients struct {
 	codedeploy *cdsdk.Client
 	ecr        *ecrsdk.Client
 	elb        *elbsdk.Client
+	// endpoint is the server's URL, for what it serves besides the AWS APIs (GET
+	// /fargo/cluster); empty when the SDK's own endpoint resolution applies.
+	endpoint string
 }
 
 // newClients configures the SDK clients. With --endpoint-url or AWS_ENDPOINT_URL set, the
@@ -57,7 +60,7 @@ func newClients(ctx context.Context, o clientOptions, getenv func(string) string
 	}
 	cfg.HTTPClient = ownBodies(cfg.HTTPClient)
 	return clients{ecs: ecssdk.NewFromConfig(cfg), logs: logssdk.NewFromConfig(cfg), codedeploy: cdsdk.NewFromConfig(cfg),
-		ecr: ecrsdk.NewFromConfig(cfg), elb: elbsdk.NewFromConfig(cfg)}, nil
+		ecr: ecrsdk.NewFromConfig(cfg), elb: elbsdk.NewFromConfig(cfg), endpoint: aws.ToString(cfg.BaseEndpoint)}, nil
 }
 
 func awsConfig(ctx context.Context, o clientOptions, getenv func(string) string) (aws.Config, error) {

@@ -17,6 +17,8 @@ import (
 	ecssdk "github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/spf13/cobra"
+
+	"github.com/fargohq/fargo/internal/daemon"
 )
 
 type psOptions struct {
@@ -70,6 +72,9 @@ type psOutput struct {
 	LoadBalancers []psLoadBalancer `json:"loadBalancers"`
 	// DataPlane is the load balancer data plane process of the local data directory.
 	DataPlane *psDataPlane `json:"dataPlane,omitempty"`
+	// ControlPlane is the answering server's place among the members that share its store;
+	// nil for a server alone on its store.
+	ControlPlane *daemon.ClusterStatus `json:"controlPlane,omitempty"`
 }
 
 func runPs(ctx context.Context, o psOptions, c clients, stdout io.Writer, now func() time.Time) error {
@@ -97,6 +102,7 @@ func runPs(ctx context.Context, o psOptions, c clients, stdout io.Writer, now fu
 			return err
 		}
 		out.DataPlane = readDataPlane(ctx, o.client.dataDir)
+		out.ControlPlane = readControlPlane(ctx, c.endpoint)
 	}
 	if o.output == "json" {
 		enc := json.NewEncoder(stdout)
@@ -188,7 +194,8 @@ func printPs(w io.Writer, out psOutput, now time.Time) error {
 	}
 	balancers := loadBalancerRows(out.LoadBalancers)
 	planes := dataPlaneRows(out.DataPlane, now)
-	if len(services)+len(tasks)+len(balancers) == 0 && len(planes) == 0 {
+	members := controlPlaneRows(out.ControlPlane)
+	if len(services)+len(tasks)+len(balancers)+len(members) == 0 && len(planes) == 0 {
 		_, err := fmt.Fprintln(w, "no services or tasks")
 		return err
 	}
@@ -200,6 +207,7 @@ func printPs(w io.Writer, out psOutput, now time.Time) error {
 		{[]string{"CLUSTER", "TASK", "SERVICE/GROUP", "LAST", "DESIRED", "HEALTH", "PORTS", "AGE"}, tasks},
 		{[]string{"LOAD BALANCER", "STATE", "LISTENERS", "REASON"}, balancers},
 		{[]string{"DATA PLANE PID", "STATE", "BUILD", "UPTIME", "CONFIG REV", "STORE", "HEALTHY TARGETS", "PROBLEM"}, planes},
+		{[]string{"MEMBER", "ROLE", "PEER URLS", "ANSWERED"}, members},
 	}
 	first := true
 	for _, sec := range sections {

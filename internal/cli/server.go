@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -16,8 +17,10 @@ import (
 type serverOptions struct {
 	cfg           daemon.Config
 	etcdEndpoints string
+	etcd          etcdMemberFlags
 	logLevel      string
 	timeScale     string
+	leaderTTL     string
 }
 
 func newServerCmd(stderr io.Writer) *cobra.Command {
@@ -28,6 +31,10 @@ func newServerCmd(stderr io.Writer) *cobra.Command {
 		Long: `Run the fargo control plane. With no flags it starts an embedded etcd member in the data
 directory, creates credentials there on first start, and serves every AWS API on 127.0.0.1:4566.
 Run "eval $(fargo env)" in another shell to point the aws CLI and the SDKs at it.
+
+With --etcd-initial-cluster (etcd's own clustering flags) or --etcd-endpoints several servers
+share one store: every one serves the API, and one elected leader runs the scheduler and the
+deployer (docs/production.md).
 
 Every flag can also be set by its environment variable (shown in brackets).`,
 		Args: cobra.NoArgs,
@@ -41,9 +48,12 @@ Every flag can also be set by its environment variable (shown in brackets).`,
 	f.StringVar(&o.cfg.Region, "region", envOr("FARGO_REGION", daemon.DefaultRegion), "region in ARNs and signatures [FARGO_REGION]")
 	f.StringVar(&o.cfg.AccountID, "account-id", envOr("FARGO_ACCOUNT_ID", daemon.DefaultAccountID), "12-digit account id in ARNs [FARGO_ACCOUNT_ID]")
 	f.StringVar(&o.etcdEndpoints, "etcd-endpoints", envOr("FARGO_ETCD_ENDPOINTS", ""), "comma-separated client URLs of an external etcd cluster to use instead of the embedded member [FARGO_ETCD_ENDPOINTS]")
+	addEtcdMemberFlags(cmd, &o.etcd)
+	f.StringVar(&o.cfg.NodeDir, "node-dir", envOr("FARGO_NODE_DIR", ""), "directory of this machine's container instance (identity, task runtime state); the data dir when empty. Members of one machine may share it: one at a time runs its agent [FARGO_NODE_DIR]")
+	f.StringVar(&o.leaderTTL, "leader-ttl", envOr("FARGO_LEADER_TTL", "5s"), "lease of the elected leader of the controllers when servers share a store; a dead leader is replaced within about this long (whole seconds, at least 1s) [FARGO_LEADER_TTL]")
 	f.StringVar(&o.cfg.LBBindHost, "lb-addr", envOr("FARGO_LB_ADDR", daemon.DefaultLBBindHost), "IP address load balancer listeners bind on [FARGO_LB_ADDR]")
 	f.StringVar(&o.cfg.Driver, "driver", envOr("FARGO_DRIVER", "auto"), "task runtime: auto (host commands on the process driver, images on Docker), process or docker [FARGO_DRIVER]")
-	f.StringVar(&o.cfg.DataPlane, "data-plane", envOr("FARGO_DATA_PLANE", daemon.DataPlaneProcess), "where load balancer listeners run: process (a fargo dataplane process that outlives the server, adopted on its next start) or embedded (in the server) [FARGO_DATA_PLANE]")
+	f.StringVar(&o.cfg.DataPlane, "data-plane", envOr("FARGO_DATA_PLANE", daemon.DataPlaneProcess), "where load balancer listeners run: process (a fargo dataplane process that outlives the server, adopted on its next start), embedded (in the server; not with a shared store) or none [FARGO_DATA_PLANE]")
 	f.DurationVar(&o.cfg.AgentTimeout, "agent-timeout", daemon.DefaultAgentTimeout, "how long a container instance's agent may stay silent before the instance is agentConnected: false and takes no new tasks")
 	f.DurationVar(&o.cfg.LostInstanceGrace, "lost-instance-grace", daemon.DefaultLostInstanceGrace, "how much longer a disconnected instance keeps its tasks before they are stopped and replaced elsewhere")
 	f.StringVar(&o.logLevel, "log-level", envOr("FARGO_LOG_LEVEL", "info"), "debug, info, warn or error [FARGO_LOG_LEVEL]")
@@ -66,6 +76,12 @@ func runServer(ctx context.Context, o serverOptions, stderr io.Writer) error {
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	if o.etcdEndpoints != "" {
 		o.cfg.EtcdEndpoints = strings.Split(o.etcdEndpoints, ",")
+	}
+	if err := o.etcd.apply(&o.cfg); err != nil {
+		return err
+	}
+	if o.cfg.LeaderTTL, err = time.ParseDuration(o.leaderTTL); err != nil || o.cfg.LeaderTTL < time.Second {
+		return fmt.Errorf("--leader-ttl %q: want a duration of at least 1s, such as 5s", o.leaderTTL)
 	}
 	srv, err := daemon.Start(ctx, o.cfg, log)
 	if err != nil {

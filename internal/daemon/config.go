@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net"
@@ -8,6 +9,8 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/fargohq/fargo/internal/embedetcd"
+	"github.com/fargohq/fargo/internal/leader"
 	"github.com/fargohq/fargo/internal/runtime"
 )
 
@@ -18,6 +21,8 @@ const (
 	DefaultAccountID = "000000000000"
 	// DefaultLBBindHost is where load balancer listeners bind unless told otherwise.
 	DefaultLBBindHost = "127.0.0.1"
+	// DefaultEtcdName names the embedded etcd member, and the server as leader.
+	DefaultEtcdName = embedetcd.DefaultName
 	// MaxTimeScale makes a minute last a millisecond; a shorter one would be no minute at all.
 	MaxTimeScale = 60000
 )
@@ -26,6 +31,9 @@ const (
 const (
 	DataPlaneEmbedded = "embedded"
 	DataPlaneProcess  = "process"
+	// DataPlaneNone runs no load balancer data plane with this server: a member of a cluster
+	// whose data plane runs elsewhere (another member, or `fargo dataplane` of its own).
+	DataPlaneNone = "none"
 )
 
 // Values of Config.Driver.
@@ -46,6 +54,20 @@ type Config struct {
 	// EtcdEndpoints, when set, makes the server use that etcd cluster instead of starting an
 	// embedded member.
 	EtcdEndpoints []string
+	// EtcdName names the embedded member (embedetcd.DefaultName when empty), and this server
+	// as the leader of the controllers.
+	EtcdName string
+	// EtcdCluster, when its InitialCluster is set, makes the embedded member one of an etcd
+	// cluster of several `fargo server` members.
+	EtcdCluster embedetcd.Cluster
+	// LeaderTTL is the lease of the elected leader of the controllers, when the server shares
+	// its store with others (EtcdCluster or EtcdEndpoints): a dead leader is replaced within
+	// about this long. leader.DefaultTTL when zero.
+	LeaderTTL time.Duration
+	// NodeDir holds this machine's identity as a container instance and its task runtime's
+	// state; DataDir when empty. The members of a cluster that share a machine may share it:
+	// one of them at a time runs the node's agent.
+	NodeDir string
 	// ShutdownGrace bounds how long in-flight API requests may take after a stop signal.
 	ShutdownGrace time.Duration
 	// Driver runs task containers: DriverAuto (the default: each task on the process or the
@@ -55,10 +77,11 @@ type Config struct {
 	Runtime runtime.Driver
 	// LBBindHost is the address load balancer listeners bind on; 127.0.0.1 when empty.
 	LBBindHost string
-	// DataPlane is where the load balancer listeners run: DataPlaneEmbedded (the default) in
-	// the server's process, or DataPlaneProcess in a `fargo dataplane` process that the
-	// server starts or adopts and that outlives it (what `fargo server` runs; a test binary
-	// cannot start one).
+	// DataPlane is where the load balancer listeners run: DataPlaneEmbedded (the default of a
+	// server alone on its store; DataPlaneNone is the default of one that shares it) in the
+	// server's process, DataPlaneProcess in a `fargo dataplane` process that the server
+	// starts or adopts and that outlives it (what `fargo server` runs; a test binary cannot
+	// start one), or DataPlaneNone (not with this server).
 	DataPlane string
 	// Build names the server's build: a data plane process of another build is replaced.
 	Build string
@@ -106,7 +129,16 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.DataPlane == "" {
 		c.DataPlane = DataPlaneEmbedded
+		if c.Shared() {
+			c.DataPlane = DataPlaneNone
+		}
 	}
+	if c.NodeDir == "" {
+		c.NodeDir = c.DataDir
+	} else if abs, err := filepath.Abs(c.NodeDir); err == nil {
+		c.NodeDir = abs
+	}
+	c.EtcdName = cmp.Or(c.EtcdName, DefaultEtcdName)
 	if c.ShutdownGrace <= 0 {
 		c.ShutdownGrace = 10 * time.Second
 	}
@@ -138,8 +170,19 @@ func (c Config) Validate() error {
 	default:
 		return fmt.Errorf("driver %q: choose auto, process or docker", c.Driver)
 	}
-	if c.DataPlane != DataPlaneEmbedded && c.DataPlane != DataPlaneProcess {
-		return fmt.Errorf("data plane %q: choose process or embedded", c.DataPlane)
+	switch c.DataPlane {
+	case DataPlaneProcess, DataPlaneNone:
+	case DataPlaneEmbedded:
+		if c.Shared() {
+			// Each term would bind the listeners anew, and two members of one machine would
+			// fight for the ports: a cluster's data plane is a process of its own.
+			return errors.New("data plane embedded: a server that shares its store runs the data plane as a process, or none")
+		}
+	default:
+		return fmt.Errorf("data plane %q: choose process, embedded or none", c.DataPlane)
+	}
+	if err := c.validateCluster(); err != nil {
+		return err
 	}
 	if c.TimeScale < 1 || c.TimeScale > MaxTimeScale {
 		return fmt.Errorf("time scale %d: must be from 1 (real time) to %d", c.TimeScale, MaxTimeScale)
@@ -150,4 +193,23 @@ func (c Config) Validate() error {
 // Minute returns how long a minute of deployment waits lasts at the configured time scale.
 func (c Config) Minute() time.Duration {
 	return time.Minute / time.Duration(max(c.TimeScale, 1))
+}
+
+// Shared reports whether other servers may share this server's store (an embedded member of
+// a cluster, or an external cluster): then the controllers that must run once run only in the
+// elected leader.
+func (c Config) Shared() bool {
+	return len(c.EtcdEndpoints) > 0 || c.EtcdCluster.Clustered()
+}
+
+func (c Config) validateCluster() error {
+	if len(c.EtcdEndpoints) > 0 && c.EtcdCluster.Clustered() {
+		return errors.New("etcd: choose an external cluster (endpoints) or an embedded member's initial cluster, not both")
+	}
+	if c.LeaderTTL != 0 {
+		if err := (leader.Config{Name: c.EtcdName, TTL: c.LeaderTTL}).Validate(); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -18,7 +18,6 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"golang.org/x/sync/errgroup"
 
-	"github.com/fargohq/fargo/internal/agent"
 	"github.com/fargohq/fargo/internal/api"
 	"github.com/fargohq/fargo/internal/api/autoscalingapi"
 	"github.com/fargohq/fargo/internal/api/awsproto"
@@ -30,31 +29,29 @@ import (
 	"github.com/fargohq/fargo/internal/arn"
 	"github.com/fargohq/fargo/internal/credentials"
 	"github.com/fargohq/fargo/internal/dataplane"
-	"github.com/fargohq/fargo/internal/deployer"
 	"github.com/fargohq/fargo/internal/ecr"
 	"github.com/fargohq/fargo/internal/embedetcd"
 	"github.com/fargohq/fargo/internal/identity"
 	"github.com/fargohq/fargo/internal/lb"
 	"github.com/fargohq/fargo/internal/lbsync"
-	"github.com/fargohq/fargo/internal/liveness"
 	"github.com/fargohq/fargo/internal/logstore"
 	"github.com/fargohq/fargo/internal/registry"
 	"github.com/fargohq/fargo/internal/runtime"
 	"github.com/fargohq/fargo/internal/runtime/docker"
 	"github.com/fargohq/fargo/internal/runtime/process"
 	"github.com/fargohq/fargo/internal/runtime/router"
-	"github.com/fargohq/fargo/internal/scheduler"
 	"github.com/fargohq/fargo/internal/store"
 	"github.com/fargohq/fargo/internal/store/kv/etcdkv"
 )
 
 // Server is a running fargo control plane with this node's agent.
 type Server struct {
-	cfg      Config
-	log      *slog.Logger
-	endpoint string
-	done     chan struct{}
-	err      error
+	cfg         Config
+	log         *slog.Logger
+	endpoint    string
+	controllers controllers
+	done        chan struct{}
+	err         error
 }
 
 // parts are the components Start builds, in the order they must close.
@@ -62,12 +59,13 @@ type parts struct {
 	etcd    *etcdHandle
 	httpSrv *http.Server
 	apiLn   net.Listener
-	metaLn  net.Listener
-	sched   *scheduler.Controller
-	deploy  *deployer.Controller
-	agent   *agent.Agent
-	proxy   *lb.Proxy          // nil with a data plane process
-	lbsync  *lbsync.Controller // nil with a data plane process
+	// node runs this machine's agent, in this server or, while another member holds the node
+	// directory, in that one.
+	node *localNode
+	// controllers runs the controllers that must run once (scheduler, deployer).
+	controllers controllers
+	proxy       *lb.Proxy          // nil with a data plane process
+	lbsync      *lbsync.Controller // nil with a data plane process
 	// dataPlane starts the data plane process again when it is gone (DataPlaneProcess).
 	dataPlane *dataplane.Launcher
 	reg       *registry.Registry
@@ -75,8 +73,6 @@ type parts struct {
 	identity *identity.Directory
 	// logSweep removes expired and orphaned written log events.
 	logSweep *logstore.Sweeper
-	// liveness disconnects silent container instances and stops the tasks of lost ones.
-	liveness *liveness.Controller
 	// audit appends every API call to the audit log.
 	audit *auditLog
 }
@@ -106,7 +102,7 @@ func Start(ctx context.Context, cfg Config, log *slog.Logger) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, log: log, endpoint: endpoint, done: make(chan struct{})}
+	s := &Server{cfg: cfg, log: log, endpoint: endpoint, done: make(chan struct{}), controllers: p.controllers}
 	if err := writeState(cfg.DataDir, State{Endpoint: s.endpoint, Region: cfg.Region, AccountID: cfg.AccountID, PID: os.Getpid()}); err != nil {
 		return nil, errors.Join(fmt.Errorf("write server state: %w", err), p.close())
 	}
@@ -140,27 +136,18 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 		Store: st, Root: keys.Lookup, Secrets: secrets, Logger: log.With("component", "identity"),
 	})
 
-	node, metaLn, err := openNode(cfg.DataDir, "", randomNodeID, log)
-	if err != nil {
-		return p, "", fmt.Errorf("node identity: %w", err)
-	}
-	p.metaLn = metaLn
-	drv, err := openDriver(ctx, cfg, node.NodeID, log)
-	if err != nil {
+	p.node = &localNode{cfg: cfg, st: st, scope: scope, log: log, registryHost: p.registryHost}
+	// A lone server holds its node at once, and fails to start if it cannot run it.
+	if _, err := p.node.tryHold(ctx); err != nil {
 		return p, "", err
 	}
-	p.sched = scheduler.New(st, scope, scheduler.Config{}, log.With("component", "scheduler"))
-	p.deploy = deployer.New(st, scope, deployer.Config{Minute: cfg.Minute()}, log.With("component", "deployer"))
-	p.liveness = liveness.New(st, liveness.Config{Timeout: cfg.AgentTimeout, Grace: cfg.LostInstanceGrace}, log)
-	if p.agent, err = agent.New(st, drv, scope, metaLn, agent.Config{
-		NodeID: node.NodeID, Region: cfg.Region, RegistryAuth: ownRegistryAuth(cfg.DataDir, p.registryHost),
-		HeartbeatInterval: heartbeatInterval(cfg.AgentTimeout),
-	}, log); err != nil {
+	if p.controllers, err = newControllers(p.etcd.client, kvs, st, scope, cfg, log); err != nil {
 		return p, "", err
 	}
 
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(p.controllers.collectors()...)
 	gatherer, err := buildLoadBalancing(ctx, p, st, cfg, reg, log)
 	if err != nil {
 		return p, "", err
@@ -174,20 +161,21 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{}))
+	mux.Handle("GET "+ClusterPath, p.controllers)
 	az := newAuthorizer(p.identity, scope)
 	ecrAPI, err := buildRegistry(p, st, scope, az, mux, cfg, log)
 	if err != nil {
 		return p, "", err
 	}
 	elbCfg := elbapi.Config{ListenerHost: cfg.LBBindHost, CertificateDir: filepath.Join(cfg.DataDir, "certs"), CheckPorts: true, APIAddr: cfg.APIAddr}
-	apis := newConsoleAPIs(st, scope, elbCfg, ecrAPI, p.reg, drv)
+	apis := newConsoleAPIs(st, scope, elbCfg, ecrAPI, p.reg, p.node)
 	if p.audit, err = openAuditLog(cfg.DataDir, log.With("component", "audit")); err != nil {
 		return p, "", err
 	}
 	front, err := api.New(api.Config{AccountID: cfg.AccountID}, api.Deps{
 		Credentials: p.identity.Secret, Principal: principal(p.identity), KeyUsed: p.identity.Used,
 		Logger: log, Registerer: reg, Fallback: mux, Authorize: az.API, Audit: p.audit.Record,
-	}, apiServices(apis, iamapi.New(cfg.AccountID, iamapi.Deps{Store: st, Secrets: secrets}).Service(), st, scope, logSource{drv}, events)...)
+	}, apiServices(apis, iamapi.New(cfg.AccountID, iamapi.Deps{Store: st, Secrets: secrets}).Service(), st, scope, logSource{p.node}, events)...)
 	if err != nil {
 		return p, "", err
 	}
@@ -277,6 +265,9 @@ func registryAuth(registryHost func() string, key func() (id, secret string, err
 // starts (internal/dataplane). It returns what /metrics gathers: the server's registry, and
 // the data plane process's metrics.
 func buildLoadBalancing(ctx context.Context, p *parts, st *store.Store, cfg Config, reg *prometheus.Registry, log *slog.Logger) (prometheus.Gatherer, error) {
+	if cfg.DataPlane == DataPlaneNone {
+		return reg, nil
+	}
 	if cfg.DataPlane == DataPlaneProcess {
 		l := &dataplane.Launcher{DataDir: cfg.DataDir, Build: cfg.Build, BindHost: cfg.LBBindHost, EtcdEndpoints: cfg.EtcdEndpoints}
 		if _, err := l.Ensure(ctx, log.With("component", "dataplane")); err != nil {
@@ -329,7 +320,7 @@ func openDriver(ctx context.Context, cfg Config, nodeID string, log *slog.Logger
 	// Containers of the process driver are host commands: they find programs on the server's
 	// PATH, as a user who runs them by hand would.
 	proc, err := process.New(process.Config{
-		StateDir: filepath.Join(cfg.DataDir, "runtime", "process"),
+		StateDir: filepath.Join(cfg.NodeDir, "runtime", "process"),
 		BaseEnv:  hostBaseEnv(),
 	}, log.With("component", "process-driver"))
 	if err != nil {
@@ -367,13 +358,12 @@ func (s *Server) run(ctx context.Context, p *parts) {
 	ctrlCtx, stopCtrl := context.WithCancel(context.WithoutCancel(ctx))
 	ctrls, ctrlCtx := errgroup.WithContext(ctrlCtx)
 	ctrls.Go(func() error { return p.identity.Run(ctrlCtx) })
-	ctrls.Go(func() error { return p.sched.Run(ctrlCtx) })
-	ctrls.Go(func() error { return p.deploy.Run(ctrlCtx) })
-	ctrls.Go(func() error { return p.agent.Run(ctrlCtx) })
-	ctrls.Go(func() error { return p.liveness.Run(ctrlCtx) })
-	if p.dataPlane != nil {
+	ctrls.Go(func() error { return p.controllers.Run(ctrlCtx) })
+	ctrls.Go(func() error { return p.node.Run(ctrlCtx) })
+	switch {
+	case p.dataPlane != nil:
 		ctrls.Go(func() error { return p.dataPlane.Supervise(ctrlCtx, s.log.With("component", "dataplane")) })
-	} else {
+	case p.proxy != nil:
 		ctrls.Go(func() error { return p.proxy.Run(ctrlCtx) })
 		ctrls.Go(func() error { return p.lbsync.Run(ctrlCtx) })
 	}
@@ -411,20 +401,23 @@ func (p *parts) close() error {
 	if p.apiLn != nil && p.httpSrv == nil {
 		_ = p.apiLn.Close()
 	}
-	if p.metaLn != nil {
-		_ = p.metaLn.Close()
+	if p.node != nil {
+		err = p.node.release()
 	}
 	if p.audit != nil {
 		_ = p.audit.f.Close() // closed already when it ran
 	}
 	if p.etcd != nil {
-		err = p.etcd.closeAll()
+		err = errors.Join(err, p.etcd.closeAll())
 	}
 	return err
 }
 
 // Endpoint returns the API's URL, for example http://127.0.0.1:4566.
 func (s *Server) Endpoint() string { return s.endpoint }
+
+// ClusterStatus tells this server's role and the members of its store's cluster.
+func (s *Server) ClusterStatus(ctx context.Context) ClusterStatus { return s.controllers.Status(ctx) }
 
 // Region returns the server's region.
 func (s *Server) Region() string { return s.cfg.Region }
@@ -465,7 +458,11 @@ func openEtcd(ctx context.Context, cfg Config, log *slog.Logger) (*etcdHandle, e
 		}
 		return &etcdHandle{client: c, close: c.Close}, nil
 	}
-	ec := embedetcd.Config{Dir: filepath.Join(cfg.DataDir, "etcd"), Logger: log}
+	ec := embedetcd.Config{Dir: filepath.Join(cfg.DataDir, "etcd"), Name: cfg.EtcdName, Logger: log, Cluster: cfg.EtcdCluster}
+	if cfg.EtcdCluster.Clustered() {
+		// The other members must start too before a cluster answers.
+		ec.StartTimeout = 2 * time.Minute
+	}
 	if cfg.DataPlane == DataPlaneProcess {
 		if err := dataplane.CheckSocketPaths(cfg.DataDir); err != nil {
 			return nil, err

@@ -24,8 +24,13 @@ func openLogEvents(p *parts, st *store.Store, cfg Config, log *slog.Logger) (*lo
 	return events, nil
 }
 
+// containerLogs reads a container's output: the node's runtime driver has it.
+type containerLogs interface {
+	Logs(ctx context.Context, id string, opts runtime.LogOptions) (runtime.LogReader, error)
+}
+
 // logSource lets the logs API read container output from the node's runtime driver.
-type logSource struct{ drv runtime.Driver }
+type logSource struct{ drv containerLogs }
 
 var _ logsapi.LogSource = logSource{}
 

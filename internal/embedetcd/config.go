@@ -1,10 +1,15 @@
 package embedetcd
 
 import (
+	"cmp"
 	"log/slog"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"go.etcd.io/etcd/client/pkg/v3/types"
+	"go.etcd.io/etcd/server/v3/embed"
 
 	"github.com/fargohq/fargo/internal/errdefs"
 )
@@ -36,6 +41,70 @@ type Config struct {
 	// serves clients, so that another process of this machine (the data plane) can use the
 	// store. Keep it in a directory only the owner can enter: the socket has no other guard.
 	ClientSocket string
+	// Cluster, when its InitialCluster is set, makes the member one of several that form an
+	// etcd cluster over their peer URLs; the zero value is a lone member with no listener.
+	// Its client URLs apply to a lone member too.
+	Cluster Cluster
+}
+
+// Cluster is how a member joins others, in etcd's own terms (etcd's flags of the same names).
+// URLs are http:// today; the member passes them to etcd as they are, so https:// with peer
+// TLS settings is the later step, not a change of these fields.
+type Cluster struct {
+	// InitialCluster names every member of the cluster and its peer URL:
+	// "a=http://10.0.0.1:2380,b=http://10.0.0.2:2380,c=http://10.0.0.3:2380". Name must be one
+	// of them.
+	InitialCluster string
+	// InitialClusterState is "new" (the members start together and form the cluster) or
+	// "existing" (this member joins a running cluster that already lists it, after
+	// `etcdctl member add`); "new" when empty.
+	InitialClusterState string
+	// ListenPeerURLs are where the member accepts its peers; AdvertisePeerURLs how they reach
+	// it (the URL of Name in InitialCluster when empty).
+	ListenPeerURLs    []url.URL
+	AdvertisePeerURLs []url.URL
+	// ListenClientURLs are where the member also serves etcd clients over the network (etcdctl
+	// for snapshots, a `fargo dataplane` on another machine); AdvertiseClientURLs what it tells
+	// them (ListenClientURLs when empty). None when empty: fargo itself uses its in-process
+	// client.
+	ListenClientURLs    []url.URL
+	AdvertiseClientURLs []url.URL
+}
+
+// Clustered reports whether the member joins others.
+func (c Cluster) Clustered() bool { return c.InitialCluster != "" }
+
+// validate reports whether the cluster settings can start member name.
+func (c Cluster) validate(name string) error {
+	if !c.Clustered() {
+		return nil
+	}
+	switch c.InitialClusterState {
+	case "", embed.ClusterStateFlagNew, embed.ClusterStateFlagExisting:
+	default:
+		return errdefs.InvalidArgument("embedetcd: initial cluster state %q: choose new or existing", c.InitialClusterState)
+	}
+	if len(c.ListenPeerURLs) == 0 {
+		return errdefs.InvalidArgument("embedetcd: a member of a cluster needs a peer URL to listen on")
+	}
+	peers, err := types.NewURLsMap(c.InitialCluster)
+	if err != nil {
+		return errdefs.InvalidArgument("embedetcd: initial cluster %q: %v", c.InitialCluster, err)
+	}
+	if _, ok := peers[name]; !ok {
+		return errdefs.InvalidArgument("embedetcd: initial cluster %q does not name this member %q", c.InitialCluster, name)
+	}
+	return nil
+}
+
+// advertisedPeers returns the peer URLs the member advertises: the ones set, else its own in
+// the initial cluster.
+func (c Cluster) advertisedPeers(name string) []url.URL {
+	if len(c.AdvertisePeerURLs) > 0 {
+		return c.AdvertisePeerURLs
+	}
+	peers, _ := types.NewURLsMap(c.InitialCluster) // checked by validate
+	return peers[name]
 }
 
 // Validate reports whether c can start a member.
@@ -53,7 +122,7 @@ func (c Config) Validate() error {
 	case c.CompactionRetention < 0:
 		return errdefs.InvalidArgument("embedetcd: compaction retention %s is negative", c.CompactionRetention)
 	}
-	return nil
+	return c.Cluster.validate(cmp.Or(c.Name, DefaultName))
 }
 
 func (c Config) withDefaults() Config {

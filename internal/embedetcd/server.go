@@ -1,12 +1,14 @@
 package embedetcd
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -83,26 +85,56 @@ func etcdConfig(cfg Config) *embed.Config {
 	ec.Name = cfg.Name
 	ec.Dir = cfg.Dir
 	ec.ZapLoggerBuilder = embed.NewZapLoggerBuilder(newZapLogger(cfg.Logger.With("component", "etcd")))
-	// No listeners: the client is in-process and a single member has no peer to talk to. The
-	// advertised peer URL (etcd's default, never dialled) only names the member in the cluster.
-	ec.ListenPeerUrls = nil
-	ec.ListenClientUrls = nil
-	if cfg.ClientSocket != "" {
-		u := url.URL{Scheme: "unix", Path: cfg.ClientSocket}
-		ec.ListenClientUrls = []url.URL{u} // advertised stays etcd's default: a lone member tells no one
-		// embed.NewConfig leaves this at zero, which makes every request of a socket client
-		// "expensive" and logged as a warning.
-		ec.WarningUnaryRequestDuration = embed.DefaultWarningUnaryRequestDuration
+	ec.AutoCompactionMode = embed.CompactorModePeriodic
+	ec.AutoCompactionRetention = cfg.CompactionRetention.String()
+	// embed.NewConfig leaves this at zero, which makes every request of a network client
+	// "expensive" and logged as a warning.
+	ec.WarningUnaryRequestDuration = embed.DefaultWarningUnaryRequestDuration
+	clientURLs(ec, cfg)
+	if cfg.Cluster.Clustered() {
+		clusterConfig(ec, cfg)
+		return ec
 	}
+	// No peer listener: a single member has no peer to talk to. The advertised peer URL
+	// (etcd's default, never dialled) only names the member in the cluster.
+	ec.ListenPeerUrls = nil
 	ec.InitialCluster = ec.InitialClusterFromName(cfg.Name)
 	// A lone member waits a random part of the election timeout before it elects itself, and
 	// nothing else of its life depends on that timeout. 500ms, the least etcd allows with its
 	// 100ms tick, halves the wait of the default 1s (Start took 0.1-0.5s here instead of
 	// 0.5-1s) without ticking more often.
 	ec.ElectionMs = 500
-	ec.AutoCompactionMode = embed.CompactorModePeriodic
-	ec.AutoCompactionRetention = cfg.CompactionRetention.String()
 	return ec
+}
+
+// clientURLs sets where the member serves clients besides its in-process client: none by
+// default, the client URLs of cfg.Cluster (etcdctl, a data plane elsewhere) and the unix
+// socket (the data plane of this machine).
+func clientURLs(ec *embed.Config, cfg Config) {
+	c := cfg.Cluster
+	ec.ListenClientUrls = slices.Clone(c.ListenClientURLs)
+	if cfg.ClientSocket != "" {
+		ec.ListenClientUrls = append(ec.ListenClientUrls, url.URL{Scheme: "unix", Path: cfg.ClientSocket})
+	}
+	// Without client URLs of its own the member keeps etcd's default advertised one: no
+	// network client is told to use it.
+	advertised := c.AdvertiseClientURLs
+	if len(advertised) == 0 {
+		advertised = c.ListenClientURLs
+	}
+	if len(advertised) > 0 {
+		ec.AdvertiseClientUrls = advertised
+	}
+}
+
+// clusterConfig makes ec a member of the cluster cfg names. etcd's own election timeout (1s)
+// stays: members that talk over a network (or share a busy machine) need its margin.
+func clusterConfig(ec *embed.Config, cfg Config) {
+	c := cfg.Cluster
+	ec.InitialCluster = c.InitialCluster
+	ec.ClusterState = cmp.Or(c.InitialClusterState, embed.ClusterStateFlagNew)
+	ec.ListenPeerUrls = c.ListenPeerURLs
+	ec.AdvertisePeerUrls = c.advertisedPeers(cfg.Name)
 }
 
 // waitReady waits until e serves requests.

@@ -177,9 +177,30 @@ func (d *Directory) activeKey(accessKeyID string) (iam.AccessKey, bool) {
 	}
 	it, ok := d.keys.Get(accessKeyID)
 	if !ok || it.Value.Status != iam.KeyActive {
+		// Another server sharing the store may have just created or activated the key, before
+		// this copy heard of it: the store has the last word, so that a key works on every
+		// member as soon as its creation was acknowledged.
+		it, ok = readThrough(d.deps.Store.IAMAccessKeys, d.keys, accessKeyID)
+	}
+	if !ok || it.Value.Status != iam.KeyActive {
 		return iam.AccessKey{}, false
 	}
 	return it.Value, true
+}
+
+// storeReadTimeout bounds a lookup's read of what the directory's copy lacks.
+const storeReadTimeout = 5 * time.Second
+
+// readThrough reads id from the store (a linearizable read) into the informer's copy.
+func readThrough[T any](coll store.Collection[T], inf *store.Informer[T], id string) (store.Item[T], bool) {
+	ctx, cancel := context.WithTimeout(context.Background(), storeReadTimeout)
+	defer cancel()
+	it, err := coll.Get(ctx, id)
+	if err != nil {
+		return it, false
+	}
+	inf.Upsert(it)
+	return it, true
 }
 
 // Principal returns who owns accessKeyID, an Active key.
@@ -192,6 +213,9 @@ func (d *Directory) Principal(accessKeyID string) (Principal, bool) {
 		return Principal{}, false
 	}
 	u, ok := d.users.Get(iam.Key(k.UserName))
+	if !ok {
+		u, ok = readThrough(d.deps.Store.IAMUsers, d.users, iam.Key(k.UserName))
+	}
 	if !ok {
 		return Principal{}, false
 	}

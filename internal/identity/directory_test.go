@@ -9,6 +9,7 @@ import (
 	"github.com/fargohq/fargo/internal/iam"
 	"github.com/fargohq/fargo/internal/identity"
 	"github.com/fargohq/fargo/internal/store"
+	"github.com/fargohq/fargo/internal/store/kv"
 	"github.com/fargohq/fargo/internal/store/kv/memkv"
 )
 
@@ -91,5 +92,64 @@ func BenchmarkPrincipal(b *testing.B) {
 		if _, ok := dir.Principal("AKIACI"); !ok {
 			b.Fatal("no principal")
 		}
+	}
+}
+
+// stalledWatch is a store whose watches never deliver: a server whose copy of the store lags
+// behind a write another server had acknowledged.
+type stalledWatch struct{ kv.KV }
+
+func (s stalledWatch) Watch(ctx context.Context, _ string, _ int64) <-chan kv.WatchResponse {
+	ch := make(chan kv.WatchResponse)
+	go func() {
+		<-ctx.Done()
+		close(ch)
+	}()
+	return ch
+}
+
+// TestKeyCreatedElsewhere: a key created after the directory loaded the store, which its
+// watch has not delivered, works at once: the lookup reads the store.
+func TestKeyCreatedElsewhere(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	mem, err := memkv.New(memkv.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = mem.Close() })
+	box, err := credentials.NewBox(make([]byte, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := identity.New(identity.Config{}, identity.Deps{Store: store.New(stalledWatch{mem}), Secrets: box})
+	runCtx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- dir.Run(runCtx) }()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+	<-dir.Synced()
+
+	elsewhere := store.New(mem)
+	if _, err := elsewhere.IAMUsers.Create(ctx, "late", iam.User{Name: "late", Path: "/", ID: "AIDALATE", AccessKeys: []string{"AKIALATE"}}); err != nil {
+		t.Fatal(err)
+	}
+	sealed, err := box.Seal([]byte("late-secret"), []byte("AKIALATE"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := elsewhere.IAMAccessKeys.Create(ctx, "AKIALATE", iam.AccessKey{ID: "AKIALATE", UserName: "late", Status: iam.KeyActive, SealedSecret: sealed}); err != nil {
+		t.Fatal(err)
+	}
+	if secret, ok := dir.Secret("AKIALATE"); !ok || secret != "late-secret" {
+		t.Fatalf("secret of a key created elsewhere = %q, %v", secret, ok)
+	}
+	if p, ok := dir.Principal("AKIALATE"); !ok || p.UserName != "late" {
+		t.Fatalf("principal of a key created elsewhere = %+v, %v", p, ok)
+	}
+	if _, ok := dir.Secret("AKIANONE"); ok {
+		t.Fatal("a key the store lacks has a secret")
 	}
 }

@@ -63,17 +63,22 @@ func (inf *Informer[T]) relist(ctx context.Context) (int64, error) {
 	for _, it := range items {
 		fresh[it.ID] = it
 	}
+	// The changed IDs are collected under the lock: once fresh is inf.items, Upsert may write
+	// to it while this goroutine would still iterate.
+	changed := make([]string, 0, len(fresh))
 	inf.mu.Lock()
-	old := inf.items
-	inf.items = fresh
-	inf.mu.Unlock()
-	inf.once.Do(func() { close(inf.synced) })
-	for id := range old {
+	for id := range inf.items {
 		if _, ok := fresh[id]; !ok {
-			inf.onChange(id)
+			changed = append(changed, id)
 		}
 	}
 	for id := range fresh {
+		changed = append(changed, id)
+	}
+	inf.items = fresh
+	inf.mu.Unlock()
+	inf.once.Do(func() { close(inf.synced) })
+	for _, id := range changed {
 		inf.onChange(id)
 	}
 	return rev, nil

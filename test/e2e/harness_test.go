@@ -97,6 +97,16 @@ func startServer(t testing.TB, dataDir string, flags ...string) *server {
 // startServerWith is startServer with another build of fargo.
 func startServerWith(t testing.TB, bin, dataDir string, flags ...string) *server {
 	t.Helper()
+	s := launchServer(t, bin, dataDir, flags...)
+	s.waitStarted(t)
+	return s
+}
+
+// launchServer runs `fargo server` on a free port with dataDir (and extra flags) and returns
+// at once; waitStarted waits until it answers. Members of a cluster start together, since none
+// answers before a quorum of them runs.
+func launchServer(t testing.TB, bin, dataDir string, flags ...string) *server {
+	t.Helper()
 	s := &server{bin: bin, dataDir: dataDir, logs: &syncBuffer{}}
 	_ = os.Remove(filepath.Join(dataDir, "server.json"))
 	s.cmd = exec.Command(s.bin, append([]string{"server", "--data-dir", dataDir, "--api-addr", "127.0.0.1:0"}, flags...)...)
@@ -117,9 +127,15 @@ func startServerWith(t testing.TB, bin, dataDir string, flags ...string) *server
 			}
 		}
 	})
+	return s
+}
+
+// waitStarted waits until the server has published its endpoint, and reads `fargo env`.
+func (s *server) waitStarted(t testing.TB) {
+	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		if _, err := os.Stat(filepath.Join(dataDir, "server.json")); err == nil {
+		if _, err := os.Stat(filepath.Join(s.dataDir, "server.json")); err == nil {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -128,7 +144,6 @@ func startServerWith(t testing.TB, bin, dataDir string, flags ...string) *server
 		time.Sleep(20 * time.Millisecond)
 	}
 	s.env = s.fargoEnv(t)
-	return s
 }
 
 func (s *server) stop(t testing.TB) {

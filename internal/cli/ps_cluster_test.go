@@ -1,0 +1,78 @@
+package cli
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/fargohq/fargo/internal/daemon"
+)
+
+func TestControlPlaneRows(t *testing.T) {
+	t.Parallel()
+	members := []daemon.ClusterMember{
+		{Name: "a", PeerURLs: []string{"http://10.0.0.1:2380"}},
+		{Name: "b", PeerURLs: []string{"http://10.0.0.2:2380"}},
+		{Name: "c", PeerURLs: []string{"http://10.0.0.3:2380"}, Learner: true},
+	}
+	tests := []struct {
+		name string
+		st   *daemon.ClusterStatus
+		want [][]string
+	}{
+		{"alone", nil, nil},
+		{"embedded members", &daemon.ClusterStatus{Member: "b", Role: daemon.RoleFollower, Leader: "a", Members: members}, [][]string{
+			{"a", "leader", "http://10.0.0.1:2380", ""},
+			{"b", "follower", "http://10.0.0.2:2380", "yes"},
+			{"c", "learner", "http://10.0.0.3:2380", ""},
+		}},
+		{"external etcd", &daemon.ClusterStatus{Member: "x", Role: daemon.RoleFollower, Leader: "y", Members: members[:1]}, [][]string{
+			{"a", "etcd", "http://10.0.0.1:2380", ""},
+			{"x", "follower", "-", "yes"},
+			{"y", "leader", "-", ""},
+		}},
+		{"no leader seen", &daemon.ClusterStatus{Member: "a", Role: daemon.RoleFollower, Members: members[:1], Problem: "store away"}, [][]string{
+			{"a", "follower", "http://10.0.0.1:2380", "yes (store away)"},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if diff := cmp.Diff(tt.want, controlPlaneRows(tt.st)); diff != "" {
+				t.Fatalf("rows (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// TestReadControlPlane: ps shows the members of a cluster, and nothing for a server alone or
+// one that does not answer the path.
+func TestReadControlPlane(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		handler http.HandlerFunc
+		want    bool
+	}{
+		{"member", func(w http.ResponseWriter, _ *http.Request) {
+			_ = json.NewEncoder(w).Encode(daemon.ClusterStatus{Member: "a", Role: daemon.RoleLeader, Leader: "a"})
+		}, true},
+		{"alone", func(w http.ResponseWriter, _ *http.Request) {
+			_ = json.NewEncoder(w).Encode(daemon.ClusterStatus{Member: "fargo", Role: daemon.RoleSingle})
+		}, false},
+		{"older build", http.NotFound, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := httptest.NewServer(tt.handler)
+			defer srv.Close()
+			if got := readControlPlane(t.Context(), srv.URL); (got != nil) != tt.want {
+				t.Fatalf("readControlPlane = %+v, want a status: %v", got, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,113 @@
+package cli
+
+import (
+	"cmp"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/fargohq/fargo/internal/daemon"
+)
+
+// etcdMemberFlags are the embedded etcd member's clustering flags, named and spelled as
+// etcd's own (--name, --initial-cluster, ...) with an etcd- prefix, so that etcd's
+// documentation applies to them as it stands.
+type etcdMemberFlags struct {
+	name                     string
+	initialCluster           string
+	initialClusterState      string
+	listenPeerURLs           string
+	initialAdvertisePeerURLs string
+	listenClientURLs         string
+	advertiseClientURLs      string
+}
+
+func addEtcdMemberFlags(cmd *cobra.Command, o *etcdMemberFlags) {
+	f := cmd.Flags()
+	f.StringVar(&o.name, "etcd-name", envOr("FARGO_ETCD_NAME", ""), "name of this server's embedded etcd member, unique in its cluster; also this server's name as leader (fargo when empty) [FARGO_ETCD_NAME]")
+	f.StringVar(&o.initialCluster, "etcd-initial-cluster", envOr("FARGO_ETCD_INITIAL_CLUSTER", ""), "the members of the embedded etcd cluster and their peer URLs, as etcd's --initial-cluster: a=http://10.0.0.1:2380,b=http://10.0.0.2:2380,c=http://10.0.0.3:2380; a lone member when empty [FARGO_ETCD_INITIAL_CLUSTER]")
+	f.StringVar(&o.initialClusterState, "etcd-initial-cluster-state", envOr("FARGO_ETCD_INITIAL_CLUSTER_STATE", "new"), "new (the members start together) or existing (join a running cluster after etcdctl member add) [FARGO_ETCD_INITIAL_CLUSTER_STATE]")
+	f.StringVar(&o.listenPeerURLs, "etcd-listen-peer-urls", envOr("FARGO_ETCD_LISTEN_PEER_URLS", ""), "comma-separated URLs the member accepts its peers on; its URL in --etcd-initial-cluster when empty [FARGO_ETCD_LISTEN_PEER_URLS]")
+	f.StringVar(&o.initialAdvertisePeerURLs, "etcd-initial-advertise-peer-urls", envOr("FARGO_ETCD_INITIAL_ADVERTISE_PEER_URLS", ""), "comma-separated peer URLs the member tells the others; its URL in --etcd-initial-cluster when empty [FARGO_ETCD_INITIAL_ADVERTISE_PEER_URLS]")
+	f.StringVar(&o.listenClientURLs, "etcd-listen-client-urls", envOr("FARGO_ETCD_LISTEN_CLIENT_URLS", ""), "comma-separated URLs the member also serves etcd clients on (etcdctl snapshot save, fargo dataplane elsewhere); none when empty [FARGO_ETCD_LISTEN_CLIENT_URLS]")
+	f.StringVar(&o.advertiseClientURLs, "etcd-advertise-client-urls", envOr("FARGO_ETCD_ADVERTISE_CLIENT_URLS", ""), "comma-separated client URLs the member tells clients; --etcd-listen-client-urls when empty [FARGO_ETCD_ADVERTISE_CLIENT_URLS]")
+}
+
+// apply puts the flags into cfg; the daemon and the member check what they mean together.
+func (o etcdMemberFlags) apply(cfg *daemon.Config) error {
+	cfg.EtcdName = o.name
+	if o.initialCluster == "" {
+		for flag, v := range map[string]string{"etcd-listen-peer-urls": o.listenPeerURLs, "etcd-initial-advertise-peer-urls": o.initialAdvertisePeerURLs} {
+			if v != "" {
+				return fmt.Errorf("--%s needs --etcd-initial-cluster", flag)
+			}
+		}
+	}
+	c := &cfg.EtcdCluster
+	c.InitialCluster, c.InitialClusterState = o.initialCluster, o.initialClusterState
+	var err error
+	for _, f := range []struct {
+		flag, value string
+		into        *[]url.URL
+	}{
+		{"etcd-listen-peer-urls", o.listenPeerURLs, &c.ListenPeerURLs},
+		{"etcd-initial-advertise-peer-urls", o.initialAdvertisePeerURLs, &c.AdvertisePeerURLs},
+		{"etcd-listen-client-urls", o.listenClientURLs, &c.ListenClientURLs},
+		{"etcd-advertise-client-urls", o.advertiseClientURLs, &c.AdvertiseClientURLs},
+	} {
+		if *f.into, err = parseURLs(f.value); err != nil {
+			return fmt.Errorf("--%s: %w", f.flag, err)
+		}
+	}
+	if o.initialCluster != "" && len(c.ListenPeerURLs) == 0 {
+		// etcd's own default would be localhost:2380 whatever the initial cluster says; the
+		// member's URL there is where its peers will dial it.
+		c.ListenPeerURLs, err = memberPeerURLs(o.initialCluster, o.name)
+	}
+	return err
+}
+
+// parseURLs parses a comma-separated list of http(s) URLs; none when s is empty.
+func parseURLs(s string) ([]url.URL, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var out []url.URL
+	for _, part := range strings.Split(s, ",") {
+		u, err := url.Parse(strings.TrimSpace(part))
+		if err != nil {
+			return nil, err
+		}
+		if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("%q: want http://host:port", part)
+		}
+		out = append(out, *u)
+	}
+	return out, nil
+}
+
+// memberPeerURLs returns the peer URLs the initial cluster gives member name.
+func memberPeerURLs(initialCluster, name string) ([]url.URL, error) {
+	name = cmp.Or(name, daemon.DefaultEtcdName)
+	var out []url.URL
+	for _, entry := range strings.Split(initialCluster, ",") {
+		n, u, ok := strings.Cut(entry, "=")
+		if !ok {
+			return nil, fmt.Errorf("--etcd-initial-cluster: %q is not name=URL", entry)
+		}
+		if n != name {
+			continue
+		}
+		urls, err := parseURLs(u)
+		if err != nil {
+			return nil, fmt.Errorf("--etcd-initial-cluster: %w", err)
+		}
+		out = append(out, urls...)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("--etcd-initial-cluster does not name this member %q (--etcd-name)", name)
+	}
+	return out, nil
+}

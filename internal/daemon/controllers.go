@@ -1,0 +1,180 @@
+package daemon
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	clientv3 "go.etcd.io/etcd/client/v3"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/fargohq/fargo/internal/arn"
+	"github.com/fargohq/fargo/internal/deployer"
+	"github.com/fargohq/fargo/internal/errdefs"
+	"github.com/fargohq/fargo/internal/leader"
+	"github.com/fargohq/fargo/internal/liveness"
+	"github.com/fargohq/fargo/internal/scheduler"
+	"github.com/fargohq/fargo/internal/store"
+	"github.com/fargohq/fargo/internal/store/kv"
+)
+
+// The roles of a server (ClusterStatus.Role).
+const (
+	// RoleSingle is a server alone on its store: it runs every controller.
+	RoleSingle = "single"
+	// RoleLeader is the member elected to run the controllers that must run once.
+	RoleLeader = "leader"
+	// RoleFollower is a member that serves the API and its node, and stands by to lead.
+	RoleFollower = "follower"
+)
+
+// controllers runs the controllers that must run once per store (the scheduler and the
+// deployer): at once in a server alone on its store, else in terms of the elected leader,
+// each term with new controllers (which list the store afresh) writing through the term's
+// fence.
+type controllers struct {
+	st      *store.Store
+	scope   arn.Scope
+	cfg     Config
+	log     *slog.Logger
+	client  *clientv3.Client
+	elector *leader.Elector // nil when alone
+}
+
+func newControllers(client *clientv3.Client, store kv.KV, st *store.Store, scope arn.Scope, cfg Config, log *slog.Logger) (controllers, error) {
+	c := controllers{st: st, scope: scope, cfg: cfg, log: log, client: client}
+	if !cfg.Shared() {
+		return c, nil
+	}
+	var err error
+	c.elector, err = leader.New(client, store, leader.Config{Name: cfg.EtcdName, TTL: cfg.LeaderTTL}, log)
+	return c, err
+}
+
+// Run runs the controllers until ctx ends: now, or whenever this member leads.
+func (c controllers) Run(ctx context.Context) error {
+	if c.elector == nil {
+		return c.term(ctx, c.st)
+	}
+	return c.elector.Run(ctx, func(ctx context.Context, fence *leader.Fenced) error {
+		return c.term(ctx, store.New(fence))
+	})
+}
+
+// term runs new controllers over st until ctx ends.
+func (c controllers) term(ctx context.Context, st *store.Store) error {
+	sched := scheduler.New(st, c.scope, scheduler.Config{}, c.log.With("component", "scheduler"))
+	deploy := deployer.New(st, c.scope, deployer.Config{Minute: c.cfg.Minute()}, c.log.With("component", "deployer"))
+	// liveness counts an instance's silence from its own start, so a new term judges no
+	// instance by a silence it did not see.
+	live := liveness.New(st, liveness.Config{Timeout: c.cfg.AgentTimeout, Grace: c.cfg.LostInstanceGrace}, c.log)
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return sched.Run(ctx) })
+	g.Go(func() error { return deploy.Run(ctx) })
+	g.Go(func() error { return live.Run(ctx) })
+	return g.Wait()
+}
+
+// Role returns RoleSingle, RoleLeader or RoleFollower.
+func (c controllers) Role() string {
+	switch {
+	case c.elector == nil:
+		return RoleSingle
+	case c.elector.Leading():
+		return RoleLeader
+	default:
+		return RoleFollower
+	}
+}
+
+// ClusterPath is where a server answers with its ClusterStatus. Like /metrics, it needs no
+// signature: it tells names and URLs of members, no state of the store.
+const ClusterPath = "/fargo/cluster"
+
+// ClusterStatus is what a server tells of its place in the control plane, at GET
+// /fargo/cluster and in `fargo ps`.
+type ClusterStatus struct {
+	// Member is this server's name (--etcd-name).
+	Member string `json:"member"`
+	// Role is RoleSingle, RoleLeader or RoleFollower.
+	Role string `json:"role"`
+	// Leader names the member that leads, when one does (empty when alone).
+	Leader string `json:"leader,omitempty"`
+	// Members are the etcd cluster's members.
+	Members []ClusterMember `json:"members"`
+	// Problem says what could not be read, if anything.
+	Problem string `json:"problem,omitempty"`
+}
+
+// ClusterMember is one member of the etcd cluster.
+type ClusterMember struct {
+	Name       string   `json:"name"`
+	PeerURLs   []string `json:"peerURLs"`
+	ClientURLs []string `json:"clientURLs,omitempty"`
+	// Learner is set for a member that joined but does not vote yet.
+	Learner bool `json:"learner,omitempty"`
+}
+
+// Status reads the leader and the members from the store.
+func (c controllers) Status(ctx context.Context) ClusterStatus {
+	st := ClusterStatus{Member: c.cfg.EtcdName, Role: c.Role(), Members: []ClusterMember{}}
+	var problems []error
+	if c.elector != nil {
+		name, err := c.elector.Leader(ctx)
+		if err != nil && !errors.Is(err, errdefs.ErrNotFound) {
+			problems = append(problems, err)
+		}
+		st.Leader = name
+	}
+	resp, err := c.client.MemberList(ctx)
+	if err != nil {
+		problems = append(problems, err)
+	} else {
+		for _, m := range resp.Members {
+			st.Members = append(st.Members, ClusterMember{Name: m.Name, PeerURLs: m.PeerURLs, ClientURLs: m.ClientURLs, Learner: m.IsLearner})
+		}
+	}
+	if err := errors.Join(problems...); err != nil {
+		st.Problem = err.Error()
+	}
+	return st
+}
+
+// ServeHTTP answers GET /fargo/cluster with the ClusterStatus as JSON.
+func (c controllers) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+	defer cancel()
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(c.Status(ctx))
+}
+
+// collectors export the member's role and the cluster's size.
+func (c controllers) collectors() []prometheus.Collector {
+	leading := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name:        "fargo_leader",
+		Help:        "1 while this server runs the controllers that must run once (the elected leader, or a server alone on its store), else 0.",
+		ConstLabels: prometheus.Labels{"member": c.cfg.EtcdName},
+	}, func() float64 {
+		if c.Role() == RoleFollower {
+			return 0
+		}
+		return 1
+	})
+	members := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "fargo_cluster_members",
+		Help: "Members of the etcd cluster that holds the store, as it lists them (-1 when it does not answer).",
+	}, func() float64 {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		resp, err := c.client.MemberList(ctx)
+		if err != nil {
+			return -1
+		}
+		return float64(len(resp.Members))
+	})
+	return []prometheus.Collector{leading, members}
+}
