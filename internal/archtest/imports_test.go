@@ -33,7 +33,7 @@ var allowed = map[string][]string{
 	"internal/codedeploy":                {"internal/arn", "internal/errdefs"},
 	"internal/logs":                      {"internal/errdefs"},
 	"internal/autoscaling":               {"internal/errdefs"},
-	"internal/hooks":                     {"internal/errdefs"},
+	"internal/hooks":                     {"internal/arn", "internal/errdefs"},
 	"internal/iam":                       {"internal/iampolicy", "internal/errdefs", "internal/tagset"},
 	"internal/identity":                  {"internal/store/...", "internal/iam", "internal/tagset", "internal/errdefs"},
 	"internal/store/kv":                  {"internal/errdefs"},
