@@ -60,6 +60,7 @@ var allowed = map[string][]string{
 	"internal/api/ecsapi":                {"internal/store/...", "internal/ecs", "internal/arn", "internal/api/awsproto", "internal/errdefs"},
 	"internal/api/elbapi":                {"internal/store/...", "internal/elb", "internal/arn", "internal/api/awsproto", "internal/errdefs"},
 	"internal/api/codedeployapi":         {"internal/store/...", "internal/codedeploy", "internal/hooks", "internal/arn", "internal/api/awsproto", "internal/errdefs"},
+	"internal/api/hooksapi":              {"internal/store/...", "internal/hooks", "internal/arn", "internal/api/awsproto", "internal/errdefs"},
 	"internal/api/autoscalingapi":        {"internal/store/...", "internal/autoscaling", "internal/arn", "internal/api/awsproto", "internal/errdefs"},
 	"internal/api/stsapi":                {"internal/api/awsproto", "internal/errdefs"},
 	"internal/api/iamapi":                {"internal/store/...", "internal/iam", "internal/tagset", "internal/credentials", "internal/api/awsproto", "internal/errdefs"},

@@ -111,6 +111,11 @@ var rules = map[string]Rule{
 	"elasticloadbalancing:DescribeTags":                   on("elasticloadbalancing:DescribeTags", Any),
 
 	// CodeDeploy: a deployment is checked on its deployment group.
+	"lambda:CreateFunction":                           on("lambda:CreateFunction", LambdaFunction),
+	"lambda:UpdateFunctionConfiguration":              on("lambda:UpdateFunctionConfiguration", LambdaFunction),
+	"lambda:GetFunction":                              on("lambda:GetFunction", LambdaFunction),
+	"lambda:ListFunctions":                            on("lambda:ListFunctions", Any),
+	"lambda:DeleteFunction":                           on("lambda:DeleteFunction", LambdaFunction),
 	"codedeploy:CreateApplication":                    on("codedeploy:CreateApplication", CodeDeployApplication),
 	"codedeploy:GetApplication":                       on("codedeploy:GetApplication", CodeDeployApplication),
 	"codedeploy:ListApplications":                     on("codedeploy:ListApplications", Any),

@@ -24,6 +24,7 @@ import (
 	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/api/ecrapi"
 	"github.com/fargohq/fargo/internal/api/elbapi"
+	"github.com/fargohq/fargo/internal/api/hooksapi"
 	"github.com/fargohq/fargo/internal/api/iamapi"
 	"github.com/fargohq/fargo/internal/api/logsapi"
 	"github.com/fargohq/fargo/internal/api/stsapi"
@@ -33,6 +34,7 @@ import (
 	"github.com/fargohq/fargo/internal/deployer"
 	"github.com/fargohq/fargo/internal/ecr"
 	"github.com/fargohq/fargo/internal/embedetcd"
+	"github.com/fargohq/fargo/internal/hookrunner"
 	"github.com/fargohq/fargo/internal/identity"
 	"github.com/fargohq/fargo/internal/lb"
 	"github.com/fargohq/fargo/internal/lbsync"
@@ -64,6 +66,7 @@ type parts struct {
 	metaLn  net.Listener
 	sched   *scheduler.Controller
 	deploy  *deployer.Controller
+	hooks   *hookrunner.Controller
 	agent   *agent.Agent
 	proxy   *lb.Proxy          // nil with a data plane process
 	lbsync  *lbsync.Controller // nil with a data plane process
@@ -148,6 +151,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 	}
 	p.sched = scheduler.New(st, scope, scheduler.Config{}, log.With("component", "scheduler"))
 	p.deploy = deployer.New(st, scope, deployer.Config{Minute: cfg.Minute()}, log.With("component", "deployer"))
+	p.hooks = hookrunner.New(st, scope, hookrunner.Config{}, log.With("component", "hookrunner"))
 	if p.agent, err = agent.New(st, drv, scope, metaLn, agent.Config{
 		NodeID: node.NodeID, Region: cfg.Region, RegistryAuth: ownRegistryAuth(cfg.DataDir, p.registryHost),
 	}, log); err != nil {
@@ -201,6 +205,7 @@ func apiServices(apis consoleAPIs, iam awsproto.Service, st *store.Store, scope 
 	return []awsproto.Service{
 		iam, apis.services["ecs"], stsapi.Service(), logsapi.New(st, src, events, time.Now).Service(),
 		apis.services["elb"], apis.services["codedeploy"], apis.services["ecr"], autoscalingapi.New(st, scope, time.Now).Service(),
+		hooksapi.New(st, scope, time.Now).Service(),
 	}
 }
 
@@ -355,6 +360,7 @@ func (s *Server) run(ctx context.Context, p *parts) {
 	ctrls.Go(func() error { return p.identity.Run(ctrlCtx) })
 	ctrls.Go(func() error { return p.sched.Run(ctrlCtx) })
 	ctrls.Go(func() error { return p.deploy.Run(ctrlCtx) })
+	ctrls.Go(func() error { return p.hooks.Run(ctrlCtx) })
 	ctrls.Go(func() error { return p.agent.Run(ctrlCtx) })
 	if p.dataPlane != nil {
 		ctrls.Go(func() error { return p.dataPlane.Supervise(ctrlCtx, s.log.With("component", "dataplane")) })
