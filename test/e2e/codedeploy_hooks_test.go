@@ -17,7 +17,8 @@ import (
 
 // TestCodeDeployHooks runs AppSpec hooks with the aws CLI under load: the smoke-test hook of
 // examples/hooks, registered with `fargo hooks put`, checks the test listener. The first
-// deployment's AfterAllowTestTraffic hook finds the replacement's answers and passes: the
+// deployment's AfterInstall hook is a task definition that runs as a one-off task and exits
+// 0, and its AfterAllowTestTraffic hook finds the replacement's answers and passes: the
 // deployment succeeds. The second deployment's BeforeAllowTraffic hook (named by its Lambda
 // ARN) expects answers the replacement does not give and fails: the deployment fails with
 // HOOK_EXECUTION_FAILURE and rolls back before production traffic moved. Not one request fails.
@@ -28,6 +29,8 @@ func TestCodeDeployHooks(t *testing.T) {
 	testURL, testListener := s.testListener(t, bg.blueTG)
 	s.codeDeployService(t, bg.v1, bg.blueTG)
 	s.hooksGroup(t, bg.listenerARN, testListener)
+	s.awsJSON(t, "ecs", "register-task-definition", "--family", "migrate", "--requires-compatibilities", "FARGATE", "--network-mode", "awsvpc",
+		"--cpu", "256", "--memory", "512", "--container-definitions", `[{"name":"migrate","image":"migrate:latest","essential":true,"command":["sh","-c","echo migrated"]}]`)
 
 	smoke := startSmokeTest(t, s, testURL, "hello from v2")
 	if out := s.fargo(t, "hooks", "put", "smoke", smoke, "--timeout", "5m"); !strings.Contains(out, "function:smoke") {
@@ -41,17 +44,24 @@ func TestCodeDeployHooks(t *testing.T) {
 	defer stopLoad()
 	load := startLoadtest(ctx, loadtest.Config{URL: bg.url, KeepAliveClients: 3, NewConnectionClients: 2, PostPercent: 20, PostPath: "/echo", Rate: 100})
 
-	passing := s.createHookedDeployment(t, bg.v2, "AfterAllowTestTraffic", "smoke")
+	passing := s.createHookedDeployment(t, bg.v2, map[string]string{"AfterInstall": "migrate:1", "AfterAllowTestTraffic": "smoke"})
 	s.waitDeploymentEnded(t, passing)
 	s.awsOK(t, "deploy", "wait", "deployment-successful", "--deployment-id", passing)
-	if st := s.lifecycleEvent(t, passing, "AfterAllowTestTraffic"); st != "Succeeded" {
-		t.Fatalf("AfterAllowTestTraffic of the passing deployment: %s", st)
+	for _, event := range []string{"AfterInstall", "AfterAllowTestTraffic"} {
+		if st := s.lifecycleEvent(t, passing, event); st != "Succeeded" {
+			t.Fatalf("%s of the passing deployment: %s", event, st)
+		}
+	}
+	// The AfterInstall hook ran as a one-off task that exited 0.
+	tasks := s.awsJSON(t, "ecs", "list-tasks", "--cluster", "demo", "--started-by", "hook:"+passing+":AfterInstall", "--desired-status", "STOPPED")
+	if arns, _ := get(tasks, "taskArns").([]any); len(arns) != 1 {
+		t.Fatalf("the task definition hook's tasks: %v", tasks)
 	}
 	if body := httpGet(t, bg.url); !strings.HasPrefix(body, "hello from v2") {
 		t.Fatalf("after the passing deployment: %q", body)
 	}
 
-	failing := s.createHookedDeployment(t, bg.v1, "BeforeAllowTraffic", "arn:aws:lambda:us-east-1:000000000000:function:smoke:live")
+	failing := s.createHookedDeployment(t, bg.v1, map[string]string{"BeforeAllowTraffic": "arn:aws:lambda:us-east-1:000000000000:function:smoke:live"})
 	s.waitDeploymentEnded(t, failing)
 	info := s.awsJSON(t, "deploy", "get-deployment", "--deployment-id", failing)
 	status, _ := get(info, "deploymentInfo", "status").(string)
@@ -107,12 +117,15 @@ func (s *server) hooksGroup(t *testing.T, prodListener, testListener string) {
 		"--auto-rollback-configuration", "enabled=true,events=DEPLOYMENT_FAILURE")
 }
 
-// createHookedDeployment deploys taskDefinition with an AppSpec whose hook for event is fn.
-func (s *server) createHookedDeployment(t *testing.T, taskDefinition, event, fn string) string {
+// createHookedDeployment deploys taskDefinition with an AppSpec with hooks (event → target).
+func (s *server) createHookedDeployment(t *testing.T, taskDefinition string, hooks map[string]string) string {
 	t.Helper()
 	appspec := "version: 0.0\nResources:\n  - TargetService:\n      Type: AWS::ECS::Service\n      Properties:\n" +
 		"        TaskDefinition: \"" + taskDefinition + "\"\n        LoadBalancerInfo:\n          ContainerName: \"web\"\n          ContainerPort: 8080\n" +
-		"Hooks:\n  - " + event + ": \"" + fn + "\"\n"
+		"Hooks:\n"
+	for event, target := range hooks {
+		appspec += "  - " + event + ": \"" + target + "\"\n"
+	}
 	revision, _ := json.Marshal(map[string]any{"revisionType": "AppSpecContent", "appSpecContent": map[string]string{"content": appspec}})
 	out := s.awsJSON(t, "deploy", "create-deployment", "--application-name", "AppECS-demo-web", "--deployment-group-name", "DgpECS-demo-web",
 		"--revision", string(revision))
@@ -151,7 +164,7 @@ func startSmokeTest(t *testing.T, s *server, url, expect string) string {
 	cmd := exec.Command(bin)
 	cmd.Env = append([]string{"HOME=" + home, "PATH=" + os.Getenv("PATH"), "AWS_CONFIG_FILE=" + filepath.Join(home, "config"),
 		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(home, "credentials"), fmt.Sprintf("PORT=%d", port),
-		"SMOKE_URL=" + url, "SMOKE_EXPECT=" + expect, "SMOKE_REQUESTS=5"}, s.env...)
+		"SMOKE_URL=" + url, "SMOKE_EXPECT=" + expect, "SMOKE_REQUESTS=5", "SMOKE_WINDOW=5s"}, s.env...)
 	logs := &syncBuffer{}
 	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {

@@ -11,7 +11,12 @@
 //	PORT            the port it listens on (127.0.0.1; default 8090)
 //	SMOKE_URL       the URL to check, for example the test listener's http://127.0.0.1:9001/
 //	SMOKE_EXPECT    text each answer must contain (default: any 2xx answer passes)
-//	SMOKE_REQUESTS  how many requests to send (default 10)
+//	SMOKE_REQUESTS  how many requests in a row must pass (default 10)
+//	SMOKE_WINDOW    how long to keep trying before the check fails (default 15s)
+//
+// A listener change reaches the load balancer a moment after the API took it, on AWS as on
+// fargo, so the check tries again for SMOKE_WINDOW before it gives up. fargo waits 30 s for
+// an invocation's answer: keep SMOKE_WINDOW well below that.
 //
 // Register it with `fargo hooks put smoke http://127.0.0.1:8090/` and name it in the AppSpec:
 //
@@ -81,16 +86,19 @@ func run() error {
 	return nil
 }
 
-// smokeCheck is what the hook checks: requests GETs of url, each 2xx and containing expect.
+// smokeCheck is what the hook checks: requests GETs of url in a row, each 2xx and
+// containing expect, within window.
 type smokeCheck struct {
 	url      string
 	expect   string
 	requests int
+	window   time.Duration
 	client   *http.Client
 }
 
 func checkFromEnv(getenv func(string) string) (smokeCheck, error) {
-	c := smokeCheck{url: getenv("SMOKE_URL"), expect: getenv("SMOKE_EXPECT"), requests: 10, client: &http.Client{Timeout: 10 * time.Second}}
+	c := smokeCheck{url: getenv("SMOKE_URL"), expect: getenv("SMOKE_EXPECT"), requests: 10, window: 15 * time.Second,
+		client: &http.Client{Timeout: 5 * time.Second}}
 	if c.url == "" {
 		return c, errors.New("SMOKE_URL is not set: name the URL to check, such as the test listener's")
 	}
@@ -101,11 +109,35 @@ func checkFromEnv(getenv func(string) string) (smokeCheck, error) {
 		}
 		c.requests = v
 	}
+	if w := getenv("SMOKE_WINDOW"); w != "" {
+		v, err := time.ParseDuration(w)
+		if err != nil || v < 0 {
+			return c, fmt.Errorf("SMOKE_WINDOW %q: want a duration such as 15s", w)
+		}
+		c.window = v
+	}
 	return c, nil
 }
 
-// run sends the requests and returns why the check failed, nil when it passed.
+// run tries the check until it passes or the window is over, and returns why its last try
+// failed, nil when one passed.
 func (c smokeCheck) run(ctx context.Context) error {
+	deadline := time.Now().Add(c.window)
+	for {
+		err := c.try(ctx)
+		if err == nil || !time.Now().Before(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(500 * time.Millisecond):
+		}
+	}
+}
+
+// try sends the requests in a row and returns why one failed, nil when all passed.
+func (c smokeCheck) try(ctx context.Context) error {
 	for i := range c.requests {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.url, nil)
 		if err != nil {

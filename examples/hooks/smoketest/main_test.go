@@ -68,7 +68,7 @@ func TestECSHookAnswersItsVerdict(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			check, err := checkFromEnv(env(map[string]string{"SMOKE_URL": target(t, tt.status, tt.body), "SMOKE_EXPECT": tt.expect, "SMOKE_REQUESTS": "3"}))
+			check, err := checkFromEnv(env(map[string]string{"SMOKE_URL": target(t, tt.status, tt.body), "SMOKE_EXPECT": tt.expect, "SMOKE_REQUESTS": "3", "SMOKE_WINDOW": "0s"}))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -91,7 +91,7 @@ func TestCodeDeployHookReportsItsVerdict(t *testing.T) {
 	}{{"hello from v2", hooks.StatusSucceeded}, {"hello from v1", hooks.StatusFailed}} {
 		id := "d-SMOKE000" + string(rune('1'+i))
 		execID, hookID := hookExecution(t, api.Store, id, "AfterAllowTestTraffic")
-		check, _ := checkFromEnv(env(map[string]string{"SMOKE_URL": target(t, http.StatusOK, tt.body), "SMOKE_EXPECT": "v2"}))
+		check, _ := checkFromEnv(env(map[string]string{"SMOKE_URL": target(t, http.StatusOK, tt.body), "SMOKE_EXPECT": "v2", "SMOKE_WINDOW": "0s"}))
 		h := &hook{check: check, reporter: codedeploy.NewFromConfig(api.AWS)}
 		payload, _ := json.Marshal(map[string]string{"DeploymentId": id, "LifecycleEventHookExecutionId": hookID})
 		if code, body := invoke(t, h, string(payload)); code != http.StatusOK {
