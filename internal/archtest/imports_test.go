@@ -50,7 +50,7 @@ var allowed = map[string][]string{
 	"internal/lb/h1":                     {}, // an HTTP/1.1 server: no routing, no domain
 	"internal/scheduler":                 {"internal/store/...", "internal/ecs", "internal/elb", "internal/reconcile", "internal/arn", "internal/errdefs"},
 	"internal/deployer":                  {"internal/store/...", "internal/ecs", "internal/elb", "internal/codedeploy", "internal/hooks", "internal/reconcile", "internal/arn", "internal/errdefs"},
-	"internal/hookrunner":                {"internal/store/...", "internal/hooks", "internal/ecs", "internal/reconcile", "internal/arn", "internal/errdefs"},
+	"internal/hookrunner":                {"internal/store/...", "internal/hooks", "internal/ecs", "internal/codedeploy", "internal/reconcile", "internal/arn", "internal/errdefs"},
 	"internal/agent":                     {"internal/store/...", "internal/ecs", "internal/logs", "internal/runtime", "internal/reconcile", "internal/arn", "internal/errdefs"},
 	"internal/lbsync":                    {"internal/store/...", "internal/elb", "internal/ecs", "internal/lb/...", "internal/reconcile", "internal/errdefs"},
 	"internal/dataplane":                 {"internal/lb/...", "internal/lbsync", "internal/store/...", "internal/fsutil", "internal/errdefs"}, // the data plane process: its own composition root

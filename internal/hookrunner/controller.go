@@ -98,6 +98,12 @@ func (c *Controller) reconcile(ctx context.Context, id string) (reconcile.Result
 	if !e.Deadline.IsZero() && !now.Before(e.Deadline) {
 		return reconcile.Result{}, c.timeOut(ctx, e, now)
 	}
+	if ended, err := c.ownerEnded(ctx, e); err != nil || ended {
+		if err == nil {
+			err = c.record(ctx, finish(e, hooks.StatusFailed, "Deployment "+e.Owner+" ended before the hook reported a verdict.", now))
+		}
+		return reconcile.Result{}, err
+	}
 	t, err := c.resolve(ctx, e)
 	if errors.Is(err, errdefs.ErrNotFound) || errors.Is(err, errdefs.ErrInvalidArgument) {
 		return reconcile.Result{}, c.record(ctx, finish(e, hooks.StatusFailed, errdefs.Message(err), now))
@@ -118,6 +124,20 @@ func (c *Controller) reconcile(ctx context.Context, id string) (reconcile.Result
 		return reconcile.Result{}, err
 	}
 	return reconcile.Result{RequeueAfter: c.wait(next, now)}, nil
+}
+
+// ownerEnded tells whether e is a CodeDeploy hook whose deployment has ended (stopped or
+// failed meanwhile): its hook is not invoked any more. The ECS deployment planner ends its own
+// hooks' executions.
+func (c *Controller) ownerEnded(ctx context.Context, e hooks.Execution) (bool, error) {
+	if e.Kind != hooks.KindCodeDeploy {
+		return false, nil
+	}
+	d, err := c.st.Deployments.Get(ctx, e.Owner)
+	if errors.Is(err, errdefs.ErrNotFound) {
+		return false, nil // not written yet, or a test's execution without one
+	}
+	return err == nil && d.Value.Status.Done(), err
 }
 
 // wait is how long until execution e needs a look again: its next invocation, a look at its

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fargohq/fargo/internal/codedeploy"
 	"github.com/fargohq/fargo/internal/hooks"
 )
 
@@ -209,5 +210,20 @@ func TestRunnerRunsStoredExecutions(t *testing.T) {
 	x := e.execution(t, hooks.KindECS, "check", `{}`)
 	for e.get(t, x.ID).Status != hooks.StatusSucceeded {
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// A CodeDeploy hook whose deployment ended (stopped meanwhile) is not invoked any more.
+func TestHookOfAnEndedDeploymentIsNotInvoked(t *testing.T) {
+	e := newEnv(t)
+	ep := newEndpoint(t, reply{status: http.StatusOK})
+	e.function(t, "smoke", ep.srv.URL, 0)
+	d := codedeploy.Deployment{ID: "d-ABCDEFGHI", Status: codedeploy.StatusStopped}
+	if _, err := e.st.Deployments.Create(context.Background(), d.ID, d); err != nil {
+		t.Fatal(err)
+	}
+	x := e.execution(t, hooks.KindCodeDeploy, "smoke", cdPayload)
+	if got := e.step(t, x.ID); got.Status != hooks.StatusFailed || len(ep.calls()) != 0 {
+		t.Fatalf("status %s (%s) after %d calls, want Failed without a call", got.Status, got.Message, len(ep.calls()))
 	}
 }
