@@ -84,3 +84,38 @@ func TestFailedHookRollsBack(t *testing.T) {
 	s.put(t, d)
 	s.checkRolledBack(t, d.ID, codedeploy.StatusFailed, codedeploy.ErrorHookFailure)
 }
+
+// A deployer that stops after it created a hook's execution but before it wrote the
+// deployment (its write lost) creates the execution again on restart: the one there stands,
+// and the hook runs once.
+func TestRestartAfterHookCreated(t *testing.T) {
+	s := newSetup(t)
+	s.run(t)
+	d := s.deployment("d-HOOKS0003", codedeploy.TrafficRouting{Type: codedeploy.RoutingAllAtOnce}, codedeploy.BlueGreenConfiguration{})
+	d.AppSpec.Hooks = map[string]string{"BeforeInstall": "migrate"}
+	s.put(t, d)
+	id := hooks.ExecutionID(d.ID, "BeforeInstall", 0)
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(2 * time.Millisecond) {
+		if _, err := s.env.Store.HookExecutions.Get(context.Background(), id); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the BeforeInstall hook's execution was never created")
+		}
+	}
+	s.stopDeployers(t)
+	if _, err := s.env.Store.Deployments.Update(context.Background(), d.ID, func(cur *codedeploy.Deployment) error {
+		*cur = d
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	seen := s.answerHooks(t, nil)
+	s.startDeployer(t)
+	if got, _ := s.waitDone(t, d.ID); got.Status != codedeploy.StatusSucceeded {
+		t.Fatalf("deployment %s %s %q", got.Status, got.ErrorCode, got.ErrorMessage)
+	}
+	if order := seen(); len(order) != 1 {
+		t.Fatalf("hooks ran %q, want BeforeInstall once", order)
+	}
+}
