@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"time"
 
 	"github.com/fargohq/fargo/internal/arn"
@@ -120,8 +121,11 @@ func (c *Controller) reconcile(ctx context.Context, id string) (reconcile.Result
 	if err != nil {
 		return reconcile.Result{}, err
 	}
-	if err := c.record(ctx, next); err != nil {
-		return reconcile.Result{}, err
+	// Nothing was due: writing the same execution again would only wake this reconcile again.
+	if !reflect.DeepEqual(next, e) {
+		if err := c.record(ctx, next); err != nil {
+			return reconcile.Result{}, err
+		}
 	}
 	return reconcile.Result{RequeueAfter: c.wait(next, now)}, nil
 }

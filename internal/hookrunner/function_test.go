@@ -227,3 +227,25 @@ func TestHookOfAnEndedDeploymentIsNotInvoked(t *testing.T) {
 		t.Fatalf("status %s (%s) after %d calls, want Failed without a call", got.Status, got.Message, len(ep.calls()))
 	}
 }
+
+// A reconcile with nothing due writes nothing, so that it does not wake itself again.
+func TestNothingDueWritesNothing(t *testing.T) {
+	e := newEnv(t)
+	ep := newEndpoint(t, reply{status: http.StatusOK, body: `{"hookStatus":"IN_PROGRESS","callBackDelay":60}`})
+	e.function(t, "check", ep.srv.URL, 0)
+	x := e.execution(t, hooks.KindECS, "check", `{}`)
+	e.step(t, x.ID)
+	before, err := e.st.HookExecutions.Get(context.Background(), x.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Advance(30 * time.Second)
+	e.step(t, x.ID)
+	after, err := e.st.HookExecutions.Get(context.Background(), x.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Revision != before.Revision {
+		t.Fatalf("a reconcile with nothing due wrote the execution (revision %d → %d)", before.Revision, after.Revision)
+	}
+}

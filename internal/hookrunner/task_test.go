@@ -122,3 +122,18 @@ func TestTaskDefinitionHookTimeoutStopsTheTask(t *testing.T) {
 		t.Fatal("the timed out hook's task was not asked to stop")
 	}
 }
+
+// While a hook's task runs, a reconcile writes nothing.
+func TestRunningTaskWritesNothing(t *testing.T) {
+	e := taskHookEnv(t)
+	x := e.execution(t, hooks.KindCodeDeploy, "migrate:1", cdPayload)
+	e.step(t, x.ID)
+	before, err := e.st.HookExecutions.Get(context.Background(), x.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.step(t, x.ID)
+	if after, _ := e.st.HookExecutions.Get(context.Background(), x.ID); after.Revision != before.Revision {
+		t.Fatalf("a reconcile of a running task's hook wrote the execution (revision %d → %d)", before.Revision, after.Revision)
+	}
+}
