@@ -137,3 +137,30 @@ func TestRunningTaskWritesNothing(t *testing.T) {
 		t.Fatalf("a reconcile of a running task's hook wrote the execution (revision %d → %d)", before.Revision, after.Revision)
 	}
 }
+
+func TestTaskDefinitionHookInAMissingClusterFails(t *testing.T) {
+	e := taskHookEnv(t)
+	x := hooks.Execution{ID: "h1", Kind: hooks.KindECS, Owner: "arn:aws:ecs:us-east-1:000000000000:service-deployment/gone/web/abc",
+		Event: "PRE_SCALE_UP", Target: "migrate:1", Status: hooks.StatusPending, Deadline: e.clock.Now().Add(time.Hour)}
+	if _, err := e.st.HookExecutions.Create(context.Background(), x.ID, x); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.step(t, x.ID); got.Status != hooks.StatusFailed || !strings.Contains(got.Message, `"gone"`) {
+		t.Fatalf("status %s (%s), want Failed naming the cluster of the service deployment", got.Status, got.Message)
+	}
+}
+
+// An ECS hook's task runs in the cluster of its service deployment.
+func TestECSTaskDefinitionHookRunsInItsServiceDeploymentsCluster(t *testing.T) {
+	e := taskHookEnv(t)
+	x := hooks.Execution{ID: "h2", Kind: hooks.KindECS, Owner: "arn:aws:ecs:us-east-1:000000000000:service-deployment/demo/web/abc",
+		Event: "PRE_SCALE_UP", Target: "migrate:1", Status: hooks.StatusPending, Deadline: e.clock.Now().Add(time.Hour)}
+	if _, err := e.st.HookExecutions.Create(context.Background(), x.ID, x); err != nil {
+		t.Fatal(err)
+	}
+	got := e.step(t, x.ID)
+	task, err := e.st.Tasks.Get(context.Background(), store.TaskID("demo", taskID(x.ID)))
+	if err != nil || got.TaskARN != task.Value.ARN || task.Value.StartedBy != "hook:abc:PRE_SCALE_UP" {
+		t.Fatalf("execution %+v, task %+v (%v)", got, task.Value, err)
+	}
+}
