@@ -164,7 +164,7 @@ func startSmokeTest(t *testing.T, s *server, url, expect string) string {
 	cmd := exec.Command(bin)
 	cmd.Env = append([]string{"HOME=" + home, "PATH=" + os.Getenv("PATH"), "AWS_CONFIG_FILE=" + filepath.Join(home, "config"),
 		"AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(home, "credentials"), fmt.Sprintf("PORT=%d", port),
-		"SMOKE_URL=" + url, "SMOKE_EXPECT=" + expect, "SMOKE_REQUESTS=5", "SMOKE_WINDOW=5s"}, s.env...)
+		"SMOKE_URL=" + url, "SMOKE_EXPECT=" + expect, "SMOKE_REQUESTS=5", "SMOKE_WINDOW=15s"}, s.env...)
 	logs := &syncBuffer{}
 	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
