@@ -205,7 +205,7 @@ func apiServices(apis consoleAPIs, iam awsproto.Service, st *store.Store, scope 
 	return []awsproto.Service{
 		iam, apis.services["ecs"], stsapi.Service(), logsapi.New(st, src, events, time.Now).Service(),
 		apis.services["elb"], apis.services["codedeploy"], apis.services["ecr"], autoscalingapi.New(st, scope, time.Now).Service(),
-		hooksapi.New(st, scope, time.Now).Service(),
+		hooksapi.New(st, scope, time.Now).Service(), hooksapi.New(st, scope, time.Now).LambdaService(),
 	}
 }
 

@@ -39,6 +39,19 @@ func TestCodeDeployHooks(t *testing.T) {
 	if out := s.fargo(t, "hooks", "list"); !strings.Contains(out, smoke) {
 		t.Fatalf("fargo hooks list lacks the function:\n%s", out)
 	}
+	// The same functions through Lambda's own API, as the aws CLI and SDKs call it.
+	fns := s.awsJSON(t, "lambda", "list-functions")
+	if arn, _ := get(fns, "Functions", 0, "FunctionArn").(string); arn != "arn:aws:lambda:us-east-1:000000000000:function:smoke" {
+		t.Fatalf("aws lambda list-functions: %v", fns)
+	}
+	s.awsJSON(t, "lambda", "create-function", "--function-name", "spare", "--role", "arn:aws:iam::000000000000:role/hook",
+		"--runtime", "provided.al2023", "--handler", "none", "--zip-file", "fileb://"+emptyZip(t),
+		"--environment", "Variables={FARGO_HOOK_URL="+smoke+"}")
+	fn := s.awsJSON(t, "lambda", "get-function", "--function-name", "spare")
+	if url, _ := get(fn, "Configuration", "Environment", "Variables", "FARGO_HOOK_URL").(string); url != smoke {
+		t.Fatalf("aws lambda get-function: %v", fn)
+	}
+	s.awsOK(t, "lambda", "delete-function", "--function-name", "spare")
 
 	ctx, stopLoad := context.WithCancel(context.Background())
 	defer stopLoad()
@@ -186,4 +199,17 @@ func startSmokeTest(t *testing.T, s *server, url, expect string) string {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// emptyZip writes an empty zip archive, the code that aws lambda create-function insists on
+// and fargo ignores, and returns its path.
+func emptyZip(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "empty.zip")
+	// The end of central directory record of an archive with no entries.
+	eocd := []byte{'P', 'K', 5, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
+	if err := os.WriteFile(path, eocd, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
