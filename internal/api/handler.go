@@ -76,6 +76,7 @@ type Handler struct {
 	deps     Deps
 	byTarget map[string]*awsproto.Service
 	byVer    map[string]*awsproto.Service
+	rest     []*awsproto.Service
 	metrics  *metrics
 }
 
@@ -103,6 +104,8 @@ func New(cfg Config, deps Deps, services ...awsproto.Service) (*Handler, error) 
 			h.byTarget[s.TargetPrefix] = s
 		case awsproto.ProtocolQuery:
 			h.byVer[s.Version] = s
+		case awsproto.ProtocolREST:
+			h.rest = append(h.rest, s)
 		default:
 			return nil, fmt.Errorf("api: service %s has no protocol", s.Name)
 		}
@@ -132,6 +135,13 @@ type call struct {
 
 // ServeHTTP implements http.Handler.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if svc := h.restService(r); svc != nil {
+		c := h.newCall(w, r)
+		defer h.recoverPanic(c)
+		c.svc = svc
+		h.serveREST(c)
+		return
+	}
 	proto := detect(r)
 	if proto == awsproto.ProtocolQuery && r.Method == http.MethodPost && !signed(r) && !h.formNamesAction(r) {
 		// A browser's form post (the console's sign-in and actions): no signature, no Action.
@@ -141,15 +151,59 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.fallback(w, r)
 		return
 	}
-	c := &call{w: w, r: r, requestID: newRequestID(), start: h.deps.Now()}
-	w.Header().Set("X-Amzn-RequestId", c.requestID)
-	w.Header().Set("Date", c.start.UTC().Format(http.TimeFormat))
+	c := h.newCall(w, r)
 	defer h.recoverPanic(c)
 	if proto == awsproto.ProtocolJSON {
 		h.serveJSON(c)
 		return
 	}
 	h.serveQuery(c)
+}
+
+// newCall starts the call of r, with its request id and date.
+func (h *Handler) newCall(w http.ResponseWriter, r *http.Request) *call {
+	c := &call{w: w, r: r, requestID: newRequestID(), start: h.deps.Now()}
+	w.Header().Set("X-Amzn-RequestId", c.requestID)
+	w.Header().Set("Date", c.start.UTC().Format(http.TimeFormat))
+	return c
+}
+
+// restService is the REST service whose part of the URL space r's path is in, nil if none.
+func (h *Handler) restService(r *http.Request) *awsproto.Service {
+	for _, s := range h.rest {
+		if awsproto.RoutesPrefix(s.Routes, r.URL.Path) {
+			return s
+		}
+	}
+	return nil
+}
+
+// serveREST runs a call of a REST service: the method and path name the operation, whose
+// path members and query parameters go in the request's Form.
+func (h *Handler) serveREST(c *call) {
+	op, params, ok := awsproto.Match(c.svc.Routes, c.r.Method, c.r.URL.Path)
+	c.op = op
+	body, aerr := h.readBody(c)
+	if aerr != nil {
+		h.fail(c, aerr)
+		return
+	}
+	if !ok {
+		if _, _, aerr := h.authenticate(c, body); aerr != nil {
+			h.fail(c, aerr)
+			return
+		}
+		h.fail(c, &awsproto.Error{Code: "UnknownOperationException", Message: fmt.Sprintf("No operation at %s %s.", c.r.Method, c.r.URL.Path), Status: http.StatusNotFound})
+		return
+	}
+	for k, v := range c.r.URL.Query() {
+		params[k] = v
+	}
+	req := awsproto.Request{Body: body}
+	if len(params) > 0 {
+		req.Form = params
+	}
+	h.dispatch(c, req, body)
 }
 
 func (h *Handler) fallback(w http.ResponseWriter, r *http.Request) {
@@ -318,7 +372,7 @@ func (h *Handler) awsError(c *call, err error) *awsproto.Error {
 
 func (h *Handler) succeed(c *call, out any) {
 	var err error
-	if c.svc.Protocol == awsproto.ProtocolJSON {
+	if c.svc.Protocol != awsproto.ProtocolQuery {
 		err = awsproto.WriteJSON(c.w, out)
 	} else {
 		err = awsproto.WriteXML(c.w, c.svc.XMLNamespace, c.op, c.requestID, out)

@@ -45,6 +45,8 @@ var (
 
 	ECRRepository = ResourceType{"repository", "ecr", "repository/{repository}", false}
 
+	LambdaFunction = ResourceType{"function", "lambda", "function:{function}", false}
+
 	LogGroup  = ResourceType{"log-group", "logs", "log-group:{group}", false}
 	LogStream = ResourceType{"log-stream", "logs", "log-group:{group}:log-stream:{stream}", false}
 

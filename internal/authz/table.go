@@ -116,6 +116,13 @@ var rules = map[string]Rule{
 	"elasticloadbalancing:RemoveTags":                     on("elasticloadbalancing:RemoveTags", RequestARN),
 	"elasticloadbalancing:DescribeTags":                   on("elasticloadbalancing:DescribeTags", Any),
 
+	// Lambda: fargo's hook functions (docs/hooks.md), checked on the function.
+	"lambda:CreateFunction":              on("lambda:CreateFunction", LambdaFunction),
+	"lambda:UpdateFunctionConfiguration": on("lambda:UpdateFunctionConfiguration", LambdaFunction),
+	"lambda:GetFunction":                 on("lambda:GetFunction", LambdaFunction),
+	"lambda:ListFunctions":               on("lambda:ListFunctions", Any),
+	"lambda:DeleteFunction":              on("lambda:DeleteFunction", LambdaFunction),
+
 	// CodeDeploy: a deployment is checked on its deployment group.
 	"codedeploy:CreateApplication":           on("codedeploy:CreateApplication", CodeDeployApplication),
 	"codedeploy:GetApplication":              on("codedeploy:GetApplication", CodeDeployApplication),
@@ -144,6 +151,9 @@ var rules = map[string]Rule{
 	"codedeploy:RegisterApplicationRevision": on("codedeploy:RegisterApplicationRevision", CodeDeployApplication),
 	"codedeploy:GetApplicationRevision":      on("codedeploy:GetApplicationRevision", CodeDeployApplication),
 	"codedeploy:ListApplicationRevisions":    on("codedeploy:ListApplicationRevisions", CodeDeployApplication),
+
+	// A hook's verdict names the deployment by its id only.
+	"codedeploy:PutLifecycleEventHookExecutionStatus": on("codedeploy:PutLifecycleEventHookExecutionStatus", Any),
 
 	// ECR: everything on the repository, except the registry-wide token.
 	"ecr:CreateRepository":            on("ecr:CreateRepository", ECRRepository),

@@ -37,5 +37,8 @@ var (
 	ErrDeploymentTargetIDRequired   = errdefs.InvalidArgument("A deployment target ID was not provided.")
 	ErrDeploymentTargetNotFound     = errdefs.NotFound("The provided target ID does not belong to the attempted deployment.")
 	ErrDeploymentConfigInUse        = errdefs.FailedPrecondition("The deployment configuration is still in use by a deployment group.")
+	ErrInvalidHookStatus            = errdefs.InvalidArgument("The result of a Lambda validation function that verifies a lifecycle event is invalid. It should return Succeeded or Failed.")
+	ErrInvalidHookExecutionID       = errdefs.InvalidArgument("A lifecycle event hook is invalid. Review the hooks section in your AppSpec file to ensure the lifecycle events and hooks functions are valid.")
+	ErrLifecycleEventCompleted      = errdefs.FailedPrecondition("An attempt to return the status of an already completed lifecycle event occurred.")
 	ErrPredefinedConfig             = errdefs.FailedPrecondition("A predefined deployment configuration (CodeDeployDefault.*) cannot be deleted.")
 )

@@ -15,6 +15,7 @@ import (
 	"github.com/fargohq/fargo/internal/arn"
 	"github.com/fargohq/fargo/internal/deployer"
 	"github.com/fargohq/fargo/internal/errdefs"
+	"github.com/fargohq/fargo/internal/hookrunner"
 	"github.com/fargohq/fargo/internal/leader"
 	"github.com/fargohq/fargo/internal/liveness"
 	"github.com/fargohq/fargo/internal/scheduler"
@@ -32,10 +33,10 @@ const (
 	RoleFollower = "follower"
 )
 
-// controllers runs the controllers that must run once per store (the scheduler and the
-// deployer): at once in a server alone on its store, else in terms of the elected leader,
-// each term with new controllers (which list the store afresh) writing through the term's
-// fence.
+// controllers runs the controllers that must run once per store (the scheduler, the
+// deployer, the hook runner and liveness): at once in a server alone on its store, else in
+// terms of the elected leader, each term with new controllers (which list the store afresh)
+// writing through the term's fence.
 type controllers struct {
 	st      *store.Store
 	scope   arn.Scope
@@ -72,7 +73,9 @@ func (c controllers) term(ctx context.Context, st *store.Store) error {
 	// liveness counts an instance's silence from its own start, so a new term judges no
 	// instance by a silence it did not see.
 	live := liveness.New(st, liveness.Config{Timeout: c.cfg.AgentTimeout, Grace: c.cfg.LostInstanceGrace}, c.log)
+	hooks := hookrunner.New(st, c.scope, hookrunner.Config{}, c.log.With("component", "hookrunner"))
 	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return hooks.Run(ctx) })
 	g.Go(func() error { return sched.Run(ctx) })
 	g.Go(func() error { return deploy.Run(ctx) })
 	g.Go(func() error { return live.Run(ctx) })

@@ -23,6 +23,7 @@ import (
 	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/api/ecrapi"
 	"github.com/fargohq/fargo/internal/api/elbapi"
+	"github.com/fargohq/fargo/internal/api/hooksapi"
 	"github.com/fargohq/fargo/internal/api/iamapi"
 	"github.com/fargohq/fargo/internal/api/logsapi"
 	"github.com/fargohq/fargo/internal/api/stsapi"
@@ -194,6 +195,7 @@ func apiServices(apis consoleAPIs, iam awsproto.Service, st *store.Store, scope 
 	return []awsproto.Service{
 		iam, apis.services["ecs"], stsapi.Service(), logsapi.New(st, src, events, time.Now).Service(),
 		apis.services["elb"], apis.services["codedeploy"], apis.services["ecr"], autoscalingapi.New(st, scope, time.Now).Service(),
+		hooksapi.New(st, scope, time.Now).Service(), hooksapi.New(st, scope, time.Now).LambdaService(),
 	}
 }
 

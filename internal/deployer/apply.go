@@ -10,6 +10,7 @@ import (
 	"github.com/fargohq/fargo/internal/codedeploy"
 	"github.com/fargohq/fargo/internal/ecs"
 	"github.com/fargohq/fargo/internal/errdefs"
+	"github.com/fargohq/fargo/internal/hooks"
 	"github.com/fargohq/fargo/internal/store"
 )
 
@@ -47,11 +48,32 @@ func (c *Controller) observe(ctx context.Context, d codedeploy.Deployment) (Obse
 			return o, err
 		}
 	}
+	if o.Hooks, err = c.hookExecutions(ctx, d); err != nil {
+		return o, err
+	}
 	if d.Progress.Phase != phaseInstall {
 		return o, nil
 	}
 	o.TaskDefinition, o.TaskDefinitionFound, err = c.taskDefinition(ctx, d.AppSpec.TaskDefinition)
 	return o, err
+}
+
+// hookExecutions reads the executions of d's hooks that exist, by lifecycle event.
+func (c *Controller) hookExecutions(ctx context.Context, d codedeploy.Deployment) (map[string]hooks.Execution, error) {
+	out := map[string]hooks.Execution{}
+	if d.IsRollback() {
+		return out, nil // a rollback runs no hooks
+	}
+	for event := range d.AppSpec.Hooks {
+		it, err := c.st.HookExecutions.Get(ctx, hooks.ExecutionID(d.ID, event, 0))
+		switch {
+		case err == nil:
+			out[event] = it.Value
+		case !errors.Is(err, errdefs.ErrNotFound):
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // serviceTasks reads the tasks of service s, stopped ones included.
@@ -131,6 +153,11 @@ func (c *Controller) applyActions(ctx context.Context, o Observation, actions []
 				next, _, err := ecs.CodeDeployDeleteTaskSet(s, a.TaskSetID, o.Now)
 				return next, err
 			})
+		case ActStartHook:
+			// Created already when a restart came between its creation and the deployment's write.
+			if _, err = c.st.HookExecutions.Create(ctx, a.Hook.ID, a.Hook); errors.Is(err, errdefs.ErrAlreadyExists) {
+				err = nil
+			}
 		default:
 			err = fmt.Errorf("unknown action %d", a.Kind)
 		}

@@ -11,15 +11,18 @@ import (
 	"github.com/fargohq/fargo/internal/ecs"
 	"github.com/fargohq/fargo/internal/elb"
 	"github.com/fargohq/fargo/internal/errdefs"
+	"github.com/fargohq/fargo/internal/hooks"
 )
 
 // Phases of a deployment, recorded in Progress.Phase.
 const (
-	phaseStart     = ""
-	phaseInstall   = "Install"
-	phaseReady     = "Ready"
-	phaseShift     = "AllowTraffic"
-	phaseTerminate = "TerminationWait"
+	phaseStart         = ""
+	phaseBeforeInstall = "BeforeInstall"
+	phaseInstall       = "Install"
+	phaseTestTraffic   = "TestTraffic"
+	phaseReady         = "Ready"
+	phaseShift         = "AllowTraffic"
+	phaseTerminate     = "TerminationWait"
 )
 
 // Observation is what PlanDeployment decides on: a deployment in progress and what the
@@ -40,6 +43,8 @@ type Observation struct {
 	// TaskDefinition is the AppSpec's task definition, when TaskDefinitionFound.
 	TaskDefinition      ecs.TaskDefinition
 	TaskDefinitionFound bool
+	// Hooks are the executions of the AppSpec's hooks that exist, by lifecycle event.
+	Hooks map[string]hooks.Execution
 	// NewTaskSetID and NewDeploymentID are ids for what the step may create: the replacement
 	// task set, a rollback deployment. Randomness is an input.
 	NewTaskSetID    string
@@ -64,6 +69,9 @@ const (
 	ActSetPrimary
 	// ActDeleteTaskSet deletes task set Action.TaskSetID: it turns DRAINING, its tasks drain.
 	ActDeleteTaskSet
+	// ActStartHook creates Action.Hook, the execution of a lifecycle event's hook, for the
+	// hook runner to run.
+	ActStartHook
 )
 
 // Action is one change of the service or of a listener that a step makes.
@@ -73,6 +81,7 @@ type Action struct {
 	Forward   []elb.WeightedTargetGroup
 	TaskSet   ecs.TaskSet
 	TaskSetID string
+	Hook      hooks.Execution
 }
 
 // Step is what the deployer does next for one deployment: the actions to apply in order, then
@@ -138,8 +147,12 @@ func (p *planner) next() error {
 	switch p.d.Progress.Phase {
 	case phaseStart:
 		return p.start()
+	case phaseBeforeInstall:
+		return p.beforeInstall()
 	case phaseInstall:
 		return p.install()
+	case phaseTestTraffic:
+		return p.testTraffic()
 	case phaseReady:
 		return p.ready()
 	case phaseShift:
@@ -250,11 +263,12 @@ func (p *planner) waitUntil(t time.Time) { p.step.Wait = min(p.step.Wait, t.Sub(
 
 func (p *planner) minutes(n int) time.Duration { return time.Duration(n) * p.cfg.Minute }
 
-// event sets the status of a lifecycle event, with its start and end times.
+// event sets the status of a lifecycle event, with its start and end times; an event that
+// has the status already keeps its times.
 func (p *planner) event(name string, status codedeploy.LifecycleEventStatus) {
 	for i := range p.d.Events {
 		e := &p.d.Events[i]
-		if e.Name != name {
+		if e.Name != name || e.Status == status {
 			continue
 		}
 		if e.Start.IsZero() {
@@ -266,18 +280,6 @@ func (p *planner) event(name string, status codedeploy.LifecycleEventStatus) {
 		}
 		return
 	}
-}
-
-// hookEvent completes an event that takes a hook. fargo runs no Lambda functions: an event
-// with a hook is skipped, and the deployment says so.
-func (p *planner) hookEvent(name string) {
-	fn, ok := p.d.AppSpec.Hooks[name]
-	if !ok {
-		p.event(name, codedeploy.EventSucceeded)
-		return
-	}
-	p.event(name, codedeploy.EventSkipped)
-	p.message(fmt.Sprintf("The %s hook %s was skipped: fargo does not run Lambda functions.", name, fn))
 }
 
 func (p *planner) message(msg string) {

@@ -18,7 +18,7 @@ const maxReasons = 3
 // task set still runs in every phase judged, so the failure can roll back.
 func (p *planner) judgeReplacement() (string, bool) {
 	switch p.d.Progress.Phase {
-	case phaseInstall, phaseReady, phaseShift, phaseTerminate:
+	case phaseInstall, phaseTestTraffic, phaseReady, phaseShift, phaseTerminate:
 	default:
 		return "", false
 	}

@@ -207,12 +207,12 @@ func (p *planner) rollBack() error {
 			drop = ts.ID // the replacement, created but not recorded when its deployment ended
 		}
 	}
-	p.hookEvent("BeforeInstall")
+	p.skipHook("BeforeInstall")
 	p.event("Install", codedeploy.EventSucceeded)
-	p.hookEvent("AfterInstall")
+	p.skipHook("AfterInstall")
 	p.event("AllowTestTraffic", codedeploy.EventSucceeded)
-	p.hookEvent("AfterAllowTestTraffic")
-	p.hookEvent("BeforeAllowTraffic")
+	p.skipHook("AfterAllowTestTraffic")
+	p.skipHook("BeforeAllowTraffic")
 	p.event("AllowTraffic", codedeploy.EventInProgress)
 	if err := p.restore(pr.GreenTaskSetID, pr.GreenTargetGroup, drop); err != nil {
 		return err
@@ -220,7 +220,7 @@ func (p *planner) rollBack() error {
 	p.d.Progress.BlueTaskSetID, p.d.Progress.GreenWeight = drop, 100
 	p.message("All production traffic was returned to the original task set " + pr.GreenTaskSetID + ".")
 	p.event("AllowTraffic", codedeploy.EventSucceeded)
-	p.hookEvent("AfterAllowTraffic")
+	p.skipHook("AfterAllowTraffic")
 	p.d.Status, p.d.CompleteTime = codedeploy.StatusSucceeded, p.o.Now
 	return nil
 }

@@ -40,11 +40,21 @@ func (p *planner) start() error {
 		blueGroup, greenGroup = groups[1], groups[0]
 	}
 	p.d.Status, p.d.StartTime = codedeploy.StatusInProgress, p.o.Now
-	p.d.Progress = codedeploy.Progress{Phase: phaseInstall, BlueTaskSetID: blue.ID, BlueTargetGroup: blueGroup,
+	p.d.Progress = codedeploy.Progress{Phase: phaseBeforeInstall, BlueTaskSetID: blue.ID, BlueTargetGroup: blueGroup,
 		GreenTargetGroup: greenGroup, PhaseSince: p.o.Now}
-	p.hookEvent("BeforeInstall")
+	return p.beforeInstall()
+}
+
+// beforeInstall runs the BeforeInstall hook, then begins the install.
+func (p *planner) beforeInstall() error {
+	if _, err := p.service(); err != nil {
+		return err
+	}
+	if !p.hook("BeforeInstall") {
+		return nil
+	}
 	p.event("Install", codedeploy.EventInProgress)
-	p.soon()
+	p.enter(phaseInstall)
 	return nil
 }
 
@@ -74,16 +84,30 @@ func (p *planner) install() error {
 		return nil
 	}
 	p.event("Install", codedeploy.EventSucceeded)
-	p.hookEvent("AfterInstall")
+	p.enter(phaseTestTraffic)
+	return p.testTraffic()
+}
+
+// testTraffic runs the AfterInstall hook, points the test listener, if any, at green, runs the
+// AfterAllowTestTraffic and BeforeAllowTraffic hooks, and then lets production traffic move
+// (or waits for ContinueDeployment first).
+func (p *planner) testTraffic() error {
+	if _, err := p.service(); err != nil {
+		return err
+	}
+	if !p.hook("AfterInstall") {
+		return nil
+	}
 	if tests := p.d.Pair.TestListenerARNs; len(tests) > 0 {
 		p.event("AllowTestTraffic", codedeploy.EventInProgress)
-		if err := p.forward(tests[0], only(pr.GreenTargetGroup)); err != nil {
+		if err := p.forward(tests[0], only(p.d.Progress.GreenTargetGroup)); err != nil {
 			return err
 		}
 	}
 	p.event("AllowTestTraffic", codedeploy.EventSucceeded)
-	p.hookEvent("AfterAllowTestTraffic")
-	p.hookEvent("BeforeAllowTraffic")
+	if !p.hook("AfterAllowTestTraffic") || !p.hook("BeforeAllowTraffic") {
+		return nil
+	}
 	if p.d.BlueGreen.ReadyActionOnTimeout == codedeploy.ReadyStopDeployment && !p.d.ContinueReady {
 		p.enter(phaseReady)
 		p.d.Status = codedeploy.StatusReady
@@ -155,7 +179,9 @@ func (p *planner) shift() error {
 		p.act(Action{Kind: ActSetPrimary, TaskSetID: green.ID})
 	}
 	p.event("AllowTraffic", codedeploy.EventSucceeded)
-	p.hookEvent("AfterAllowTraffic")
+	if !p.hook("AfterAllowTraffic") {
+		return nil
+	}
 	p.enter(phaseTerminate)
 	p.d.Progress.TerminationWaitStarted = true
 	return nil

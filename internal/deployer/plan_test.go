@@ -130,7 +130,7 @@ func healthyTask(id, owner string, started time.Time) ecs.Task {
 }
 
 // actions describes a step's actions in short: "create <id> behind <group>", "forward <listener>
-// <group>=<weight>,…", "primary <id>", "delete <id>".
+// <group>=<weight>,…", "primary <id>", "delete <id>", "hook <event> <target>".
 func actions(s deployer.Step) string {
 	name := map[string]string{blueTG: "blue", greenTG: "green", prod: "prod", test: "test"}
 	var out []string
@@ -148,6 +148,8 @@ func actions(s deployer.Step) string {
 			out = append(out, "primary "+a.TaskSetID)
 		case deployer.ActDeleteTaskSet:
 			out = append(out, "delete "+a.TaskSetID)
+		case deployer.ActStartHook:
+			out = append(out, "hook "+a.Hook.Event+" "+a.Hook.Target)
 		}
 	}
 	return strings.Join(out, "; ")

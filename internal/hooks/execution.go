@@ -68,6 +68,9 @@ type Execution struct {
 	NextAttemptAt time.Time
 	// TaskARN is the one-off task a task definition target runs as.
 	TaskARN string
+	// Cluster is the cluster a task definition target runs in: the deployment's. Empty for
+	// an ECS hook, whose Owner (a service deployment ARN) names it.
+	Cluster string
 	// HookDetails is what an ECS hook answered in hookDetails, if anything.
 	HookDetails json.RawMessage
 }

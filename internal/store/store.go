@@ -97,6 +97,8 @@ type Store struct {
 	IAMKeyUsage Collection[iam.KeyUse]
 	// HookExecutions are deployments' lifecycle hook runs by hooks.ExecutionID.
 	HookExecutions Collection[hooks.Execution]
+	// HookFunctions are the registered hook functions by name.
+	HookFunctions Collection[hooks.Function]
 }
 
 // New returns a Store over kv. The Store does not own kv.
@@ -132,6 +134,7 @@ func New(store kv.KV) *Store {
 		IAMAccessKeys:          newCollection[iam.AccessKey](store, "iam/access-keys"),
 		IAMKeyUsage:            newCollection[iam.KeyUse](store, "iam/key-usage"),
 		HookExecutions:         newCollection[hooks.Execution](store, "hooks/executions"),
+		HookFunctions:          newCollection[hooks.Function](store, "hooks/functions"),
 	}
 }
 

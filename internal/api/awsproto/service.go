@@ -14,10 +14,14 @@ const (
 	ProtocolJSON Protocol = iota + 1
 	// ProtocolQuery is awsQuery: Action= form parameters, XML responses (ELBv2, STS).
 	ProtocolQuery
+	// ProtocolREST is restJson1: the method and path name the operation (Routes), JSON bodies
+	// (Lambda).
+	ProtocolREST
 )
 
 // Request is what an operation handler receives: the raw JSON body for JSON services, the form
-// parameters for Query services.
+// parameters for Query services, and for REST services the body with the path's members and
+// the query parameters in Form (nil when there are none).
 type Request struct {
 	Body []byte
 	Form url.Values
@@ -37,6 +41,8 @@ type Service struct {
 	Protocol    Protocol
 	// TargetPrefix is the part of X-Amz-Target before the dot (JSON services).
 	TargetPrefix string
+	// Routes are the operations of a REST service.
+	Routes []Route
 	// Version is the API version of Query requests, for example "2015-12-01".
 	Version string
 	// XMLNamespace is the xmlns of Query responses.

@@ -93,6 +93,8 @@ func (a *API) operations() map[string]awsproto.Handler {
 		"RegisterApplicationRevision": awsproto.JSON(a.registerApplicationRevision),
 		"GetApplicationRevision":      awsproto.JSON(a.getApplicationRevision),
 		"ListApplicationRevisions":    awsproto.JSON(a.listApplicationRevisions),
+
+		"PutLifecycleEventHookExecutionStatus": awsproto.JSON(a.putLifecycleEventHookExecutionStatus),
 	}
 }
 
