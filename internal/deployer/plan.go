@@ -11,6 +11,7 @@ import (
 	"github.com/fargohq/fargo/internal/ecs"
 	"github.com/fargohq/fargo/internal/elb"
 	"github.com/fargohq/fargo/internal/errdefs"
+	"github.com/fargohq/fargo/internal/hooks"
 )
 
 // Phases of a deployment, recorded in Progress.Phase.
@@ -64,6 +65,20 @@ const (
 	ActSetPrimary
 	// ActDeleteTaskSet deletes task set Action.TaskSetID: it turns DRAINING, its tasks drain.
 	ActDeleteTaskSet
+	// ActSetRuleForward makes listener rule Action.Rule forward to Action.Forward, in one
+	// atomic swap (a native deployment's production and test listener rules).
+	ActSetRuleForward
+	// ActReleaseDeployments turns the service's deployments Action.DeploymentIDs INACTIVE:
+	// their tasks drain and stop (a native deployment's CLEAN_UP).
+	ActReleaseDeployments
+	// ActRestoreDeployment makes Action.DeploymentIDs[0] PRIMARY again and turns the native
+	// deployment Action.Target INACTIVE and FAILED (Action.Reason): a native rollback.
+	ActRestoreDeployment
+	// ActRollBackRolling fails the rolling deployment Action.Target (Action.Reason) and starts
+	// a deployment of the last completed task definition (Action.RollbackID).
+	ActRollBackRolling
+	// ActCreateHookExecution creates Action.Execution unless it exists.
+	ActCreateHookExecution
 )
 
 // Action is one change of the service or of a listener that a step makes.
@@ -73,6 +88,14 @@ type Action struct {
 	Forward   []elb.WeightedTargetGroup
 	TaskSet   ecs.TaskSet
 	TaskSetID string
+	// Rule, DeploymentIDs, Target, Reason, RollbackID and Execution are the native
+	// deployments' (ActSetRuleForward and the actions after it).
+	Rule          string
+	DeploymentIDs []string
+	Target        string
+	Reason        string
+	RollbackID    string
+	Execution     hooks.Execution
 }
 
 // Step is what the deployer does next for one deployment: the actions to apply in order, then

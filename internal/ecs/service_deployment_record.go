@@ -145,6 +145,17 @@ type ServiceDeployment struct {
 	CircuitBreaker          RollbackMonitor
 	Alarms                  RollbackMonitor
 	Hooks                   []HookDetail
+	// Traffic is the pair a native deployment moves traffic between, fixed when it begins.
+	Traffic NativeTraffic
+}
+
+// NativeTraffic is what a native deployment moves traffic with: the listener rules and the
+// target group of the new revision (green) and of the one it replaces (blue).
+type NativeTraffic struct {
+	ProductionRule string
+	TestRule       string
+	Green          string
+	Blue           string
 }
 
 // NewServiceDeployment returns the service deployment that rolls out deployment d of s,
@@ -189,6 +200,9 @@ func RequestStop(sd ServiceDeployment, stopType string, at time.Time) (ServiceDe
 	}
 	if sd.Status.Done() || sd.Status.RollingBack() {
 		return sd, errdefs.Detail(ErrServiceDeploymentConflict, "The service deployment %s is %s and cannot be stopped.", sd.ARN, sd.Status)
+	}
+	if sd.LifecycleStage == StageCleanUp {
+		return sd, errdefs.Detail(ErrServiceDeploymentConflict, "The service deployment %s is in CLEAN_UP: the previous revision is gone and cannot take traffic back.", sd.ARN)
 	}
 	sd.Status = SDRollbackRequested
 	sd.StatusReason = "Service deployment rolled back because of StopServiceDeployment."
