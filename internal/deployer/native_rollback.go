@@ -34,18 +34,16 @@ func (p *nativePlanner) rollBack() {
 		return
 	}
 	t := p.sd.Traffic
-	p.setRule(t.ProductionRule, weighted(t.Green, t.Blue, 0))
-	p.setRule(t.TestRule, weighted(t.Green, t.Blue, 0))
 	p.sd.Target.ProductionTrafficWeight, p.sd.Target.TestTrafficWeight = 0, 0
 	p.setSourceWeights(100, 100)
-	target, present := p.deployment(p.sd.DeploymentID)
-	if present && target.Status != ecs.DeploymentInactive {
-		p.step.Actions = append(p.step.Actions, Action{Kind: ActRestoreDeployment, DeploymentIDs: []string{source},
-			Target: target.ID, Reason: "ECS deployment " + target.ID + " rolled back: " + p.sd.Rollback.Reason})
-		return
-	}
-	if present {
-		return // its tasks drain
+	if target, present := p.deployment(p.sd.DeploymentID); present {
+		p.setRule(t.ProductionRule, weighted(t.Green, t.Blue, 0))
+		p.setRule(t.TestRule, weighted(t.Green, t.Blue, 0))
+		if target.Status != ecs.DeploymentInactive {
+			p.step.Actions = append(p.step.Actions, Action{Kind: ActRestoreDeployment, DeploymentIDs: []string{source},
+				Target: target.ID, Reason: "ECS deployment " + target.ID + " rolled back: " + p.sd.Rollback.Reason})
+		}
+		return // its tasks drain from green and stop
 	}
 	alone := []elb.WeightedTargetGroup{{ARN: t.Blue, Weight: 100}}
 	p.setRule(t.ProductionRule, alone)

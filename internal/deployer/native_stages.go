@@ -112,20 +112,31 @@ func (p *nativePlanner) testTraffic() {
 
 // productionTraffic moves production traffic to green on the strategy's schedule, each step
 // one atomic swap of the rule's forward; blue stays in it at weight 0 until CLEAN_UP, so that
-// a rollback returns traffic to tasks that are running and health-checked.
+// a rollback returns traffic to tasks that are running and health-checked. Each step follows
+// the one recorded, so a step applied late (a busy machine, a restart) delays the next one
+// instead of skipping it.
 func (p *nativePlanner) productionTraffic() {
 	t := p.sd.Traffic
-	w, next := ShareAt(p.sd.DeploymentConfiguration, p.o.Now.Sub(p.sd.StageStartedAt), p.cfg.Minute)
+	cur := p.sd.Target.ProductionTrafficWeight
+	w := cur
+	if p.sd.ShiftedAt.IsZero() {
+		w = FirstShare(p.sd.DeploymentConfiguration)
+	} else if cur < 100 {
+		next, hold := NextShare(p.sd.DeploymentConfiguration, cur, p.cfg.Minute)
+		if until := p.sd.ShiftedAt.Add(hold); p.o.Now.Before(until) {
+			p.waitAtMost(until.Sub(p.o.Now))
+		} else {
+			w = next
+		}
+	}
 	p.setRule(t.ProductionRule, weighted(t.Green, t.Blue, w))
-	if p.sd.Target.ProductionTrafficWeight != w {
-		p.sd.Target.ProductionTrafficWeight, p.sd.UpdatedAt = w, p.o.Now
+	if w != cur || p.sd.ShiftedAt.IsZero() {
+		p.sd.Target.ProductionTrafficWeight, p.sd.ShiftedAt, p.sd.UpdatedAt = w, p.o.Now, p.o.Now
 		p.setSourceWeights(100-w, 100-p.sd.Target.TestTrafficWeight)
 	}
-	if w < 100 {
-		p.waitAtMost(next)
-		return
+	if w >= 100 {
+		p.afterHooks(ecs.StageProductionTrafficShift, ecs.StagePostProductionTrafficShift)
 	}
-	p.afterHooks(ecs.StageProductionTrafficShift, ecs.StagePostProductionTrafficShift)
 }
 
 func (p *nativePlanner) setSourceWeights(production, test float64) {
@@ -134,27 +145,27 @@ func (p *nativePlanner) setSourceWeights(production, test float64) {
 	}
 }
 
-// ShareAt returns the percent of production traffic the new revision gets elapsed after the
-// production traffic shift began, under configuration c, and how long until it changes next
-// (0 once it is 100): all at once for BLUE_GREEN; canaryPercent for canaryBakeTimeInMinutes,
-// then 100 for CANARY; stepPercent more every stepBakeTimeInMinutes for LINEAR.
-func ShareAt(c ecs.DeploymentConfiguration, elapsed, minute time.Duration) (float64, time.Duration) {
+// FirstShare is the percent of production traffic the new revision gets first under
+// configuration c: all of it for BLUE_GREEN, canaryPercent for CANARY, stepPercent for LINEAR.
+func FirstShare(c ecs.DeploymentConfiguration) float64 {
 	switch c.Strategy {
 	case ecs.StrategyCanary:
-		bake := time.Duration(c.Canary.CanaryBakeTimeInMinutes) * minute
-		if elapsed < bake && c.Canary.CanaryPercent < 100 {
-			return c.Canary.CanaryPercent, bake - elapsed
-		}
+		return min(c.Canary.CanaryPercent, 100)
 	case ecs.StrategyLinear:
-		bake := time.Duration(c.Linear.StepBakeTimeInMinutes) * minute
-		if bake <= 0 || c.Linear.StepPercent <= 0 {
-			return 100, 0
-		}
-		steps := int64(elapsed/bake) + 1
-		w := float64(steps) * c.Linear.StepPercent
-		if w < 100 {
-			return math.Round(w*10) / 10, time.Duration(steps)*bake - elapsed
-		}
+		return min(c.Linear.StepPercent, 100)
+	}
+	return 100
+}
+
+// NextShare returns the share that follows share cur under configuration c, and how long cur
+// holds before it: the rest after canaryBakeTimeInMinutes for CANARY, stepPercent more after
+// stepBakeTimeInMinutes for LINEAR.
+func NextShare(c ecs.DeploymentConfiguration, cur float64, minute time.Duration) (float64, time.Duration) {
+	switch c.Strategy {
+	case ecs.StrategyCanary:
+		return 100, time.Duration(c.Canary.CanaryBakeTimeInMinutes) * minute
+	case ecs.StrategyLinear:
+		return min(math.Round((cur+c.Linear.StepPercent)*10)/10, 100), time.Duration(c.Linear.StepBakeTimeInMinutes) * minute
 	}
 	return 100, 0
 }

@@ -129,8 +129,10 @@ type ServiceDeployment struct {
 	Status         ServiceDeploymentStatus
 	StatusReason   string
 	LifecycleStage string
-	// StageStartedAt is when the current stage (or traffic step) began.
+	// StageStartedAt is when the current stage began; ShiftedAt when production traffic last
+	// moved (the current step of a linear or canary shift began).
 	StageStartedAt time.Time
+	ShiftedAt      time.Time
 
 	CreatedAt  time.Time
 	StartedAt  time.Time

@@ -58,6 +58,7 @@ func (s *server) deploy(t *testing.T, td string) string {
 	s.awsJSON(t, "ecs", "update-service", "--cluster", "demo", "--service", "web", "--task-definition", td)
 	svc := s.awsJSON(t, "ecs", "describe-services", "--cluster", "demo", "--services", "web")
 	arn, _ := get(svc, "services", 0, "currentServiceDeployment").(string)
+	t.Logf("deployments after update-service: %v", get(svc, "services", 0, "deployments"))
 	if arn == "" {
 		t.Fatalf("describe-services names no currentServiceDeployment: %v", svc)
 	}
