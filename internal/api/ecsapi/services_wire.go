@@ -165,7 +165,7 @@ type wireService struct {
 	// ResourceManagementType is always CUSTOMER: fargo has no Express services.
 	ResourceManagementType *string `json:"resourceManagementType,omitempty"`
 	// TaskSets is sent, [] when there are none, for EXTERNAL services only.
-	TaskSets *[]wireTaskSet `json:"taskSets,omitempty"`
+	TaskSets                 *[]wireTaskSet               `json:"taskSets,omitempty"`
 	CurrentServiceDeployment *string                      `json:"currentServiceDeployment,omitempty"`
 	CurrentServiceRevisions  []wireCurrentRevisionSummary `json:"currentServiceRevisions,omitempty"`
 	// FargoListenerErrors is fargo's own member, sent once there is something to count.
