@@ -201,7 +201,7 @@ func RequestStop(sd ServiceDeployment, stopType string, at time.Time) (ServiceDe
 		return sd, invalidValue("stopType", stopType, "ABORT, ROLLBACK")
 	}
 	if sd.Status.Done() || sd.Status.RollingBack() {
-		return sd, errdefs.Detail(ErrServiceDeploymentConflict, "The service deployment %s is %s and cannot be stopped.", sd.ARN, sd.Status)
+		return sd, errdefs.Detail(ErrServiceDeploymentConflict, "The service deployment %s has ended or is being rolled back: it cannot be stopped.", sd.ARN)
 	}
 	if sd.LifecycleStage == StageCleanUp {
 		return sd, errdefs.Detail(ErrServiceDeploymentConflict, "The service deployment %s is in CLEAN_UP: the previous revision is gone and cannot take traffic back.", sd.ARN)

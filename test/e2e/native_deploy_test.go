@@ -55,7 +55,8 @@ func (s *server) waitStable(t *testing.T) {
 // as describe-services reports it.
 func (s *server) deploy(t *testing.T, td string) string {
 	t.Helper()
-	s.awsJSON(t, "ecs", "update-service", "--cluster", "demo", "--service", "web", "--task-definition", td)
+	upd := s.awsJSON(t, "ecs", "update-service", "--cluster", "demo", "--service", "web", "--task-definition", td)
+	t.Logf("update-service to %s: %v", td, get(upd, "service", "deployments"))
 	svc := s.awsJSON(t, "ecs", "describe-services", "--cluster", "demo", "--services", "web")
 	arn, _ := get(svc, "services", 0, "currentServiceDeployment").(string)
 	t.Logf("deployments after update-service: %v", get(svc, "services", 0, "deployments"))
