@@ -62,6 +62,8 @@ func TestNativeServiceValidation(t *testing.T) {
 	sameGroup.AlternateTargetGroupArn = aws.String(s.blueTG)
 	badRule := s.advanced()
 	badRule.ProductionListenerRule = aws.String(s.listener)
+	ghostRule := s.advanced()
+	ghostRule.ProductionListenerRule = aws.String(s.rule + "0")
 	linearOnBlueGreen := s.input(ecstypes.DeploymentStrategyBlueGreen, s.advanced())
 	linearOnBlueGreen.DeploymentConfiguration.LinearConfiguration = &ecstypes.LinearConfiguration{StepPercent: aws.Float64(10)}
 	tinyStep := s.input(ecstypes.DeploymentStrategyLinear, s.advanced())
@@ -79,6 +81,7 @@ func TestNativeServiceValidation(t *testing.T) {
 		{"no alternate group", s.input(ecstypes.DeploymentStrategyBlueGreen, noAlternate), "advancedConfiguration.alternateTargetGroupArn must be specified."},
 		{"the same group twice", s.input(ecstypes.DeploymentStrategyBlueGreen, sameGroup), "advancedConfiguration.alternateTargetGroupArn must be different from targetGroupArn."},
 		{"a listener for a rule", s.input(ecstypes.DeploymentStrategyBlueGreen, badRule), "The listener rule ARN " + s.listener + " is not valid."},
+		{"a rule that does not exist", s.input(ecstypes.DeploymentStrategyBlueGreen, ghostRule), "The listener rule " + s.rule + "0 does not exist."},
 		{"linear settings on blue/green", linearOnBlueGreen, "linearConfiguration is only supported for the LINEAR deployment strategy."},
 		{"a linear step below 3%", tinyStep, "linearConfiguration.stepPercent must be between 3.0 and 100.0."},
 		{"a hook at SCALE_UP", badHook, "1 validation error detected: Value 'SCALE_UP' at 'lifecycleHooks.lifecycleStages' failed to satisfy constraint: Member must satisfy enum value set: [RECONCILE_SERVICE, PRE_SCALE_UP, POST_SCALE_UP, TEST_TRAFFIC_SHIFT, POST_TEST_TRAFFIC_SHIFT, PRE_PRODUCTION_TRAFFIC_SHIFT, PRODUCTION_TRAFFIC_SHIFT, POST_PRODUCTION_TRAFFIC_SHIFT]"},

@@ -13,11 +13,8 @@ import (
 )
 
 // nativeScale is the time scale of the native deployments' servers: a minute lasts 5 s, long
-// enough to measure a share of traffic at each step, short enough for CI.
-const (
-	nativeScale  = 12
-	nativeMinute = time.Minute / nativeScale
-)
+// enough to measure a canary's share of traffic, short enough for CI.
+const nativeScale = 12
 
 // nativeSetup is a cluster with v1 and v2 of the example app, target groups blue and green, a
 // listener whose default rule forwards to blue (the production listener rule) and a
@@ -39,8 +36,27 @@ func (s *server) nativeService(t *testing.T, deploymentConfiguration string) nat
 	s.awsJSON(t, "ecs", "create-service", "--cluster", "demo", "--service-name", "web", "--task-definition", ns.v1,
 		"--desired-count", "2", "--deployment-configuration", deploymentConfiguration, "--load-balancers", string(lbs),
 		"--network-configuration", "awsvpcConfiguration={subnets=[subnet-a]}")
-	s.waitStable(t)
+	s.waitSteady(t)
 	return ns
+}
+
+// waitSteady polls describe-services every half second until service web is stable as the
+// services-stable waiter judges it (one deployment, running count = desired count): faster
+// than the waiter, whose first retry comes after 15 s, where the test does not pin the waiter.
+func (s *server) waitSteady(t *testing.T) {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		svc := get(s.awsJSON(t, "ecs", "describe-services", "--cluster", "demo", "--services", "web"), "services", 0)
+		deployments, _ := get(svc, "deployments").([]any)
+		if len(deployments) == 1 && get(svc, "runningCount") == get(svc, "desiredCount") {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("service web never stable: %v", svc)
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
 }
 
 // waitStable runs `aws ecs wait services-stable` on service web.
@@ -153,13 +169,17 @@ func TestNativeBlueGreenUnderLoad(t *testing.T) {
 	waitTargets(t, s, ns.blueTG, 0)
 }
 
+// linearNativeScale makes a minute last 7.5 s: each linear step outlasts the measurement of
+// its share (400 requests) on a busy machine.
+const linearNativeScale = 8
+
 // TestNativeLinearUnderLoad runs a LINEAR deployment (25% more every minute, on a server whose
-// minute lasts 5 s) under load: the production listener rule must take exactly the steps 25,
+// minute lasts 7.5 s) under load: the production listener rule must take exactly the steps 25,
 // 50, 75 and 100%, and at each step the share of requests v2 answers must fit its weight.
 // Not one request fails.
 func TestNativeLinearUnderLoad(t *testing.T) {
 	t.Parallel()
-	s := startServer(t, t.TempDir(), "--time-scale", strconv.Itoa(nativeScale))
+	s := startServer(t, t.TempDir(), "--time-scale", strconv.Itoa(linearNativeScale))
 	ns := s.nativeService(t, `{"strategy":"LINEAR","linearConfiguration":{"stepPercent":25,"stepBakeTimeInMinutes":1},"bakeTimeInMinutes":0}`)
 	_, elbc := s.sdkClients(t)
 	ctx, stopLoad := context.WithCancel(context.Background())
@@ -233,7 +253,7 @@ func TestNativeStopRollbackUnderLoad(t *testing.T) {
 	}
 	time.Sleep(routingSettle)
 	checkShare(t, ns.url, "v1", 100, shareSamples)
-	s.waitStable(t)
+	s.waitSteady(t)
 	svc := s.awsJSON(t, "ecs", "describe-services", "--cluster", "demo", "--services", "web")
 	if get(svc, "services", 0, "taskDefinition") != ns.v1 {
 		t.Fatalf("the service runs other than v1 after the rollback: %v", svc)
@@ -260,7 +280,7 @@ func TestNativeBreakerRollbackUnderLoad(t *testing.T) {
 	if sd["status"] != "ROLLBACK_SUCCESSFUL" || get(sd, "deploymentCircuitBreaker", "status") != "TRIGGERED" {
 		t.Fatalf("service deployment: %v", sd)
 	}
-	s.waitStable(t)
+	s.waitSteady(t)
 	checkShare(t, ns.url, "v1", 100, shareSamples)
 }
 
