@@ -2,6 +2,7 @@ package deployer_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -14,6 +15,7 @@ import (
 	"github.com/fargohq/fargo/internal/arn"
 	"github.com/fargohq/fargo/internal/deployer"
 	"github.com/fargohq/fargo/internal/ecs"
+	"github.com/fargohq/fargo/internal/hooks"
 	"github.com/fargohq/fargo/internal/store"
 )
 
@@ -207,11 +209,22 @@ func (s *nativeSDK) startNativeDeployer(t *testing.T, minute time.Duration) {
 	t.Cleanup(func() { cancel(); <-done; <-done })
 }
 
-// healthyTasks keeps DesiredCount running healthy tasks for each deployment of the service.
+// healthyTasks keeps DesiredCount running healthy tasks for each deployment of the service,
+// and none for deployments that left it.
 func (s *nativeSDK) healthyTasks(ctx context.Context, t *testing.T) {
 	it, err := s.env.Store.Services.Get(ctx, store.ServiceID("demo", "native"))
 	if err != nil {
 		return
+	}
+	live := map[string]bool{}
+	for _, d := range it.Value.Deployments {
+		live[d.ID] = true
+	}
+	tasks, _, _ := s.env.Store.Tasks.List(ctx, "demo/")
+	for _, task := range tasks {
+		if task.Value.ServiceName == "native" && !live[task.Value.DeploymentID] {
+			_ = s.env.Store.Tasks.Delete(ctx, task.ID) // the deployment left: its tasks are gone
+		}
 	}
 	for _, d := range it.Value.Deployments {
 		for i := range d.DesiredCount {
@@ -258,4 +271,107 @@ func waitStage(t *testing.T, c *ecssdk.Client, arn, stage string) {
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// waitHook waits until service deployment arn reports hook hookID with status.
+func waitHook(t *testing.T, c *ecssdk.Client, arn, hookID string, status string) ecstypes.ServiceDeployment {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		out, err := c.DescribeServiceDeployments(apitest.Context(t), &ecssdk.DescribeServiceDeploymentsInput{ServiceDeploymentArns: []string{arn}})
+		if err != nil || len(out.ServiceDeployments) != 1 {
+			t.Fatalf("DescribeServiceDeployments: %+v, %v", out, err)
+		}
+		sd := out.ServiceDeployments[0]
+		for _, h := range sd.LifecycleHookDetails {
+			if aws.ToString(h.HookId) == hookID && string(h.Status) == status {
+				return sd
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("hook %s never %s: %+v", hookID, status, sd.LifecycleHookDetails)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestNativeHooksSDK runs BLUE_GREEN deployments with lifecycle hooks through the SDK: a PAUSE
+// hook at POST_SCALE_UP waits (AWAITING_ACTION) until ContinueServiceDeployment, and the
+// services-stable waiter keeps waiting meanwhile; an AWAITING_ACTION hook answered ROLLBACK
+// rolls the deployment back; a Lambda hook is a hook execution whose failure rolls back.
+func TestNativeHooksSDK(t *testing.T) {
+	t.Parallel()
+	s := newNativeSDK(t)
+	ctx := apitest.Context(t)
+	in := s.input(ecstypes.DeploymentStrategyBlueGreen, s.advanced())
+	in.DeploymentConfiguration.LifecycleHooks = []ecstypes.DeploymentLifecycleHook{
+		{TargetType: ecstypes.DeploymentLifecycleHookTargetTypePause, LifecycleStages: []ecstypes.DeploymentLifecycleHookStage{"POST_SCALE_UP"}},
+		{TargetType: ecstypes.DeploymentLifecycleHookTargetTypeAwsLambda, HookTargetArn: aws.String("arn:aws:lambda:us-east-1:000000000000:function:check"),
+			RoleArn: aws.String("arn:aws:iam::000000000000:role/hook"), LifecycleStages: []ecstypes.DeploymentLifecycleHookStage{"POST_TEST_TRAFFIC_SHIFT"}},
+	}
+	if _, err := s.env.ECS.CreateService(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	s.startNativeDeployer(t, 20*time.Millisecond)
+	waitList(t, s.env.ECS, 1, ecstypes.ServiceDeploymentStatusSuccessful)
+	deploy := func(td string) string {
+		upd, err := s.env.ECS.UpdateService(ctx, &ecssdk.UpdateServiceInput{Cluster: aws.String("demo"), Service: aws.String("native"), TaskDefinition: aws.String(td)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return aws.ToString(upd.Service.CurrentServiceDeployment)
+	}
+
+	first := deploy("web:2")
+	waitHook(t, s.env.ECS, first, "post-scale-up-0", "AWAITING_ACTION")
+	waiter := ecssdk.NewServicesStableWaiter(s.env.ECS, func(o *ecssdk.ServicesStableWaiterOptions) { o.MinDelay, o.MaxDelay = 5*time.Millisecond, 10*time.Millisecond })
+	if err := waiter.Wait(ctx, &ecssdk.DescribeServicesInput{Cluster: aws.String("demo"), Services: []string{"native"}}, 200*time.Millisecond); err == nil {
+		t.Fatal("the services-stable waiter succeeded while the deployment waits at a hook")
+	}
+	if _, err := s.env.ECS.ContinueServiceDeployment(ctx, &ecssdk.ContinueServiceDeploymentInput{ServiceDeploymentArn: aws.String(first),
+		HookId: aws.String("post-scale-up-0"), Action: ecstypes.DeploymentLifecycleHookActionContinue}); err != nil {
+		t.Fatal(err)
+	}
+	waitHook(t, s.env.ECS, first, "post-test-traffic-shift-1", "IN_PROGRESS")
+	execID := hooks.ExecutionID(first, "POST_TEST_TRAFFIC_SHIFT", 1)
+	x, err := s.env.Store.HookExecutions.Get(ctx, execID)
+	if err != nil || x.Value.Kind != hooks.KindECS || x.Value.Target != "arn:aws:lambda:us-east-1:000000000000:function:check" ||
+		!strings.Contains(string(x.Value.Payload), `"lifecycleStage":"POST_TEST_TRAFFIC_SHIFT"`) {
+		t.Fatalf("hook execution %+v, %v", x.Value, err)
+	}
+	if _, err := s.env.Store.HookExecutions.Update(ctx, execID, func(x *hooks.Execution) error {
+		x.Status = hooks.StatusSucceeded
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	waitList(t, s.env.ECS, 2, ecstypes.ServiceDeploymentStatusSuccessful)
+	if err := waiter.Wait(ctx, &ecssdk.DescribeServicesInput{Cluster: aws.String("demo"), Services: []string{"native"}}, 10*time.Second); err != nil {
+		t.Fatalf("services-stable after the deployment: %v", err)
+	}
+
+	second := deploy("web:1")
+	waitHook(t, s.env.ECS, second, "post-scale-up-0", "AWAITING_ACTION")
+	if _, err := s.env.ECS.ContinueServiceDeployment(ctx, &ecssdk.ContinueServiceDeploymentInput{ServiceDeploymentArn: aws.String(second),
+		HookId: aws.String("post-scale-up-0"), Action: ecstypes.DeploymentLifecycleHookActionRollback}); err != nil {
+		t.Fatal(err)
+	}
+	waitList(t, s.env.ECS, 1, ecstypes.ServiceDeploymentStatusRollbackSuccessful)
+
+	third := deploy("web:1")
+	waitHook(t, s.env.ECS, third, "post-scale-up-0", "AWAITING_ACTION")
+	if _, err := s.env.ECS.ContinueServiceDeployment(ctx, &ecssdk.ContinueServiceDeploymentInput{ServiceDeploymentArn: aws.String(third),
+		HookId: aws.String("post-scale-up-0")}); err != nil {
+		t.Fatal(err)
+	}
+	execID = hooks.ExecutionID(third, "POST_TEST_TRAFFIC_SHIFT", 1)
+	waitHook(t, s.env.ECS, third, "post-test-traffic-shift-1", "IN_PROGRESS")
+	if _, err := s.env.Store.HookExecutions.Update(ctx, execID, func(x *hooks.Execution) error {
+		x.Status = hooks.StatusFailed
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	waitList(t, s.env.ECS, 2, ecstypes.ServiceDeploymentStatusRollbackSuccessful)
+	waitHook(t, s.env.ECS, third, "post-test-traffic-shift-1", "FAILED")
 }
