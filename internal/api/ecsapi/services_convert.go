@@ -170,7 +170,10 @@ func deploymentConfigurationFromWire(base ecs.DeploymentConfiguration, in *wireD
 func lifecycleHookFromWire(h wireLifecycleHook) ecs.LifecycleHook {
 	out := ecs.LifecycleHook{
 		TargetType: cmp.Or(awsproto.Deref(h.TargetType), ecs.HookTargetLambda), HookTargetARN: awsproto.Deref(h.HookTargetArn),
-		RoleARN: awsproto.Deref(h.RoleArn), LifecycleStages: h.LifecycleStages, HookDetails: string(h.HookDetails),
+		RoleARN: awsproto.Deref(h.RoleArn), LifecycleStages: h.LifecycleStages,
+	}
+	if h.HookDetails != nil && string(h.HookDetails.raw) != "null" {
+		out.HookDetails = string(h.HookDetails.raw)
 	}
 	if t := h.TimeoutConfiguration; t != nil {
 		out.TimeoutInMinutes, out.TimeoutAction = int(awsproto.Deref(t.TimeoutInMinutes)), awsproto.Deref(t.Action)
@@ -184,7 +187,7 @@ func lifecycleHookToWire(h ecs.LifecycleHook) wireLifecycleHook {
 		LifecycleStages: h.LifecycleStages,
 	}
 	if h.HookDetails != "" {
-		out.HookDetails = json.RawMessage(h.HookDetails)
+		out.HookDetails = &wireDocument{raw: json.RawMessage(h.HookDetails)}
 	}
 	if h.TimeoutInMinutes != 0 || h.TimeoutAction != "" {
 		out.TimeoutConfiguration = &wireHookTimeout{TimeoutInMinutes: optional(int32(h.TimeoutInMinutes)), Action: optional(h.TimeoutAction)}

@@ -42,8 +42,18 @@ type wireLifecycleHook struct {
 	HookTargetArn        *string          `json:"hookTargetArn,omitempty"`
 	RoleArn              *string          `json:"roleArn,omitempty"`
 	LifecycleStages      []string         `json:"lifecycleStages,omitempty"`
-	HookDetails          json.RawMessage  `json:"hookDetails,omitempty"`
+	HookDetails          *wireDocument    `json:"hookDetails,omitempty"`
 	TimeoutConfiguration *wireHookTimeout `json:"timeoutConfiguration,omitempty"`
+}
+
+// wireDocument is a member of the model's document type (any JSON value), kept as it came.
+type wireDocument struct{ raw json.RawMessage }
+
+func (d wireDocument) MarshalJSON() ([]byte, error) { return d.raw, nil }
+
+func (d *wireDocument) UnmarshalJSON(b []byte) error {
+	d.raw = append(json.RawMessage(nil), b...)
+	return nil
 }
 
 type wireAwsVpcConfiguration struct {
