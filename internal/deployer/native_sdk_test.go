@@ -324,7 +324,9 @@ func TestNativeHooksSDK(t *testing.T) {
 
 	first := deploy("web:2")
 	waitHook(t, s.env.ECS, first, "post-scale-up-0", "AWAITING_ACTION")
-	waiter := ecssdk.NewServicesStableWaiter(s.env.ECS, func(o *ecssdk.ServicesStableWaiterOptions) { o.MinDelay, o.MaxDelay = 5*time.Millisecond, 10*time.Millisecond })
+	waiter := ecssdk.NewServicesStableWaiter(s.env.ECS, func(o *ecssdk.ServicesStableWaiterOptions) {
+		o.MinDelay, o.MaxDelay = 5*time.Millisecond, 10*time.Millisecond
+	})
 	if err := waiter.Wait(ctx, &ecssdk.DescribeServicesInput{Cluster: aws.String("demo"), Services: []string{"native"}}, 200*time.Millisecond); err == nil {
 		t.Fatal("the services-stable waiter succeeded while the deployment waits at a hook")
 	}
