@@ -10,10 +10,11 @@ import (
 // HeldByNative reports whether the tasks of deployment d of s must keep running at full count:
 // d is an ACTIVE deployment that a native (blue/green, linear, canary) PRIMARY deployment
 // replaces, and the deployer has not released it yet (ReleaseDeployments). The scheduler
-// neither stops its tasks nor counts them against maximumPercent.
+// neither stops its tasks nor counts them against maximumPercent. A service being deleted
+// holds nothing.
 func (s Service) HeldByNative(d Deployment) bool {
 	p, ok := s.Primary()
-	return ok && d.Status == DeploymentActive && NativeStrategy(p.Strategy) && p.ID != d.ID
+	return ok && s.Active() && d.Status == DeploymentActive && NativeStrategy(p.Strategy) && p.ID != d.ID
 }
 
 // ReleaseDeployments turns the deployments ids of s INACTIVE: the scheduler drains and stops
