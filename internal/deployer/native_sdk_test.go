@@ -129,6 +129,7 @@ func TestNativeServiceDeploymentsSDK(t *testing.T) {
 		t.Fatalf("ListServiceDeployments lists %s first, want the newest, %s", aws.ToString(list[0].ServiceDeploymentArn), cur)
 	}
 	waitStage(t, s.env.ECS, cur, "BAKE_TIME")
+	checkListFilters(t, s.env.ECS, list)
 	desc, err := s.env.ECS.DescribeServiceDeployments(ctx, &ecssdk.DescribeServiceDeploymentsInput{ServiceDeploymentArns: []string{cur, cur + "x"}})
 	if err != nil || len(desc.ServiceDeployments) != 1 || len(desc.Failures) != 1 || aws.ToString(desc.Failures[0].Reason) != "MISSING" {
 		t.Fatalf("DescribeServiceDeployments: %+v, %v", desc, err)
@@ -376,4 +377,30 @@ func TestNativeHooksSDK(t *testing.T) {
 	}
 	waitList(t, s.env.ECS, 2, ecstypes.ServiceDeploymentStatusRollbackSuccessful)
 	waitHook(t, s.env.ECS, third, "post-test-traffic-shift-1", "FAILED")
+}
+
+// checkListFilters pages through ListServiceDeployments and filters it by creation time, and
+// checks its errors: two service deployments, newest first, are listed (all).
+func checkListFilters(t *testing.T, c *ecssdk.Client, all []ecstypes.ServiceDeploymentBrief) {
+	t.Helper()
+	ctx := apitest.Context(t)
+	in := &ecssdk.ListServiceDeploymentsInput{Cluster: aws.String("demo"), Service: aws.String("native"), MaxResults: aws.Int32(1)}
+	first, err := c.ListServiceDeployments(ctx, in)
+	if err != nil || len(first.ServiceDeployments) != 1 || first.NextToken == nil {
+		t.Fatalf("first page: %+v, %v", first, err)
+	}
+	in.NextToken = first.NextToken
+	second, err := c.ListServiceDeployments(ctx, in)
+	if err != nil || len(second.ServiceDeployments) != 1 || second.NextToken != nil ||
+		aws.ToString(second.ServiceDeployments[0].ServiceDeploymentArn) != aws.ToString(all[1].ServiceDeploymentArn) {
+		t.Fatalf("second page: %+v, %v", second, err)
+	}
+	newest := aws.ToTime(all[0].CreatedAt)
+	after, err := c.ListServiceDeployments(ctx, &ecssdk.ListServiceDeploymentsInput{Cluster: aws.String("demo"), Service: aws.String("native"),
+		CreatedAt: &ecstypes.CreatedAt{After: aws.Time(newest.Add(-time.Millisecond))}})
+	if err != nil || len(after.ServiceDeployments) != 1 || aws.ToString(after.ServiceDeployments[0].ServiceDeploymentArn) != aws.ToString(all[0].ServiceDeploymentArn) {
+		t.Fatalf("created after the newest: %+v, %v", after, err)
+	}
+	_, err = c.ListServiceDeployments(ctx, &ecssdk.ListServiceDeploymentsInput{Cluster: aws.String("demo"), Service: aws.String("ghost")})
+	apitest.WantError(t, err, "ServiceNotFoundException", "Service not found.", 400)
 }
