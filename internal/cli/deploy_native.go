@@ -34,9 +34,13 @@ func waitNativeDeployment(ctx context.Context, client ecsAPI, o deployOptions, a
 	stage, stageSince := "", time.Now()
 	announced := map[string]bool{}
 	for {
-		sd, err := describeServiceDeployment(ctx, client, arn)
+		sd, found, err := describeServiceDeployment(ctx, client, arn)
 		if err != nil {
 			return err
+		}
+		if !found {
+			// The server records a service deployment a moment after UpdateService.
+			sd.Status = types.ServiceDeploymentStatusPending
 		}
 		if s := string(sd.LifecycleStage); s != stage {
 			stage, stageSince = s, time.Now()
@@ -62,15 +66,17 @@ func waitNativeDeployment(ctx context.Context, client ecsAPI, o deployOptions, a
 	}
 }
 
-func describeServiceDeployment(ctx context.Context, client ecsAPI, arn string) (types.ServiceDeployment, error) {
+// describeServiceDeployment reads service deployment arn; found is false while the server
+// has not recorded it yet.
+func describeServiceDeployment(ctx context.Context, client ecsAPI, arn string) (types.ServiceDeployment, bool, error) {
 	out, err := client.DescribeServiceDeployments(ctx, &ecssdk.DescribeServiceDeploymentsInput{ServiceDeploymentArns: []string{arn}})
 	if err != nil {
-		return types.ServiceDeployment{}, fmt.Errorf("describe service deployment: %w", err)
+		return types.ServiceDeployment{}, false, fmt.Errorf("describe service deployment: %w", err)
 	}
 	if len(out.ServiceDeployments) != 1 {
-		return types.ServiceDeployment{}, fmt.Errorf("service deployment %s not found", arn)
+		return types.ServiceDeployment{}, false, nil
 	}
-	return out.ServiceDeployments[0], nil
+	return out.ServiceDeployments[0], true, nil
 }
 
 // announceHooks prints each hook's run once when it starts and once when it ends.
