@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -43,8 +44,10 @@ func waitNativeDeployment(ctx context.Context, client ecsAPI, o deployOptions, a
 			sd.Status = types.ServiceDeploymentStatusPending
 		}
 		if s := string(sd.LifecycleStage); s != stage {
+			for _, passed := range stagesBetween(stage, s) {
+				out.line("stage %s", passed)
+			}
 			stage, stageSince = s, time.Now()
-			out.line("stage %s", s)
 		}
 		announceHooks(sd, arn, announced, out)
 		out.status(nativeStatus(sd, time.Since(stageSince)))
@@ -120,3 +123,17 @@ func nativeStatus(sd types.ServiceDeployment, inStage time.Duration) []string {
 	}
 	return lines
 }
+
+// stagesBetween returns the stages after from up to to, in ECS's order: those a poll missed
+// and to itself (only to when either is not in the order, as after a rollback began).
+func stagesBetween(from, to string) []string {
+	i, j := slices.Index(stageOrder, from), slices.Index(stageOrder, to)
+	if j < 0 || j <= i {
+		return []string{to}
+	}
+	return stageOrder[i+1 : j+1]
+}
+
+// stageOrder is the order of a native deployment's lifecycle stages.
+var stageOrder = []string{"RECONCILE_SERVICE", "PRE_SCALE_UP", "SCALE_UP", "POST_SCALE_UP", "TEST_TRAFFIC_SHIFT",
+	"POST_TEST_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT", "POST_PRODUCTION_TRAFFIC_SHIFT", "BAKE_TIME", "CLEAN_UP"}
