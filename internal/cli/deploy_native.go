@@ -127,13 +127,16 @@ func nativeStatus(sd types.ServiceDeployment, inStage time.Duration) []string {
 // stagesBetween returns the stages after from up to to, in ECS's order: those a poll missed
 // and to itself (only to when either is not in the order, as after a rollback began).
 func stagesBetween(from, to string) []string {
-	i, j := slices.Index(stageOrder, from), slices.Index(stageOrder, to)
+	order := stageOrder()
+	i, j := slices.Index(order, from), slices.Index(order, to)
 	if j < 0 || j <= i {
 		return []string{to}
 	}
-	return stageOrder[i+1 : j+1]
+	return order[i+1 : j+1]
 }
 
-// stageOrder is the order of a native deployment's lifecycle stages.
-var stageOrder = []string{"RECONCILE_SERVICE", "PRE_SCALE_UP", "SCALE_UP", "POST_SCALE_UP", "TEST_TRAFFIC_SHIFT",
+// stageOrder returns a native deployment's lifecycle stages in order.
+func stageOrder() []string {
+	return []string{"RECONCILE_SERVICE", "PRE_SCALE_UP", "SCALE_UP", "POST_SCALE_UP", "TEST_TRAFFIC_SHIFT",
 	"POST_TEST_TRAFFIC_SHIFT", "PRODUCTION_TRAFFIC_SHIFT", "POST_PRODUCTION_TRAFFIC_SHIFT", "BAKE_TIME", "CLEAN_UP"}
+}

@@ -47,15 +47,15 @@ func TestNativeFargoDeploy(t *testing.T) {
 		t.Fatalf("fargo deploy: %v", err)
 	}
 	last := 0
-	for _, want := range []string{"stage SCALE_UP", "stage TEST_TRAFFIC_SHIFT", "hook post-test-traffic-shift-0 awaits an action",
-		"hook post-test-traffic-shift-0 succeeded", "stage PRODUCTION_TRAFFIC_SHIFT", "stage BAKE_TIME", "stage CLEAN_UP", "deployment completed"} {
+	for _, want := range []string{"stage RECONCILE_SERVICE", "stage SCALE_UP", "stage TEST_TRAFFIC_SHIFT", "hook post-test-traffic-shift-0 awaits an action",
+		"stage PRODUCTION_TRAFFIC_SHIFT", "stage BAKE_TIME", "stage CLEAN_UP", "deployment completed"} {
 		i := strings.Index(text[last:], want)
 		if i < 0 {
 			t.Fatalf("fargo deploy output lacks %q after position %d", want, last)
 		}
 		last += i
 	}
-	if !strings.Contains(text, ", 0 failed") || !strings.Contains(text, "production 100%") {
-		t.Fatalf("fargo deploy shows no traffic shares or failed requests")
+	if !strings.Contains(text, ", 0 failed") || !strings.Contains(text, "hook post-test-traffic-shift-0 succeeded") || !strings.Contains(text, "production 100%") {
+		t.Fatalf("fargo deploy shows no traffic shares, failed requests or the hook's end")
 	}
 }
