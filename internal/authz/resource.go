@@ -33,6 +33,8 @@ var (
 	ECSTaskDefinition    = ResourceType{"task-definition", "ecs", "task-definition/{family}:{revision}", false}
 	ECSContainerInstance = ResourceType{"container-instance", "ecs", "container-instance/{cluster}/{id}", false}
 	ECSTaskSet           = ResourceType{"task-set", "ecs", "task-set/{cluster}/{service}/{id}", false}
+	ECSServiceDeployment = ResourceType{"service-deployment", "ecs", "service-deployment/{cluster}/{service}/{id}", false}
+	ECSServiceRevision   = ResourceType{"service-revision", "ecs", "service-revision/{cluster}/{service}/{id}", false}
 
 	ELBLoadBalancer = ResourceType{"loadbalancer/app/", "elasticloadbalancing", "loadbalancer/app/{name}/{id}", false}
 	ELBListener     = ResourceType{"listener/app/", "elasticloadbalancing", "listener/app/{lb-name}/{lb-id}/{id}", false}

@@ -81,6 +81,11 @@ var rules = map[string]Rule{
 	"ecs:UpdateTaskSet":               on("ecs:UpdateTaskSet", ECSTaskSet),
 	"ecs:UpdateServicePrimaryTaskSet": on("ecs:UpdateServicePrimaryTaskSet", ECSService),
 	"ecs:DeleteTaskSet":               on("ecs:DeleteTaskSet", ECSTaskSet),
+	"ecs:ListServiceDeployments":      on("ecs:ListServiceDeployments", ECSService),
+	"ecs:DescribeServiceDeployments":  on("ecs:DescribeServiceDeployments", ECSServiceDeployment),
+	"ecs:DescribeServiceRevisions":    on("ecs:DescribeServiceRevisions", ECSServiceRevision),
+	"ecs:StopServiceDeployment":       on("ecs:StopServiceDeployment", ECSServiceDeployment),
+	"ecs:ContinueServiceDeployment":   on("ecs:ContinueServiceDeployment", ECSServiceDeployment),
 
 	// ECS container instances' state and attributes.
 	"ecs:UpdateContainerInstancesState": on("ecs:UpdateContainerInstancesState", ECSContainerInstance),

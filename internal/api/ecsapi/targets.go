@@ -87,6 +87,18 @@ func targets(op string, in awsproto.Input) awsproto.Target {
 		}
 	case "UpdateTaskSet", "DeleteTaskSet":
 		t.Add(cluster, in.String("service"), in.String("taskSet"))
+	case "ListServiceDeployments":
+		t.Add(cluster, in.String("service"))
+	case "DescribeServiceDeployments":
+		for _, a := range in.Strings("serviceDeploymentArns") {
+			t.Add(a)
+		}
+	case "DescribeServiceRevisions":
+		for _, a := range in.Strings("serviceRevisionArns") {
+			t.Add(a)
+		}
+	case "StopServiceDeployment", "ContinueServiceDeployment":
+		t.Add(in.String("serviceDeploymentArn"))
 	}
 	return t
 }
