@@ -280,8 +280,15 @@ func waitHook(t *testing.T, c *ecssdk.Client, arn, hookID string, status string)
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		out, err := c.DescribeServiceDeployments(apitest.Context(t), &ecssdk.DescribeServiceDeploymentsInput{ServiceDeploymentArns: []string{arn}})
-		if err != nil || len(out.ServiceDeployments) != 1 {
-			t.Fatalf("DescribeServiceDeployments: %+v, %v", out, err)
+		if err != nil {
+			t.Fatalf("DescribeServiceDeployments: %v", err)
+		}
+		if len(out.ServiceDeployments) != 1 { // the deployer records it a moment after UpdateService
+			if time.Now().After(deadline) {
+				t.Fatalf("service deployment %s never recorded: %+v", arn, out.Failures)
+			}
+			time.Sleep(10 * time.Millisecond)
+			continue
 		}
 		sd := out.ServiceDeployments[0]
 		for _, h := range sd.LifecycleHookDetails {
@@ -290,7 +297,7 @@ func waitHook(t *testing.T, c *ecssdk.Client, arn, hookID string, status string)
 			}
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("hook %s never %s: %+v", hookID, status, sd.LifecycleHookDetails)
+			t.Fatalf("hook %s never %s: %+v (status %s, stage %s, reason %s)", hookID, status, sd.LifecycleHookDetails, sd.Status, sd.LifecycleStage, aws.ToString(sd.StatusReason))
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
