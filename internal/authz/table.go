@@ -241,6 +241,11 @@ var rules = map[string]Rule{
 	"iam:ListRoles":                      on("iam:ListRoles", Any),
 	"iam:DeleteRole":                     on("iam:DeleteRole", IAMRole),
 	"iam:UpdateAssumeRolePolicy":         on("iam:UpdateAssumeRolePolicy", IAMRole),
+	// The principal policy operations name a user, group or role by its ARN.
+	"iam:SimulatePrincipalPolicy":          on("iam:SimulatePrincipalPolicy", RequestARN),
+	"iam:SimulateCustomPolicy":             on("iam:SimulateCustomPolicy", Any),
+	"iam:GetContextKeysForPrincipalPolicy": on("iam:GetContextKeysForPrincipalPolicy", RequestARN),
+	"iam:GetContextKeysForCustomPolicy":    on("iam:GetContextKeysForCustomPolicy", Any),
 }
 
 // RegistryRoute is a kind of request of the registry's OCI distribution API (/v2/).
