@@ -16,6 +16,7 @@ import (
 	ecrsdk "github.com/aws/aws-sdk-go-v2/service/ecr"
 	ecssdk "github.com/aws/aws-sdk-go-v2/service/ecs"
 	elbsdk "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	iamsdk "github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/spf13/cobra"
 
 	"github.com/fargohq/fargo/internal/credentials"
@@ -43,6 +44,7 @@ type clients struct {
 	codedeploy *cdsdk.Client
 	ecr        *ecrsdk.Client
 	elb        *elbsdk.Client
+	iam        *iamsdk.Client
 }
 
 // newClients configures the SDK clients. With --endpoint-url or AWS_ENDPOINT_URL set, the
@@ -57,7 +59,7 @@ func newClients(ctx context.Context, o clientOptions, getenv func(string) string
 	}
 	cfg.HTTPClient = ownBodies(cfg.HTTPClient)
 	return clients{ecs: ecssdk.NewFromConfig(cfg), logs: logssdk.NewFromConfig(cfg), codedeploy: cdsdk.NewFromConfig(cfg),
-		ecr: ecrsdk.NewFromConfig(cfg), elb: elbsdk.NewFromConfig(cfg)}, nil
+		ecr: ecrsdk.NewFromConfig(cfg), elb: elbsdk.NewFromConfig(cfg), iam: iamsdk.NewFromConfig(cfg)}, nil
 }
 
 func awsConfig(ctx context.Context, o clientOptions, getenv func(string) string) (aws.Config, error) {
