@@ -3,6 +3,10 @@ package daemon
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
 	"log/slog"
 	"strings"
 	"testing"
@@ -14,7 +18,7 @@ import (
 func TestAuditLogWritesAndFilters(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	a, err := openAuditLog(dir, slog.New(slog.DiscardHandler))
+	a, err := openAuditLog(dir, auditLimits{}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,5 +57,69 @@ func TestAuditLogWritesAndFilters(t *testing.T) {
 		if got != tc.want {
 			t.Errorf("%+v: records %q, want %q\n%s", tc.f, got, tc.want, out.String())
 		}
+	}
+}
+
+func TestAuditLogRotatesBySize(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	const maxBytes = 600
+	a, err := openAuditLog(dir, auditLimits{MaxBytes: maxBytes, Keep: 2}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx) }()
+	t0 := time.Date(2026, 12, 7, 5, 0, 0, 0, time.UTC)
+	const n = 40
+	for i := range n {
+		a.Record(api.Record{Time: t0.Add(time.Duration(i) * time.Second), RequestID: fmt.Sprintf("r%02d", i), Service: "ecs", Operation: "ListClusters", Allowed: true})
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	names, err := filepath.Glob(filepath.Join(dir, AuditFile+"*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{AuditFile, AuditFile + ".1", AuditFile + ".2"}
+	var got []string
+	for _, name := range names {
+		got = append(got, filepath.Base(name))
+		st, err := os.Stat(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Size() > maxBytes+200 { // a file ends with the record that crossed the limit
+			t.Errorf("%s has %d bytes, the limit is %d", name, st.Size(), maxBytes)
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("files %v, want %v (two rotated ones kept)", got, want)
+	}
+	var out bytes.Buffer
+	if err := ReadAudit(dir, AuditFilter{}, &out); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) < 3 || len(lines) >= n {
+		t.Fatalf("%d records read of %d written: rotation kept too few or dropped none", len(lines), n)
+	}
+	for i, line := range lines {
+		// The newest records, oldest first, without a gap, up to the last one written.
+		if wantID := fmt.Sprintf(`"requestId":"r%02d"`, n-len(lines)+i); !strings.Contains(line, wantID) {
+			t.Fatalf("record %d is %s, want %s", i, line, wantID)
+		}
+	}
+	// Reopening appends to the current file, whose size counts toward the next rotation.
+	b, err := openAuditLog(dir, auditLimits{MaxBytes: maxBytes, Keep: 2}, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = b.f.Close() }()
+	if st, _ := os.Stat(filepath.Join(dir, AuditFile)); b.size != st.Size() {
+		t.Errorf("reopened at size %d, the file has %d", b.size, st.Size())
 	}
 }

@@ -176,7 +176,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 	}
 	elbCfg := elbapi.Config{ListenerHost: cfg.LBBindHost, CertificateDir: filepath.Join(cfg.DataDir, "certs"), CheckPorts: true, APIAddr: cfg.APIAddr}
 	apis := newConsoleAPIs(st, scope, elbCfg, ecrAPI, p.reg, drv)
-	if p.audit, err = openAuditLog(cfg.DataDir, log.With("component", "audit")); err != nil {
+	if p.audit, err = openAuditLog(cfg.DataDir, auditLimits{}, log.With("component", "audit")); err != nil {
 		return p, "", err
 	}
 	front, err := api.New(api.Config{AccountID: cfg.AccountID}, api.Deps{
