@@ -3,6 +3,7 @@ package daemon
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -10,9 +11,11 @@ import (
 	"github.com/fargohq/fargo/internal/api"
 	"github.com/fargohq/fargo/internal/arn"
 	"github.com/fargohq/fargo/internal/authz"
+	"github.com/fargohq/fargo/internal/codedeploy"
 	"github.com/fargohq/fargo/internal/errdefs"
 	"github.com/fargohq/fargo/internal/iampolicy"
 	"github.com/fargohq/fargo/internal/identity"
+	"github.com/fargohq/fargo/internal/store"
 )
 
 // authorizer authorizes API calls, console actions and registry requests alike: authz.Check
@@ -23,6 +26,9 @@ type authorizer struct {
 	scope arn.Scope
 	cache *policyCache
 	now   func() time.Time
+	// deployment reads a CodeDeploy deployment, for the operations that name their deployment
+	// group by a deployment id; nil leaves those checked on "*".
+	deployment func(ctx context.Context, id string) (store.Item[codedeploy.Deployment], error)
 }
 
 func newAuthorizer(dir *identity.Directory, scope arn.Scope) *authorizer {
@@ -30,7 +36,7 @@ func newAuthorizer(dir *identity.Directory, scope arn.Scope) *authorizer {
 }
 
 // API implements api.Deps.Authorize.
-func (az *authorizer) API(_ context.Context, a api.Authorization) error {
+func (az *authorizer) API(ctx context.Context, a api.Authorization) error {
 	rule, ok := authz.RuleFor(a.Service, a.Operation)
 	call := &authz.Call{
 		Service: a.Service, Operation: a.Operation, Region: a.Caller.Region,
@@ -41,7 +47,7 @@ func (az *authorizer) API(_ context.Context, a api.Authorization) error {
 		if a.Caller.Region != "" {
 			scope.Region = a.Caller.Region
 		}
-		resources := a.Target.Resources
+		resources := slices.Concat(a.Target.Resources, az.deploymentGroups(ctx, a.Target.Deployments))
 		if len(resources) == 0 && rule.Resource.Name == authz.IAMUser.Name && a.Caller.UserName != "" {
 			// Access keys and policies of no named user are the caller's own.
 			resources = [][]string{{a.Caller.ARN}}
@@ -61,6 +67,21 @@ func (az *authorizer) API(_ context.Context, a api.Authorization) error {
 		}
 	}
 	return az.check(a.Caller.AccessKeyID, call)
+}
+
+// deploymentGroups names the application and group of each deployment of ids; an id that
+// names no deployment names nothing, and the operation answers that it does not exist.
+func (az *authorizer) deploymentGroups(ctx context.Context, ids []string) [][]string {
+	if az.deployment == nil {
+		return nil
+	}
+	var out [][]string
+	for _, id := range ids {
+		if it, err := az.deployment(ctx, id); err == nil {
+			out = append(out, []string{it.Value.ApplicationName, it.Value.DeploymentGroupName})
+		}
+	}
+	return out
 }
 
 // Registry implements registry.Deps.Authorize: the ECR action of a push or pull request,

@@ -47,42 +47,56 @@ func BenchmarkAuthorizeUpdateService(b *testing.B) {
 	}
 }
 
-func benchmarkAuthorize(b *testing.B, policy string) {
+// newTestAuthorizer returns the authorizer of a server over an in-memory store with one IAM
+// user, ci (key AKIACI), whose inline policy is policy; and the store.
+func newTestAuthorizer(tb testing.TB, policy string) (*authorizer, *store.Store) {
+	tb.Helper()
 	ctx := context.Background()
 	mem, err := memkv.New(memkv.Config{})
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
-	b.Cleanup(func() { _ = mem.Close() })
+	tb.Cleanup(func() { _ = mem.Close() })
 	st := store.New(mem)
 	box, err := credentials.NewBox(make([]byte, 32))
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	u := iam.User{Name: "ci", Path: "/", ID: "AIDACI", AccessKeys: []string{"AKIACI"},
 		Policies: iam.Policies{Inline: []iam.InlinePolicy{{Name: "deploy", Document: policy}}}}
 	if _, err := st.IAMUsers.Create(ctx, "ci", u); err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	sealed, err := box.Seal([]byte("ci-secret"), []byte("AKIACI"))
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	if _, err := st.IAMAccessKeys.Create(ctx, "AKIACI", iam.AccessKey{ID: "AKIACI", UserName: "ci", Status: iam.KeyActive, SealedSecret: sealed}); err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	dir := identity.New(identity.Config{}, identity.Deps{Store: st, Secrets: box, Now: time.Now})
 	runCtx, cancel := context.WithCancel(ctx)
 	done := make(chan error, 1)
 	go func() { done <- dir.Run(runCtx) }()
-	b.Cleanup(func() { cancel(); <-done })
+	tb.Cleanup(func() { cancel(); <-done })
 	<-dir.Synced()
+	az := newAuthorizer(dir, testScope)
+	az.deployment = st.Deployments.Get
+	return az, st
+}
 
-	scope := arn.Scope{Partition: "aws", Region: "us-east-1", AccountID: "000000000000"}
-	az := newAuthorizer(dir, scope)
+var testScope = arn.Scope{Partition: "aws", Region: "us-east-1", AccountID: "000000000000"}
+
+// ciCaller is the caller of ci's key.
+var ciCaller = awsproto.Caller{AccessKeyID: "AKIACI", ARN: "arn:aws:iam::000000000000:user/ci", UserName: "ci", AccountID: "000000000000", Region: "us-east-1"}
+
+func benchmarkAuthorize(b *testing.B, policy string) {
+	ctx := context.Background()
+	az, _ := newTestAuthorizer(b, policy)
+	scope := testScope
 	ecs := newConsoleAPIs(nil, scope, elbapi.Config{}, ecrapi.New(scope, ecrapi.Config{}, ecrapi.Deps{}), nil, nil).services["ecs"]
 	req := awsproto.Request{Body: []byte(`{"cluster":"prod","service":"web","desiredCount":3,"forceNewDeployment":true}`)}
-	caller := awsproto.Caller{AccessKeyID: "AKIACI", ARN: "arn:aws:iam::000000000000:user/ci", UserName: "ci", AccountID: "000000000000", Region: "us-east-1"}
+	caller := ciCaller
 	// names: the names read from the body, then authorized; authorize: authorized only.
 	b.Run("names", func(b *testing.B) {
 		benchtest.PerCall(b, 100, "p50-ns/call", func() {

@@ -15,6 +15,9 @@ import (
 type Target struct {
 	Resources [][]string
 	PassRoles []string
+	// Deployments are CodeDeploy deployment ids of a request that names its deployment group
+	// by a deployment only: the authorizer adds the group the deployment belongs to.
+	Deployments []string
 }
 
 // Add adds one resource named by names; an ARN among them (a request naming the resource by
@@ -37,6 +40,15 @@ func (t *Target) Pass(roles ...string) {
 	for _, r := range roles {
 		if r != "" {
 			t.PassRoles = append(t.PassRoles, r)
+		}
+	}
+}
+
+// Deploy adds the CodeDeploy deployments the request names, leaving out empty ids.
+func (t *Target) Deploy(ids ...string) {
+	for _, id := range ids {
+		if id != "" {
+			t.Deployments = append(t.Deployments, id)
 		}
 	}
 }

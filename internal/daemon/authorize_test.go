@@ -1,0 +1,68 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/fargohq/fargo/internal/api"
+	"github.com/fargohq/fargo/internal/api/awsproto"
+	"github.com/fargohq/fargo/internal/api/ecrapi"
+	"github.com/fargohq/fargo/internal/api/elbapi"
+	"github.com/fargohq/fargo/internal/authz"
+	"github.com/fargohq/fargo/internal/codedeploy"
+)
+
+// TestDeploymentIDsAreCheckedOnTheirGroup: the CodeDeploy operations that name a deployment by
+// its id are checked on the deployment group it belongs to, as AWS checks them.
+func TestDeploymentIDsAreCheckedOnTheirGroup(t *testing.T) {
+	t.Parallel()
+	const policy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["codedeploy:GetDeployment","codedeploy:BatchGetDeployments",
+ "codedeploy:StopDeployment","codedeploy:ContinueDeployment","codedeploy:ListDeploymentTargets","codedeploy:GetDeploymentTarget","codedeploy:BatchGetDeploymentTargets"],
+ "Resource":"arn:aws:codedeploy:us-east-1:000000000000:deploymentgroup:web/web-dg"}]}`
+	az, st := newTestAuthorizer(t, policy)
+	ctx := context.Background()
+	for id, group := range map[string][2]string{"d-WEB": {"web", "web-dg"}, "d-API": {"api", "api-dg"}} {
+		if _, err := st.Deployments.Create(ctx, id, codedeploy.Deployment{ID: id, ApplicationName: group[0], DeploymentGroupName: group[1]}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cd := newConsoleAPIs(nil, testScope, elbapi.Config{}, ecrapi.New(testScope, ecrapi.Config{}, ecrapi.Deps{}), nil, nil).services["codedeploy"]
+	const apiGroup = "arn:aws:codedeploy:us-east-1:000000000000:deploymentgroup:api/api-dg"
+	tests := []struct {
+		op, body string
+		deniedOn string // "" when allowed
+	}{
+		{"GetDeployment", `{"deploymentId":"d-WEB"}`, ""},
+		{"GetDeployment", `{"deploymentId":"d-API"}`, apiGroup},
+		{"StopDeployment", `{"deploymentId":"d-WEB"}`, ""},
+		{"StopDeployment", `{"deploymentId":"d-API"}`, apiGroup},
+		{"ContinueDeployment", `{"deploymentId":"d-API"}`, apiGroup},
+		{"ListDeploymentTargets", `{"deploymentId":"d-WEB"}`, ""},
+		{"GetDeploymentTarget", `{"deploymentId":"d-API","targetId":"x"}`, apiGroup},
+		{"BatchGetDeploymentTargets", `{"deploymentId":"d-WEB","targetIds":["x"]}`, ""},
+		{"BatchGetDeployments", `{"deploymentIds":["d-WEB"]}`, ""},
+		{"BatchGetDeployments", `{"deploymentIds":["d-WEB","d-API"]}`, apiGroup},
+		// An id of no deployment names no group: the action is checked on "*".
+		{"GetDeployment", `{"deploymentId":"d-NONE"}`, "*"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.op+" "+tt.body, func(t *testing.T) {
+			t.Parallel()
+			a := api.Authorization{Caller: ciCaller, Service: "codedeploy", Operation: tt.op,
+				Target: cd.Targets(tt.op, awsproto.Request{Body: []byte(tt.body)}.Input())}
+			err := az.API(ctx, a)
+			if tt.deniedOn == "" {
+				if err != nil {
+					t.Fatalf("denied: %v", err)
+				}
+				return
+			}
+			want := "is not authorized to perform: codedeploy:" + tt.op + " on resource: " + tt.deniedOn + " "
+			if !errors.Is(err, authz.ErrAccessDenied) || !strings.Contains(err.Error(), want) {
+				t.Fatalf("got %v, want a denial %q", err, want)
+			}
+		})
+	}
+}
