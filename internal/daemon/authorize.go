@@ -13,6 +13,7 @@ import (
 	"github.com/fargohq/fargo/internal/authz"
 	"github.com/fargohq/fargo/internal/codedeploy"
 	"github.com/fargohq/fargo/internal/errdefs"
+	"github.com/fargohq/fargo/internal/iam"
 	"github.com/fargohq/fargo/internal/iampolicy"
 	"github.com/fargohq/fargo/internal/identity"
 	"github.com/fargohq/fargo/internal/store"
@@ -29,6 +30,10 @@ type authorizer struct {
 	// deployment reads a CodeDeploy deployment, for the operations that name their deployment
 	// group by a deployment id; nil leaves those checked on "*".
 	deployment func(ctx context.Context, id string) (store.Item[codedeploy.Deployment], error)
+	// iamPath returns the path and name, as stored ("dev/Deployer"), of the IAM user, group or
+	// role (kind "user", "group", "role") named name in any case, for requests that name one
+	// without its path; nil leaves such names as they are (the path "/").
+	iamPath func(ctx context.Context, kind, name string) (string, bool)
 }
 
 func newAuthorizer(dir *identity.Directory, scope arn.Scope) *authorizer {
@@ -53,6 +58,7 @@ func (az *authorizer) API(ctx context.Context, a api.Authorization) error {
 			resources = [][]string{{a.Caller.ARN}}
 		}
 		for _, names := range resources {
+			names = az.withIAMPath(ctx, rule.Resource, names)
 			t := rule.Resource
 			if len(names) == 1 && arn.IsARN(names[0]) {
 				t = authz.RequestARN
@@ -67,6 +73,41 @@ func (az *authorizer) API(ctx context.Context, a api.Authorization) error {
 		}
 	}
 	return az.check(a.Caller.AccessKeyID, call)
+}
+
+// withIAMPath puts the path of the IAM user, group or role that names names by its name alone
+// (GetUser, PutRolePolicy, ...), so that its ARN is the entity's: user/dev/ci, not user/ci.
+func (az *authorizer) withIAMPath(ctx context.Context, t authz.ResourceType, names []string) []string {
+	if az.iamPath == nil || len(names) != 1 || t != authz.IAMUser && t != authz.IAMGroup && t != authz.IAMRole ||
+		strings.Contains(names[0], "/") || arn.IsARN(names[0]) {
+		return names
+	}
+	pathAndName, ok := az.iamPath(ctx, t.Name, names[0])
+	if !ok {
+		return names // being created, or no such entity: the operation answers that
+	}
+	return []string{pathAndName}
+}
+
+// storeIAMPath reads the path and name of a user, group or role from st.
+func storeIAMPath(st *store.Store) func(ctx context.Context, kind, name string) (string, bool) {
+	pathAndName := func(path, name string, err error) (string, bool) {
+		return strings.TrimPrefix(path, "/") + name, err == nil
+	}
+	return func(ctx context.Context, kind, name string) (string, bool) {
+		switch kind {
+		case authz.IAMUser.Name:
+			it, err := st.IAMUsers.Get(ctx, iam.Key(name))
+			return pathAndName(it.Value.Path, it.Value.Name, err)
+		case authz.IAMGroup.Name:
+			it, err := st.IAMGroups.Get(ctx, iam.Key(name))
+			return pathAndName(it.Value.Path, it.Value.Name, err)
+		case authz.IAMRole.Name:
+			it, err := st.IAMRoles.Get(ctx, iam.Key(name))
+			return pathAndName(it.Value.Path, it.Value.Name, err)
+		}
+		return "", false
+	}
 }
 
 // deploymentGroups names the application and group of each deployment of ids; an id that

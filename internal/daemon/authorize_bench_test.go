@@ -82,6 +82,7 @@ func newTestAuthorizer(tb testing.TB, policy string) (*authorizer, *store.Store)
 	<-dir.Synced()
 	az := newAuthorizer(dir, testScope)
 	az.deployment = st.Deployments.Get
+	az.iamPath = storeIAMPath(st)
 	return az, st
 }
 

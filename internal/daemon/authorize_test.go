@@ -3,6 +3,7 @@ package daemon
 import (
 	"context"
 	"errors"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -10,8 +11,10 @@ import (
 	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/api/ecrapi"
 	"github.com/fargohq/fargo/internal/api/elbapi"
+	"github.com/fargohq/fargo/internal/api/iamapi"
 	"github.com/fargohq/fargo/internal/authz"
 	"github.com/fargohq/fargo/internal/codedeploy"
+	"github.com/fargohq/fargo/internal/iam"
 )
 
 // TestDeploymentIDsAreCheckedOnTheirGroup: the CodeDeploy operations that name a deployment by
@@ -60,6 +63,59 @@ func TestDeploymentIDsAreCheckedOnTheirGroup(t *testing.T) {
 				return
 			}
 			want := "is not authorized to perform: codedeploy:" + tt.op + " on resource: " + tt.deniedOn + " "
+			if !errors.Is(err, authz.ErrAccessDenied) || !strings.Contains(err.Error(), want) {
+				t.Fatalf("got %v, want a denial %q", err, want)
+			}
+		})
+	}
+}
+
+// TestIAMPathsInARNs: a user or role named by its name alone is checked on its ARN with its
+// path, which denial messages name, as AWS names it.
+func TestIAMPathsInARNs(t *testing.T) {
+	t.Parallel()
+	const policy = `{"Version":"2012-10-17","Statement":[
+ {"Effect":"Allow","Action":["iam:GetUser","iam:PutUserPolicy"],"Resource":"arn:aws:iam::000000000000:user/dev/*"},
+ {"Effect":"Allow","Action":"iam:GetRole","Resource":"arn:aws:iam::000000000000:role/svc/*"}]}`
+	az, st := newTestAuthorizer(t, policy)
+	ctx := context.Background()
+	if _, err := st.IAMUsers.Create(ctx, "deployer", iam.User{Name: "Deployer", Path: "/dev/", ID: "AIDADEP"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.IAMRoles.Create(ctx, "app", iam.Role{Name: "app", Path: "/svc/team/", ID: "AROAAPP"}); err != nil {
+		t.Fatal(err)
+	}
+	iamSvc := iamapi.New(testScope.AccountID, iamapi.Deps{}).Service()
+	tests := []struct {
+		op, user, role string
+		deniedOn       string
+	}{
+		{op: "GetUser", user: "Deployer"},
+		{op: "PutUserPolicy", user: "deployer"},
+		{op: "GetRole", role: "app"},
+		{op: "DeleteUser", user: "deployer", deniedOn: "arn:aws:iam::000000000000:user/dev/Deployer"},
+		{op: "GetUser", user: "ci", deniedOn: "arn:aws:iam::000000000000:user/ci"},
+		{op: "DeleteRole", role: "app", deniedOn: "arn:aws:iam::000000000000:role/svc/team/app"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.op+" "+tt.user+tt.role, func(t *testing.T) {
+			t.Parallel()
+			form := url.Values{}
+			if tt.user != "" {
+				form.Set("UserName", tt.user)
+			}
+			if tt.role != "" {
+				form.Set("RoleName", tt.role)
+			}
+			a := api.Authorization{Caller: ciCaller, Service: "iam", Operation: tt.op, Target: iamSvc.Targets(tt.op, awsproto.Request{Form: form}.Input())}
+			err := az.API(ctx, a)
+			if tt.deniedOn == "" {
+				if err != nil {
+					t.Fatalf("denied: %v", err)
+				}
+				return
+			}
+			want := "is not authorized to perform: iam:" + tt.op + " on resource: " + tt.deniedOn + " "
 			if !errors.Is(err, authz.ErrAccessDenied) || !strings.Contains(err.Error(), want) {
 				t.Fatalf("got %v, want a denial %q", err, want)
 			}

@@ -171,6 +171,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 	mux.Handle("GET /metrics", promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{}))
 	az := newAuthorizer(p.identity, scope)
 	az.deployment = st.Deployments.Get
+	az.iamPath = storeIAMPath(st)
 	ecrAPI, err := buildRegistry(p, st, scope, az, mux, cfg, log)
 	if err != nil {
 		return p, "", err
