@@ -312,4 +312,7 @@ func TestRegistryFollowsECRPolicies(t *testing.T) {
 			t.Errorf("tags of %s: %d %s, denied %v", repo, resp.StatusCode, body, denied)
 		}
 	}
+	// The audit log keeps registry requests as it keeps API calls.
+	e.auditHas(t, `"service":"ecr"`, `"operation":"ListImages"`, `"resources":[["other"]]`, `"allowed":false`, `"errorCode":"DENIED"`, "user/puller")
+	e.auditHas(t, `"service":"ecr"`, `"operation":"ListImages"`, `"resources":[["web"]]`, `"allowed":true`, "user/puller", `"sourceIp":"127.0.0.1"`)
 }
