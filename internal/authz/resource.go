@@ -91,3 +91,13 @@ func (t ResourceType) ARN(scope arn.Scope, names ...string) (string, error) {
 	}
 	return arn.ARN{Partition: scope.Partition, Service: t.Service, Region: region, AccountID: scope.AccountID, Resource: b.String()}.String(), nil
 }
+
+// keyTypes are the condition keys whose values are ARNs of a resource type.
+var keyTypes = map[string]ResourceType{"ecs:cluster": ECSCluster}
+
+// KeyResourceType returns the resource type of the ARNs that the condition key name takes
+// (ECSCluster for ecs:cluster), false for a key of other values.
+func KeyResourceType(name string) (ResourceType, bool) {
+	t, ok := keyTypes[name]
+	return t, ok
+}

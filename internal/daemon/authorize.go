@@ -47,11 +47,12 @@ func (az *authorizer) API(ctx context.Context, a api.Authorization) error {
 		Service: a.Service, Operation: a.Operation, Region: a.Caller.Region,
 		SourceIP: a.SourceIP, SecureTransport: a.Secure, PassRoles: a.Target.PassRoles,
 	}
+	scope := az.scope
+	if a.Caller.Region != "" {
+		scope.Region = a.Caller.Region
+	}
+	call.Keys = conditionKeys(scope, a.Target.Keys)
 	if ok && rule.Resource.Name != authz.Any.Name {
-		scope := az.scope
-		if a.Caller.Region != "" {
-			scope.Region = a.Caller.Region
-		}
 		resources := slices.Concat(a.Target.Resources, az.deploymentGroups(ctx, a.Target.Deployments))
 		if len(resources) == 0 && rule.Resource.Name == authz.IAMUser.Name && a.Caller.UserName != "" {
 			// Access keys and policies of no named user are the caller's own.
@@ -73,6 +74,29 @@ func (az *authorizer) API(ctx context.Context, a api.Authorization) error {
 		}
 	}
 	return az.check(a.Caller.AccessKeyID, call)
+}
+
+// conditionKeys are the request's condition keys, with the names of those that take ARNs
+// (ecs:cluster) made ARNs in scope.
+func conditionKeys(scope arn.Scope, keys map[string][]string) map[string][]string {
+	if len(keys) == 0 {
+		return nil
+	}
+	out := make(map[string][]string, len(keys))
+	for name, values := range keys {
+		t, isARN := authz.KeyResourceType(name)
+		for _, v := range values {
+			if isARN && !arn.IsARN(v) {
+				a, err := t.ARN(scope, v)
+				if err != nil {
+					continue
+				}
+				v = a
+			}
+			out[name] = append(out[name], v)
+		}
+	}
+	return out
 }
 
 // withIAMPath puts the path of the IAM user, group or role that names names by its name alone

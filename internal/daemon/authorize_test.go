@@ -122,3 +122,34 @@ func TestIAMPathsInARNs(t *testing.T) {
 		})
 	}
 }
+
+// TestECSClusterConditionKey: ECS requests on a cluster's resources set ecs:cluster to the
+// cluster's ARN, whether they name the cluster by name, by ARN, or not at all (default).
+func TestECSClusterConditionKey(t *testing.T) {
+	t.Parallel()
+	const policy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ecs:UpdateService","ecs:RunTask","ecs:ListServices"],"Resource":"*",
+ "Condition":{"ArnEquals":{"ecs:cluster":"arn:aws:ecs:us-east-1:000000000000:cluster/prod"}}}]}`
+	az, _ := newTestAuthorizer(t, policy)
+	ecs := newConsoleAPIs(nil, testScope, elbapi.Config{}, ecrapi.New(testScope, ecrapi.Config{}, ecrapi.Deps{}), nil, nil).services["ecs"]
+	tests := []struct {
+		op, body string
+		allowed  bool
+	}{
+		{"UpdateService", `{"cluster":"prod","service":"web"}`, true},
+		{"UpdateService", `{"cluster":"arn:aws:ecs:us-east-1:000000000000:cluster/prod","service":"web"}`, true},
+		{"UpdateService", `{"cluster":"dev","service":"web"}`, false},
+		{"RunTask", `{"cluster":"prod","taskDefinition":"web:1"}`, true},
+		{"RunTask", `{"taskDefinition":"web:1"}`, false}, // the default cluster
+		{"ListServices", `{"cluster":"prod"}`, true},
+		{"ListServices", `{"cluster":"dev"}`, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.op+" "+tt.body, func(t *testing.T) {
+			t.Parallel()
+			a := api.Authorization{Caller: ciCaller, Service: "ecs", Operation: tt.op, Target: ecs.Targets(tt.op, awsproto.Request{Body: []byte(tt.body)}.Input())}
+			if err := az.API(context.Background(), a); (err == nil) != tt.allowed {
+				t.Fatalf("allowed %v, want %v: %v", err == nil, tt.allowed, err)
+			}
+		})
+	}
+}

@@ -18,6 +18,23 @@ type Target struct {
 	// Deployments are CodeDeploy deployment ids of a request that names its deployment group
 	// by a deployment only: the authorizer adds the group the deployment belongs to.
 	Deployments []string
+	// Keys are the service's condition keys the request sets (ecs:cluster). A key whose
+	// values are ARNs of a resource type (authz.KeyResourceType) holds the resources' names,
+	// as Resources do, and the authorizer makes ARNs of them.
+	Keys map[string][]string
+}
+
+// Key sets the condition key name to values, leaving out empty ones.
+func (t *Target) Key(name string, values ...string) {
+	for _, v := range values {
+		if v == "" {
+			continue
+		}
+		if t.Keys == nil {
+			t.Keys = map[string][]string{}
+		}
+		t.Keys[name] = append(t.Keys[name], v)
+	}
 }
 
 // Add adds one resource named by names; an ARN among them (a request naming the resource by
