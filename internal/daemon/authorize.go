@@ -53,7 +53,10 @@ func (az *authorizer) API(ctx context.Context, a api.Authorization) error {
 	}
 	call.Keys = conditionKeys(scope, a.Target.Keys)
 	if ok && rule.Resource.Name != authz.Any.Name {
-		resources := slices.Concat(a.Target.Resources, az.deploymentGroups(ctx, a.Target.Deployments))
+		resources := a.Target.Resources
+		if len(a.Target.Deployments) > 0 {
+			resources = slices.Concat(resources, az.deploymentGroups(ctx, a.Target.Deployments))
+		}
 		if len(resources) == 0 && rule.Resource.Name == authz.IAMUser.Name && a.Caller.UserName != "" {
 			// Access keys and policies of no named user are the caller's own.
 			resources = [][]string{{a.Caller.ARN}}
@@ -76,27 +79,25 @@ func (az *authorizer) API(ctx context.Context, a api.Authorization) error {
 	return az.check(a.Caller.AccessKeyID, call)
 }
 
-// conditionKeys are the request's condition keys, with the names of those that take ARNs
-// (ecs:cluster) made ARNs in scope.
+// conditionKeys returns the request's condition keys with the names of those that take ARNs
+// (ecs:cluster) made ARNs in scope. It changes keys in place, which the Target hands over: a
+// call's authorization allocates no copy, and an ARN stays as it is.
 func conditionKeys(scope arn.Scope, keys map[string][]string) map[string][]string {
-	if len(keys) == 0 {
-		return nil
-	}
-	out := make(map[string][]string, len(keys))
 	for name, values := range keys {
 		t, isARN := authz.KeyResourceType(name)
-		for _, v := range values {
-			if isARN && !arn.IsARN(v) {
-				a, err := t.ARN(scope, v)
-				if err != nil {
-					continue
-				}
-				v = a
+		if !isARN {
+			continue
+		}
+		for i, v := range values {
+			if arn.IsARN(v) {
+				continue
 			}
-			out[name] = append(out[name], v)
+			if a, err := t.ARN(scope, v); err == nil {
+				values[i] = a
+			}
 		}
 	}
-	return out
+	return keys
 }
 
 // withIAMPath puts the path of the IAM user, group or role that names names by its name alone
