@@ -18,21 +18,11 @@ import (
 func TestAuditLogWritesAndFilters(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	a, err := openAuditLog(dir, auditLimits{}, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- a.Run(ctx) }()
 	t0 := time.Date(2026, 12, 7, 5, 0, 0, 0, time.UTC)
-	a.Record(api.Record{Time: t0, RequestID: "1", Principal: "arn:aws:iam::000000000000:user/ci", Service: "ecs", Operation: "UpdateService", Allowed: true})
-	a.Record(api.Record{Time: t0.Add(time.Minute), RequestID: "2", Principal: "arn:aws:iam::000000000000:user/dev/ci", Service: "ecs", Operation: "DeleteCluster", ErrorCode: "AccessDeniedException"})
-	a.Record(api.Record{Time: t0.Add(2 * time.Minute), RequestID: "3", Principal: "arn:aws:iam::000000000000:root", Service: "iam", Operation: "CreateUser", Allowed: true})
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
+	writeAudit(t, dir, auditLimits{},
+		api.Record{Time: t0, RequestID: "1", Principal: "arn:aws:iam::000000000000:user/ci", Service: "ecs", Operation: "UpdateService", Allowed: true},
+		api.Record{Time: t0.Add(time.Minute), RequestID: "2", Principal: "arn:aws:iam::000000000000:user/dev/ci", Service: "ecs", Operation: "DeleteCluster", ErrorCode: "AccessDeniedException"},
+		api.Record{Time: t0.Add(2 * time.Minute), RequestID: "3", Principal: "arn:aws:iam::000000000000:root", Service: "iam", Operation: "CreateUser", Allowed: true})
 	for _, tc := range []struct {
 		f    AuditFilter
 		want string
@@ -64,22 +54,13 @@ func TestAuditLogRotatesBySize(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	const maxBytes = 600
-	a, err := openAuditLog(dir, auditLimits{MaxBytes: maxBytes, Keep: 2}, slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- a.Run(ctx) }()
 	t0 := time.Date(2026, 12, 7, 5, 0, 0, 0, time.UTC)
 	const n = 40
-	for i := range n {
-		a.Record(api.Record{Time: t0.Add(time.Duration(i) * time.Second), RequestID: fmt.Sprintf("r%02d", i), Service: "ecs", Operation: "ListClusters", Allowed: true})
+	records := make([]api.Record, n)
+	for i := range records {
+		records[i] = api.Record{Time: t0.Add(time.Duration(i) * time.Second), RequestID: fmt.Sprintf("r%02d", i), Service: "ecs", Operation: "ListClusters", Allowed: true}
 	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
+	writeAudit(t, dir, auditLimits{MaxBytes: maxBytes, Keep: 2}, records...)
 	names, err := filepath.Glob(filepath.Join(dir, AuditFile+"*"))
 	if err != nil {
 		t.Fatal(err)
@@ -121,5 +102,24 @@ func TestAuditLogRotatesBySize(t *testing.T) {
 	defer func() { _ = b.f.Close() }()
 	if st, _ := os.Stat(filepath.Join(dir, AuditFile)); b.size != st.Size() {
 		t.Errorf("reopened at size %d, the file has %d", b.size, st.Size())
+	}
+}
+
+// writeAudit writes records through an audit log of dir with limits, and stops it.
+func writeAudit(t *testing.T, dir string, limits auditLimits, records ...api.Record) {
+	t.Helper()
+	a, err := openAuditLog(dir, limits, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx) }()
+	for _, r := range records {
+		a.Record(r)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }

@@ -64,22 +64,33 @@ type simulateOutput struct {
 // groups' too), group or role, and any given in PolicyInputList, with the evaluator that
 // authorizes calls.
 func (a *API) simulatePrincipalPolicy(ctx context.Context, in *simulateInput) (*simulateOutput, error) {
-	arn, err := required(in.PolicySourceArn, "policySourceArn")
-	if err != nil {
-		return nil, err
-	}
 	if err := in.check(); err != nil {
 		return nil, err
 	}
+	s, err := a.principalWithInputs(ctx, in.PolicySourceArn, in.PolicyInputList)
+	if err != nil {
+		return nil, err
+	}
+	return a.simulate(in, s.principal, s.policies)
+}
+
+// principalWithInputs reads the principal PolicySourceArn names, with its policies followed
+// by those of PolicyInputList.
+func (a *API) principalWithInputs(ctx context.Context, source *string, inputs []string) (simulated, error) {
+	arn, err := required(source, "policySourceArn")
+	if err != nil {
+		return simulated{}, err
+	}
 	s, err := a.simulatedPrincipal(ctx, arn)
 	if err != nil {
-		return nil, err
+		return simulated{}, err
 	}
-	extra, err := inputPolicies(in.PolicyInputList)
+	extra, err := inputPolicies(inputs)
 	if err != nil {
-		return nil, err
+		return simulated{}, err
 	}
-	return a.simulate(in, s.principal, append(s.policies, extra...))
+	s.policies = append(s.policies, extra...)
+	return s, nil
 }
 
 // simulateCustomPolicy evaluates actions on resources under the policies given.
@@ -195,19 +206,11 @@ type contextKeysOutput struct {
 // getContextKeysForPrincipalPolicy lists the condition keys of the policies of a user (its
 // groups' too), group or role, and of any given.
 func (a *API) getContextKeysForPrincipalPolicy(ctx context.Context, in *contextKeysInput) (*contextKeysOutput, error) {
-	arn, err := required(in.PolicySourceArn, "policySourceArn")
+	s, err := a.principalWithInputs(ctx, in.PolicySourceArn, in.PolicyInputList)
 	if err != nil {
 		return nil, err
 	}
-	s, err := a.simulatedPrincipal(ctx, arn)
-	if err != nil {
-		return nil, err
-	}
-	extra, err := inputPolicies(in.PolicyInputList)
-	if err != nil {
-		return nil, err
-	}
-	return contextKeys(append(s.policies, extra...)), nil
+	return contextKeys(s.policies), nil
 }
 
 // getContextKeysForCustomPolicy lists the condition keys of the policies given.
