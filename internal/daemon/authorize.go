@@ -34,6 +34,9 @@ type authorizer struct {
 	// role (kind "user", "group", "role") named name in any case, for requests that name one
 	// without its path; nil leaves such names as they are (the path "/").
 	iamPath func(ctx context.Context, kind, name string) (string, bool)
+	// resourceTags returns the tags of the resource an ARN names (aws:ResourceTag/<key>); it
+	// is asked only when a policy of the caller tests resource tags. Nil: resources have none.
+	resourceTags func(ctx context.Context, resourceARN string) map[string]string
 }
 
 func newAuthorizer(dir *identity.Directory, scope arn.Scope) *authorizer {
@@ -76,7 +79,7 @@ func (az *authorizer) API(ctx context.Context, a api.Authorization) error {
 			call.Resources = append(call.Resources, authz.Resource{ARN: resource})
 		}
 	}
-	return az.check(a.Caller.AccessKeyID, call)
+	return az.check(ctx, a.Caller.AccessKeyID, call)
 }
 
 // conditionKeys returns the request's condition keys with the names of those that take ARNs
@@ -152,7 +155,7 @@ func (az *authorizer) deploymentGroups(ctx context.Context, ids []string) [][]st
 
 // Registry implements registry.Deps.Authorize: the ECR action of a push or pull request,
 // checked on the repository.
-func (az *authorizer) Registry(_ context.Context, accessKeyID, method, route, repository string) error {
+func (az *authorizer) Registry(ctx context.Context, accessKeyID, method, route, repository string) error {
 	rule, ok := authz.RegistryRuleFor(method, authz.RegistryRoute(route))
 	if !ok {
 		return errdefs.Detail(authz.ErrAccessDenied, "The registry does not serve %s on %s.", method, route)
@@ -163,11 +166,11 @@ func (az *authorizer) Registry(_ context.Context, accessKeyID, method, route, re
 	}
 	service, operation, _ := strings.Cut(rule.Action, ":")
 	call := &authz.Call{Service: service, Operation: operation, Rule: &rule, Resources: []authz.Resource{{ARN: resource}}}
-	return az.check(accessKeyID, call)
+	return az.check(ctx, accessKeyID, call)
 }
 
 // check completes call with the principal owning accessKeyID and checks it.
-func (az *authorizer) check(accessKeyID string, call *authz.Call) error {
+func (az *authorizer) check(ctx context.Context, accessKeyID string, call *authz.Call) error {
 	p, ok := az.dir.Principal(accessKeyID)
 	if !ok {
 		return errdefs.Detail(authz.ErrAccessDenied, "The access key %s is not active.", accessKeyID)
@@ -196,8 +199,22 @@ func (az *authorizer) check(accessKeyID string, call *authz.Call) error {
 		}
 		policies = append(policies, pol)
 	}
+	az.addResourceTags(ctx, call, policies)
 	_, err := authz.Check(call, policies)
 	return err
+}
+
+// addResourceTags gives the call's resources their tags, when a policy tests them: a store
+// read per resource, which calls under policies without aws:ResourceTag do not pay.
+func (az *authorizer) addResourceTags(ctx context.Context, call *authz.Call, policies []iampolicy.Policy) {
+	if az.resourceTags == nil || !slices.ContainsFunc(policies, func(p iampolicy.Policy) bool { return p.UsesResourceTags() }) {
+		return
+	}
+	for i := range call.Resources {
+		if call.Resources[i].Tags == nil {
+			call.Resources[i].Tags = az.resourceTags(ctx, call.Resources[i].ARN)
+		}
+	}
 }
 
 // policyCache keeps parsed policy documents by their text, so a call parses none it has seen.

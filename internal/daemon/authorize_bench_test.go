@@ -83,6 +83,7 @@ func newTestAuthorizer(tb testing.TB, policy string) (*authorizer, *store.Store)
 	az := newAuthorizer(dir, testScope)
 	az.deployment = st.Deployments.Get
 	az.iamPath = storeIAMPath(st)
+	az.resourceTags = storeResourceTags(st)
 	return az, st
 }
 

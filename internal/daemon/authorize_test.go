@@ -14,7 +14,12 @@ import (
 	"github.com/fargohq/fargo/internal/api/iamapi"
 	"github.com/fargohq/fargo/internal/authz"
 	"github.com/fargohq/fargo/internal/codedeploy"
+	"github.com/fargohq/fargo/internal/ecr"
+	"github.com/fargohq/fargo/internal/ecs"
+	"github.com/fargohq/fargo/internal/elb"
 	"github.com/fargohq/fargo/internal/iam"
+	"github.com/fargohq/fargo/internal/store"
+	"github.com/fargohq/fargo/internal/tagset"
 )
 
 // TestDeploymentIDsAreCheckedOnTheirGroup: the CodeDeploy operations that name a deployment by
@@ -151,5 +156,65 @@ func TestECSClusterConditionKey(t *testing.T) {
 				t.Fatalf("allowed %v, want %v: %v", err == nil, tt.allowed, err)
 			}
 		})
+	}
+}
+
+// TestResourceTagConditionKey: a policy that tests aws:ResourceTag/<key> sees the tags of the
+// resource acted on, read from the store.
+func TestResourceTagConditionKey(t *testing.T) {
+	t.Parallel()
+	const policy = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["ecs:UpdateService","ecr:PutImage"],"Resource":"*",
+ "Condition":{"StringEquals":{"aws:ResourceTag/team":"web"}}}]}`
+	az, st := newTestAuthorizer(t, policy)
+	ctx := context.Background()
+	for name, team := range map[string]string{"web": "web", "api": "api"} {
+		if _, err := st.Services.Create(ctx, store.ServiceID("prod", name), ecs.Service{Name: name, ClusterName: "prod", Tags: []ecs.Tag{{Key: "team", Value: team}}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.Repositories.Create(ctx, name, ecr.Repository{Name: name, Tags: []ecr.Tag{{Key: "team", Value: team}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ecsSvc := newConsoleAPIs(nil, testScope, elbapi.Config{}, ecrapi.New(testScope, ecrapi.Config{}, ecrapi.Deps{}), nil, nil).services["ecs"]
+	for service, allowed := range map[string]bool{"web": true, "api": false, "missing": false} {
+		a := api.Authorization{Caller: ciCaller, Service: "ecs", Operation: "UpdateService",
+			Target: ecsSvc.Targets("UpdateService", awsproto.Request{Body: []byte(`{"cluster":"prod","service":"` + service + `"}`)}.Input())}
+		if err := az.API(ctx, a); (err == nil) != allowed {
+			t.Errorf("UpdateService of %s: allowed %v, want %v (%v)", service, err == nil, allowed, err)
+		}
+	}
+	for repo, allowed := range map[string]bool{"web": true, "api": false} {
+		if err := az.Registry(ctx, "AKIACI", "PUT", "manifests", repo); (err == nil) != allowed {
+			t.Errorf("push to %s: allowed %v, want %v (%v)", repo, err == nil, allowed, err)
+		}
+	}
+}
+
+func TestStoreResourceTags(t *testing.T) {
+	t.Parallel()
+	_, st := newTestAuthorizer(t, `{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"*","Resource":"*"}}`)
+	ctx := context.Background()
+	team := []tagset.Tag{{Key: "team", Value: "web"}}
+	if _, err := st.Clusters.Create(ctx, "prod", ecs.Cluster{Name: "prod", Tags: team}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.LoadBalancers.Create(ctx, "lb", elb.LoadBalancer{Name: "lb", ID: "0123456789abcdef", Tags: team}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.TargetGroups.Create(ctx, "tg", elb.TargetGroup{Name: "tg", ID: "0123456789abcdef", Tags: team}); err != nil {
+		t.Fatal(err)
+	}
+	tags := storeResourceTags(st)
+	for resource, want := range map[string]string{
+		"arn:aws:ecs:us-east-1:000000000000:cluster/prod":                                          "web",
+		"arn:aws:elasticloadbalancing:us-east-1:000000000000:loadbalancer/app/lb/0123456789abcdef": "web",
+		"arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/tg/0123456789abcdef":      "web",
+		"arn:aws:ecs:us-east-1:000000000000:cluster/other":                                         "",
+		"arn:aws:logs:us-east-1:000000000000:log-group:x":                                          "",
+		"*": "",
+	} {
+		if got := tags(ctx, resource)["team"]; got != want {
+			t.Errorf("tags of %s: team %q, want %q", resource, got, want)
+		}
 	}
 }

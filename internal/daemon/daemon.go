@@ -172,6 +172,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 	az := newAuthorizer(p.identity, scope)
 	az.deployment = st.Deployments.Get
 	az.iamPath = storeIAMPath(st)
+	az.resourceTags = storeResourceTags(st)
 	if p.audit, err = openAuditLog(cfg.DataDir, auditLimits{}, log.With("component", "audit")); err != nil {
 		return p, "", err
 	}

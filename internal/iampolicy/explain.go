@@ -104,3 +104,16 @@ func ConditionKeys(policies ...Policy) []string {
 	slices.Sort(keys)
 	return keys
 }
+
+// UsesResourceTags reports whether a condition of the policy tests aws:ResourceTag/<key>, so
+// that a caller looks up the tags of the resources only for policies that need them.
+func (p *Policy) UsesResourceTags() bool {
+	for si := range p.Statements {
+		for ci := range p.Statements[si].compiled.conditions {
+			if p.Statements[si].compiled.conditions[ci].key.kind == keyResourceTag {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -121,3 +121,16 @@ func TestConditionKeys(t *testing.T) {
 		t.Errorf("ConditionKeys = %v, want %v", got, want)
 	}
 }
+
+func TestUsesResourceTags(t *testing.T) {
+	t.Parallel()
+	for doc, want := range map[string]bool{
+		`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"ecs:*","Resource":"*","Condition":{"StringEquals":{"aws:resourcetag/team":"web"}}}}`: true,
+		`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"ecs:*","Resource":"*","Condition":{"StringEquals":{"aws:RequestTag/team":"web"}}}}`:  false,
+		`{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"ecs:*","Resource":"*"}}`:                                                             false,
+	} {
+		if got := mustParse(t, doc)[0].UsesResourceTags(); got != want {
+			t.Errorf("UsesResourceTags(%s) = %v, want %v", doc, got, want)
+		}
+	}
+}
