@@ -17,6 +17,7 @@ import (
 	"github.com/fargohq/fargo/internal/iampolicy"
 	"github.com/fargohq/fargo/internal/identity"
 	"github.com/fargohq/fargo/internal/store"
+	"github.com/fargohq/fargo/internal/tagset"
 )
 
 // authorizer authorizes API calls, console actions and registry requests alike: authz.Check
@@ -185,12 +186,7 @@ func (az *authorizer) check(ctx context.Context, accessKeyID string, call *authz
 	if p.Root {
 		return nil
 	}
-	if len(p.Tags) > 0 {
-		call.Principal.Tags = make(map[string]string, len(p.Tags))
-		for _, t := range p.Tags {
-			call.Principal.Tags[t.Key] = t.Value
-		}
-	}
+	call.Principal.Tags = tagset.Map(p.Tags)
 	policies := make([]iampolicy.Policy, 0, len(p.Policies))
 	for _, doc := range p.Policies {
 		pol, err := az.cache.parse(doc.Document)

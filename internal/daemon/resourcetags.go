@@ -44,7 +44,7 @@ func storeResourceTags(st *store.Store) func(ctx context.Context, resourceARN st
 				tags = tagsIf(it.Value.Tags, err)
 			}
 		}
-		return tagMap(tags)
+		return tagset.Map(tags)
 	}
 }
 
@@ -53,15 +53,4 @@ func tagsIf(tags []tagset.Tag, err error) []tagset.Tag {
 		return nil
 	}
 	return tags
-}
-
-func tagMap(tags []tagset.Tag) map[string]string {
-	if len(tags) == 0 {
-		return nil
-	}
-	m := make(map[string]string, len(tags))
-	for _, t := range tags {
-		m[t.Key] = t.Value
-	}
-	return m
 }

@@ -71,7 +71,7 @@ func (a *API) simulatedUser(ctx context.Context, ref entityRef, s *simulated) er
 		return err
 	}
 	u := it.Value
-	s.principal = authz.Principal{ARN: u.ARN(a.account), Account: a.account, Username: u.Name, UserID: u.ID, Tags: tagMap(u.Tags)}
+	s.principal = authz.Principal{ARN: u.ARN(a.account), Account: a.account, Username: u.Name, UserID: u.ID, Tags: tagset.Map(u.Tags)}
 	if err := a.appendSources(ctx, s, "user", u.Policies); err != nil {
 		return err
 	}
@@ -105,7 +105,7 @@ func (a *API) simulatedRole(ctx context.Context, ref entityRef, s *simulated) er
 		return err
 	}
 	r := it.Value
-	s.principal = authz.Principal{ARN: r.ARN(a.account), Account: a.account, UserID: r.ID, Tags: tagMap(r.Tags)}
+	s.principal = authz.Principal{ARN: r.ARN(a.account), Account: a.account, UserID: r.ID, Tags: tagset.Map(r.Tags)}
 	return a.appendSources(ctx, s, "role", r.Policies)
 }
 
@@ -152,15 +152,4 @@ func (s *simulated) add(id, typ, doc string) error {
 	}
 	s.policies = append(s.policies, sourcePolicy{id: id, typ: typ, policy: p})
 	return nil
-}
-
-func tagMap(tags []tagset.Tag) map[string]string {
-	if len(tags) == 0 {
-		return nil
-	}
-	m := make(map[string]string, len(tags))
-	for _, t := range tags {
-		m[t.Key] = t.Value
-	}
-	return m
 }
