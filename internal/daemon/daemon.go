@@ -164,15 +164,18 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 	mux.Handle("GET /metrics", promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{}))
 	mux.Handle("GET "+ClusterPath, p.controllers)
 	az := newAuthorizer(p.identity, scope)
+	az.deployment = st.Deployments.Get
+	az.iamPath = storeIAMPath(st)
+	az.resourceTags = storeResourceTags(st)
+	if p.audit, err = openAuditLog(cfg.DataDir, auditLimits{}, log.With("component", "audit")); err != nil {
+		return p, "", err
+	}
 	ecrAPI, err := buildRegistry(p, st, scope, az, mux, cfg, log)
 	if err != nil {
 		return p, "", err
 	}
 	elbCfg := elbapi.Config{ListenerHost: cfg.LBBindHost, CertificateDir: filepath.Join(cfg.DataDir, "certs"), CheckPorts: true, APIAddr: cfg.APIAddr}
 	apis := newConsoleAPIs(st, scope, elbCfg, ecrAPI, p.reg, p.node)
-	if p.audit, err = openAuditLog(cfg.DataDir, log.With("component", "audit")); err != nil {
-		return p, "", err
-	}
 	front, err := api.New(api.Config{AccountID: cfg.AccountID}, api.Deps{
 		Credentials: p.identity.Secret, Principal: principal(p.identity), KeyUsed: p.identity.Used,
 		Logger: log, Registerer: reg, Fallback: mux, Authorize: az.API, Audit: p.audit.Record,
@@ -215,7 +218,7 @@ func buildRegistry(p *parts, st *store.Store, scope arn.Scope, az *authorizer, m
 	lookup := p.identity.Secret
 	r, err := registry.New(registry.Config{RootDir: filepath.Join(cfg.DataDir, "registry")}, registry.Deps{
 		Store: st, Credentials: lookup, RegistryID: cfg.AccountID, Logger: log.With("component", "registry"),
-		Authorize: az.Registry,
+		Authorize: az.Registry, Audit: registryAudit(p.identity, p.audit.Record),
 	})
 	if err != nil {
 		return nil, err
