@@ -40,7 +40,8 @@ func waitNativeDeployment(ctx context.Context, client ecsAPI, o deployOptions, a
 			return err
 		}
 		if !found {
-			// The server records a service deployment a moment after UpdateService.
+			// UpdateService records the service deployment it answers with; a fargo server older
+			// than that records it a moment later.
 			sd.Status = types.ServiceDeploymentStatusPending
 		}
 		if s := string(sd.LifecycleStage); s != stage {

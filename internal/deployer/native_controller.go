@@ -23,12 +23,21 @@ func serviceOfChild(id string) string {
 	return id
 }
 
-// reconcileService records the service deployment and revision of each new deployment of an
-// ECS-controller service and takes the next step of those in progress: it observes, plans
-// with PlanServiceDeployment, applies the step's actions and writes the service deployment
+// reconcileService records the service deployment and revision of each deployment of an
+// ECS-controller service the API did not record (those the scheduler starts) and takes the
+// next step of those in progress: it observes, plans with PlanServiceDeployment, applies the step's actions and writes the service deployment
 // at the revision read (a StopServiceDeployment or ContinueServiceDeployment written meanwhile
 // makes it conflict, and the next step sees the request).
 func (c *Controller) reconcileService(ctx context.Context, id string) (reconcile.Result, error) {
+	// The service deployments are read before the service. UpdateService writes a service
+	// deployment in the transaction that adds its deployment to the service, so the service
+	// read after it has that deployment unless a newer one has replaced it since. Read the
+	// other way round, an UpdateService between the two reads gives a PENDING service
+	// deployment with a service that does not have its deployment yet.
+	items, _, err := c.st.ServiceDeployments.List(ctx, id+"/")
+	if err != nil {
+		return reconcile.Result{}, err
+	}
 	cur, err := c.st.Services.Get(ctx, id)
 	if errors.Is(err, errdefs.ErrNotFound) {
 		return reconcile.Result{Gone: true}, nil
@@ -40,11 +49,8 @@ func (c *Controller) reconcileService(ctx context.Context, id string) (reconcile
 	if svc.DeploymentController != ecs.ControllerECS {
 		return reconcile.Result{}, nil
 	}
+	// What this writes is not in items: its write brings the service back to the queue.
 	if err := c.recordDeployments(ctx, svc); err != nil {
-		return reconcile.Result{}, err
-	}
-	items, _, err := c.st.ServiceDeployments.List(ctx, store.ServicePrefix(svc.ClusterName, svc.Name))
-	if err != nil {
 		return reconcile.Result{}, err
 	}
 	tasks, err := c.tasksOf(ctx, svc.ClusterName, svc.Name)
@@ -101,7 +107,9 @@ func (c *Controller) stepServiceDeployment(ctx context.Context, it store.Item[ec
 
 // recordDeployments writes the service deployment of the service's PRIMARY deployment (unless
 // it rolls another back, and so belongs to that one's) and the revision of each deployment,
-// when they are missing.
+// when they are missing. CreateService and UpdateService write them with the deployment;
+// this records those the scheduler starts (circuit breaker rollbacks) and any a request of
+// an older fargo left unrecorded.
 func (c *Controller) recordDeployments(ctx context.Context, svc ecs.Service) error {
 	scope, now := svc.Scope(), c.cfg.Now()
 	for _, d := range svc.Deployments {

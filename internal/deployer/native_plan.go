@@ -51,6 +51,9 @@ func PlanServiceDeployment(cfg Config, o NativeObservation) NativeStep {
 	p.sd = &p.step.Deployment
 	p.sd.Hooks = slices.Clone(o.Deployment.Hooks)
 	p.sd.Sources = slices.Clone(o.Deployment.Sources)
+	if p.predates() {
+		return p.step // look again at a service that has the deployment
+	}
 	if p.sd.Status == ecs.SDPending {
 		p.sd.Status, p.sd.StartedAt, p.sd.UpdatedAt = ecs.SDInProgress, o.Now, o.Now
 	}
@@ -61,6 +64,26 @@ func PlanServiceDeployment(cfg Config, o NativeObservation) NativeStep {
 		p.planRolling()
 	}
 	return p.step
+}
+
+// predates reports whether the service read is older than the PENDING service deployment: it
+// has deployments, but not the service deployment's, and none as new as it. A service
+// deployment is written with its deployment, so the deployment is yet to be seen, not
+// replaced: nothing is decided on such a read. A newer deployment in the service (or none at
+// all) means it was replaced before it started.
+func (p *nativePlanner) predates() bool {
+	if p.sd.Status != ecs.SDPending || len(p.o.Service.Deployments) == 0 {
+		return false
+	}
+	if _, ok := p.deployment(p.sd.DeploymentID); ok {
+		return false
+	}
+	for _, d := range p.o.Service.Deployments {
+		if !d.CreatedAt.Before(p.sd.CreatedAt) {
+			return false
+		}
+	}
+	return true
 }
 
 // deployment returns the service's deployment id.

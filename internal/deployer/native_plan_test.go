@@ -99,6 +99,8 @@ func TestPlanNativeStages(t *testing.T) {
 			o.Deployment.Status = ecs.SDPending
 			return o
 		}(), stage: ecs.StageReconcileService, status: ecs.SDInProgress},
+		{name: "pending waits for a service read that has its deployment", o: pendingUnseen(nNow.Add(-time.Minute)), status: ecs.SDPending},
+		{name: "pending whose deployment a newer one replaced stops", o: pendingUnseen(nNow), status: ecs.SDStopped},
 		{name: "reconcile without hooks moves on", o: at(nativeWorld(ecs.StrategyBlueGreen), ecs.StageReconcileService, 0), stage: ecs.StagePreScaleUp, status: ecs.SDInProgress},
 		{name: "scale up puts green in the forward at 0 and waits for health", o: func() deployer.NativeObservation {
 			o := at(nativeWorld(ecs.StrategyBlueGreen), ecs.StageScaleUp, 0)
@@ -199,6 +201,16 @@ func TestPlanNativeStages(t *testing.T) {
 			}
 		})
 	}
+}
+
+// pendingUnseen is a PENDING service deployment of nNew, created at nNow, with a service
+// that lacks nNew and whose newest deployment, nOld, was created at old.
+func pendingUnseen(old time.Time) deployer.NativeObservation {
+	o := nativeWorld(ecs.StrategyBlueGreen)
+	o.Deployment.Status, o.Deployment.CreatedAt = ecs.SDPending, nNow
+	o.Service.Deployments = o.Service.Deployments[1:]
+	o.Service.Deployments[0].Status, o.Service.Deployments[0].CreatedAt = ecs.DeploymentPrimary, old
+	return o
 }
 
 // shifted records that production traffic moved to share ago.

@@ -111,6 +111,7 @@ func TestNativeServiceDeploymentsSDK(t *testing.T) {
 	if aws.ToString(lb.AdvancedConfiguration.AlternateTargetGroupArn) != s.greenTG || created.Service.DeploymentConfiguration.Strategy != ecstypes.DeploymentStrategyBlueGreen {
 		t.Fatalf("CreateService answered %+v", created.Service)
 	}
+	recorded(t, s.env.ECS, aws.ToString(created.Service.CurrentServiceDeployment))
 	s.startNativeDeployer(t, time.Hour) // the bake time lasts until the test stops the deployment
 	waitList(t, s.env.ECS, 1, ecstypes.ServiceDeploymentStatusSuccessful)
 	upd, err := s.env.ECS.UpdateService(ctx, &ecssdk.UpdateServiceInput{Cluster: aws.String("demo"), Service: aws.String("native"), TaskDefinition: aws.String("web:2")})
@@ -124,12 +125,16 @@ func TestNativeServiceDeploymentsSDK(t *testing.T) {
 	if len(upd.Service.CurrentServiceRevisions) != 2 || cur == "" {
 		t.Fatalf("UpdateService: current service deployment %q, revisions %+v", cur, upd.Service.CurrentServiceRevisions)
 	}
-	list := waitList(t, s.env.ECS, 2)
-	if aws.ToString(list[0].ServiceDeploymentArn) != cur {
-		t.Fatalf("ListServiceDeployments lists %s first, want the newest, %s", aws.ToString(list[0].ServiceDeploymentArn), cur)
+	recorded(t, s.env.ECS, cur)
+	list, err := s.env.ECS.ListServiceDeployments(ctx, &ecssdk.ListServiceDeploymentsInput{Cluster: aws.String("demo"), Service: aws.String("native")})
+	if err != nil || len(list.ServiceDeployments) != 2 {
+		t.Fatalf("ListServiceDeployments right after UpdateService: %+v, %v", list, err)
+	}
+	if aws.ToString(list.ServiceDeployments[0].ServiceDeploymentArn) != cur {
+		t.Fatalf("ListServiceDeployments lists %s first, want the newest, %s", aws.ToString(list.ServiceDeployments[0].ServiceDeploymentArn), cur)
 	}
 	waitStage(t, s.env.ECS, cur, "BAKE_TIME")
-	checkListFilters(t, s.env.ECS, list)
+	checkListFilters(t, s.env.ECS, list.ServiceDeployments)
 	desc, err := s.env.ECS.DescribeServiceDeployments(ctx, &ecssdk.DescribeServiceDeploymentsInput{ServiceDeploymentArns: []string{cur, cur + "x"}})
 	if err != nil || len(desc.ServiceDeployments) != 1 || len(desc.Failures) != 1 || aws.ToString(desc.Failures[0].Reason) != "MISSING" {
 		t.Fatalf("DescribeServiceDeployments: %+v, %v", desc, err)
@@ -274,6 +279,26 @@ func waitStage(t *testing.T, c *ecssdk.Client, arn, stage string) {
 	}
 }
 
+// recorded checks that DescribeServiceDeployments finds service deployment arn, which
+// CreateService or UpdateService just answered with, and its target revision at once, as ECS does: they are
+// written with the request.
+func recorded(t *testing.T, c *ecssdk.Client, arn string) {
+	t.Helper()
+	ctx := apitest.Context(t)
+	out, err := c.DescribeServiceDeployments(ctx, &ecssdk.DescribeServiceDeploymentsInput{ServiceDeploymentArns: []string{arn}})
+	if err != nil || len(out.ServiceDeployments) != 1 || len(out.Failures) != 0 {
+		t.Fatalf("DescribeServiceDeployments %s right after the request: %+v, %v", arn, out, err)
+	}
+	target := out.ServiceDeployments[0].TargetServiceRevision
+	if target == nil {
+		t.Fatalf("service deployment %s has no target revision", arn)
+	}
+	revs, err := c.DescribeServiceRevisions(ctx, &ecssdk.DescribeServiceRevisionsInput{ServiceRevisionArns: []string{aws.ToString(target.Arn)}})
+	if err != nil || len(revs.ServiceRevisions) != 1 || len(revs.Failures) != 0 {
+		t.Fatalf("DescribeServiceRevisions %s right after the request: %+v, %v", aws.ToString(target.Arn), revs, err)
+	}
+}
+
 // waitHook waits until service deployment arn reports hook hookID with status.
 func waitHook(t *testing.T, c *ecssdk.Client, arn, hookID string, status string) ecstypes.ServiceDeployment {
 	t.Helper()
@@ -283,12 +308,8 @@ func waitHook(t *testing.T, c *ecssdk.Client, arn, hookID string, status string)
 		if err != nil {
 			t.Fatalf("DescribeServiceDeployments: %v", err)
 		}
-		if len(out.ServiceDeployments) != 1 { // the deployer records it a moment after UpdateService
-			if time.Now().After(deadline) {
-				t.Fatalf("service deployment %s never recorded: %+v", arn, out.Failures)
-			}
-			time.Sleep(10 * time.Millisecond)
-			continue
+		if len(out.ServiceDeployments) != 1 {
+			t.Fatalf("DescribeServiceDeployments %s: %+v", arn, out.Failures)
 		}
 		sd := out.ServiceDeployments[0]
 		for _, h := range sd.LifecycleHookDetails {
@@ -327,7 +348,9 @@ func TestNativeHooksSDK(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		return aws.ToString(upd.Service.CurrentServiceDeployment)
+		cur := aws.ToString(upd.Service.CurrentServiceDeployment)
+		recorded(t, s.env.ECS, cur)
+		return cur
 	}
 
 	first := deploy("web:2")

@@ -91,6 +91,9 @@ func (a *API) storeNewService(ctx context.Context, s ecs.Service) (ecs.Service, 
 		if err := a.store.Services.Put(&txn, id, s, cur.Revision); err != nil {
 			return ecs.Service{}, err
 		}
+		if err := a.putDeploymentRecords(&txn, cur.Value, s); err != nil {
+			return ecs.Service{}, err
+		}
 		if _, err := a.store.Commit(ctx, &txn); errors.Is(err, errdefs.ErrConflict) {
 			continue // created or changed concurrently: decide again
 		} else if err != nil {

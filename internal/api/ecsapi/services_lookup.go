@@ -155,6 +155,9 @@ func (a *API) modifyService(ctx context.Context, cluster, name string, fn func(e
 		if err := a.store.Services.Put(&txn, id, next, cur.Revision); err != nil {
 			return ecs.Service{}, err
 		}
+		if err := a.putDeploymentRecords(&txn, cur.Value, next); err != nil {
+			return ecs.Service{}, err
+		}
 		if _, err := a.store.Commit(ctx, &txn); errors.Is(err, errdefs.ErrConflict) {
 			continue
 		} else if err != nil {
