@@ -16,6 +16,7 @@ import (
 type serverOptions struct {
 	cfg           daemon.Config
 	etcdEndpoints string
+	regions       string
 	logLevel      string
 	timeScale     string
 }
@@ -39,6 +40,7 @@ Every flag can also be set by its environment variable (shown in brackets).`,
 	addDataDirFlag(cmd, &o.cfg.DataDir)
 	f.StringVar(&o.cfg.APIAddr, "api-addr", envOr("FARGO_API_ADDR", daemon.DefaultAPIAddr), "host:port of the AWS API endpoint [FARGO_API_ADDR]")
 	f.StringVar(&o.cfg.Region, "region", envOr("FARGO_REGION", daemon.DefaultRegion), "region in ARNs and signatures [FARGO_REGION]")
+	f.StringVar(&o.regions, "regions", envOr("FARGO_REGIONS", ""), "comma-separated regions to serve, the home region (--region) among them; requests signed for others are refused as AWS refuses a region the account cannot use (default: every region) [FARGO_REGIONS]")
 	f.StringVar(&o.cfg.AccountID, "account-id", envOr("FARGO_ACCOUNT_ID", daemon.DefaultAccountID), "12-digit account id in ARNs [FARGO_ACCOUNT_ID]")
 	f.StringVar(&o.etcdEndpoints, "etcd-endpoints", envOr("FARGO_ETCD_ENDPOINTS", ""), "comma-separated client URLs of an external etcd cluster to use instead of the embedded member [FARGO_ETCD_ENDPOINTS]")
 	f.StringVar(&o.cfg.LBBindHost, "lb-addr", envOr("FARGO_LB_ADDR", daemon.DefaultLBBindHost), "IP address load balancer listeners bind on [FARGO_LB_ADDR]")
@@ -64,6 +66,9 @@ func runServer(ctx context.Context, o serverOptions, stderr io.Writer) error {
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	if o.etcdEndpoints != "" {
 		o.cfg.EtcdEndpoints = strings.Split(o.etcdEndpoints, ",")
+	}
+	if o.regions != "" {
+		o.cfg.Regions = strings.Split(o.regions, ",")
 	}
 	srv, err := daemon.Start(ctx, o.cfg, log)
 	if err != nil {

@@ -179,7 +179,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 	if p.audit, err = openAuditLog(cfg.DataDir, log.With("component", "audit")); err != nil {
 		return p, "", err
 	}
-	front, err := api.New(api.Config{AccountID: cfg.AccountID}, api.Deps{
+	front, err := api.New(api.Config{AccountID: cfg.AccountID, Regions: cfg.Regions}, api.Deps{
 		Credentials: p.identity.Secret, Principal: principal(p.identity), KeyUsed: p.identity.Used,
 		Logger: log, Registerer: reg, Fallback: mux, Authorize: az.API, Audit: p.audit.Record,
 	}, apiServices(apis, iamapi.New(cfg.AccountID, iamapi.Deps{Store: st, Secrets: secrets}).Service(), st, scope, logSource{drv}, events)...)
