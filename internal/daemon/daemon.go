@@ -76,6 +76,8 @@ type parts struct {
 	logSweep *logstore.Sweeper
 	// audit appends every API call to the audit log.
 	audit *auditLog
+	// regions are the regions served, the home region's parts above among them.
+	regions *regionSet
 }
 
 // Start builds and starts every component, and returns once the API answers. The server stops
@@ -179,10 +181,20 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 	if p.audit, err = openAuditLog(cfg.DataDir, log.With("component", "audit")); err != nil {
 		return p, "", err
 	}
+	iamSvc := iamapi.New(cfg.AccountID, iamapi.Deps{Store: st, Secrets: secrets}).Service()
+	home := &region{name: cfg.Region, services: apiServices(apis, iamSvc, st, scope, logSource{drv}, events)}
+	p.regions = &regionSet{home: home, root: st, served: cfg.Regions, open: regionDeps{
+		cfg: cfg, log: log, root: st, drv: drv, nodeID: node.NodeID, elbCfg: elbCfg, iam: iamSvc,
+		secret: p.identity.Secret, az: az, registryHost: p.registryHost,
+	}.openRegion}
+	if err := p.regions.openKnown(ctx); err != nil {
+		return p, "", err
+	}
 	front, err := api.New(api.Config{AccountID: cfg.AccountID, Regions: cfg.Regions}, api.Deps{
 		Credentials: p.identity.Secret, Principal: principal(p.identity), KeyUsed: p.identity.Used,
 		Logger: log, Registerer: reg, Fallback: mux, Authorize: az.API, Audit: p.audit.Record,
-	}, apiServices(apis, iamapi.New(cfg.AccountID, iamapi.Deps{Store: st, Secrets: secrets}).Service(), st, scope, logSource{drv}, events)...)
+		ServicesIn: p.regions.ServicesIn,
+	}, home.services...)
 	if err != nil {
 		return p, "", err
 	}
@@ -365,6 +377,7 @@ func (s *Server) run(ctx context.Context, p *parts) {
 	ctrls.Go(func() error { return p.reg.Run(ctrlCtx) })
 	ctrls.Go(func() error { return p.logSweep.Run(ctrlCtx) })
 	ctrls.Go(func() error { return p.audit.Run(ctrlCtx) })
+	ctrls.Go(func() error { return p.regions.Run(ctrlCtx) })
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- p.httpSrv.Serve(p.apiLn) }()

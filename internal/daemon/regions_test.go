@@ -3,10 +3,12 @@ package daemon_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ecssdk "github.com/aws/aws-sdk-go-v2/service/ecs"
+	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	elbsdk "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/smithy-go"
 
@@ -79,5 +81,88 @@ func TestRegionOutsideRegionsIsRefused(t *testing.T) {
 		if err != nil || len(lbs.LoadBalancers) != 0 {
 			t.Errorf("%s: load balancers %v, %v; want none", region, lbs, err)
 		}
+	}
+}
+
+// TestRegionsKeepResourcesApart: the same cluster, service and target group names in
+// us-east-1 and ap-northeast-2 are distinct resources with their region in the ARN, each
+// region lists its own, deleting in one leaves the other, and a restart keeps both regions'
+// resources and resumes their controllers.
+func TestRegionsKeepResourcesApart(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	srv := startRegionServer(t, ctx, dir)
+	regions := []string{"us-east-1", "ap-northeast-2"}
+	for _, region := range regions {
+		createRegionResources(t, ctx, regionConfig(t, srv, dir, region))
+	}
+	for _, region := range regions {
+		checkRegionResources(t, ctx, regionConfig(t, srv, dir, region), region)
+	}
+	seoul := ecssdk.NewFromConfig(regionConfig(t, srv, dir, "ap-northeast-2"))
+	if _, err := seoul.DeleteService(ctx, &ecssdk.DeleteServiceInput{Cluster: aws.String("web"), Service: aws.String("api"), Force: aws.Bool(true)}); err != nil {
+		t.Fatal(err)
+	}
+	desc, err := ecssdk.NewFromConfig(regionConfig(t, srv, dir, "us-east-1")).DescribeServices(ctx, &ecssdk.DescribeServicesInput{Cluster: aws.String("web"), Services: []string{"api"}})
+	if err != nil || len(desc.Services) != 1 || aws.ToString(desc.Services[0].Status) != "ACTIVE" {
+		t.Fatalf("us-east-1's service after deleting ap-northeast-2's: %+v, %v", desc, err)
+	}
+	cancel()
+	if err := srv.Wait(); err != nil {
+		t.Fatal(err)
+	}
+
+	ctx2, cancel2 := context.WithCancel(context.Background())
+	defer cancel2()
+	srv = startRegionServer(t, ctx2, dir)
+	// The restarted server resumed ap-northeast-2's scheduler before any request named the
+	// region: the deleted service's draining ends with its removal, which only the scheduler
+	// does, while us-east-1's service stays.
+	seoul = ecssdk.NewFromConfig(regionConfig(t, srv, dir, "ap-northeast-2"))
+	eventually(t, "ap-northeast-2's scheduler removes the deleted service", func() bool {
+		out, err := seoul.DescribeServices(ctx2, &ecssdk.DescribeServicesInput{Cluster: aws.String("web"), Services: []string{"api"}})
+		return err == nil && len(out.Services) == 1 && aws.ToString(out.Services[0].Status) == "INACTIVE"
+	})
+	checkRegionResources(t, ctx2, regionConfig(t, srv, dir, "us-east-1"), "us-east-1")
+}
+
+// createRegionResources creates the cluster web, the target group api and the service api of
+// web in the region cfg signs for.
+func createRegionResources(t *testing.T, ctx context.Context, cfg aws.Config) {
+	t.Helper()
+	ecsc := ecssdk.NewFromConfig(cfg)
+	if _, err := ecsc.CreateCluster(ctx, &ecssdk.CreateClusterInput{ClusterName: aws.String("web")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := elbsdk.NewFromConfig(cfg).CreateTargetGroup(ctx, &elbsdk.CreateTargetGroupInput{Name: aws.String("api"), Protocol: "HTTP", Port: aws.Int32(80), VpcId: aws.String("vpc-1"), TargetType: "ip"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ecsc.RegisterTaskDefinition(ctx, &ecssdk.RegisterTaskDefinitionInput{Family: aws.String("api"),
+		ContainerDefinitions: []ecstypes.ContainerDefinition{{Name: aws.String("app"), Image: aws.String("app"), Memory: aws.Int32(64), Command: []string{"sleep", "600"}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ecsc.CreateService(ctx, &ecssdk.CreateServiceInput{Cluster: aws.String("web"), ServiceName: aws.String("api"), TaskDefinition: aws.String("api"), DesiredCount: aws.Int32(0)}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// checkRegionResources checks that the region cfg signs for lists its own cluster, target
+// group and service, one of each, with region in their ARNs.
+func checkRegionResources(t *testing.T, ctx context.Context, cfg aws.Config, region string) {
+	t.Helper()
+	ecsc := ecssdk.NewFromConfig(cfg)
+	clusters, err := ecsc.ListClusters(ctx, &ecssdk.ListClustersInput{})
+	if err != nil || len(clusters.ClusterArns) != 1 || clusters.ClusterArns[0] != "arn:aws:ecs:"+region+":000000000000:cluster/web" {
+		t.Errorf("%s: clusters %v, %v", region, clusters, err)
+	}
+	services, err := ecsc.ListServices(ctx, &ecssdk.ListServicesInput{Cluster: aws.String("web")})
+	if err != nil || len(services.ServiceArns) != 1 || services.ServiceArns[0] != "arn:aws:ecs:"+region+":000000000000:service/web/api" {
+		t.Errorf("%s: services %v, %v", region, services, err)
+	}
+	groups, err := elbsdk.NewFromConfig(cfg).DescribeTargetGroups(ctx, &elbsdk.DescribeTargetGroupsInput{})
+	if err != nil || len(groups.TargetGroups) != 1 || !strings.HasPrefix(aws.ToString(groups.TargetGroups[0].TargetGroupArn), "arn:aws:elasticloadbalancing:"+region+":000000000000:targetgroup/api/") {
+		t.Errorf("%s: target groups %+v, %v", region, groups, err)
 	}
 }
