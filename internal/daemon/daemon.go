@@ -65,8 +65,8 @@ type parts struct {
 	sched   *scheduler.Controller
 	deploy  *deployer.Controller
 	agent   *agent.Agent
-	proxy   *lb.Proxy          // nil with a data plane process
-	lbsync  *lbsync.Controller // nil with a data plane process
+	proxy   *lb.Proxy       // nil with a data plane process
+	lbsync  *lbsync.Regions // nil with a data plane process
 	// dataPlane starts the data plane process again when it is gone (DataPlaneProcess).
 	dataPlane *dataplane.Launcher
 	reg       *registry.Registry
@@ -303,12 +303,12 @@ func dataPlaneUp(dataDir string) prometheus.Collector {
 // buildProxy builds the data plane in this process; the proxy reports target health to the
 // controller.
 func buildProxy(p *parts, st *store.Store, cfg Config, reg prometheus.Registerer, log *slog.Logger) error {
-	var ctrl *lbsync.Controller
+	var ctrl *lbsync.Regions
 	proxy, err := lb.New(lb.ProxyConfig{OnHealthChange: func(h lb.TargetHealth) { ctrl.Notify(h) }}, log.With("component", "lb"), reg)
 	if err != nil {
 		return fmt.Errorf("load balancer: %w", err)
 	}
-	ctrl = lbsync.New(st, proxy, lbsync.Config{Settings: lbsync.Settings{
+	ctrl = lbsync.NewRegions(st, proxy, lb.Config{}, lbsync.Config{Settings: lbsync.Settings{
 		BindHost: cfg.LBBindHost, CertDir: filepath.Join(cfg.DataDir, "certs"),
 	}}, log)
 	p.proxy, p.lbsync = proxy, ctrl

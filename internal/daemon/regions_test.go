@@ -3,6 +3,9 @@ package daemon_test
 import (
 	"context"
 	"errors"
+	"io"
+	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -10,6 +13,7 @@ import (
 	ecssdk "github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	elbsdk "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	"github.com/aws/smithy-go"
 
 	"github.com/fargohq/fargo/internal/api/apitest"
@@ -165,4 +169,67 @@ func checkRegionResources(t *testing.T, ctx context.Context, cfg aws.Config, reg
 	if err != nil || len(groups.TargetGroups) != 1 || !strings.HasPrefix(aws.ToString(groups.TargetGroups[0].TargetGroupArn), "arn:aws:elasticloadbalancing:"+region+":000000000000:targetgroup/api/") {
 		t.Errorf("%s: target groups %+v, %v", region, groups, err)
 	}
+}
+
+// TestRegionsShareTheListeners: load balancers of two regions serve on one machine's
+// listeners; a port one region's listener holds is refused in the other with ELB's error for
+// a port in use; after a restart, the other region's listener serves before any request names
+// its region, since its controllers resume at start.
+func TestRegionsShareTheListeners(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	srv := startRegionServer(t, ctx, dir)
+	ports := map[string]int{"us-east-1": freePort(t), "ap-northeast-2": freePort(t)}
+	createFixedListener(t, ctx, elbsdk.NewFromConfig(regionConfig(t, srv, dir, "us-east-1")), ports["us-east-1"], "us-east-1")
+	seoul := elbsdk.NewFromConfig(regionConfig(t, srv, dir, "ap-northeast-2"))
+	seoulLB := createFixedListener(t, ctx, seoul, ports["ap-northeast-2"], "ap-northeast-2")
+	_, err := seoul.CreateListener(ctx, fixedListener(seoulLB, ports["us-east-1"], "taken"))
+	wantAPIError(t, err, "DuplicateListener")
+	for region, port := range ports {
+		eventually(t, region+"'s listener serves", func() bool { return bodyIs(t, port, region) })
+	}
+	cancel()
+	if err := srv.Wait(); err != nil {
+		t.Fatal(err)
+	}
+
+	ctx2, cancel2 := context.WithCancel(context.Background())
+	defer cancel2()
+	startRegionServer(t, ctx2, dir)
+	eventually(t, "ap-northeast-2's listener serves after a restart", func() bool { return bodyIs(t, ports["ap-northeast-2"], "ap-northeast-2") })
+}
+
+// createFixedListener creates a load balancer named web in the region elbc signs for, with a
+// listener on port that answers body, and returns the load balancer's ARN.
+func createFixedListener(t *testing.T, ctx context.Context, elbc *elbsdk.Client, port int, body string) *string {
+	t.Helper()
+	out, err := elbc.CreateLoadBalancer(ctx, &elbsdk.CreateLoadBalancerInput{Name: aws.String("web"), Subnets: []string{"a", "b"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lbARN := out.LoadBalancers[0].LoadBalancerArn
+	if _, err := elbc.CreateListener(ctx, fixedListener(lbARN, port, body)); err != nil {
+		t.Fatal(err)
+	}
+	return lbARN
+}
+
+func fixedListener(lbARN *string, port int, body string) *elbsdk.CreateListenerInput {
+	return &elbsdk.CreateListenerInput{LoadBalancerArn: lbARN, Protocol: elbtypes.ProtocolEnumHttp, Port: aws.Int32(int32(port)),
+		DefaultActions: []elbtypes.Action{{Type: elbtypes.ActionTypeEnumFixedResponse,
+			FixedResponseConfig: &elbtypes.FixedResponseActionConfig{StatusCode: aws.String("200"), MessageBody: aws.String(body)}}}}
+}
+
+// bodyIs reports whether the listener on port answers 200 with body.
+func bodyIs(t *testing.T, port int, body string) bool {
+	t.Helper()
+	res, err := http.Get("http://127.0.0.1:" + strconv.Itoa(port) + "/")
+	if err != nil {
+		return false
+	}
+	defer res.Body.Close()
+	got, err := io.ReadAll(res.Body)
+	return err == nil && res.StatusCode == http.StatusOK && string(got) == body
 }
