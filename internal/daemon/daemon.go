@@ -151,7 +151,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 	p.sched = scheduler.New(st, scope, scheduler.Config{}, log.With("component", "scheduler"))
 	p.deploy = deployer.New(st, scope, deployer.Config{Minute: cfg.Minute()}, log.With("component", "deployer"))
 	if p.agent, err = agent.New(st, drv, scope, metaLn, agent.Config{
-		NodeID: node.NodeID, Region: cfg.Region, RegistryAuth: ownRegistryAuth(cfg.DataDir, p.registryHost),
+		NodeID: node.NodeID, Region: cfg.Region, RegistryAuth: ownRegistryAuth(cfg.DataDir, p.registryHost, ""),
 	}, log); err != nil {
 		return p, "", err
 	}
@@ -238,7 +238,7 @@ func buildRegistry(p *parts, st *store.Store, scope arn.Scope, az *authorizer, m
 		return nil, err
 	}
 	p.reg = r
-	mux.Handle("/v2/", r)
+	mux.Handle("/v2/", registryFront{home: r, regions: func() *regionSet { return p.regions }, served: cfg.Regions})
 	return ecrapi.New(scope, ecrapi.Config{RegistryHost: p.registryHost()}, ecrapi.Deps{Store: st, Images: r, Credentials: lookup}), nil
 }
 
@@ -254,8 +254,10 @@ func (p *parts) registryHost() string {
 
 // ownRegistryAuth gives the agent credentials for images of fargo's own registry: a short-lived
 // registry token of the server's access key, as the ECS agent gets an ECR token for ECR images,
-// so that pulling from fargo needs no set-up. Other images get none (nil).
-func ownRegistryAuth(dataDir string, registryHost func() string) func(context.Context, string) (*runtime.RegistryAuth, error) {
+// so that pulling from fargo needs no set-up. Other images get none (nil). The token is of
+// region, a region other than the home region ("" for the home region): a task pulls from its
+// region's repositories.
+func ownRegistryAuth(dataDir string, registryHost func() string, region string) func(context.Context, string) (*runtime.RegistryAuth, error) {
 	return func(_ context.Context, image string) (*runtime.RegistryAuth, error) {
 		host := registryHost()
 		if !strings.HasPrefix(image, host+"/") {
@@ -266,6 +268,9 @@ func ownRegistryAuth(dataDir string, registryHost func() string) func(context.Co
 			return nil, fmt.Errorf("registry credentials: %w", err)
 		}
 		password := ecr.NewToken(c.AccessKeyID, c.SecretAccessKey, time.Now().Add(time.Hour))
+		if region != "" {
+			password = ecr.NewRegionToken(c.AccessKeyID, c.SecretAccessKey, region, time.Now().Add(time.Hour))
+		}
 		return &runtime.RegistryAuth{Username: ecr.TokenUser, Password: password, ServerAddress: host}, nil
 	}
 }

@@ -53,14 +53,14 @@ func (d regionDeps) openRegion(name string) (*region, error) {
 	scope := arn.Scope{Partition: "aws", Region: name, AccountID: d.cfg.AccountID}
 	log := d.log.With("region", name)
 	dir := regionDir(d.cfg.DataDir, name)
-	reg, err := registry.New(registry.Config{RootDir: filepath.Join(dir, "registry")}, registry.Deps{
+	reg, err := registry.New(registry.Config{RootDir: filepath.Join(dir, "registry"), Region: name}, registry.Deps{
 		Store: st, Credentials: d.secret, RegistryID: d.cfg.AccountID, Logger: log.With("component", "registry"),
-		Authorize: d.az.Registry,
+		Authorize: d.az.RegistryIn(name),
 	})
 	if err != nil {
 		return nil, err
 	}
-	ecrAPI := ecrapi.New(scope, ecrapi.Config{RegistryHost: d.registryHost()}, ecrapi.Deps{Store: st, Images: reg, Credentials: d.secret})
+	ecrAPI := ecrapi.New(scope, ecrapi.Config{RegistryHost: d.registryHost(), TokenRegion: name}, ecrapi.Deps{Store: st, Images: reg, Credentials: d.secret})
 	events, err := logstore.Open(logstore.Config{Dir: filepath.Join(dir, "logs")})
 	if err != nil {
 		return nil, fmt.Errorf("log events: %w", err)
@@ -73,6 +73,7 @@ func (d regionDeps) openRegion(name string) (*region, error) {
 	ctrls = append(ctrls, reg.Run, logstore.NewSweeper(st, events, logstore.SweepConfig{}, log).Run)
 	return &region{
 		name:     name,
+		registry: reg,
 		services: apiServices(apis, d.iam, st, scope, logSource{d.drv}, events),
 		run: func(ctx context.Context) error {
 			g, ctx := errgroup.WithContext(ctx)
@@ -94,7 +95,7 @@ func (d regionDeps) regionControllers(name string, st *store.Store, scope arn.Sc
 		return nil, fmt.Errorf("task metadata endpoint: %w", err)
 	}
 	ag, err := agent.New(st, d.drv, scope, metaLn, agent.Config{
-		NodeID: d.nodeID, Region: name, OtherRegion: true, RegistryAuth: ownRegistryAuth(d.cfg.DataDir, d.registryHost),
+		NodeID: d.nodeID, Region: name, OtherRegion: true, RegistryAuth: ownRegistryAuth(d.cfg.DataDir, d.registryHost, name),
 	}, log)
 	if err != nil {
 		_ = metaLn.Close()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 	"sync"
 
@@ -19,6 +20,9 @@ import (
 type region struct {
 	name     string
 	services []awsproto.Service
+	// registry serves the region's repositories at /v2/; nil for the home region, whose
+	// registry the server serves itself.
+	registry http.Handler
 	// run runs the region's controllers until ctx ends; nil for the home region, whose
 	// controllers the server runs itself.
 	run func(ctx context.Context) error

@@ -2,6 +2,7 @@ package daemon_test
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"io"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	ecrsdk "github.com/aws/aws-sdk-go-v2/service/ecr"
 	ecssdk "github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	elbsdk "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
@@ -232,4 +234,44 @@ func bodyIs(t *testing.T, port int, body string) bool {
 	defer res.Body.Close()
 	got, err := io.ReadAll(res.Body)
 	return err == nil && res.StatusCode == http.StatusOK && string(got) == body
+}
+
+// TestRegistryServesTheTokensRegion: a docker client logged in with a token of
+// GetAuthorizationToken signed for ap-northeast-2 reaches that region's repositories at /v2/;
+// one logged in with a us-east-1 token reaches us-east-1's, where the repository is unknown.
+func TestRegistryServesTheTokensRegion(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	srv := startRegionServer(t, ctx, dir)
+	seoul := ecrsdk.NewFromConfig(regionConfig(t, srv, dir, "ap-northeast-2"))
+	if _, err := seoul.CreateRepository(ctx, &ecrsdk.CreateRepositoryInput{RepositoryName: aws.String("app")}); err != nil {
+		t.Fatal(err)
+	}
+	// Starting a layer upload needs the repository: ECR refuses pushes to unknown names.
+	for region, want := range map[string]int{"ap-northeast-2": http.StatusAccepted, "us-east-1": http.StatusNotFound} {
+		out, err := ecrsdk.NewFromConfig(regionConfig(t, srv, dir, region)).GetAuthorizationToken(ctx, &ecrsdk.GetAuthorizationTokenInput{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		basic, err := base64.StdEncoding.DecodeString(aws.ToString(out.AuthorizationData[0].AuthorizationToken))
+		if err != nil {
+			t.Fatal(err)
+		}
+		user, pass, _ := strings.Cut(string(basic), ":")
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, srv.Endpoint()+"/v2/app/blobs/uploads/", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.SetBasicAuth(user, pass)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != want {
+			t.Errorf("%s token: POST /v2/app/blobs/uploads/ = %d, want %d", region, res.StatusCode, want)
+		}
+	}
 }
