@@ -63,20 +63,29 @@ func (az *authorizer) API(_ context.Context, a api.Authorization) error {
 	return az.check(a.Caller.AccessKeyID, call)
 }
 
-// Registry implements registry.Deps.Authorize: the ECR action of a push or pull request,
-// checked on the repository.
-func (az *authorizer) Registry(_ context.Context, accessKeyID, method, route, repository string) error {
-	rule, ok := authz.RegistryRuleFor(method, authz.RegistryRoute(route))
-	if !ok {
-		return errdefs.Detail(authz.ErrAccessDenied, "The registry does not serve %s on %s.", method, route)
+// Registry implements registry.Deps.Authorize for the home region's registry: the ECR action
+// of a push or pull request, checked on the repository.
+func (az *authorizer) Registry(ctx context.Context, accessKeyID, method, route, repository string) error {
+	return az.RegistryIn(az.scope.Region)(ctx, accessKeyID, method, route, repository)
+}
+
+// RegistryIn is Registry for the registry of region, on the region's repository ARNs.
+func (az *authorizer) RegistryIn(region string) func(ctx context.Context, accessKeyID, method, route, repository string) error {
+	scope := az.scope
+	scope.Region = region
+	return func(_ context.Context, accessKeyID, method, route, repository string) error {
+		rule, ok := authz.RegistryRuleFor(method, authz.RegistryRoute(route))
+		if !ok {
+			return errdefs.Detail(authz.ErrAccessDenied, "The registry does not serve %s on %s.", method, route)
+		}
+		resource, err := rule.Resource.ARN(scope, repository)
+		if err != nil {
+			return err
+		}
+		service, operation, _ := strings.Cut(rule.Action, ":")
+		call := &authz.Call{Service: service, Operation: operation, Rule: &rule, Region: region, Resources: []authz.Resource{{ARN: resource}}}
+		return az.check(accessKeyID, call)
 	}
-	resource, err := rule.Resource.ARN(az.scope, repository)
-	if err != nil {
-		return err
-	}
-	service, operation, _ := strings.Cut(rule.Action, ":")
-	call := &authz.Call{Service: service, Operation: operation, Rule: &rule, Resources: []authz.Resource{{ARN: resource}}}
-	return az.check(accessKeyID, call)
 }
 
 // check completes call with the principal owning accessKeyID and checks it.

@@ -85,7 +85,7 @@ func (c WorkerConfig) withDefaults() (WorkerConfig, error) {
 	if c.Driver == "" {
 		c.Driver = DriverAuto
 	}
-	if !regionPattern.MatchString(c.Region) || !accountPattern.MatchString(c.AccountID) {
+	if !arn.IsRegion(c.Region) || !accountPattern.MatchString(c.AccountID) {
 		return c, fmt.Errorf("agent: region %q and account id %q must be the control plane's, like us-east-1 and 12 digits", c.Region, c.AccountID)
 	}
 	switch c.Driver {
@@ -191,5 +191,5 @@ func (c WorkerConfig) registryAuth() func(context.Context, string) (*runtime.Reg
 	}
 	return registryAuth(func() string { return c.RegistryHost }, func() (string, string, error) {
 		return c.RegistryKeyID, c.RegistrySecret, nil
-	})
+	}, "")
 }
