@@ -33,7 +33,12 @@ func (h *Handler) authorize(c *call, caller awsproto.Caller, root bool, req awsp
 	}
 	a := Authorization{Caller: caller, Service: c.svc.Name, Operation: c.op, SourceIP: sourceIP(c.r), Secure: c.r.TLS != nil}
 	if c.svc.Targets != nil {
-		a.Target = c.svc.Targets(c.op, req.Input())
+		in := req.Input()
+		a.Target = c.svc.Targets(c.op, in)
+		if name := in.Duplicate(); name != "" {
+			// The operation would act on the last of them; refuse rather than authorize one.
+			return awsproto.Errorf(awsproto.CodeSerialization, "The request has the member %s more than once.", name)
+		}
 	}
 	err := h.deps.Authorize(c.r.Context(), a)
 	c.resources = a.Target.Resources

@@ -1,15 +1,21 @@
 package api_test
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	ecssdk "github.com/aws/aws-sdk-go-v2/service/ecs"
 	stssdk "github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/aws/smithy-go"
@@ -153,5 +159,30 @@ func TestDeniedStatusPerProtocol(t *testing.T) {
 	_, err = stssdk.NewFromConfig(e.config("USER")).GetCallerIdentity(apitest.Context(t), &stssdk.GetCallerIdentityInput{})
 	if !errors.As(err, &re) || re.HTTPStatusCode() != 403 {
 		t.Errorf("Query: %v, want HTTP 403", err)
+	}
+}
+
+// TestDuplicateMemberIsRefused: the operation would act on the last of two members that
+// name a resource, so a request with both is refused before it is authorized by either.
+func TestDuplicateMemberIsRefused(t *testing.T) {
+	t.Parallel()
+	e := newAuthzEnv(t, func(api.Authorization) error { return nil })
+	body := []byte(`{"cluster":"demo","service":"web","Service":"api"}`)
+	req := httptest.NewRequest(http.MethodPost, e.srv.URL+"/", bytes.NewReader(body))
+	req.RequestURI = ""
+	req.Header.Set("Content-Type", "application/x-amz-json-1.1")
+	req.Header.Set("X-Amz-Target", "AmazonEC2ContainerServiceV20141113.UpdateService")
+	sum := sha256.Sum256(body)
+	if err := v4.NewSigner().SignHTTP(apitest.Context(t), aws.Credentials{AccessKeyID: "USER", SecretAccessKey: "secret-USER"}, req, hex.EncodeToString(sum[:]), "ecs", apitest.Region, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	resp, got := apitest.Do(t, req)
+	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(got), "SerializationException") || !strings.Contains(string(got), "The request has the member service more than once.") {
+		t.Fatalf("answer %d %s", resp.StatusCode, got)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.ran != 0 {
+		t.Errorf("the operation ran %d times", e.ran)
 	}
 }

@@ -67,7 +67,7 @@ var allowed = map[string][]string{
 	"internal/api/hooksapi":              {"internal/store/...", "internal/hooks", "internal/arn", "internal/api/awsproto", "internal/errdefs"},
 	"internal/api/autoscalingapi":        {"internal/store/...", "internal/autoscaling", "internal/arn", "internal/api/awsproto", "internal/errdefs"},
 	"internal/api/stsapi":                {"internal/api/awsproto", "internal/errdefs"},
-	"internal/api/iamapi":                {"internal/store/...", "internal/iam", "internal/tagset", "internal/credentials", "internal/api/awsproto", "internal/errdefs"},
+	"internal/api/iamapi":                {"internal/store/...", "internal/iam", "internal/tagset", "internal/credentials", "internal/api/awsproto", "internal/errdefs", "internal/iampolicy", "internal/authz"}, // the policy simulator evaluates with the enforcing evaluator
 	"internal/api/logsapi":               {"internal/store/...", "internal/ecs", "internal/logs", "internal/logstore", "internal/arn", "internal/api/awsproto", "internal/errdefs"},
 	"internal/api/apitest":               {"internal/..."},
 	"internal/api/logsapi/logsapitest":   {"internal/..."},

@@ -33,6 +33,8 @@ var (
 	ECSTaskDefinition    = ResourceType{"task-definition", "ecs", "task-definition/{family}:{revision}", false}
 	ECSContainerInstance = ResourceType{"container-instance", "ecs", "container-instance/{cluster}/{id}", false}
 	ECSTaskSet           = ResourceType{"task-set", "ecs", "task-set/{cluster}/{service}/{id}", false}
+	ECSServiceDeployment = ResourceType{"service-deployment", "ecs", "service-deployment/{cluster}/{service}/{id}", false}
+	ECSServiceRevision   = ResourceType{"service-revision", "ecs", "service-revision/{cluster}/{service}/{id}", false}
 
 	ELBLoadBalancer = ResourceType{"loadbalancer/app/", "elasticloadbalancing", "loadbalancer/app/{name}/{id}", false}
 	ELBListener     = ResourceType{"listener/app/", "elasticloadbalancing", "listener/app/{lb-name}/{lb-id}/{id}", false}
@@ -69,7 +71,20 @@ func (t ResourceType) ARN(scope arn.Scope, names ...string) (string, error) {
 		}
 		return names[0], nil
 	}
+	region := scope.Region
+	if t.Global {
+		region = ""
+	}
+	// One builder for the whole ARN: this runs for every resource of every call.
+	size := len("arn:::::") + len(scope.Partition) + len(t.Service) + len(region) + len(scope.AccountID) + len(t.Format)
+	for _, n := range names {
+		size += len(n)
+	}
 	var b strings.Builder
+	b.Grow(size)
+	for _, part := range []string{"arn:", scope.Partition, ":", t.Service, ":", region, ":", scope.AccountID, ":"} {
+		b.WriteString(part)
+	}
 	rest := t.Format
 	for i := 0; ; i++ {
 		open := strings.IndexByte(rest, '{')
@@ -78,7 +93,7 @@ func (t ResourceType) ARN(scope arn.Scope, names ...string) (string, error) {
 				return "", errdefs.InvalidArgument("resource type %s needs %d names, got %d", t.Name, i, len(names))
 			}
 			b.WriteString(rest)
-			break
+			return b.String(), nil
 		}
 		if i >= len(names) || names[i] == "" {
 			return "", errdefs.InvalidArgument("resource type %s needs a name for %s", t.Name, rest[open:])
@@ -87,9 +102,14 @@ func (t ResourceType) ARN(scope arn.Scope, names ...string) (string, error) {
 		b.WriteString(names[i])
 		rest = rest[open+strings.IndexByte(rest[open:], '}')+1:]
 	}
-	region := scope.Region
-	if t.Global {
-		region = ""
-	}
-	return arn.ARN{Partition: scope.Partition, Service: t.Service, Region: region, AccountID: scope.AccountID, Resource: b.String()}.String(), nil
+}
+
+// keyTypes are the condition keys whose values are ARNs of a resource type.
+var keyTypes = map[string]ResourceType{"ecs:cluster": ECSCluster}
+
+// KeyResourceType returns the resource type of the ARNs that the condition key name takes
+// (ECSCluster for ecs:cluster), false for a key of other values.
+func KeyResourceType(name string) (ResourceType, bool) {
+	t, ok := keyTypes[name]
+	return t, ok
 }

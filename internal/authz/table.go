@@ -81,6 +81,11 @@ var rules = map[string]Rule{
 	"ecs:UpdateTaskSet":               on("ecs:UpdateTaskSet", ECSTaskSet),
 	"ecs:UpdateServicePrimaryTaskSet": on("ecs:UpdateServicePrimaryTaskSet", ECSService),
 	"ecs:DeleteTaskSet":               on("ecs:DeleteTaskSet", ECSTaskSet),
+	"ecs:ListServiceDeployments":      on("ecs:ListServiceDeployments", ECSService),
+	"ecs:DescribeServiceDeployments":  on("ecs:DescribeServiceDeployments", ECSServiceDeployment),
+	"ecs:DescribeServiceRevisions":    on("ecs:DescribeServiceRevisions", ECSServiceRevision),
+	"ecs:StopServiceDeployment":       on("ecs:StopServiceDeployment", ECSServiceDeployment),
+	"ecs:ContinueServiceDeployment":   on("ecs:ContinueServiceDeployment", ECSServiceDeployment),
 
 	// ECS container instances' state and attributes.
 	"ecs:UpdateContainerInstancesState": on("ecs:UpdateContainerInstancesState", ECSContainerInstance),
@@ -144,10 +149,10 @@ var rules = map[string]Rule{
 	"codedeploy:BatchGetDeployments":         on("codedeploy:BatchGetDeployments", CodeDeployDeploymentGroup),
 	"codedeploy:ListDeployments":             on("codedeploy:ListDeployments", CodeDeployDeploymentGroup),
 	"codedeploy:StopDeployment":              on("codedeploy:StopDeployment", CodeDeployDeploymentGroup),
-	"codedeploy:ContinueDeployment":          on("codedeploy:ContinueDeployment", Any),
-	"codedeploy:ListDeploymentTargets":       on("codedeploy:ListDeploymentTargets", Any),
-	"codedeploy:BatchGetDeploymentTargets":   on("codedeploy:BatchGetDeploymentTargets", Any),
-	"codedeploy:GetDeploymentTarget":         on("codedeploy:GetDeploymentTarget", Any),
+	"codedeploy:ContinueDeployment":          on("codedeploy:ContinueDeployment", CodeDeployDeploymentGroup),
+	"codedeploy:ListDeploymentTargets":       on("codedeploy:ListDeploymentTargets", CodeDeployDeploymentGroup),
+	"codedeploy:BatchGetDeploymentTargets":   on("codedeploy:BatchGetDeploymentTargets", CodeDeployDeploymentGroup),
+	"codedeploy:GetDeploymentTarget":         on("codedeploy:GetDeploymentTarget", CodeDeployDeploymentGroup),
 	"codedeploy:RegisterApplicationRevision": on("codedeploy:RegisterApplicationRevision", CodeDeployApplication),
 	"codedeploy:GetApplicationRevision":      on("codedeploy:GetApplicationRevision", CodeDeployApplication),
 	"codedeploy:ListApplicationRevisions":    on("codedeploy:ListApplicationRevisions", CodeDeployApplication),
@@ -257,6 +262,11 @@ var rules = map[string]Rule{
 	"iam:ListRoles":                      on("iam:ListRoles", Any),
 	"iam:DeleteRole":                     on("iam:DeleteRole", IAMRole),
 	"iam:UpdateAssumeRolePolicy":         on("iam:UpdateAssumeRolePolicy", IAMRole),
+	// The principal policy operations name a user, group or role by its ARN.
+	"iam:SimulatePrincipalPolicy":          on("iam:SimulatePrincipalPolicy", RequestARN),
+	"iam:SimulateCustomPolicy":             on("iam:SimulateCustomPolicy", Any),
+	"iam:GetContextKeysForPrincipalPolicy": on("iam:GetContextKeysForPrincipalPolicy", RequestARN),
+	"iam:GetContextKeysForCustomPolicy":    on("iam:GetContextKeysForCustomPolicy", Any),
 }
 
 // RegistryRoute is a kind of request of the registry's OCI distribution API (/v2/).

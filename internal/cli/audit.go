@@ -18,8 +18,9 @@ func newAuditCmd(stdout io.Writer) *cobra.Command {
 		Use:   "audit [--user NAME|ARN] [--operation [service:]NAME] [--since 10m|RFC3339]",
 		Short: "Print the audit log: who called which API operation, allowed or denied",
 		Long: `Print the records of the server's audit log, oldest first, as JSON lines: for every API
-call its time, request id, principal, service and operation, the resources it named, whether it
-was allowed, its error code and its source address. The log is <data-dir>/audit.log; it is read
+call and every registry push or pull its time, request id, principal, service and operation, the
+resources it named, whether it was allowed, its error code and its source address. The log is
+<data-dir>/audit.log and, once rotated by size, audit.log.1 (newest) to audit.log.4; all are read
 directly, so the server need not run.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

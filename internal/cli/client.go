@@ -16,6 +16,7 @@ import (
 	ecrsdk "github.com/aws/aws-sdk-go-v2/service/ecr"
 	ecssdk "github.com/aws/aws-sdk-go-v2/service/ecs"
 	elbsdk "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	iamsdk "github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/spf13/cobra"
 
 	"github.com/fargohq/fargo/internal/credentials"
@@ -43,6 +44,7 @@ type clients struct {
 	codedeploy *cdsdk.Client
 	ecr        *ecrsdk.Client
 	elb        *elbsdk.Client
+	iam        *iamsdk.Client
 	// endpoint is the server's URL, for what it serves besides the AWS APIs (GET
 	// /fargo/cluster); empty when the SDK's own endpoint resolution applies.
 	endpoint string
@@ -60,7 +62,8 @@ func newClients(ctx context.Context, o clientOptions, getenv func(string) string
 	}
 	cfg.HTTPClient = ownBodies(cfg.HTTPClient)
 	return clients{ecs: ecssdk.NewFromConfig(cfg), logs: logssdk.NewFromConfig(cfg), codedeploy: cdsdk.NewFromConfig(cfg),
-		ecr: ecrsdk.NewFromConfig(cfg), elb: elbsdk.NewFromConfig(cfg), endpoint: aws.ToString(cfg.BaseEndpoint)}, nil
+		ecr: ecrsdk.NewFromConfig(cfg), elb: elbsdk.NewFromConfig(cfg), iam: iamsdk.NewFromConfig(cfg),
+		endpoint: aws.ToString(cfg.BaseEndpoint)}, nil
 }
 
 func awsConfig(ctx context.Context, o clientOptions, getenv func(string) string) (aws.Config, error) {

@@ -98,6 +98,7 @@ type ecsAPI interface {
 	UpdateService(context.Context, *ecssdk.UpdateServiceInput, ...func(*ecssdk.Options)) (*ecssdk.UpdateServiceOutput, error)
 	ListTasks(context.Context, *ecssdk.ListTasksInput, ...func(*ecssdk.Options)) (*ecssdk.ListTasksOutput, error)
 	DescribeTasks(context.Context, *ecssdk.DescribeTasksInput, ...func(*ecssdk.Options)) (*ecssdk.DescribeTasksOutput, error)
+	DescribeServiceDeployments(context.Context, *ecssdk.DescribeServiceDeploymentsInput, ...func(*ecssdk.Options)) (*ecssdk.DescribeServiceDeploymentsOutput, error)
 }
 
 func runDeploy(ctx context.Context, o deployOptions, client ecsAPI, cd codeDeployAPI, out *progress) error {
@@ -240,8 +241,8 @@ func controllerOf(svc types.Service) types.DeploymentControllerType {
 }
 
 // startDeployment starts the deployment of tdARN the way the service's controller wants it:
-// UpdateService, or a CodeDeploy deployment. It returns the deployment's id and how to wait
-// for it.
+// UpdateService, or a CodeDeploy deployment. It returns the deployment's id (the service
+// deployment's ARN for an ECS-native blue/green, linear or canary one) and how to wait for it.
 func startDeployment(ctx context.Context, o deployOptions, client ecsAPI, cd codeDeployAPI, svc types.Service, tdARN string, out *progress) (
 	string, func(context.Context, string) error, error) {
 	if controllerOf(svc) == types.DeploymentControllerTypeCodeDeploy {
@@ -251,6 +252,9 @@ func startDeployment(ctx context.Context, o deployOptions, client ecsAPI, cd cod
 	upd, err := client.UpdateService(ctx, &ecssdk.UpdateServiceInput{Cluster: aws.String(o.cluster), Service: aws.String(o.service), TaskDefinition: aws.String(tdARN)})
 	if err != nil {
 		return "", nil, fmt.Errorf("update service: %w", err)
+	}
+	if arn := aws.ToString(upd.Service.CurrentServiceDeployment); runsNative(svc) && arn != "" {
+		return arn, func(ctx context.Context, arn string) error { return waitNativeDeployment(ctx, client, o, arn, out) }, nil
 	}
 	return primaryID(upd.Service), func(ctx context.Context, id string) error { return waitDeployment(ctx, client, o, id, out) }, nil
 }

@@ -3,6 +3,7 @@ package daemon
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -10,9 +11,13 @@ import (
 	"github.com/fargohq/fargo/internal/api"
 	"github.com/fargohq/fargo/internal/arn"
 	"github.com/fargohq/fargo/internal/authz"
+	"github.com/fargohq/fargo/internal/codedeploy"
 	"github.com/fargohq/fargo/internal/errdefs"
+	"github.com/fargohq/fargo/internal/iam"
 	"github.com/fargohq/fargo/internal/iampolicy"
 	"github.com/fargohq/fargo/internal/identity"
+	"github.com/fargohq/fargo/internal/store"
+	"github.com/fargohq/fargo/internal/tagset"
 )
 
 // authorizer authorizes API calls, console actions and registry requests alike: authz.Check
@@ -23,6 +28,16 @@ type authorizer struct {
 	scope arn.Scope
 	cache *policyCache
 	now   func() time.Time
+	// deployment reads a CodeDeploy deployment of a region, for the operations that name
+	// their deployment group by a deployment id; nil leaves those checked on "*".
+	deployment func(ctx context.Context, region, id string) (store.Item[codedeploy.Deployment], error)
+	// iamPath returns the path and name, as stored ("dev/Deployer"), of the IAM user, group or
+	// role (kind "user", "group", "role") named name in any case, for requests that name one
+	// without its path; nil leaves such names as they are (the path "/").
+	iamPath func(ctx context.Context, kind, name string) (string, bool)
+	// resourceTags returns the tags of the resource an ARN names (aws:ResourceTag/<key>); it
+	// is asked only when a policy of the caller tests resource tags. Nil: resources have none.
+	resourceTags func(ctx context.Context, resourceARN string) map[string]string
 }
 
 func newAuthorizer(dir *identity.Directory, scope arn.Scope) *authorizer {
@@ -30,23 +45,28 @@ func newAuthorizer(dir *identity.Directory, scope arn.Scope) *authorizer {
 }
 
 // API implements api.Deps.Authorize.
-func (az *authorizer) API(_ context.Context, a api.Authorization) error {
+func (az *authorizer) API(ctx context.Context, a api.Authorization) error {
 	rule, ok := authz.RuleFor(a.Service, a.Operation)
 	call := &authz.Call{
 		Service: a.Service, Operation: a.Operation, Region: a.Caller.Region,
 		SourceIP: a.SourceIP, SecureTransport: a.Secure, PassRoles: a.Target.PassRoles,
 	}
+	scope := az.scope
+	if a.Caller.Region != "" {
+		scope.Region = a.Caller.Region
+	}
+	call.Keys = conditionKeys(scope, a.Target.Keys)
 	if ok && rule.Resource.Name != authz.Any.Name {
-		scope := az.scope
-		if a.Caller.Region != "" {
-			scope.Region = a.Caller.Region
-		}
 		resources := a.Target.Resources
+		if len(a.Target.Deployments) > 0 {
+			resources = slices.Concat(resources, az.deploymentGroups(ctx, scope.Region, a.Target.Deployments))
+		}
 		if len(resources) == 0 && rule.Resource.Name == authz.IAMUser.Name && a.Caller.UserName != "" {
 			// Access keys and policies of no named user are the caller's own.
 			resources = [][]string{{a.Caller.ARN}}
 		}
 		for _, names := range resources {
+			names = az.withIAMPath(ctx, rule.Resource, names)
 			t := rule.Resource
 			if len(names) == 1 && arn.IsARN(names[0]) {
 				t = authz.RequestARN
@@ -60,7 +80,78 @@ func (az *authorizer) API(_ context.Context, a api.Authorization) error {
 			call.Resources = append(call.Resources, authz.Resource{ARN: resource})
 		}
 	}
-	return az.check(a.Caller.AccessKeyID, call)
+	return az.check(ctx, a.Caller.AccessKeyID, call)
+}
+
+// conditionKeys returns the request's condition keys with the names of those that take ARNs
+// (ecs:cluster) made ARNs in scope. It changes keys in place, which the Target hands over: a
+// call's authorization allocates no copy, and an ARN stays as it is.
+func conditionKeys(scope arn.Scope, keys map[string][]string) map[string][]string {
+	for name, values := range keys {
+		t, isARN := authz.KeyResourceType(name)
+		if !isARN {
+			continue
+		}
+		for i, v := range values {
+			if arn.IsARN(v) {
+				continue
+			}
+			if a, err := t.ARN(scope, v); err == nil {
+				values[i] = a
+			}
+		}
+	}
+	return keys
+}
+
+// withIAMPath puts the path of the IAM user, group or role that names names by its name alone
+// (GetUser, PutRolePolicy, ...), so that its ARN is the entity's: user/dev/ci, not user/ci.
+func (az *authorizer) withIAMPath(ctx context.Context, t authz.ResourceType, names []string) []string {
+	if az.iamPath == nil || len(names) != 1 || t != authz.IAMUser && t != authz.IAMGroup && t != authz.IAMRole ||
+		strings.Contains(names[0], "/") || arn.IsARN(names[0]) {
+		return names
+	}
+	pathAndName, ok := az.iamPath(ctx, t.Name, names[0])
+	if !ok {
+		return names // being created, or no such entity: the operation answers that
+	}
+	return []string{pathAndName}
+}
+
+// storeIAMPath reads the path and name of a user, group or role from st.
+func storeIAMPath(st *store.Store) func(ctx context.Context, kind, name string) (string, bool) {
+	pathAndName := func(path, name string, err error) (string, bool) {
+		return strings.TrimPrefix(path, "/") + name, err == nil
+	}
+	return func(ctx context.Context, kind, name string) (string, bool) {
+		switch kind {
+		case authz.IAMUser.Name:
+			it, err := st.IAMUsers.Get(ctx, iam.Key(name))
+			return pathAndName(it.Value.Path, it.Value.Name, err)
+		case authz.IAMGroup.Name:
+			it, err := st.IAMGroups.Get(ctx, iam.Key(name))
+			return pathAndName(it.Value.Path, it.Value.Name, err)
+		case authz.IAMRole.Name:
+			it, err := st.IAMRoles.Get(ctx, iam.Key(name))
+			return pathAndName(it.Value.Path, it.Value.Name, err)
+		}
+		return "", false
+	}
+}
+
+// deploymentGroups names the application and group of each deployment of ids; an id that
+// names no deployment names nothing, and the operation answers that it does not exist.
+func (az *authorizer) deploymentGroups(ctx context.Context, region string, ids []string) [][]string {
+	if az.deployment == nil {
+		return nil
+	}
+	var out [][]string
+	for _, id := range ids {
+		if it, err := az.deployment(ctx, region, id); err == nil {
+			out = append(out, []string{it.Value.ApplicationName, it.Value.DeploymentGroupName})
+		}
+	}
+	return out
 }
 
 // Registry implements registry.Deps.Authorize for the home region's registry: the ECR action
@@ -73,7 +164,7 @@ func (az *authorizer) Registry(ctx context.Context, accessKeyID, method, route, 
 func (az *authorizer) RegistryIn(region string) func(ctx context.Context, accessKeyID, method, route, repository string) error {
 	scope := az.scope
 	scope.Region = region
-	return func(_ context.Context, accessKeyID, method, route, repository string) error {
+	return func(ctx context.Context, accessKeyID, method, route, repository string) error {
 		rule, ok := authz.RegistryRuleFor(method, authz.RegistryRoute(route))
 		if !ok {
 			return errdefs.Detail(authz.ErrAccessDenied, "The registry does not serve %s on %s.", method, route)
@@ -84,12 +175,12 @@ func (az *authorizer) RegistryIn(region string) func(ctx context.Context, access
 		}
 		service, operation, _ := strings.Cut(rule.Action, ":")
 		call := &authz.Call{Service: service, Operation: operation, Rule: &rule, Region: region, Resources: []authz.Resource{{ARN: resource}}}
-		return az.check(accessKeyID, call)
+		return az.check(ctx, accessKeyID, call)
 	}
 }
 
 // check completes call with the principal owning accessKeyID and checks it.
-func (az *authorizer) check(accessKeyID string, call *authz.Call) error {
+func (az *authorizer) check(ctx context.Context, accessKeyID string, call *authz.Call) error {
 	p, ok := az.dir.Principal(accessKeyID)
 	if !ok {
 		return errdefs.Detail(authz.ErrAccessDenied, "The access key %s is not active.", accessKeyID)
@@ -104,12 +195,7 @@ func (az *authorizer) check(accessKeyID string, call *authz.Call) error {
 	if p.Root {
 		return nil
 	}
-	if len(p.Tags) > 0 {
-		call.Principal.Tags = make(map[string]string, len(p.Tags))
-		for _, t := range p.Tags {
-			call.Principal.Tags[t.Key] = t.Value
-		}
-	}
+	call.Principal.Tags = tagset.Map(p.Tags)
 	policies := make([]iampolicy.Policy, 0, len(p.Policies))
 	for _, doc := range p.Policies {
 		pol, err := az.cache.parse(doc.Document)
@@ -118,8 +204,22 @@ func (az *authorizer) check(accessKeyID string, call *authz.Call) error {
 		}
 		policies = append(policies, pol)
 	}
+	az.addResourceTags(ctx, call, policies)
 	_, err := authz.Check(call, policies)
 	return err
+}
+
+// addResourceTags gives the call's resources their tags, when a policy tests them: a store
+// read per resource, which calls under policies without aws:ResourceTag do not pay.
+func (az *authorizer) addResourceTags(ctx context.Context, call *authz.Call, policies []iampolicy.Policy) {
+	if az.resourceTags == nil || !slices.ContainsFunc(policies, func(p iampolicy.Policy) bool { return p.UsesResourceTags() }) {
+		return
+	}
+	for i := range call.Resources {
+		if call.Resources[i].Tags == nil {
+			call.Resources[i].Tags = az.resourceTags(ctx, call.Resources[i].ARN)
+		}
+	}
 }
 
 // policyCache keeps parsed policy documents by their text, so a call parses none it has seen.

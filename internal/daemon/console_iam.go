@@ -36,7 +36,7 @@ func (ci consoleIdentity) Key(accessKeyID string) (console.Key, bool) {
 }
 
 // Authorize implements console.Authorizer; action is "service:Operation" as the API names it.
-func (ci consoleIdentity) Authorize(_ context.Context, who console.Principal, action, resource string) error {
+func (ci consoleIdentity) Authorize(ctx context.Context, who console.Principal, action, resource string) error {
 	if _, ok := ci.dir.Principal(who.AccessKeyID); !ok {
 		return errdefs.Detail(console.ErrAccessDenied, "The access key %s is no longer active: sign in again.", who.AccessKeyID)
 	}
@@ -45,7 +45,7 @@ func (ci consoleIdentity) Authorize(_ context.Context, who console.Principal, ac
 	if resource != "*" {
 		call.Resources = []authz.Resource{{ARN: resource}}
 	}
-	err := ci.authz.check(who.AccessKeyID, call)
+	err := ci.authz.check(ctx, who.AccessKeyID, call)
 	if errors.Is(err, authz.ErrAccessDenied) {
 		return errdefs.Detail(console.ErrAccessDenied, "%s", errdefs.Message(err))
 	}

@@ -167,20 +167,24 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 	mux.Handle("GET /metrics", promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{}))
 	mux.Handle("GET "+ClusterPath, p.controllers)
 	az := newAuthorizer(p.identity, scope)
+	az.deployment = storeDeployments(st, cfg.Region)
+	az.iamPath = storeIAMPath(st)
+	az.resourceTags = storeResourceTags(st, cfg.Region)
+	if p.audit, err = openAuditLog(cfg.DataDir, auditLimits{}, log.With("component", "audit")); err != nil {
+		return p, "", err
+	}
 	ecrAPI, err := buildRegistry(p, st, scope, az, mux, cfg, log)
 	if err != nil {
 		return p, "", err
 	}
 	elbCfg := elbapi.Config{ListenerHost: cfg.LBBindHost, CertificateDir: filepath.Join(cfg.DataDir, "certs"), CheckPorts: true, APIAddr: cfg.APIAddr}
 	apis := newConsoleAPIs(st, scope, elbCfg, ecrAPI, p.reg, p.node)
-	if p.audit, err = openAuditLog(cfg.DataDir, log.With("component", "audit")); err != nil {
-		return p, "", err
-	}
 	iamSvc := iamapi.New(cfg.AccountID, iamapi.Deps{Store: st, Secrets: secrets}).Service()
 	home := &region{name: cfg.Region, services: apiServices(apis, iamSvc, st, scope, logSource{p.node}, events)}
 	p.regions = &regionSet{home: home, root: st, served: cfg.Regions, open: regionDeps{
 		cfg: cfg, log: log, root: st, node: p.node, elbCfg: elbCfg, iam: iamSvc,
 		secret: p.identity.Secret, az: az, registryHost: p.registryHost,
+		audit: registryAudit(p.identity, p.audit.Record),
 	}.openRegion}
 	if err := p.regions.openKnown(ctx); err != nil {
 		return p, "", err
@@ -228,7 +232,7 @@ func buildRegistry(p *parts, st *store.Store, scope arn.Scope, az *authorizer, m
 	lookup := p.identity.Secret
 	r, err := registry.New(registry.Config{RootDir: filepath.Join(cfg.DataDir, "registry")}, registry.Deps{
 		Store: st, Credentials: lookup, RegistryID: cfg.AccountID, Logger: log.With("component", "registry"),
-		Authorize: az.Registry,
+		Authorize: az.Registry, Audit: registryAudit(p.identity, p.audit.Record),
 	})
 	if err != nil {
 		return nil, err

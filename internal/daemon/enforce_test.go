@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -218,6 +219,25 @@ func TestScopedCIPolicy(t *testing.T) {
 		t.Fatalf("register passing another role: %v", err)
 	}
 
+	// The policy simulator says what enforcement did above, with the statement that decided.
+	sim, err := e.iam.SimulatePrincipalPolicy(ctx, &iamsdk.SimulatePrincipalPolicyInput{
+		PolicySourceArn: aws.String("arn:aws:iam::000000000000:user/ci"), ActionNames: []string{"ecs:UpdateService"},
+		ResourceArns: []string{"arn:aws:ecs:us-east-1:000000000000:service/demo/web", "arn:aws:ecs:us-east-1:000000000000:service/other/web", "arn:aws:ecs:us-east-1:000000000000:service/demo/frozen"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var decisions []string
+	for _, r := range sim.EvaluationResults {
+		decisions = append(decisions, string(r.EvalDecision))
+	}
+	if want := []string{"allowed", "implicitDeny", "explicitDeny"}; !slices.Equal(decisions, want) {
+		t.Errorf("simulated decisions %v, enforced %v", decisions, want)
+	}
+	if st := sim.EvaluationResults[2].MatchedStatements; len(st) != 1 || aws.ToString(st[0].SourcePolicyId) != "p" || st[0].StartPosition.Line != 5 {
+		t.Errorf("the explicit deny's statements: %+v", st)
+	}
+
 	// A malformed policy is refused.
 	_, err = e.iam.PutUserPolicy(ctx, &iamsdk.PutUserPolicyInput{UserName: aws.String("ci"), PolicyName: aws.String("bad"),
 		PolicyDocument: aws.String(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecs:*"`)})
@@ -292,4 +312,7 @@ func TestRegistryFollowsECRPolicies(t *testing.T) {
 			t.Errorf("tags of %s: %d %s, denied %v", repo, resp.StatusCode, body, denied)
 		}
 	}
+	// The audit log keeps registry requests as it keeps API calls.
+	e.auditHas(t, `"service":"ecr"`, `"operation":"ListImages"`, `"resources":[["other"]]`, `"allowed":false`, `"errorCode":"DENIED"`, "user/puller")
+	e.auditHas(t, `"service":"ecr"`, `"operation":"ListImages"`, `"resources":[["web"]]`, `"allowed":true`, "user/puller", `"sourceIp":"127.0.0.1"`)
 }

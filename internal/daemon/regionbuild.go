@@ -32,6 +32,8 @@ type regionDeps struct {
 	az     *authorizer
 	// registryHost names the registry in repository URIs.
 	registryHost func() string
+	// audit records registry requests in the audit log.
+	audit func(registry.Access)
 }
 
 // regionDir is where a region other than the home region keeps its files (registry storage,
@@ -51,7 +53,7 @@ func (d regionDeps) openRegion(name string) (*region, error) {
 	dir := regionDir(d.cfg.DataDir, name)
 	reg, err := registry.New(registry.Config{RootDir: filepath.Join(dir, "registry"), Region: name}, registry.Deps{
 		Store: st, Credentials: d.secret, RegistryID: d.cfg.AccountID, Logger: log.With("component", "registry"),
-		Authorize: d.az.RegistryIn(name),
+		Authorize: d.az.RegistryIn(name), Audit: d.audit,
 	})
 	if err != nil {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 
 	"github.com/fargohq/fargo/internal/arn"
 	"github.com/fargohq/fargo/internal/codedeploy"
+	"github.com/fargohq/fargo/internal/ecs"
 	"github.com/fargohq/fargo/internal/errdefs"
 	"github.com/fargohq/fargo/internal/reconcile"
 	"github.com/fargohq/fargo/internal/store"
@@ -51,7 +52,8 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-// Controller carries out the CodeDeploy deployments in the store.
+// Controller carries out the CodeDeploy deployments in the store, and the deployments of
+// ECS-controller services (their service deployments, native ones stage by stage).
 type Controller struct {
 	cfg   Config
 	st    *store.Store
@@ -60,6 +62,11 @@ type Controller struct {
 
 	deployments *store.Informer[codedeploy.Deployment]
 	q           *reconcile.Controller
+
+	// The ECS-controller services' deployments, by service ID (native_controller.go).
+	services           *store.Informer[ecs.Service]
+	serviceDeployments *store.Informer[ecs.ServiceDeployment]
+	nq                 *reconcile.Controller
 }
 
 // New returns a deployer over st naming resources in scope.
@@ -70,14 +77,17 @@ func New(st *store.Store, scope arn.Scope, cfg Config, log *slog.Logger) *Contro
 	c := &Controller{cfg: cfg.withDefaults(), st: st, scope: scope, log: log}
 	c.q = reconcile.New("deployer", reconcile.ReconcilerFunc(c.reconcile), reconcile.Config{Workers: 2, ResyncPeriod: 30 * time.Second}, log)
 	c.deployments = store.NewInformer(st.Deployments, c.q.Add)
+	c.nq = reconcile.New("service-deployments", reconcile.ReconcilerFunc(c.reconcileService), reconcile.Config{Workers: 2, ResyncPeriod: 30 * time.Second}, log)
+	c.services = store.NewInformer(st.Services, c.nq.Add)
+	c.serviceDeployments = store.NewInformer(st.ServiceDeployments, func(id string) { c.nq.Add(serviceOfChild(id)) })
 	return c
 }
 
 // Run carries out deployments until ctx ends.
 func (c *Controller) Run(ctx context.Context) error {
 	return reconcile.Group{
-		Caches:      []reconcile.Cache{c.deployments},
-		Controllers: []*reconcile.Controller{c.q},
+		Caches:      []reconcile.Cache{c.deployments, c.services, c.serviceDeployments},
+		Controllers: []*reconcile.Controller{c.q, c.nq},
 	}.Run(ctx)
 }
 

@@ -69,9 +69,21 @@ const (
 	ActSetPrimary
 	// ActDeleteTaskSet deletes task set Action.TaskSetID: it turns DRAINING, its tasks drain.
 	ActDeleteTaskSet
-	// ActStartHook creates Action.Hook, the execution of a lifecycle event's hook, for the
-	// hook runner to run.
+	// ActStartHook creates Action.Hook, the execution of a lifecycle event's (CodeDeploy) or
+	// stage's (native) hook, unless it exists, for the hook runner to run.
 	ActStartHook
+	// ActSetRuleForward makes listener rule Action.Rule forward to Action.Forward, in one
+	// atomic swap (a native deployment's production and test listener rules).
+	ActSetRuleForward
+	// ActReleaseDeployments turns the service's deployments Action.DeploymentIDs INACTIVE:
+	// their tasks drain and stop (a native deployment's CLEAN_UP).
+	ActReleaseDeployments
+	// ActRestoreDeployment makes Action.DeploymentIDs[0] PRIMARY again and turns the native
+	// deployment Action.Target INACTIVE and FAILED (Action.Reason): a native rollback.
+	ActRestoreDeployment
+	// ActRollBackRolling fails the rolling deployment Action.Target (Action.Reason) and starts
+	// a deployment of the last completed task definition (Action.RollbackID).
+	ActRollBackRolling
 )
 
 // Action is one change of the service or of a listener that a step makes.
@@ -82,6 +94,13 @@ type Action struct {
 	TaskSet   ecs.TaskSet
 	TaskSetID string
 	Hook      hooks.Execution
+	// Rule, DeploymentIDs, Target, Reason and RollbackID are the native deployments'
+	// (ActSetRuleForward and the actions after it).
+	Rule          string
+	DeploymentIDs []string
+	Target        string
+	Reason        string
+	RollbackID    string
 }
 
 // Step is what the deployer does next for one deployment: the actions to apply in order, then

@@ -66,6 +66,44 @@ func (c *Controller) setForward(ctx context.Context, listenerARN string, groups 
 	if err != nil {
 		return err
 	}
+	return c.writeForward(ctx, r, groups)
+}
+
+// setRuleForward makes listener rule ruleARN forward to groups, atomically, as setForward
+// does for a listener's default rule.
+func (c *Controller) setRuleForward(ctx context.Context, ruleARN string, groups []elb.WeightedTargetGroup) error {
+	r, err := c.readRuleRoute(ctx, ruleARN)
+	if err != nil {
+		return err
+	}
+	return c.writeForward(ctx, r, groups)
+}
+
+// readRuleRoute reads listener rule ruleARN (a default rule too) and its listener.
+func (c *Controller) readRuleRoute(ctx context.Context, ruleARN string) (route, error) {
+	ref, err := elb.ParseRuleARN(ruleARN)
+	if err != nil {
+		return route{}, errors.Join(errELB, err)
+	}
+	rule, err := c.st.Rules.Get(ctx, store.RuleID(ref))
+	if errors.Is(err, errdefs.ErrNotFound) || (err == nil && rule.Value.ARN != ruleARN) {
+		return route{}, errors.Join(errELB, errdefs.NotFound("the listener rule %s does not exist", ruleARN))
+	}
+	if err != nil {
+		return route{}, err
+	}
+	l, err := c.st.Listeners.Get(ctx, store.ListenerID(ref.Listener))
+	if errors.Is(err, errdefs.ErrNotFound) {
+		return route{}, errors.Join(errELB, errdefs.NotFound("the listener of rule %s does not exist", ruleARN))
+	}
+	if err != nil {
+		return route{}, err
+	}
+	return route{listener: l, rule: rule}, nil
+}
+
+// writeForward makes route r's rule forward to groups, unless it does already.
+func (c *Controller) writeForward(ctx context.Context, r route, groups []elb.WeightedTargetGroup) error {
 	if forwards(r.weights(), groups) {
 		return nil
 	}
@@ -91,7 +129,7 @@ func (c *Controller) setForward(ctx context.Context, listenerARN string, groups 
 	if err := errors.Join(errs...); err != nil {
 		return err
 	}
-	_, err = c.st.Commit(ctx, &txn)
+	_, err := c.st.Commit(ctx, &txn)
 	return err
 }
 

@@ -114,6 +114,15 @@ type Deployment struct {
 	// FailureResetAt is when a task of the deployment last ran healthy; the circuit breaker
 	// counts only failures after it.
 	FailureResetAt time.Time
+	// Strategy is the service's deployment strategy when the deployment began.
+	Strategy string
+	// RollbackOf is the deployment this one rolls back (the circuit breaker's, or
+	// StopServiceDeployment's rollback of a rolling deployment): it belongs to that
+	// deployment's service deployment and has none of its own.
+	RollbackOf string
+	// LoadBalancers are the target groups its tasks register in: for a native deployment,
+	// the group of each pair that was not live when it began.
+	LoadBalancers []LoadBalancer
 }
 
 // DeploymentConfiguration bounds how many tasks may run during a deployment.
@@ -130,6 +139,9 @@ type DeploymentConfiguration struct {
 	AlarmsGiven       bool
 	Strategy          string
 	BakeTimeInMinutes int
+	Linear            LinearConfiguration
+	Canary            CanaryConfiguration
+	LifecycleHooks    []LifecycleHook
 }
 
 // LoadBalancer connects a container port of a service's tasks to a target group.
@@ -138,6 +150,8 @@ type LoadBalancer struct {
 	LoadBalancerName string
 	ContainerName    string
 	ContainerPort    int
+	// Advanced is set for the native blue/green, linear and canary strategies.
+	Advanced AdvancedConfiguration
 }
 
 // PlacementConstraint restricts where tasks may be placed.

@@ -30,6 +30,8 @@ func NewDeployment(id string, s Service, at time.Time) Deployment {
 		NetworkConfiguration:     s.NetworkConfiguration,
 		RolloutState:             RolloutInProgress,
 		RolloutStateReason:       "ECS deployment " + id + " in progress.",
+		Strategy:                 s.DeploymentConfiguration.Strategy,
+		LoadBalancers:            slices.Clone(s.LoadBalancers),
 	}
 	if s.LaunchType == string(CompatibilityFargate) {
 		d.PlatformVersion = ResolvedPlatformVersion(s.PlatformVersion)
@@ -98,14 +100,20 @@ func UpdateService(cur, next Service, force bool, deploymentID string, at time.T
 		return Service{}, controllerRefusal(cur, next, force)
 	}
 	next.Deployments = slices.Clone(cur.Deployments)
+	if rollout && cur.RunsNative() && len(cur.Deployments) > 1 {
+		return Service{}, ErrNativeDeploymentInProgress
+	}
 	if rollout {
+		prev, hasPrev := cur.Primary()
+		d := NewDeployment(deploymentID, next, at)
+		d.LoadBalancers = deploymentLoadBalancers(next, prev, hasPrev, !slices.Equal(next.LoadBalancers, cur.LoadBalancers))
 		for i := range next.Deployments {
 			if next.Deployments[i].Status == DeploymentPrimary {
 				next.Deployments[i].Status = DeploymentActive
 				next.Deployments[i].UpdatedAt = at
 			}
 		}
-		next.Deployments = append([]Deployment{NewDeployment(deploymentID, next, at)}, next.Deployments...)
+		next.Deployments = append([]Deployment{d}, next.Deployments...)
 		return next, nil
 	}
 	for i := range next.Deployments {

@@ -16,3 +16,15 @@ var (
 	// ErrTaskNotFound is StopTask's answer for a task that does not exist.
 	ErrTaskNotFound = errdefs.InvalidArgument("The referenced task was not found.")
 )
+
+// Errors of the service deployment operations.
+var (
+	// ErrNativeDeploymentInProgress refuses a new rollout of a service whose blue/green, linear
+	// or canary deployment still runs: it must end (or be stopped) first.
+	ErrNativeDeploymentInProgress = errdefs.InvalidArgument("The service has a deployment in progress. Wait for it to finish or stop it with StopServiceDeployment, then try again.")
+	// ErrServiceDeploymentNotFound is the answer for a service deployment ARN that names none.
+	ErrServiceDeploymentNotFound = errdefs.NotFound("The service deployment does not exist.")
+	// ErrServiceDeploymentConflict refuses to stop or continue a service deployment that
+	// ended, or is being rolled back already.
+	ErrServiceDeploymentConflict = errdefs.Conflict("The service deployment is not in a state that allows this action.")
+)

@@ -151,6 +151,9 @@ func ValidateService(s Service, td TaskDefinition) (Service, error) {
 	if err := validateLoadBalancers(s.LoadBalancers, td); err != nil {
 		return Service{}, err
 	}
+	if s, err = validateNative(s); err != nil {
+		return Service{}, err
+	}
 	if s.NetworkConfiguration, err = ValidateNetworkConfiguration(s.NetworkConfiguration, td); err != nil {
 		return Service{}, err
 	}

@@ -1,6 +1,7 @@
 package iampolicy
 
 import (
+	"fmt"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -205,4 +206,76 @@ func serviceKey(keys map[string][]string, name string) (values, bool) {
 		}
 	}
 	return values{many: vs, multi: true}, ok && len(vs) > 0
+}
+
+// SetKey sets the condition key name to values, as a caller of IAM's policy simulator gives
+// them (ContextEntries): a global key to its field, a tag key to its tags, any other key to
+// Keys. A value that is not of the key's type (an address, a date, a boolean) is refused.
+func (r *Request) SetKey(name string, values []string) error {
+	k := parseKey(name)
+	first := ""
+	if len(values) > 0 {
+		first = values[0]
+	}
+	switch k.kind {
+	case keyUsername:
+		r.Username = first
+	case keyUserID:
+		r.UserID = first
+	case keyPrincipalARN:
+		r.PrincipalARN = first
+	case keyPrincipalAccount:
+		r.PrincipalAccount = first
+	case keyRequestedRegion:
+		r.Region = first
+	case keyPrincipalTag:
+		r.PrincipalTags = withTag(r.PrincipalTags, k.name, first)
+	case keyResourceTag:
+		r.ResourceTags = withTag(r.ResourceTags, k.name, first)
+	case keyRequestTag:
+		r.RequestTags = withTag(r.RequestTags, k.name, first)
+	case keyTagKeys:
+		for _, v := range values {
+			if _, ok := r.RequestTags[v]; !ok {
+				r.RequestTags = withTag(r.RequestTags, v, "")
+			}
+		}
+	case keySourceIP:
+		return r.setSourceIP(first)
+	case keySecureTransport:
+		b, err := strconv.ParseBool(first)
+		if err != nil {
+			return fmt.Errorf("%s: %q is not a boolean", name, first)
+		}
+		r.SecureTransport = b
+	case keyCurrentTime, keyEpochTime:
+		t, ok := parseTime(first)
+		if !ok {
+			return fmt.Errorf("%s: %q is not a date", name, first)
+		}
+		r.CurrentTime = t
+	default:
+		if r.Keys == nil {
+			r.Keys = map[string][]string{}
+		}
+		r.Keys[k.name] = values
+	}
+	return nil
+}
+
+func (r *Request) setSourceIP(s string) error {
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return fmt.Errorf("aws:SourceIp: %q is not an IP address", s)
+	}
+	r.SourceIP = a
+	return nil
+}
+
+func withTag(tags map[string]string, key, value string) map[string]string {
+	if tags == nil {
+		tags = map[string]string{}
+	}
+	tags[key] = value
+	return tags
 }

@@ -90,6 +90,24 @@ type Deps struct {
 	// route ("manifests", "blobs", "blobs/uploads" or "tags", as authz.RegistryRoute) of
 	// repository. An error refuses it with DENIED (403). Nil allows every authenticated request.
 	Authorize func(ctx context.Context, accessKeyID, method, route, repository string) error
+	// Audit is told of every request on a repository once it is answered, for the audit log;
+	// it must not block. Nil tells nobody.
+	Audit func(Access)
+}
+
+// Access is one request on a repository, as Deps.Audit is told of it.
+type Access struct {
+	Time time.Time
+	// AccessKeyID is the key of the request's token; empty when it carried no valid one.
+	AccessKeyID string
+	Method      string
+	// Route and Repository are as Deps.Authorize names them.
+	Route      string
+	Repository string
+	Status     int
+	// Denied reports that Deps.Authorize refused the request.
+	Denied     bool
+	RemoteAddr string
 }
 
 // Registry serves the OCI distribution API and answers the ECR API about images. Create it
@@ -202,10 +220,13 @@ func (r *Registry) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		r.serveToken(w, req)
 		return
 	}
-	if r.refuseUnauthorized(w, req) || r.refuseUnknownName(w, req) {
+	rec := &statusRecorder{ResponseWriter: w}
+	if r.deps.Audit != nil {
+		defer r.audit(req, rec, r.deps.Now())
+	}
+	if r.refuseUnauthorized(rec, req) || r.refuseUnknownName(rec, req) {
 		return
 	}
-	rec := &statusRecorder{ResponseWriter: w}
 	r.app.ServeHTTP(rec, req)
 	if rec.status >= 500 {
 		r.deps.Logger.Error("registry request failed", "method", req.Method, "path", req.URL.Path, "status", rec.status)
@@ -224,7 +245,7 @@ var registryRoutes = map[string]string{
 // refuseUnauthorized answers DENIED (403) to an authenticated request on a repository that
 // the owner of its token may not make, before the repository is looked up, so that nobody
 // learns what they may not read. An unauthenticated request goes on to its challenge.
-func (r *Registry) refuseUnauthorized(w http.ResponseWriter, req *http.Request) bool {
+func (r *Registry) refuseUnauthorized(w *statusRecorder, req *http.Request) bool {
 	if r.deps.Authorize == nil {
 		return false
 	}
@@ -244,9 +265,27 @@ func (r *Registry) refuseUnauthorized(w http.ResponseWriter, req *http.Request) 
 	if err == nil {
 		return false
 	}
+	w.denied = true
 	w.Header().Set("Docker-Distribution-API-Version", "registry/2.0")
 	_ = errcode.ServeJSON(w, errcode.ErrorCodeDenied.WithMessage(errdefs.Message(err)))
 	return true
+}
+
+// audit tells Deps.Audit of req, a request on a repository, answered through rec.
+func (r *Registry) audit(req *http.Request, rec *statusRecorder, start time.Time) {
+	var match mux.RouteMatch
+	if !r.routes.Match(req, &match) || match.Vars["name"] == "" || match.Route == nil {
+		return
+	}
+	a := Access{Time: start, Method: req.Method, Route: registryRoutes[match.Route.GetName()], Repository: match.Vars["name"],
+		Status: rec.status, Denied: rec.denied, RemoteAddr: req.RemoteAddr}
+	if a.Status == 0 {
+		a.Status = http.StatusOK
+	}
+	if tok, err := r.authenticate(req); err == nil {
+		a.AccessKeyID = tok.AccessKeyID
+	}
+	r.deps.Audit(a)
 }
 
 // refuseUnknownName answers NAME_UNKNOWN, with ECR's message, to an authenticated request for
@@ -274,6 +313,7 @@ func (r *Registry) refuseUnknownName(w http.ResponseWriter, req *http.Request) b
 type statusRecorder struct {
 	http.ResponseWriter
 	status int
+	denied bool // by Deps.Authorize
 }
 
 // WriteHeader passes the first status on; distribution writes a second one after some errors.

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/fargohq/fargo/internal/ecs"
@@ -24,6 +25,9 @@ func (p *Plan) checkBreaker(s Snapshot, c *counts) {
 	cfg := s.Service.DeploymentConfiguration
 	if d.RolloutState != ecs.RolloutInProgress {
 		return
+	}
+	if held, _ := nativeDeployments(s.Service); len(held) > 0 {
+		return // the deployer judges a native deployment and rolls it back
 	}
 	if cfg.CircuitBreakerEnable && failed >= ecs.BreakerThreshold(c.desired) {
 		p.failDeployment(s, i, "ECS deployment circuit breaker: tasks failed to start.", "tasks failed to start.", cfg.CircuitBreakerRollback)
@@ -71,6 +75,8 @@ func (p *Plan) rollBack(s Snapshot, i int) {
 	failed.Status = ecs.DeploymentActive
 	p.Service.TaskDefinitionARN = p.Service.StableTaskDefinitionARN
 	d := ecs.NewDeployment(rollbackID(failed.ID, s.Now), p.Service, s.Now)
+	d.RollbackOf = failed.ID
+	d.LoadBalancers = slices.Clone(failed.LoadBalancers)
 	d.RolloutStateReason = "ECS deployment " + d.ID + " in progress. Rolling back from " + failed.ID + "."
 	p.Service.Deployments = append([]ecs.Deployment{d}, p.Service.Deployments...)
 	p.Service.AddEvent(event(s.Now, fmt.Sprintf("(service %s) (deployment %s) rolling back to task definition %s.", s.Service.Name, d.ID, p.Service.StableTaskDefinitionARN)))

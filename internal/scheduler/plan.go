@@ -164,9 +164,16 @@ func (p *Plan) scaleDownPrimary(s Snapshot, c *counts) {
 // healthy tasks reach minimumHealthyPercent without it.
 func (p *Plan) stopOldDeployments(s Snapshot, c *counts) {
 	primary, _ := s.Service.Primary()
+	held, released := nativeDeployments(s.Service)
 	var old []ecs.Task
 	for _, t := range c.active {
-		if t.DeploymentID != primary.ID {
+		switch {
+		case t.DeploymentID == primary.ID, held[t.DeploymentID]:
+		case released[t.DeploymentID]:
+			// Released by the deployer (native CLEAN_UP or rollback): its traffic moved
+			// away, so all of its tasks drain and stop at once.
+			p.stop(c, t, scalingReason(primary.ID))
+		default:
 			old = append(old, t)
 		}
 	}
@@ -270,6 +277,11 @@ func (p *Plan) startPrimary(s Snapshot, c *counts) {
 	}
 	missing := c.desired - len(staying(s, tasksOf(c.active, primary.ID)))
 	room := c.maxTotal - len(c.active)
+	if ecs.NativeStrategy(primary.Strategy) {
+		// A native deployment runs the new revision at full count beside the old one, which
+		// serves production traffic meanwhile (ECS requires no maximumPercent for it).
+		room = missing
+	}
 	n := min(missing, room)
 	if n <= 0 {
 		return
@@ -279,8 +291,12 @@ func (p *Plan) startPrimary(s Snapshot, c *counts) {
 		return
 	}
 	svc := p.Service
+	lbs := svc.LoadBalancers
+	if len(primary.LoadBalancers) > 0 {
+		lbs = primary.LoadBalancers // the target groups of its pair that are not live
+	}
 	p.Start = append(p.Start, Launch{DeploymentID: primary.ID, TaskDefinitionARN: primary.TaskDefinitionARN, Count: n,
-		LaunchType: svc.LaunchType, NetworkConfiguration: svc.NetworkConfiguration, LoadBalancers: svc.LoadBalancers})
+		LaunchType: svc.LaunchType, NetworkConfiguration: svc.NetworkConfiguration, LoadBalancers: lbs})
 }
 
 func (p *Plan) requeue(d time.Duration) {
@@ -331,4 +347,19 @@ func scalingReason(deploymentID string) string {
 
 func event(at time.Time, msg string) ecs.ServiceEvent {
 	return ecs.ServiceEvent{ID: eventID(at, msg), CreatedAt: at, Message: msg}
+}
+
+// nativeDeployments returns the deployments whose tasks a native deployment keeps running
+// (held) and those the deployer released (INACTIVE), by id.
+func nativeDeployments(s ecs.Service) (held, released map[string]bool) {
+	held, released = map[string]bool{}, map[string]bool{}
+	for _, d := range s.Deployments {
+		switch {
+		case d.Status == ecs.DeploymentInactive:
+			released[d.ID] = true
+		case s.HeldByNative(d):
+			held[d.ID] = true
+		}
+	}
+	return held, released
 }

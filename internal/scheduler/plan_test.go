@@ -390,3 +390,37 @@ func TestRollingKeepsServingCapacity(t *testing.T) {
 		}
 	})
 }
+
+// TestPlanNativeHoldsReplacedRevision pins how the scheduler runs a native deployment: the new
+// PRIMARY deployment starts to its full count beside the old one whatever maximumPercent says,
+// the old deployment's tasks keep running until the deployer releases it (INACTIVE), then all
+// of them stop at once; a service being deleted holds nothing.
+func TestPlanNativeHoldsReplacedRevision(t *testing.T) {
+	now := time.Date(2026, 12, 7, 8, 0, 0, 0, time.UTC)
+	svc := func(old ecs.DeploymentStatus, status ecs.ServiceStatus) ecs.Service {
+		return ecs.Service{Name: "web", Status: status, DesiredCount: 2,
+			DeploymentConfiguration: ecs.DeploymentConfiguration{MaximumPercent: 100, MinimumHealthyPercent: 100, Strategy: ecs.StrategyBlueGreen},
+			Deployments: []ecs.Deployment{
+				{ID: "new", Status: ecs.DeploymentPrimary, DesiredCount: 2, Strategy: ecs.StrategyBlueGreen, RolloutState: ecs.RolloutInProgress,
+					TaskDefinitionARN: "td:2", LoadBalancers: []ecs.LoadBalancer{{TargetGroupARN: "green"}}},
+				{ID: "old", Status: old, DesiredCount: 2, RolloutState: ecs.RolloutCompleted, TaskDefinitionARN: "td:1"},
+			}}
+	}
+	oldTasks := []ecs.Task{
+		{ID: "o1", DeploymentID: "old", LastStatus: ecs.TaskRunning, DesiredStatus: ecs.TaskRunning, StartedAt: now.Add(-time.Hour)},
+		{ID: "o2", DeploymentID: "old", LastStatus: ecs.TaskRunning, DesiredStatus: ecs.TaskRunning, StartedAt: now.Add(-time.Hour)},
+	}
+	held := scheduler.PlanService(scheduler.Snapshot{Service: svc(ecs.DeploymentActive, ecs.ServiceActive), Tasks: oldTasks, Now: now})
+	if len(held.Stop) != 0 || len(held.Start) != 1 || held.Start[0].Count != 2 || held.Start[0].LoadBalancers[0].TargetGroupARN != "green" {
+		t.Fatalf("while held: start %+v, stop %+v; want 2 new tasks behind green and no stop", held.Start, held.Stop)
+	}
+	released := scheduler.PlanService(scheduler.Snapshot{Service: svc(ecs.DeploymentInactive, ecs.ServiceActive), Tasks: oldTasks, Now: now})
+	if len(released.Stop) != 2 {
+		t.Fatalf("once released: stop %+v, want both old tasks", released.Stop)
+	}
+	deleting := svc(ecs.DeploymentActive, ecs.ServiceDraining)
+	deleting.DesiredCount = 0
+	if p := scheduler.PlanService(scheduler.Snapshot{Service: deleting, Tasks: oldTasks, Now: now}); len(p.Stop) != 2 {
+		t.Fatalf("a service being deleted: stop %+v, want both old tasks", p.Stop)
+	}
+}

@@ -37,6 +37,11 @@ type Store struct {
 	Tasks Collection[ecs.Task]
 	// ContainerInstances are container instances by ContainerInstanceID(cluster, id).
 	ContainerInstances Collection[ecs.ContainerInstance]
+	// ServiceDeployments are the service deployments of ECS-controller services by
+	// ServiceChildID(cluster, service, id); ServicePrefix lists one service's.
+	ServiceDeployments Collection[ecs.ServiceDeployment]
+	// ServiceRevisions are service revisions by ServiceChildID(cluster, service, id).
+	ServiceRevisions Collection[ecs.ServiceRevision]
 
 	// LoadBalancers are ELBv2 load balancers by name (names are unique per region).
 	LoadBalancers Collection[elb.LoadBalancer]
@@ -122,6 +127,8 @@ func newStore(store kv.KV, root string) *Store {
 		Services:               newCollection[ecs.Service](store, root, "ecs/services"),
 		Tasks:                  newCollection[ecs.Task](store, root, "ecs/tasks"),
 		ContainerInstances:     newCollection[ecs.ContainerInstance](store, root, "ecs/container-instances"),
+		ServiceDeployments:     newCollection[ecs.ServiceDeployment](store, root, "ecs/service-deployments"),
+		ServiceRevisions:       newCollection[ecs.ServiceRevision](store, root, "ecs/service-revisions"),
 		LoadBalancers:          newCollection[elb.LoadBalancer](store, root, "elb/load-balancers"),
 		Listeners:              newCollection[elb.Listener](store, root, "elb/listeners"),
 		ListenerPorts:          newCollection[elb.PortClaim](store, root, "elb/listener-ports"),
@@ -182,6 +189,12 @@ func TaskDefinitionID(family string, rev int) string {
 
 // ServiceID is the ID of service name in cluster.
 func ServiceID(cluster, name string) string { return cluster + "/" + name }
+
+// ServicePrefix is the ID prefix of a service's service deployments and revisions.
+func ServicePrefix(cluster, name string) string { return cluster + "/" + name + "/" }
+
+// ServiceChildID is the ID of service deployment or revision id of service name in cluster.
+func ServiceChildID(cluster, name, id string) string { return ServicePrefix(cluster, name) + id }
 
 // TaskID is the ID of task id in cluster.
 func TaskID(cluster, id string) string { return cluster + "/" + id }

@@ -79,3 +79,15 @@ func Remove(tags []Tag, keys []string) []Tag {
 	}
 	return out
 }
+
+// Map returns tags as a map from key to value, as policy conditions read them; nil for none.
+func Map(tags []Tag) map[string]string {
+	if len(tags) == 0 {
+		return nil
+	}
+	m := make(map[string]string, len(tags))
+	for _, t := range tags {
+		m[t.Key] = t.Value
+	}
+	return m
+}

@@ -57,3 +57,13 @@ func TestMergeAndRemove(t *testing.T) {
 		t.Fatalf("Remove = %v, want %v", got, want)
 	}
 }
+
+func TestMap(t *testing.T) {
+	t.Parallel()
+	if Map(nil) != nil {
+		t.Error("Map(nil) is not nil")
+	}
+	if got := Map([]Tag{{Key: "team", Value: "web"}, {Key: "env", Value: ""}}); len(got) != 2 || got["team"] != "web" || got["env"] != "" {
+		t.Errorf("Map = %v", got)
+	}
+}

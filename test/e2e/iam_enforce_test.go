@@ -67,6 +67,20 @@ func TestIAMEnforcedWithAWSCLI(t *testing.T) {
 	if got := get(s.awsJSON(t, "ecs", "describe-services", "--cluster", "other", "--services", "web"), "services", 0, "desiredCount"); got != float64(0) {
 		t.Errorf("a denied update changed the service: desiredCount %v", got)
 	}
+	// The simulator agrees with what enforcement just did, and fargo iam explain says it in words.
+	sim := s.awsJSON(t, "iam", "simulate-principal-policy", "--policy-source-arn", "arn:aws:iam::000000000000:user/ci",
+		"--action-names", "ecs:UpdateService", "--resource-arns",
+		"arn:aws:ecs:us-east-1:000000000000:service/demo/web", "arn:aws:ecs:us-east-1:000000000000:service/other/web")
+	if a, d := get(sim, "EvaluationResults", 0, "EvalDecision"), get(sim, "EvaluationResults", 1, "EvalDecision"); a != "allowed" || d != "implicitDeny" {
+		t.Errorf("simulate-principal-policy: demo/web %v (allowed by the call above), other/web %v (denied by the call above)", a, d)
+	}
+	if id := get(sim, "EvaluationResults", 0, "MatchedStatements", 0, "SourcePolicyId"); id != "deploy" {
+		t.Errorf("the allowed result's statement is of policy %v, want deploy", id)
+	}
+	out, err := exec.Command(s.bin, "iam", "explain", "--data-dir", dir, "--user", "ci", "ecs:UpdateService", "arn:aws:ecs:us-east-1:000000000000:service/demo/web").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "ALLOWED") || !strings.Contains(string(out), `"Resource":"arn:aws:ecs:us-east-1:000000000000:service/demo/web"`) {
+		t.Errorf("fargo iam explain: %v\n%s", err, out)
+	}
 	r = s.aws(t, nil, "iam", "put-user-policy", "--user-name", "ci", "--policy-name", "bad", "--policy-document", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecs:*"`)
 	if r.err == nil || !strings.Contains(r.stderr, "MalformedPolicyDocument") {
 		t.Errorf("malformed policy: %v %s", r.err, r.stderr)

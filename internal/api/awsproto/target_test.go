@@ -61,3 +61,82 @@ func TestTargetAdd(t *testing.T) {
 		t.Errorf("PassRoles = %q", tg.PassRoles)
 	}
 }
+
+func TestInputReadsMembersAsTheOperationDecodes(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, body string
+		want       string
+		wantDup    string
+	}{
+		{name: "plain", body: `{"cluster":"demo","service":"web"}`, want: "web"},
+		{name: "another case", body: `{"Service":"web"}`, want: "web"},
+		{name: "escaped name", body: `{"\u0073ervice":"web"}`, want: "web"},
+		{name: "escaped value", body: `{"service":"w\u0065b\"x"}`, want: `web"x`},
+		{name: "spaces and nesting", body: " {\n \"x\" : {\"service\":\"inner\",\"a\":[1,{\"b\":\"]\"}]} ,\t\"service\" : \"web\" } ", want: "web"},
+		{name: "null is absent", body: `{"service":null}`, want: ""},
+		{name: "another type", body: `{"service":5}`, want: ""},
+		{name: "duplicate", body: `{"service":"web","service":"api"}`, want: "api", wantDup: "service"},
+		{name: "duplicate in another case", body: `{"service":"web","SERVICE":"api"}`, want: "api", wantDup: "service"},
+		{name: "duplicate null", body: `{"service":"web","service":null}`, want: "", wantDup: "service"},
+		{name: "malformed", body: `{"service":"web"`, want: "web"},
+		{name: "not an object", body: `["service","web"]`, want: ""},
+		{name: "empty", body: ``, want: ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			in := Request{Body: []byte(tt.body)}.Input()
+			if got := in.String("service"); got != tt.want {
+				t.Errorf("String = %q, want %q", got, tt.want)
+			}
+			if got := in.Duplicate(); got != tt.wantDup {
+				t.Errorf("Duplicate = %q, want %q", got, tt.wantDup)
+			}
+		})
+	}
+	nested := Request{Body: []byte(`{"overrides":{"taskRoleArn":"a","taskRoleArn":"b"}}`)}.Input()
+	if nested.Object("overrides").String("taskRoleArn"); nested.Duplicate() != "taskRoleArn" {
+		t.Errorf("a duplicate in a nested object: Duplicate = %q", nested.Duplicate())
+	}
+}
+
+// FuzzInputMatchesDecode: whenever the operation's decoding accepts a body and the scanner saw
+// no duplicate, the scanner reads the names the operation acts on.
+func FuzzInputMatchesDecode(f *testing.F) {
+	for _, seed := range []string{`{"cluster":"demo","services":["a","b"],"overrides":{"taskRoleArn":"r"}}`, `{"Cluster":"x","cluster":null}`,
+		`{"cluster":"a\"b","services":[]}`, `{"CLUSTER":"\u00e9","overrides":null}`, `{"ſervices":["k"]}`, `{"cluster":"d","x":[{"y":"}"}]}`} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		var decoded struct {
+			Cluster   *string  `json:"cluster"`
+			Services  []string `json:"services"`
+			Overrides *struct {
+				TaskRoleArn *string `json:"taskRoleArn"`
+			} `json:"overrides"`
+		}
+		if DecodeJSON(body, &decoded) != nil {
+			return
+		}
+		in := Request{Body: body}.Input()
+		cluster, services, role := in.String("cluster"), in.Strings("services"), in.Object("overrides").String("taskRoleArn")
+		if in.Duplicate() != "" {
+			return
+		}
+		wantRole := ""
+		if decoded.Overrides != nil {
+			wantRole = deref(decoded.Overrides.TaskRoleArn)
+		}
+		if cluster != deref(decoded.Cluster) || !slices.Equal(services, decoded.Services) && len(services)+len(decoded.Services) > 0 || role != wantRole {
+			t.Fatalf("scanner read cluster %q services %q role %q; decoding gives %q %q %q", cluster, services, role, deref(decoded.Cluster), decoded.Services, wantRole)
+		}
+	})
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

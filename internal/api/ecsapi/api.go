@@ -83,6 +83,11 @@ func (a *API) operations() map[string]awsproto.Handler {
 		"UpdateTaskSet":               awsproto.JSON(a.updateTaskSet),
 		"UpdateServicePrimaryTaskSet": awsproto.JSON(a.updateServicePrimaryTaskSet),
 		"DeleteTaskSet":               awsproto.JSON(a.deleteTaskSet),
+		"ListServiceDeployments":      awsproto.JSON(a.listServiceDeployments),
+		"DescribeServiceDeployments":  awsproto.JSON(a.describeServiceDeployments),
+		"DescribeServiceRevisions":    awsproto.JSON(a.describeServiceRevisions),
+		"StopServiceDeployment":       awsproto.JSON(a.stopServiceDeployment),
+		"ContinueServiceDeployment":   awsproto.JSON(a.continueServiceDeployment),
 	}
 	maps.Copy(ops, a.instanceOperations())
 	return ops

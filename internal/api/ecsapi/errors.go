@@ -20,6 +20,8 @@ var errorCodes = []struct {
 	{ecs.ErrClusterContainsInstances, "ClusterContainsContainerInstancesException"},
 	{ecs.ErrServiceNotFound, "ServiceNotFoundException"},
 	{ecs.ErrServiceNotActive, "ServiceNotActiveException"},
+	{ecs.ErrServiceDeploymentNotFound, "ServiceDeploymentNotFoundException"},
+	{ecs.ErrServiceDeploymentConflict, "ConflictException"},
 	{ecs.ErrTaskSetNotFound, "TaskSetNotFoundException"},
 	{ecs.ErrServiceNotIdempotent, "InvalidParameterException"},
 	{ecs.ErrServiceScaledUp, "InvalidParameterException"},

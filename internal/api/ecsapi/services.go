@@ -60,6 +60,9 @@ func (a *API) newService(ctx context.Context, s ecs.Service, td ecs.TaskDefiniti
 	if err != nil {
 		return ecs.Service{}, err
 	}
+	if err := a.checkNativeRoutes(ctx, s); err != nil {
+		return ecs.Service{}, err
+	}
 	if s.RoleARN, err = ecs.ServiceRoleARN(a.scope, role, s, td); err != nil {
 		return ecs.Service{}, err
 	}
@@ -128,6 +131,9 @@ func (a *API) updateService(ctx context.Context, in *updateServiceInput) (*servi
 			}
 		}
 		if next, err = ecs.ValidateService(next, runs); err != nil {
+			return ecs.Service{}, err
+		}
+		if err := a.checkNativeRoutes(ctx, next); err != nil {
 			return ecs.Service{}, err
 		}
 		return ecs.UpdateService(cur, next, in.ForceNewDeployment, deploymentID, a.now())

@@ -2,6 +2,7 @@ package ecsapi
 
 import (
 	"cmp"
+	"encoding/json"
 
 	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/ecs"
@@ -142,6 +143,55 @@ func deploymentConfigurationFromWire(base ecs.DeploymentConfiguration, in *wireD
 	if in.BakeTimeInMinutes != nil {
 		out.BakeTimeInMinutes = int(*in.BakeTimeInMinutes)
 	}
+	if l := in.LinearConfiguration; l != nil {
+		out.Linear = ecs.LinearConfiguration{StepPercent: awsproto.Deref(l.StepPercent), StepBakeTimeInMinutes: int(awsproto.Deref(l.StepBakeTimeInMinutes))}
+		if l.StepPercent == nil {
+			out.Linear.StepPercent = ecs.DefaultStepPercent
+		}
+		if l.StepBakeTimeInMinutes == nil {
+			out.Linear.StepBakeTimeInMinutes = ecs.DefaultStepBakeTimeInMinutes
+		}
+	}
+	if c := in.CanaryConfiguration; c != nil {
+		out.Canary = ecs.CanaryConfiguration{CanaryPercent: awsproto.Deref(c.CanaryPercent), CanaryBakeTimeInMinutes: int(awsproto.Deref(c.CanaryBakeTimeInMinutes))}
+		if c.CanaryPercent == nil {
+			out.Canary.CanaryPercent = ecs.DefaultCanaryPercent
+		}
+		if c.CanaryBakeTimeInMinutes == nil {
+			out.Canary.CanaryBakeTimeInMinutes = ecs.DefaultCanaryBakeTimeInMinutes
+		}
+	}
+	if in.LifecycleHooks != nil {
+		out.LifecycleHooks = listFromWire(in.LifecycleHooks, lifecycleHookFromWire)
+	}
+	return out
+}
+
+func lifecycleHookFromWire(h wireLifecycleHook) ecs.LifecycleHook {
+	out := ecs.LifecycleHook{
+		TargetType: cmp.Or(awsproto.Deref(h.TargetType), ecs.HookTargetLambda), HookTargetARN: awsproto.Deref(h.HookTargetArn),
+		RoleARN: awsproto.Deref(h.RoleArn), LifecycleStages: h.LifecycleStages,
+	}
+	if h.HookDetails != nil && string(h.HookDetails.raw) != "null" {
+		out.HookDetails = string(h.HookDetails.raw)
+	}
+	if t := h.TimeoutConfiguration; t != nil {
+		out.TimeoutInMinutes, out.TimeoutAction = int(awsproto.Deref(t.TimeoutInMinutes)), awsproto.Deref(t.Action)
+	}
+	return out
+}
+
+func lifecycleHookToWire(h ecs.LifecycleHook) wireLifecycleHook {
+	out := wireLifecycleHook{
+		TargetType: optional(h.TargetType), HookTargetArn: optional(h.HookTargetARN), RoleArn: optional(h.RoleARN),
+		LifecycleStages: h.LifecycleStages,
+	}
+	if h.HookDetails != "" {
+		out.HookDetails = &wireDocument{raw: json.RawMessage(h.HookDetails)}
+	}
+	if h.TimeoutInMinutes != 0 || h.TimeoutAction != "" {
+		out.TimeoutConfiguration = &wireHookTimeout{TimeoutInMinutes: optional(int32(h.TimeoutInMinutes)), Action: optional(h.TimeoutAction)}
+	}
 	return out
 }
 
@@ -170,17 +220,31 @@ func networkConfigurationToWire(c ecs.NetworkConfiguration) *wireNetworkConfigur
 }
 
 func loadBalancerFromWire(lb wireLoadBalancer) ecs.LoadBalancer {
-	return ecs.LoadBalancer{
+	out := ecs.LoadBalancer{
 		TargetGroupARN: awsproto.Deref(lb.TargetGroupArn), LoadBalancerName: awsproto.Deref(lb.LoadBalancerName),
 		ContainerName: awsproto.Deref(lb.ContainerName), ContainerPort: int(awsproto.Deref(lb.ContainerPort)),
 	}
+	if a := lb.AdvancedConfiguration; a != nil {
+		out.Advanced = ecs.AdvancedConfiguration{
+			AlternateTargetGroupARN: awsproto.Deref(a.AlternateTargetGroupArn), ProductionListenerRule: awsproto.Deref(a.ProductionListenerRule),
+			TestListenerRule: awsproto.Deref(a.TestListenerRule), RoleARN: awsproto.Deref(a.RoleArn),
+		}
+	}
+	return out
 }
 
 func loadBalancerToWire(lb ecs.LoadBalancer) wireLoadBalancer {
-	return wireLoadBalancer{
+	out := wireLoadBalancer{
 		TargetGroupArn: optional(lb.TargetGroupARN), LoadBalancerName: optional(lb.LoadBalancerName),
 		ContainerName: optional(lb.ContainerName), ContainerPort: optional(int32(lb.ContainerPort)),
 	}
+	if a := lb.Advanced; a.Given() {
+		out.AdvancedConfiguration = &wireAdvancedConfiguration{
+			AlternateTargetGroupArn: optional(a.AlternateTargetGroupARN), ProductionListenerRule: optional(a.ProductionListenerRule),
+			TestListenerRule: optional(a.TestListenerRule), RoleArn: optional(a.RoleARN),
+		}
+	}
+	return out
 }
 
 func placementConstraintFromWire(p wirePlacementConstraint) ecs.PlacementConstraint {

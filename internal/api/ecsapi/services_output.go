@@ -71,6 +71,16 @@ func serviceToWire(s ecs.Service, counts serviceCounts, withTags bool) wireServi
 	for i, d := range s.Deployments {
 		out.Deployments[i] = deploymentToWire(d, counts.byDeployment[d.ID])
 	}
+	if id, ok := s.CurrentServiceDeploymentID(); ok {
+		scope := s.Scope()
+		out.CurrentServiceDeployment = ptr(ecs.ServiceDeploymentARN(scope, s.ClusterName, s.Name, id))
+		for _, d := range s.Deployments {
+			c := counts.byDeployment[d.ID]
+			out.CurrentServiceRevisions = append(out.CurrentServiceRevisions, wireCurrentRevisionSummary{
+				Arn: ptr(ecs.ServiceRevisionARN(scope, s.ClusterName, s.Name, d.ID)), RequestedTaskCount: int32(d.DesiredCount),
+				RunningTaskCount: int32(c.Running), PendingTaskCount: int32(c.Pending)})
+		}
+	}
 	if withTags {
 		out.Tags = ptr(tagsToWire(s.Tags))
 	}
@@ -133,6 +143,13 @@ func deploymentConfigurationToWire(c ecs.DeploymentConfiguration, controller str
 	if c.Strategy != "" {
 		out.BakeTimeInMinutes = ptr(int32(c.BakeTimeInMinutes))
 	}
+	if c.Strategy == ecs.StrategyLinear {
+		out.LinearConfiguration = &wireLinearConfiguration{StepPercent: ptr(c.Linear.StepPercent), StepBakeTimeInMinutes: ptr(int32(c.Linear.StepBakeTimeInMinutes))}
+	}
+	if c.Strategy == ecs.StrategyCanary {
+		out.CanaryConfiguration = &wireCanaryConfiguration{CanaryPercent: ptr(c.Canary.CanaryPercent), CanaryBakeTimeInMinutes: ptr(int32(c.Canary.CanaryBakeTimeInMinutes))}
+	}
+	out.LifecycleHooks = listFromWire(c.LifecycleHooks, lifecycleHookToWire)
 	return out
 }
 

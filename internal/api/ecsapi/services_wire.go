@@ -1,5 +1,7 @@
 package ecsapi
 
+import "encoding/json"
+
 // Wire shapes of the service operations, named after the model's shapes. Members fargo does not
 // implement (service connect, VPC Lattice, volume configurations, ...) are accepted by leaving
 // them out of the request structs, and never sent.
@@ -9,6 +11,49 @@ type wireLoadBalancer struct {
 	LoadBalancerName *string `json:"loadBalancerName,omitempty"`
 	ContainerName    *string `json:"containerName,omitempty"`
 	ContainerPort    *int32  `json:"containerPort,omitempty"`
+	// AdvancedConfiguration is the native blue/green, linear and canary strategies' pair.
+	AdvancedConfiguration *wireAdvancedConfiguration `json:"advancedConfiguration,omitempty"`
+}
+
+type wireAdvancedConfiguration struct {
+	AlternateTargetGroupArn *string `json:"alternateTargetGroupArn,omitempty"`
+	ProductionListenerRule  *string `json:"productionListenerRule,omitempty"`
+	TestListenerRule        *string `json:"testListenerRule,omitempty"`
+	RoleArn                 *string `json:"roleArn,omitempty"`
+}
+
+type wireLinearConfiguration struct {
+	StepPercent           *float64 `json:"stepPercent,omitempty"`
+	StepBakeTimeInMinutes *int32   `json:"stepBakeTimeInMinutes,omitempty"`
+}
+
+type wireCanaryConfiguration struct {
+	CanaryPercent           *float64 `json:"canaryPercent,omitempty"`
+	CanaryBakeTimeInMinutes *int32   `json:"canaryBakeTimeInMinutes,omitempty"`
+}
+
+type wireHookTimeout struct {
+	TimeoutInMinutes *int32  `json:"timeoutInMinutes,omitempty"`
+	Action           *string `json:"action,omitempty"`
+}
+
+type wireLifecycleHook struct {
+	TargetType           *string          `json:"targetType,omitempty"`
+	HookTargetArn        *string          `json:"hookTargetArn,omitempty"`
+	RoleArn              *string          `json:"roleArn,omitempty"`
+	LifecycleStages      []string         `json:"lifecycleStages,omitempty"`
+	HookDetails          *wireDocument    `json:"hookDetails,omitempty"`
+	TimeoutConfiguration *wireHookTimeout `json:"timeoutConfiguration,omitempty"`
+}
+
+// wireDocument is a member of the model's document type (any JSON value), kept as it came.
+type wireDocument struct{ raw json.RawMessage }
+
+func (d wireDocument) MarshalJSON() ([]byte, error) { return d.raw, nil }
+
+func (d *wireDocument) UnmarshalJSON(b []byte) error {
+	d.raw = append(json.RawMessage(nil), b...)
+	return nil
 }
 
 type wireAwsVpcConfiguration struct {
@@ -39,6 +84,9 @@ type wireDeploymentConfiguration struct {
 	Alarms                   *wireDeploymentAlarms         `json:"alarms,omitempty"`
 	Strategy                 *string                       `json:"strategy,omitempty"`
 	BakeTimeInMinutes        *int32                        `json:"bakeTimeInMinutes,omitempty"`
+	LifecycleHooks           []wireLifecycleHook           `json:"lifecycleHooks,omitempty"`
+	LinearConfiguration      *wireLinearConfiguration      `json:"linearConfiguration,omitempty"`
+	CanaryConfiguration      *wireCanaryConfiguration      `json:"canaryConfiguration,omitempty"`
 }
 
 type wireDeploymentController struct {
@@ -127,7 +175,9 @@ type wireService struct {
 	// ResourceManagementType is always CUSTOMER: fargo has no Express services.
 	ResourceManagementType *string `json:"resourceManagementType,omitempty"`
 	// TaskSets is sent, [] when there are none, for EXTERNAL services only.
-	TaskSets *[]wireTaskSet `json:"taskSets,omitempty"`
+	TaskSets                 *[]wireTaskSet               `json:"taskSets,omitempty"`
+	CurrentServiceDeployment *string                      `json:"currentServiceDeployment,omitempty"`
+	CurrentServiceRevisions  []wireCurrentRevisionSummary `json:"currentServiceRevisions,omitempty"`
 	// FargoListenerErrors is fargo's own member, sent once there is something to count.
 	FargoListenerErrors *wireListenerErrors `json:"fargoListenerErrors,omitempty"`
 }

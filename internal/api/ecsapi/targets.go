@@ -87,8 +87,32 @@ func targets(op string, in awsproto.Input) awsproto.Target {
 		}
 	case "UpdateTaskSet", "DeleteTaskSet":
 		t.Add(cluster, in.String("service"), in.String("taskSet"))
+	case "ListServiceDeployments":
+		t.Add(cluster, in.String("service"))
+	case "DescribeServiceDeployments":
+		for _, a := range in.Strings("serviceDeploymentArns") {
+			t.Add(a)
+		}
+	case "DescribeServiceRevisions":
+		for _, a := range in.Strings("serviceRevisionArns") {
+			t.Add(a)
+		}
+	case "StopServiceDeployment", "ContinueServiceDeployment":
+		t.Add(in.String("serviceDeploymentArn"))
+	}
+	if clusterScoped[op] {
+		t.Key("ecs:cluster", cluster)
 	}
 	return t
+}
+
+// clusterScoped are the operations on a cluster's services, tasks, task sets and container
+// instances, whose requests set the condition key ecs:cluster to the cluster.
+var clusterScoped = map[string]bool{
+	"CreateService": true, "UpdateService": true, "DeleteService": true, "DescribeServices": true, "ListServices": true,
+	"UpdateServicePrimaryTaskSet": true, "RunTask": true, "StartTask": true, "StopTask": true, "DescribeTasks": true,
+	"ListTasks": true, "CreateTaskSet": true, "UpdateTaskSet": true, "DeleteTaskSet": true, "DescribeTaskSets": true,
+	"DescribeContainerInstances": true, "ListContainerInstances": true,
 }
 
 // taskDefinitionNames are the family and revision of a task definition named as family,

@@ -92,7 +92,10 @@ func TestServiceDefaultsAsECSReportsThem(t *testing.T) {
 			"taskDefinition":    `"arn:aws:ecs:us-east-1:000000000000:task-definition/web:1"`,
 			"deploymentConfiguration": `{"deploymentCircuitBreaker":{"enable":false,"rollback":false},
 				"maximumPercent":200,"minimumHealthyPercent":100,"strategy":"ROLLING","bakeTimeInMinutes":0}`,
-			"deployments":                   wiretest.Any,
+			"deployments": wiretest.Any,
+			// An ECS-controller service has a service deployment and revision from the start.
+			"currentServiceDeployment":      wiretest.Any,
+			"currentServiceRevisions":       wiretest.Any,
 			"roleArn":                       linkedRole,
 			"events":                        wiretest.Any, // [] at first; the scheduler adds events
 			"createdAt":                     wiretest.Any,

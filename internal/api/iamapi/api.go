@@ -105,6 +105,11 @@ func (a *API) operations() map[string]awsproto.Handler {
 		"UpdateAssumeRolePolicy": awsproto.Query(a.updateAssumeRolePolicy),
 
 		"GetAccountAuthorizationDetails": awsproto.Query(a.getAccountAuthorizationDetails),
+
+		"SimulatePrincipalPolicy":          awsproto.Query(a.simulatePrincipalPolicy),
+		"SimulateCustomPolicy":             awsproto.Query(a.simulateCustomPolicy),
+		"GetContextKeysForPrincipalPolicy": awsproto.Query(a.getContextKeysForPrincipalPolicy),
+		"GetContextKeysForCustomPolicy":    awsproto.Query(a.getContextKeysForCustomPolicy),
 	}
 	maps.Copy(ops, entityOps(a, users))
 	maps.Copy(ops, entityOps(a, groups))

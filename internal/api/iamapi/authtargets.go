@@ -31,6 +31,8 @@ func targets(op string, in awsproto.Input) awsproto.Target {
 	case "GetRole", "DeleteRole", "UpdateAssumeRolePolicy", "AttachRolePolicy", "DetachRolePolicy",
 		"ListAttachedRolePolicies", "PutRolePolicy", "GetRolePolicy", "ListRolePolicies", "DeleteRolePolicy":
 		t.Add(in.String("RoleName"))
+	case "SimulatePrincipalPolicy", "GetContextKeysForPrincipalPolicy":
+		t.Add(in.String("PolicySourceArn"))
 	case "UpdateUser":
 		t.Add(in.String("UserName"))
 		if n := in.String("NewUserName"); n != "" {

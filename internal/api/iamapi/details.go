@@ -6,6 +6,7 @@ import (
 
 	"github.com/fargohq/fargo/internal/errdefs"
 	"github.com/fargohq/fargo/internal/iam"
+	"github.com/fargohq/fargo/internal/store"
 )
 
 type wireInlinePolicy struct {
@@ -114,10 +115,20 @@ func (a *API) getAccountAuthorizationDetails(ctx context.Context, in *accountDet
 	return out, nil
 }
 
-func (a *API) userDetails(ctx context.Context, details []detail) ([]detail, error) {
-	items, _, err := a.deps.Store.IAMUsers.List(ctx, "")
+// entityDetails adds one detail for each item of coll, keyed "<section>/<id>": toWire makes
+// its wire shape, which add appends to its list of the output.
+func entityDetails[T, W any](ctx context.Context, coll store.Collection[T], details []detail, section string,
+	toWire func(T) W, add func(*accountDetailsOutput, W)) ([]detail, error) {
+	items, _, err := coll.List(ctx, "")
 	for _, it := range items {
-		u := it.Value
+		w := toWire(it.Value)
+		details = append(details, detail{section + "/" + it.ID, func(o *accountDetailsOutput) { add(o, w) }})
+	}
+	return details, err
+}
+
+func (a *API) userDetails(ctx context.Context, details []detail) ([]detail, error) {
+	return entityDetails(ctx, a.deps.Store.IAMUsers, details, "1", func(u iam.User) wireUserDetail {
 		w := wireUserDetail{
 			Path: u.Path, UserName: u.Name, UserID: u.ID, Arn: u.ARN(a.account), CreateDate: timestamp(u.CreateDate),
 			UserPolicyList: inlineToWire(u.Policies.Inline), GroupList: list[string]{}, AttachedManagedPolicies: attachedToWire(u.Policies.Attached), Tags: tagsToWire(u.Tags),
@@ -127,36 +138,27 @@ func (a *API) userDetails(ctx context.Context, details []detail) ([]detail, erro
 				w.GroupList = append(w.GroupList, gi.Value.Name)
 			}
 		}
-		details = append(details, detail{"1/" + it.ID, func(o *accountDetailsOutput) { o.UserDetailList = append(o.UserDetailList, w) }})
-	}
-	return details, err
+		return w
+	}, func(o *accountDetailsOutput, w wireUserDetail) { o.UserDetailList = append(o.UserDetailList, w) })
 }
 
 func (a *API) groupDetails(ctx context.Context, details []detail) ([]detail, error) {
-	items, _, err := a.deps.Store.IAMGroups.List(ctx, "")
-	for _, it := range items {
-		g := it.Value
-		w := wireGroupDetail{
+	return entityDetails(ctx, a.deps.Store.IAMGroups, details, "2", func(g iam.Group) wireGroupDetail {
+		return wireGroupDetail{
 			Path: g.Path, GroupName: g.Name, GroupID: g.ID, Arn: g.ARN(a.account), CreateDate: timestamp(g.CreateDate),
 			GroupPolicyList: inlineToWire(g.Policies.Inline), AttachedManagedPolicies: attachedToWire(g.Policies.Attached),
 		}
-		details = append(details, detail{"2/" + it.ID, func(o *accountDetailsOutput) { o.GroupDetailList = append(o.GroupDetailList, w) }})
-	}
-	return details, err
+	}, func(o *accountDetailsOutput, w wireGroupDetail) { o.GroupDetailList = append(o.GroupDetailList, w) })
 }
 
 func (a *API) roleDetails(ctx context.Context, details []detail) ([]detail, error) {
-	items, _, err := a.deps.Store.IAMRoles.List(ctx, "")
-	for _, it := range items {
-		r := it.Value
-		w := wireRoleDetail{
+	return entityDetails(ctx, a.deps.Store.IAMRoles, details, "3", func(r iam.Role) wireRoleDetail {
+		return wireRoleDetail{
 			Path: r.Path, RoleName: r.Name, RoleID: r.ID, Arn: r.ARN(a.account), CreateDate: timestamp(r.CreateDate),
 			AssumeRolePolicyDocument: encodeDocument(r.AssumeRolePolicy), InstanceProfileList: list[string]{},
 			RolePolicyList: inlineToWire(r.Policies.Inline), AttachedManagedPolicies: attachedToWire(r.Policies.Attached), Tags: tagsToWire(r.Tags),
 		}
-		details = append(details, detail{"3/" + it.ID, func(o *accountDetailsOutput) { o.RoleDetailList = append(o.RoleDetailList, w) }})
-	}
-	return details, err
+	}, func(o *accountDetailsOutput, w wireRoleDetail) { o.RoleDetailList = append(o.RoleDetailList, w) })
 }
 
 // policyDetails adds the customer managed policies (local) and the AWS managed ones that are

@@ -45,10 +45,7 @@ func (a *API) createGroup(ctx context.Context, in *createGroupInput) (*groupOutp
 	if err != nil {
 		return nil, err
 	}
-	if _, err := a.deps.Store.IAMGroups.Create(ctx, iam.Key(name), g); err != nil {
-		if errors.Is(err, errdefs.ErrAlreadyExists) {
-			return nil, iam.GroupExists(name)
-		}
+	if err := createNamed(ctx, a.deps.Store.IAMGroups, name, g, iam.GroupExists); err != nil {
 		return nil, err
 	}
 	return &groupOutput{Group: a.groupToWire(g)}, nil

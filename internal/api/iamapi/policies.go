@@ -70,10 +70,7 @@ func (a *API) createPolicy(ctx context.Context, in *createPolicyInput) (*policyO
 	if err != nil {
 		return nil, err
 	}
-	if _, err := a.deps.Store.IAMPolicies.Create(ctx, iam.Key(name), p); err != nil {
-		if errors.Is(err, errdefs.ErrAlreadyExists) {
-			return nil, iam.PolicyExists(name)
-		}
+	if err := createNamed(ctx, a.deps.Store.IAMPolicies, name, p, iam.PolicyExists); err != nil {
 		return nil, err
 	}
 	return &policyOutput{Policy: policyToWire(p)}, nil

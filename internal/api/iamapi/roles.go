@@ -2,7 +2,6 @@ package iamapi
 
 import (
 	"context"
-	"errors"
 
 	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/errdefs"
@@ -75,10 +74,7 @@ func (a *API) createRole(ctx context.Context, in *createRoleInput) (*roleOutput,
 	if err != nil {
 		return nil, err
 	}
-	if _, err := a.deps.Store.IAMRoles.Create(ctx, iam.Key(name), r); err != nil {
-		if errors.Is(err, errdefs.ErrAlreadyExists) {
-			return nil, iam.RoleExists(name)
-		}
+	if err := createNamed(ctx, a.deps.Store.IAMRoles, name, r, iam.RoleExists); err != nil {
 		return nil, err
 	}
 	return &roleOutput{Role: a.roleToWire(r)}, nil

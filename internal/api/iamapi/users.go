@@ -62,10 +62,7 @@ func (a *API) createUser(ctx context.Context, in *createUserInput) (*userOutput,
 	if err != nil {
 		return nil, err
 	}
-	if _, err := a.deps.Store.IAMUsers.Create(ctx, iam.Key(name), u); err != nil {
-		if errors.Is(err, errdefs.ErrAlreadyExists) {
-			return nil, iam.UserExists(name)
-		}
+	if err := createNamed(ctx, a.deps.Store.IAMUsers, name, u, iam.UserExists); err != nil {
 		return nil, err
 	}
 	return &userOutput{User: a.userToWire(u, len(u.Tags) > 0)}, nil

@@ -2,12 +2,14 @@ package iamapi
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/errdefs"
+	"github.com/fargohq/fargo/internal/iam"
 	"github.com/fargohq/fargo/internal/store"
 	"github.com/fargohq/fargo/internal/tagset"
 )
@@ -130,6 +132,16 @@ func listByPath[T, W any](ctx context.Context, coll store.Collection[T], path fu
 }
 
 func itemID[T any](it store.Item[T]) string { return it.ID }
+
+// createNamed stores v, named name, in coll; a name taken (in any case) is answered with
+// exists(name), IAM's EntityAlreadyExists of the kind.
+func createNamed[T any](ctx context.Context, coll store.Collection[T], name string, v T, exists func(string) error) error {
+	_, err := coll.Create(ctx, iam.Key(name), v)
+	if errors.Is(err, errdefs.ErrAlreadyExists) {
+		return exists(name)
+	}
+	return err
+}
 
 // removeAt deletes it, provided nobody wrote it since it was read.
 func removeAt[T any](ctx context.Context, st *store.Store, coll store.Collection[T], it store.Item[T]) error {
