@@ -123,7 +123,8 @@ func RunWorker(ctx context.Context, cfg WorkerConfig, log *slog.Logger) error {
 		return fmt.Errorf("agent: node identity: %w", err)
 	}
 	defer metaLn.Close()
-	drv, err := openDriver(ctx, Config{DataDir: cfg.DataDir, Driver: cfg.Driver, Runtime: cfg.Runtime}, node.NodeID, log)
+	// A worker's data directory is its node directory: the process driver keeps its state there.
+	drv, err := openDriver(ctx, Config{DataDir: cfg.DataDir, NodeDir: cfg.DataDir, Driver: cfg.Driver, Runtime: cfg.Runtime}, node.NodeID, log)
 	if err != nil {
 		return err
 	}
