@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/fargohq/fargo/internal/arn"
 	"github.com/fargohq/fargo/internal/errdefs"
 	"github.com/fargohq/fargo/internal/runtime"
 )
@@ -25,6 +26,9 @@ func (a *Agent) adopt(ctx context.Context) error {
 	}
 	adopted := 0
 	for _, st := range all {
+		if !a.inRegion(st) {
+			continue // another region's agent adopts it
+		}
 		key := st.Labels[labelTaskKey]
 		it, ok := a.tasks.Get(key)
 		switch {
@@ -50,4 +54,16 @@ func (a *Agent) removeOrphan(ctx context.Context, st runtime.Status) {
 	if err := a.drv.Remove(ctx, st.ID); err != nil && !errors.Is(err, errdefs.ErrNotFound) {
 		a.log.Warn("remove orphaned container", "container", st.ID, "err", err)
 	}
+}
+
+// inRegion reports whether a container belongs to a task of the agent's region, by the region
+// of its task's ARN: a node runs the tasks of every region, one agent per region, and each
+// agent must leave the others' containers alone. A container without a task ARN is the home
+// region's, the one agent that knew no regions.
+func (a *Agent) inRegion(st runtime.Status) bool {
+	taskARN, err := arn.Parse(st.Labels[labelTaskARN])
+	if err != nil {
+		return !a.cfg.OtherRegion
+	}
+	return taskARN.Region == a.scope.Region
 }

@@ -30,6 +30,10 @@ type Config struct {
 	CPU, Memory int
 	// Region is passed to containers as AWS_REGION and AWS_DEFAULT_REGION.
 	Region string
+	// OtherRegion marks the agent of a region other than the server's home region (the node
+	// runs one agent per region): it leaves containers that name no region to the home
+	// region's agent.
+	OtherRegion bool
 	// HeartbeatInterval is how often the node confirms its container instances; 10 s when 0.
 	HeartbeatInterval time.Duration
 	// Workers reconcile tasks concurrently; 4 when 0.

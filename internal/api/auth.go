@@ -22,6 +22,11 @@ func (h *Handler) authenticate(c *call, body []byte) (awsproto.Caller, bool, *aw
 			Message: "Credential should be scoped to correct service: '" + c.svc.SigningName + "'.",
 		})
 	}
+	if !h.servesRegion(id.Region) {
+		// AWS answers a region the account cannot use as if it did not know the key: the
+		// region's endpoint has no credentials of the account.
+		return awsproto.Caller{}, false, authError(c.svc.Protocol, sigv4.UnknownKeyError())
+	}
 	p := Principal{ARN: "arn:aws:iam::" + h.cfg.AccountID + ":root", UserID: h.cfg.AccountID, Root: true}
 	if h.deps.Principal != nil {
 		var ok bool

@@ -31,6 +31,9 @@ type Config struct {
 	MaxClockSkew time.Duration
 	// AccountID is the account of every caller; it names the caller's ARN.
 	AccountID string
+	// Regions, when set, are the only regions served: a request signed for another region is
+	// refused as AWS refuses a region the account cannot use. Empty serves every region name.
+	Regions []string
 }
 
 func (c Config) withDefaults() Config {
@@ -68,6 +71,10 @@ type Deps struct {
 	Authorize func(ctx context.Context, a Authorization) error
 	// Audit receives the record of every API call once it is answered; it must not block.
 	Audit func(Record)
+	// ServicesIn returns the services that serve a request signed for region, among which the
+	// front door picks the one of the request's service by name. Nil serves every region with
+	// the services given to New.
+	ServicesIn func(ctx context.Context, region string) ([]awsproto.Service, error)
 }
 
 // Handler is the front door. Create it with New.
@@ -333,6 +340,10 @@ func (h *Handler) dispatch(c *call, req awsproto.Request, body []byte) {
 		return
 	}
 	c.principal = caller.ARN
+	if aerr := h.regional(c, caller.Region); aerr != nil {
+		h.fail(c, aerr)
+		return
+	}
 	run := c.svc.Operations[c.op]
 	if run == nil {
 		h.fail(c, unknownOperation(c))

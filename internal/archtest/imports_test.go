@@ -72,7 +72,7 @@ var allowed = map[string][]string{
 	"internal/api/apitest":               {"internal/..."},
 	"internal/api/logsapi/logsapitest":   {"internal/..."},
 	"internal/api/wiretest":              {"internal/api/awsproto"},
-	"internal/api":                       {"internal/api/...", "internal/errdefs"},
+	"internal/api":                       {"internal/api/...", "internal/arn", "internal/errdefs"}, // arn: region names,
 	"internal/benchtest":                 {},
 	"internal/ecr":                       {"internal/arn", "internal/errdefs", "internal/tagset"},
 	"internal/iampolicy":                 {"internal/errdefs"},

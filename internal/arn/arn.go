@@ -1,6 +1,7 @@
 package arn
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/fargohq/fargo/internal/errdefs"
@@ -62,3 +63,9 @@ type Scope struct {
 func (s Scope) New(service, resource string) ARN {
 	return ARN{Partition: s.Partition, Service: service, Region: s.Region, AccountID: s.AccountID, Resource: resource}
 }
+
+// regionPattern is the shape of a region name: us-east-1, ap-northeast-2, us-gov-west-1.
+var regionPattern = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
+
+// IsRegion reports whether s has the shape of a region name, such as ap-northeast-2.
+func IsRegion(s string) bool { return regionPattern.MatchString(s) }

@@ -18,6 +18,7 @@ type serverOptions struct {
 	cfg           daemon.Config
 	etcdEndpoints string
 	etcd          etcdMemberFlags
+	regions       string
 	logLevel      string
 	timeScale     string
 	leaderTTL     string
@@ -45,7 +46,8 @@ Every flag can also be set by its environment variable (shown in brackets).`,
 	f := cmd.Flags()
 	addDataDirFlag(cmd, &o.cfg.DataDir)
 	f.StringVar(&o.cfg.APIAddr, "api-addr", envOr("FARGO_API_ADDR", daemon.DefaultAPIAddr), "host:port of the AWS API endpoint [FARGO_API_ADDR]")
-	f.StringVar(&o.cfg.Region, "region", envOr("FARGO_REGION", daemon.DefaultRegion), "region in ARNs and signatures [FARGO_REGION]")
+	f.StringVar(&o.cfg.Region, "region", envOr("FARGO_REGION", daemon.DefaultRegion), "home region: fargo's own commands and the console work in it; requests are served in the region they are signed for [FARGO_REGION]")
+	f.StringVar(&o.regions, "regions", envOr("FARGO_REGIONS", ""), "comma-separated regions to serve, the home region (--region) among them; requests signed for others are refused as AWS refuses a region the account cannot use (default: every region) [FARGO_REGIONS]")
 	f.StringVar(&o.cfg.AccountID, "account-id", envOr("FARGO_ACCOUNT_ID", daemon.DefaultAccountID), "12-digit account id in ARNs [FARGO_ACCOUNT_ID]")
 	f.StringVar(&o.etcdEndpoints, "etcd-endpoints", envOr("FARGO_ETCD_ENDPOINTS", ""), "comma-separated client URLs of an external etcd cluster to use instead of the embedded member [FARGO_ETCD_ENDPOINTS]")
 	addEtcdMemberFlags(cmd, &o.etcd)
@@ -76,6 +78,9 @@ func runServer(ctx context.Context, o serverOptions, stderr io.Writer) error {
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	if o.etcdEndpoints != "" {
 		o.cfg.EtcdEndpoints = strings.Split(o.etcdEndpoints, ",")
+	}
+	if o.regions != "" {
+		o.cfg.Regions = strings.Split(o.regions, ",")
 	}
 	if err := o.etcd.apply(&o.cfg); err != nil {
 		return err

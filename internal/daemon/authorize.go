@@ -28,9 +28,9 @@ type authorizer struct {
 	scope arn.Scope
 	cache *policyCache
 	now   func() time.Time
-	// deployment reads a CodeDeploy deployment, for the operations that name their deployment
-	// group by a deployment id; nil leaves those checked on "*".
-	deployment func(ctx context.Context, id string) (store.Item[codedeploy.Deployment], error)
+	// deployment reads a CodeDeploy deployment of a region, for the operations that name
+	// their deployment group by a deployment id; nil leaves those checked on "*".
+	deployment func(ctx context.Context, region, id string) (store.Item[codedeploy.Deployment], error)
 	// iamPath returns the path and name, as stored ("dev/Deployer"), of the IAM user, group or
 	// role (kind "user", "group", "role") named name in any case, for requests that name one
 	// without its path; nil leaves such names as they are (the path "/").
@@ -59,7 +59,7 @@ func (az *authorizer) API(ctx context.Context, a api.Authorization) error {
 	if ok && rule.Resource.Name != authz.Any.Name {
 		resources := a.Target.Resources
 		if len(a.Target.Deployments) > 0 {
-			resources = slices.Concat(resources, az.deploymentGroups(ctx, a.Target.Deployments))
+			resources = slices.Concat(resources, az.deploymentGroups(ctx, scope.Region, a.Target.Deployments))
 		}
 		if len(resources) == 0 && rule.Resource.Name == authz.IAMUser.Name && a.Caller.UserName != "" {
 			// Access keys and policies of no named user are the caller's own.
@@ -141,33 +141,42 @@ func storeIAMPath(st *store.Store) func(ctx context.Context, kind, name string) 
 
 // deploymentGroups names the application and group of each deployment of ids; an id that
 // names no deployment names nothing, and the operation answers that it does not exist.
-func (az *authorizer) deploymentGroups(ctx context.Context, ids []string) [][]string {
+func (az *authorizer) deploymentGroups(ctx context.Context, region string, ids []string) [][]string {
 	if az.deployment == nil {
 		return nil
 	}
 	var out [][]string
 	for _, id := range ids {
-		if it, err := az.deployment(ctx, id); err == nil {
+		if it, err := az.deployment(ctx, region, id); err == nil {
 			out = append(out, []string{it.Value.ApplicationName, it.Value.DeploymentGroupName})
 		}
 	}
 	return out
 }
 
-// Registry implements registry.Deps.Authorize: the ECR action of a push or pull request,
-// checked on the repository.
+// Registry implements registry.Deps.Authorize for the home region's registry: the ECR action
+// of a push or pull request, checked on the repository.
 func (az *authorizer) Registry(ctx context.Context, accessKeyID, method, route, repository string) error {
-	rule, ok := authz.RegistryRuleFor(method, authz.RegistryRoute(route))
-	if !ok {
-		return errdefs.Detail(authz.ErrAccessDenied, "The registry does not serve %s on %s.", method, route)
+	return az.RegistryIn(az.scope.Region)(ctx, accessKeyID, method, route, repository)
+}
+
+// RegistryIn is Registry for the registry of region, on the region's repository ARNs.
+func (az *authorizer) RegistryIn(region string) func(ctx context.Context, accessKeyID, method, route, repository string) error {
+	scope := az.scope
+	scope.Region = region
+	return func(ctx context.Context, accessKeyID, method, route, repository string) error {
+		rule, ok := authz.RegistryRuleFor(method, authz.RegistryRoute(route))
+		if !ok {
+			return errdefs.Detail(authz.ErrAccessDenied, "The registry does not serve %s on %s.", method, route)
+		}
+		resource, err := rule.Resource.ARN(scope, repository)
+		if err != nil {
+			return err
+		}
+		service, operation, _ := strings.Cut(rule.Action, ":")
+		call := &authz.Call{Service: service, Operation: operation, Rule: &rule, Region: region, Resources: []authz.Resource{{ARN: resource}}}
+		return az.check(ctx, accessKeyID, call)
 	}
-	resource, err := rule.Resource.ARN(az.scope, repository)
-	if err != nil {
-		return err
-	}
-	service, operation, _ := strings.Cut(rule.Action, ":")
-	call := &authz.Call{Service: service, Operation: operation, Rule: &rule, Resources: []authz.Resource{{ARN: resource}}}
-	return az.check(ctx, accessKeyID, call)
 }
 
 // check completes call with the principal owning accessKeyID and checks it.

@@ -81,9 +81,9 @@ func newTestAuthorizer(tb testing.TB, policy string) (*authorizer, *store.Store)
 	tb.Cleanup(func() { cancel(); <-done })
 	<-dir.Synced()
 	az := newAuthorizer(dir, testScope)
-	az.deployment = st.Deployments.Get
+	az.deployment = storeDeployments(st, testScope.Region)
 	az.iamPath = storeIAMPath(st)
-	az.resourceTags = storeResourceTags(st)
+	az.resourceTags = storeResourceTags(st, testScope.Region)
 	return az, st
 }
 

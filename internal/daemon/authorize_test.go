@@ -204,9 +204,15 @@ func TestStoreResourceTags(t *testing.T) {
 	if _, err := st.TargetGroups.Create(ctx, "tg", elb.TargetGroup{Name: "tg", ID: "0123456789abcdef", Tags: team}); err != nil {
 		t.Fatal(err)
 	}
-	tags := storeResourceTags(st)
+	// The same name in another region is another cluster, with tags of its own.
+	if _, err := st.In("ap-northeast-2").Clusters.Create(ctx, "prod", ecs.Cluster{Name: "prod", Tags: []tagset.Tag{{Key: "team", Value: "seoul"}}}); err != nil {
+		t.Fatal(err)
+	}
+	tags := storeResourceTags(st, testScope.Region)
 	for resource, want := range map[string]string{
 		"arn:aws:ecs:us-east-1:000000000000:cluster/prod":                                          "web",
+		"arn:aws:ecs:ap-northeast-2:000000000000:cluster/prod":                                     "seoul",
+		"arn:aws:ecs:eu-west-1:000000000000:cluster/prod":                                          "",
 		"arn:aws:elasticloadbalancing:us-east-1:000000000000:loadbalancer/app/lb/0123456789abcdef": "web",
 		"arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/tg/0123456789abcdef":      "web",
 		"arn:aws:ecs:us-east-1:000000000000:cluster/other":                                         "",

@@ -7,8 +7,11 @@ import (
 	"net"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strings"
 	"time"
 
+	"github.com/fargohq/fargo/internal/arn"
 	"github.com/fargohq/fargo/internal/embedetcd"
 	"github.com/fargohq/fargo/internal/leader"
 	"github.com/fargohq/fargo/internal/runtime"
@@ -48,9 +51,15 @@ type Config struct {
 	// DataDir holds the embedded etcd member, the credentials and the server's state file.
 	DataDir string
 	// APIAddr is the host:port of the API listener; port 0 picks a free port.
-	APIAddr   string
+	APIAddr string
+	// Region is the home region: fargo's own commands and the console work in it, and its
+	// objects keep the store's original keys (docs/regions.md).
 	Region    string
 	AccountID string
+	// Regions, when set, are the only regions served: a request signed for another is refused
+	// as AWS refuses a region the account cannot use. It must name Region. Empty serves every
+	// region.
+	Regions []string
 	// EtcdEndpoints, when set, makes the server use that etcd cluster instead of starting an
 	// embedded member.
 	EtcdEndpoints []string
@@ -98,10 +107,7 @@ type Config struct {
 	TimeScale int
 }
 
-var (
-	regionPattern  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
-	accountPattern = regexp.MustCompile(`^\d{12}$`)
-)
+var accountPattern = regexp.MustCompile(`^\d{12}$`)
 
 // withDefaults fills in defaults and checks the result.
 func (c Config) withDefaults() (Config, error) {
@@ -156,8 +162,11 @@ func (c Config) Validate() error {
 	if _, _, err := net.SplitHostPort(c.APIAddr); err != nil {
 		return fmt.Errorf("api address %q: %w", c.APIAddr, err)
 	}
-	if !regionPattern.MatchString(c.Region) {
+	if !arn.IsRegion(c.Region) {
 		return fmt.Errorf("region %q is not a region name like us-east-1", c.Region)
+	}
+	if err := c.validateRegions(); err != nil {
+		return err
 	}
 	if !accountPattern.MatchString(c.AccountID) {
 		return fmt.Errorf("account id %q must be 12 digits", c.AccountID)
@@ -210,6 +219,28 @@ func (c Config) validateCluster() error {
 		if err := (leader.Config{Name: c.EtcdName, TTL: c.LeaderTTL}).Validate(); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// serves reports whether the server serves region: every region without Regions.
+func (c Config) serves(region string) bool {
+	return len(c.Regions) == 0 || slices.Contains(c.Regions, region)
+}
+
+// validateRegions checks that every region of Regions is a region name, and that the home
+// region is one of them: fargo's own commands work in it.
+func (c Config) validateRegions() error {
+	if len(c.Regions) == 0 {
+		return nil
+	}
+	for _, r := range c.Regions {
+		if !arn.IsRegion(r) {
+			return fmt.Errorf("regions: %q is not a region name like us-east-1", r)
+		}
+	}
+	if !slices.Contains(c.Regions, c.Region) {
+		return fmt.Errorf("regions %s do not include the home region %s (--region)", strings.Join(c.Regions, ","), c.Region)
 	}
 	return nil
 }

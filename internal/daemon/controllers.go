@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -66,20 +67,45 @@ func (c controllers) Run(ctx context.Context) error {
 	})
 }
 
-// term runs new controllers over st until ctx ends.
+// term runs new controllers over st, the home region's view, and over the view of every other
+// region the store records (and this server serves), those recorded while the term runs
+// included, until ctx ends. A region is recorded by whichever member's front door opened it
+// (regionSet.get), so the term learns of regions from the store, not from its own server.
 func (c controllers) term(ctx context.Context, st *store.Store) error {
-	sched := scheduler.New(st, c.scope, scheduler.Config{}, c.log.With("component", "scheduler"))
-	deploy := deployer.New(st, c.scope, deployer.Config{Minute: c.cfg.Minute()}, c.log.With("component", "deployer"))
+	g, ctx := errgroup.WithContext(ctx)
+	run := func(st *store.Store, scope arn.Scope, log *slog.Logger) {
+		for _, ctrl := range c.regionControllers(st, scope, log) {
+			g.Go(func() error { return ctrl(ctx) })
+		}
+	}
+	run(st, c.scope, c.log)
+	var mu sync.Mutex
+	started := map[string]bool{}
+	var known *store.Informer[store.Region]
+	known = store.NewInformer(st.Regions, func(name string) {
+		mu.Lock()
+		defer mu.Unlock()
+		if _, ok := known.Get(name); !ok || started[name] || name == c.scope.Region || !c.cfg.serves(name) || ctx.Err() != nil {
+			return
+		}
+		started[name] = true
+		// The informer's goroutine belongs to g, so g cannot be waiting from zero here.
+		run(st.In(name), arn.Scope{Partition: c.scope.Partition, Region: name, AccountID: c.scope.AccountID}, c.log.With("region", name))
+	})
+	g.Go(func() error { return known.Run(ctx) })
+	return g.Wait()
+}
+
+// regionControllers builds the controllers that must run once of one region, over its view
+// st and its scope.
+func (c controllers) regionControllers(st *store.Store, scope arn.Scope, log *slog.Logger) []func(context.Context) error {
+	sched := scheduler.New(st, scope, scheduler.Config{}, log.With("component", "scheduler"))
+	deploy := deployer.New(st, scope, deployer.Config{Minute: c.cfg.Minute()}, log.With("component", "deployer"))
 	// liveness counts an instance's silence from its own start, so a new term judges no
 	// instance by a silence it did not see.
-	live := liveness.New(st, liveness.Config{Timeout: c.cfg.AgentTimeout, Grace: c.cfg.LostInstanceGrace}, c.log)
-	hooks := hookrunner.New(st, c.scope, hookrunner.Config{}, c.log.With("component", "hookrunner"))
-	g, ctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return hooks.Run(ctx) })
-	g.Go(func() error { return sched.Run(ctx) })
-	g.Go(func() error { return deploy.Run(ctx) })
-	g.Go(func() error { return live.Run(ctx) })
-	return g.Wait()
+	live := liveness.New(st, liveness.Config{Timeout: c.cfg.AgentTimeout, Grace: c.cfg.LostInstanceGrace}, log)
+	hooks := hookrunner.New(st, scope, hookrunner.Config{}, log.With("component", "hookrunner"))
+	return []func(context.Context) error{hooks.Run, sched.Run, deploy.Run, live.Run}
 }
 
 // Role returns RoleSingle, RoleLeader or RoleFollower.

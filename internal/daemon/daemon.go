@@ -60,13 +60,14 @@ type parts struct {
 	etcd    *etcdHandle
 	httpSrv *http.Server
 	apiLn   net.Listener
-	// node runs this machine's agent, in this server or, while another member holds the node
-	// directory, in that one.
+	// node runs this machine's agents, one per region, in this server or, while another member
+	// holds the node directory, in that one.
 	node *localNode
-	// controllers runs the controllers that must run once (scheduler, deployer).
+	// controllers runs the controllers that must run once (scheduler, deployer, ...) of every
+	// region.
 	controllers controllers
-	proxy       *lb.Proxy          // nil with a data plane process
-	lbsync      *lbsync.Controller // nil with a data plane process
+	proxy       *lb.Proxy       // nil with a data plane process
+	lbsync      *lbsync.Regions // nil with a data plane process
 	// dataPlane starts the data plane process again when it is gone (DataPlaneProcess).
 	dataPlane *dataplane.Launcher
 	reg       *registry.Registry
@@ -76,6 +77,8 @@ type parts struct {
 	logSweep *logstore.Sweeper
 	// audit appends every API call to the audit log.
 	audit *auditLog
+	// regions are the regions served, the home region's parts above among them.
+	regions *regionSet
 }
 
 // Start builds and starts every component, and returns once the API answers. The server stops
@@ -164,9 +167,9 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 	mux.Handle("GET /metrics", promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{}))
 	mux.Handle("GET "+ClusterPath, p.controllers)
 	az := newAuthorizer(p.identity, scope)
-	az.deployment = st.Deployments.Get
+	az.deployment = storeDeployments(st, cfg.Region)
 	az.iamPath = storeIAMPath(st)
-	az.resourceTags = storeResourceTags(st)
+	az.resourceTags = storeResourceTags(st, cfg.Region)
 	if p.audit, err = openAuditLog(cfg.DataDir, auditLimits{}, log.With("component", "audit")); err != nil {
 		return p, "", err
 	}
@@ -176,10 +179,21 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 	}
 	elbCfg := elbapi.Config{ListenerHost: cfg.LBBindHost, CertificateDir: filepath.Join(cfg.DataDir, "certs"), CheckPorts: true, APIAddr: cfg.APIAddr}
 	apis := newConsoleAPIs(st, scope, elbCfg, ecrAPI, p.reg, p.node)
-	front, err := api.New(api.Config{AccountID: cfg.AccountID}, api.Deps{
+	iamSvc := iamapi.New(cfg.AccountID, iamapi.Deps{Store: st, Secrets: secrets}).Service()
+	home := &region{name: cfg.Region, services: apiServices(apis, iamSvc, st, scope, logSource{p.node}, events)}
+	p.regions = &regionSet{home: home, root: st, served: cfg.Regions, open: regionDeps{
+		cfg: cfg, log: log, root: st, node: p.node, elbCfg: elbCfg, iam: iamSvc,
+		secret: p.identity.Secret, az: az, registryHost: p.registryHost,
+		audit: registryAudit(p.identity, p.audit.Record),
+	}.openRegion}
+	if err := p.regions.openKnown(ctx); err != nil {
+		return p, "", err
+	}
+	front, err := api.New(api.Config{AccountID: cfg.AccountID, Regions: cfg.Regions}, api.Deps{
 		Credentials: p.identity.Secret, Principal: principal(p.identity), KeyUsed: p.identity.Used,
 		Logger: log, Registerer: reg, Fallback: mux, Authorize: az.API, Audit: p.audit.Record,
-	}, apiServices(apis, iamapi.New(cfg.AccountID, iamapi.Deps{Store: st, Secrets: secrets}).Service(), st, scope, logSource{p.node}, events)...)
+		ServicesIn: p.regions.ServicesIn,
+	}, home.services...)
 	if err != nil {
 		return p, "", err
 	}
@@ -224,7 +238,7 @@ func buildRegistry(p *parts, st *store.Store, scope arn.Scope, az *authorizer, m
 		return nil, err
 	}
 	p.reg = r
-	mux.Handle("/v2/", r)
+	mux.Handle("/v2/", registryFront{home: r, regions: func() *regionSet { return p.regions }, served: cfg.Regions})
 	return ecrapi.New(scope, ecrapi.Config{RegistryHost: p.registryHost()}, ecrapi.Deps{Store: st, Images: r, Credentials: lookup}), nil
 }
 
@@ -240,17 +254,20 @@ func (p *parts) registryHost() string {
 
 // ownRegistryAuth gives the agent credentials for images of fargo's own registry: a short-lived
 // registry token of the server's access key, as the ECS agent gets an ECR token for ECR images,
-// so that pulling from fargo needs no set-up. Other images get none (nil).
-func ownRegistryAuth(dataDir string, registryHost func() string) func(context.Context, string) (*runtime.RegistryAuth, error) {
+// so that pulling from fargo needs no set-up. Other images get none (nil). The token is of
+// region, a region other than the home region ("" for the home region): a task pulls from its
+// region's repositories.
+func ownRegistryAuth(dataDir string, registryHost func() string, region string) func(context.Context, string) (*runtime.RegistryAuth, error) {
 	return registryAuth(registryHost, func() (string, string, error) {
 		c, err := credentials.Load(dataDir)
 		return c.AccessKeyID, c.SecretAccessKey, err
-	})
+	}, region)
 }
 
 // registryAuth gives credentials for images of the registry at registryHost: a registry token
-// signed with the access key that key returns. Other images get none (nil).
-func registryAuth(registryHost func() string, key func() (id, secret string, err error)) func(context.Context, string) (*runtime.RegistryAuth, error) {
+// signed with the access key that key returns, of region ("" for the home region). Other
+// images get none (nil).
+func registryAuth(registryHost func() string, key func() (id, secret string, err error), region string) func(context.Context, string) (*runtime.RegistryAuth, error) {
 	return func(_ context.Context, image string) (*runtime.RegistryAuth, error) {
 		host := registryHost()
 		if !strings.HasPrefix(image, host+"/") {
@@ -261,6 +278,9 @@ func registryAuth(registryHost func() string, key func() (id, secret string, err
 			return nil, fmt.Errorf("registry credentials: %w", err)
 		}
 		password := ecr.NewToken(id, secret, time.Now().Add(time.Hour))
+		if region != "" {
+			password = ecr.NewRegionToken(id, secret, region, time.Now().Add(time.Hour))
+		}
 		return &runtime.RegistryAuth{Username: ecr.TokenUser, Password: password, ServerAddress: host}, nil
 	}
 }
@@ -301,12 +321,12 @@ func dataPlaneUp(dataDir string) prometheus.Collector {
 // buildProxy builds the data plane in this process; the proxy reports target health to the
 // controller.
 func buildProxy(p *parts, st *store.Store, cfg Config, reg prometheus.Registerer, log *slog.Logger) error {
-	var ctrl *lbsync.Controller
+	var ctrl *lbsync.Regions
 	proxy, err := lb.New(lb.ProxyConfig{OnHealthChange: func(h lb.TargetHealth) { ctrl.Notify(h) }}, log.With("component", "lb"), reg)
 	if err != nil {
 		return fmt.Errorf("load balancer: %w", err)
 	}
-	ctrl = lbsync.New(st, proxy, lbsync.Config{Settings: lbsync.Settings{
+	ctrl = lbsync.NewRegions(st, proxy, lb.Config{}, lbsync.Config{Settings: lbsync.Settings{
 		BindHost: cfg.LBBindHost, CertDir: filepath.Join(cfg.DataDir, "certs"),
 	}}, log)
 	p.proxy, p.lbsync = proxy, ctrl
@@ -375,6 +395,7 @@ func (s *Server) run(ctx context.Context, p *parts) {
 	ctrls.Go(func() error { return p.reg.Run(ctrlCtx) })
 	ctrls.Go(func() error { return p.logSweep.Run(ctrlCtx) })
 	ctrls.Go(func() error { return p.audit.Run(ctrlCtx) })
+	ctrls.Go(func() error { return p.regions.Run(ctrlCtx) })
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- p.httpSrv.Serve(p.apiLn) }()

@@ -98,6 +98,8 @@ func TestConfigValidation(t *testing.T) {
 		{"bad region", daemon.Config{DataDir: "x", Region: "Mars"}},
 		{"bad account", daemon.Config{DataDir: "x", AccountID: "123"}},
 		{"bad driver", daemon.Config{DataDir: "x", Driver: "podman"}},
+		{"bad region among regions", daemon.Config{DataDir: "x", Regions: []string{"us-east-1", "Mars"}}},
+		{"regions without the home region", daemon.Config{DataDir: "x", Regions: []string{"ap-northeast-2"}}},
 		{"time running backwards", daemon.Config{DataDir: "x", TimeScale: -1}},
 		{"minutes shorter than a millisecond", daemon.Config{DataDir: "x", TimeScale: daemon.MaxTimeScale + 1}},
 	}

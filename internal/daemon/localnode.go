@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"go.etcd.io/etcd/client/pkg/v3/fileutil"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/fargohq/fargo/internal/agent"
 	"github.com/fargohq/fargo/internal/arn"
@@ -40,6 +41,29 @@ type localNode struct {
 
 	mu   sync.Mutex
 	held *heldNode // nil while another server runs the node
+	// regions are the regions other than the home region whose agents the node runs.
+	regions []nodeRegion
+	// start starts a region's agent while the node's agents run; nil before and after.
+	start func(nodeRegion)
+}
+
+// nodeRegion is a region other than the home region, whose agent the node runs beside the
+// home region's.
+type nodeRegion struct {
+	name  string
+	st    *store.Store
+	scope arn.Scope
+}
+
+// AddRegion has the node run an agent of r: at once while this server runs the node's agents,
+// else when it comes to run them.
+func (n *localNode) AddRegion(r nodeRegion) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.regions = append(n.regions, r)
+	if n.start != nil {
+		n.start(r)
+	}
 }
 
 // heldNode is what the holder of the node's lock runs.
@@ -48,6 +72,7 @@ type heldNode struct {
 	metaLn net.Listener
 	drv    runtime.Driver
 	agent  *agent.Agent
+	nodeID string
 }
 
 // tryHold takes the node's lock if it is free and builds the node's agent; it reports whether
@@ -86,13 +111,13 @@ func (n *localNode) open(ctx context.Context) (*heldNode, error) {
 		return nil, errors.Join(err, metaLn.Close())
 	}
 	a, err := agent.New(n.st, drv, n.scope, metaLn, agent.Config{
-		NodeID: node.NodeID, Region: n.cfg.Region, RegistryAuth: ownRegistryAuth(n.cfg.DataDir, n.registryHost),
+		NodeID: node.NodeID, Region: n.cfg.Region, RegistryAuth: ownRegistryAuth(n.cfg.DataDir, n.registryHost, ""),
 		HeartbeatInterval: heartbeatInterval(n.cfg.AgentTimeout),
 	}, n.log)
 	if err != nil {
 		return nil, errors.Join(err, metaLn.Close())
 	}
-	return &heldNode{metaLn: metaLn, drv: drv, agent: a}, nil
+	return &heldNode{metaLn: metaLn, drv: drv, agent: a, nodeID: node.NodeID}, nil
 }
 
 // Run runs the node's agent until ctx ends, once this server holds the node.
@@ -114,8 +139,48 @@ func (n *localNode) Run(ctx context.Context) error {
 		case <-time.After(nodeLockPoll):
 		}
 	}
-	err := n.held.agent.Run(ctx)
+	err := n.runAgents(ctx)
 	return errors.Join(err, n.release())
+}
+
+// runAgents runs the home region's agent and one agent per other region, those added while
+// they run included, until ctx ends or one fails.
+func (n *localNode) runAgents(ctx context.Context) error {
+	h := n.held
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return h.agent.Run(gctx) })
+	start := func(r nodeRegion) { g.Go(func() error { return n.runRegionAgent(gctx, h, r) }) }
+	n.mu.Lock()
+	for _, r := range n.regions {
+		start(r)
+	}
+	n.start = start
+	n.mu.Unlock()
+	<-gctx.Done()
+	n.mu.Lock()
+	n.start = nil // a WaitGroup must not grow from zero during Wait
+	n.mu.Unlock()
+	return g.Wait()
+}
+
+// runRegionAgent runs the agent of r, a region other than the home region, on the node's
+// driver. It serves the task metadata endpoint of the region's tasks on a port of its own, and
+// adopts or removes only containers whose task names its region (agent.Config.OtherRegion).
+func (n *localNode) runRegionAgent(ctx context.Context, h *heldNode, r nodeRegion) error {
+	metaLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return fmt.Errorf("task metadata endpoint of %s: %w", r.name, err)
+	}
+	defer metaLn.Close()
+	a, err := agent.New(r.st, h.drv, r.scope, metaLn, agent.Config{
+		NodeID: h.nodeID, Region: r.name, OtherRegion: true,
+		RegistryAuth:      ownRegistryAuth(n.cfg.DataDir, n.registryHost, r.name),
+		HeartbeatInterval: heartbeatInterval(n.cfg.AgentTimeout),
+	}, n.log.With("region", r.name))
+	if err != nil {
+		return fmt.Errorf("agent of %s: %w", r.name, err)
+	}
+	return a.Run(ctx)
 }
 
 func (n *localNode) holding() bool {

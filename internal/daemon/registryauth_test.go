@@ -17,7 +17,7 @@ func TestOwnRegistryAuth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	auth := ownRegistryAuth(dir, func() string { return "127.0.0.1:4566" })
+	auth := ownRegistryAuth(dir, func() string { return "127.0.0.1:4566" }, "")
 	lookup := func(id string) (string, bool) { return c.SecretAccessKey, id == c.AccessKeyID }
 
 	got, err := auth(context.Background(), "127.0.0.1:4566/demo:latest")

@@ -85,7 +85,7 @@ func (c WorkerConfig) withDefaults() (WorkerConfig, error) {
 	if c.Driver == "" {
 		c.Driver = DriverAuto
 	}
-	if !regionPattern.MatchString(c.Region) || !accountPattern.MatchString(c.AccountID) {
+	if !arn.IsRegion(c.Region) || !accountPattern.MatchString(c.AccountID) {
 		return c, fmt.Errorf("agent: region %q and account id %q must be the control plane's, like us-east-1 and 12 digits", c.Region, c.AccountID)
 	}
 	switch c.Driver {
@@ -123,7 +123,8 @@ func RunWorker(ctx context.Context, cfg WorkerConfig, log *slog.Logger) error {
 		return fmt.Errorf("agent: node identity: %w", err)
 	}
 	defer metaLn.Close()
-	drv, err := openDriver(ctx, Config{DataDir: cfg.DataDir, Driver: cfg.Driver, Runtime: cfg.Runtime}, node.NodeID, log)
+	// A worker's data directory is its node directory: the process driver keeps its state there.
+	drv, err := openDriver(ctx, Config{DataDir: cfg.DataDir, NodeDir: cfg.DataDir, Driver: cfg.Driver, Runtime: cfg.Runtime}, node.NodeID, log)
 	if err != nil {
 		return err
 	}
@@ -191,5 +192,5 @@ func (c WorkerConfig) registryAuth() func(context.Context, string) (*runtime.Reg
 	}
 	return registryAuth(func() string { return c.RegistryHost }, func() (string, string, error) {
 		return c.RegistryKeyID, c.RegistrySecret, nil
-	})
+	}, "")
 }

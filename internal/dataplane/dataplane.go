@@ -32,7 +32,7 @@ type dataPlane struct {
 	applied *recorder
 	client  *clientv3.Client
 	kvs     *etcdkv.KV
-	ctrl    *lbsync.Controller
+	ctrl    *lbsync.Regions
 	store   storeProbe
 
 	mu       sync.Mutex
@@ -80,7 +80,7 @@ func (d *dataPlane) build() (State, error) {
 	if err != nil {
 		return st, err
 	}
-	var ctrl *lbsync.Controller
+	var ctrl *lbsync.Regions
 	proxy, err := lb.New(lb.ProxyConfig{
 		OnHealthChange:   func(h lb.TargetHealth) { ctrl.Notify(h) },
 		StickinessSecret: secret,
@@ -96,7 +96,8 @@ func (d *dataPlane) build() (State, error) {
 	}
 	d.kvs = etcdkv.New(d.client)
 	d.proxy, d.applied = proxy, &recorder{proxy: proxy, cfg: st.Config, rev: st.Revision}
-	ctrl = lbsync.New(store.New(d.kvs), d.applied, lbsync.Config{Settings: lbsync.Settings{
+	// Every region's listeners: the saved ones serve on until their region's controller applies.
+	ctrl = lbsync.NewRegions(store.New(d.kvs), d.applied, st.Config, lbsync.Config{Settings: lbsync.Settings{
 		BindHost: d.cfg.BindHost, CertDir: filepath.Join(d.cfg.DataDir, "certs"),
 	}}, d.log)
 	d.ctrl = ctrl

@@ -47,3 +47,25 @@ func TestToken(t *testing.T) {
 		t.Errorf("authorization token decodes to %q, %v", decoded, err)
 	}
 }
+
+// TestRegionToken: a region's token names its region, verifies with it, and a token whose
+// region was changed does not verify.
+func TestRegionToken(t *testing.T) {
+	t.Parallel()
+	now := time.Unix(1_700_000_000, 0)
+	lookup := func(id string) (string, bool) { return "secret", id == "AKIA" }
+	seoul := ecr.NewRegionToken("AKIA", "secret", "ap-northeast-2", now.Add(time.Hour))
+	if got := ecr.TokenRegion(seoul); got != "ap-northeast-2" {
+		t.Errorf("TokenRegion = %q", got)
+	}
+	if got := ecr.TokenRegion(ecr.NewToken("AKIA", "secret", now.Add(time.Hour))); got != "" {
+		t.Errorf("TokenRegion of a home token = %q", got)
+	}
+	if tok, err := ecr.VerifyToken(seoul, lookup, now); err != nil || tok.Region != "ap-northeast-2" || tok.AccessKeyID != "AKIA" {
+		t.Fatalf("region token: %+v, %v", tok, err)
+	}
+	moved := strings.Replace(seoul, ".ap-northeast-2.", ".us-west-2.", 1)
+	if _, err := ecr.VerifyToken(moved, lookup, now); !errors.Is(err, ecr.ErrInvalidToken) {
+		t.Errorf("token with another region: %v", err)
+	}
+}

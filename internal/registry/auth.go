@@ -62,7 +62,16 @@ func (r *Registry) authenticate(req *http.Request) (ecr.Token, error) {
 	default:
 		return ecr.Token{}, fmt.Errorf("authorization scheme %q is not supported", scheme)
 	}
-	return ecr.VerifyToken(password, r.deps.Credentials, r.deps.Now())
+	return r.verify(password)
+}
+
+// verify checks a registry password, and that it is a token of the registry's region.
+func (r *Registry) verify(password string) (ecr.Token, error) {
+	tok, err := ecr.VerifyToken(password, r.deps.Credentials, r.deps.Now())
+	if err == nil && tok.Region != r.cfg.Region {
+		return ecr.Token{}, ecr.ErrInvalidToken
+	}
+	return tok, err
 }
 
 // challenge is a 401 answer: ECR's Basic challenge, or a Bearer challenge that sends the
@@ -148,7 +157,7 @@ func (r *Registry) serveToken(w http.ResponseWriter, req *http.Request) {
 		errorJSON(w, http.StatusMethodNotAllowed, "invalid_request", "GET or POST")
 		return
 	}
-	tok, err := ecr.VerifyToken(password, r.deps.Credentials, r.deps.Now())
+	tok, err := r.verify(password)
 	if err != nil {
 		r.refuseToken(w, req, err)
 		return

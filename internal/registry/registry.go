@@ -47,6 +47,10 @@ type Config struct {
 	LifecycleInterval time.Duration
 	// UploadMaxAge is how long an unfinished upload is kept; DefaultUploadMaxAge when zero.
 	UploadMaxAge time.Duration
+	// Region is the region whose repositories the registry holds, when it is not the server's
+	// home region: only tokens of that region (ecr.NewRegionToken) work, and only tokens of no
+	// region when it is empty (docs/regions.md).
+	Region string
 }
 
 // Validate reports the first setting that cannot work.

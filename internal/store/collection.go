@@ -36,8 +36,8 @@ type Collection[T any] struct {
 	prefix string // ends with '/'
 }
 
-func newCollection[T any](store kv.KV, name string) Collection[T] {
-	return Collection[T]{kv: store, prefix: keyRoot + name + "/"}
+func newCollection[T any](store kv.KV, root, name string) Collection[T] {
+	return Collection[T]{kv: store, prefix: root + name + "/"}
 }
 
 func (c Collection[T]) key(id string) string { return c.prefix + id }

@@ -102,46 +102,57 @@ type Store struct {
 	IAMKeyUsage Collection[iam.KeyUse]
 	// HookExecutions are deployments' lifecycle hook runs by hooks.ExecutionID.
 	HookExecutions Collection[hooks.Execution]
-	// HookFunctions are the registered hook functions by name.
+	// HookFunctions are the registered hook functions by name; regional, as Lambda functions are.
 	HookFunctions Collection[hooks.Function]
+
+	// Regions are the regions other than the home region that hold objects, by name; global.
+	Regions Collection[Region]
 }
 
-// New returns a Store over kv. The Store does not own kv.
+// New returns a Store over kv: the home region's objects and the global ones. The Store does
+// not own kv.
 func New(store kv.KV) *Store {
+	s := newStore(store, keyRoot)
+	s.Regions = newCollection[Region](store, keyRoot, "regions")
+	return s
+}
+
+// newStore returns a Store whose collections live under root.
+func newStore(store kv.KV, root string) *Store {
 	return &Store{
 		kv:                     store,
-		Clusters:               newCollection[ecs.Cluster](store, "ecs/clusters"),
-		TaskDefinitionFamilies: newCollection[ecs.TaskDefinitionFamily](store, "ecs/taskdef-families"),
-		TaskDefinitions:        newCollection[ecs.TaskDefinition](store, "ecs/taskdefs"),
-		Services:               newCollection[ecs.Service](store, "ecs/services"),
-		Tasks:                  newCollection[ecs.Task](store, "ecs/tasks"),
-		ContainerInstances:     newCollection[ecs.ContainerInstance](store, "ecs/container-instances"),
-		ServiceDeployments:     newCollection[ecs.ServiceDeployment](store, "ecs/service-deployments"),
-		ServiceRevisions:       newCollection[ecs.ServiceRevision](store, "ecs/service-revisions"),
-		LoadBalancers:          newCollection[elb.LoadBalancer](store, "elb/load-balancers"),
-		Listeners:              newCollection[elb.Listener](store, "elb/listeners"),
-		ListenerPorts:          newCollection[elb.PortClaim](store, "elb/listener-ports"),
-		Rules:                  newCollection[elb.Rule](store, "elb/rules"),
-		TargetGroups:           newCollection[elb.TargetGroup](store, "elb/target-groups"),
-		TargetRegistrations:    newCollection[elb.Registration](store, "elb/targets"),
-		Applications:           newCollection[codedeploy.Application](store, "codedeploy/applications"),
-		DeploymentGroups:       newCollection[codedeploy.DeploymentGroup](store, "codedeploy/deployment-groups"),
-		DeploymentConfigs:      newCollection[codedeploy.DeploymentConfig](store, "codedeploy/deployment-configs"),
-		Deployments:            newCollection[codedeploy.Deployment](store, "codedeploy/deployments"),
-		Revisions:              newCollection[codedeploy.ApplicationRevision](store, "codedeploy/revisions"),
-		Repositories:           newCollection[ecr.Repository](store, "ecr/repositories"),
-		LogGroups:              newCollection[logs.Group](store, "logs/groups"),
-		LogStreams:             newCollection[logs.Stream](store, "logs/streams"),
-		ScalableTargets:        newCollection[autoscaling.Target](store, "autoscaling/targets"),
-		ScalingPolicies:        newCollection[autoscaling.Policy](store, "autoscaling/policies"),
-		IAMUsers:               newCollection[iam.User](store, "iam/users"),
-		IAMGroups:              newCollection[iam.Group](store, "iam/groups"),
-		IAMRoles:               newCollection[iam.Role](store, "iam/roles"),
-		IAMPolicies:            newCollection[iam.ManagedPolicy](store, "iam/policies"),
-		IAMAccessKeys:          newCollection[iam.AccessKey](store, "iam/access-keys"),
-		IAMKeyUsage:            newCollection[iam.KeyUse](store, "iam/key-usage"),
-		HookExecutions:         newCollection[hooks.Execution](store, "hooks/executions"),
-		HookFunctions:          newCollection[hooks.Function](store, "hooks/functions"),
+		Clusters:               newCollection[ecs.Cluster](store, root, "ecs/clusters"),
+		TaskDefinitionFamilies: newCollection[ecs.TaskDefinitionFamily](store, root, "ecs/taskdef-families"),
+		TaskDefinitions:        newCollection[ecs.TaskDefinition](store, root, "ecs/taskdefs"),
+		Services:               newCollection[ecs.Service](store, root, "ecs/services"),
+		Tasks:                  newCollection[ecs.Task](store, root, "ecs/tasks"),
+		ContainerInstances:     newCollection[ecs.ContainerInstance](store, root, "ecs/container-instances"),
+		ServiceDeployments:     newCollection[ecs.ServiceDeployment](store, root, "ecs/service-deployments"),
+		ServiceRevisions:       newCollection[ecs.ServiceRevision](store, root, "ecs/service-revisions"),
+		LoadBalancers:          newCollection[elb.LoadBalancer](store, root, "elb/load-balancers"),
+		Listeners:              newCollection[elb.Listener](store, root, "elb/listeners"),
+		ListenerPorts:          newCollection[elb.PortClaim](store, root, "elb/listener-ports"),
+		Rules:                  newCollection[elb.Rule](store, root, "elb/rules"),
+		TargetGroups:           newCollection[elb.TargetGroup](store, root, "elb/target-groups"),
+		TargetRegistrations:    newCollection[elb.Registration](store, root, "elb/targets"),
+		Applications:           newCollection[codedeploy.Application](store, root, "codedeploy/applications"),
+		DeploymentGroups:       newCollection[codedeploy.DeploymentGroup](store, root, "codedeploy/deployment-groups"),
+		DeploymentConfigs:      newCollection[codedeploy.DeploymentConfig](store, root, "codedeploy/deployment-configs"),
+		Deployments:            newCollection[codedeploy.Deployment](store, root, "codedeploy/deployments"),
+		Revisions:              newCollection[codedeploy.ApplicationRevision](store, root, "codedeploy/revisions"),
+		Repositories:           newCollection[ecr.Repository](store, root, "ecr/repositories"),
+		LogGroups:              newCollection[logs.Group](store, root, "logs/groups"),
+		LogStreams:             newCollection[logs.Stream](store, root, "logs/streams"),
+		ScalableTargets:        newCollection[autoscaling.Target](store, root, "autoscaling/targets"),
+		ScalingPolicies:        newCollection[autoscaling.Policy](store, root, "autoscaling/policies"),
+		IAMUsers:               newCollection[iam.User](store, root, "iam/users"),
+		IAMGroups:              newCollection[iam.Group](store, root, "iam/groups"),
+		IAMRoles:               newCollection[iam.Role](store, root, "iam/roles"),
+		IAMPolicies:            newCollection[iam.ManagedPolicy](store, root, "iam/policies"),
+		IAMAccessKeys:          newCollection[iam.AccessKey](store, root, "iam/access-keys"),
+		IAMKeyUsage:            newCollection[iam.KeyUse](store, root, "iam/key-usage"),
+		HookExecutions:         newCollection[hooks.Execution](store, root, "hooks/executions"),
+		HookFunctions:          newCollection[hooks.Function](store, root, "hooks/functions"),
 	}
 }
 

@@ -46,6 +46,10 @@ type Config struct {
 	// ProxyEndpoint is the registry's URL that GetAuthorizationToken hands out, for example
 	// http://127.0.0.1:4566; http:// + RegistryHost when empty.
 	ProxyEndpoint string
+	// TokenRegion, set for a region other than the server's home region, makes
+	// GetAuthorizationToken hand out tokens of that region (ecr.NewRegionToken), with which
+	// the registry serves that region's repositories (docs/regions.md).
+	TokenRegion string
 }
 
 // Deps are the API's collaborators.

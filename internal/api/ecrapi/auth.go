@@ -46,8 +46,12 @@ func (a *API) getAuthorizationToken(ctx context.Context, in *getAuthorizationTok
 		return nil, errdefs.Detail(ecr.ErrInvalidParameter, "The caller's access key is not (any more) a key of this server.")
 	}
 	expires := a.deps.Now().Add(ecr.TokenTTL).Truncate(1e9)
+	token := ecr.NewToken(caller.AccessKeyID, secret, expires)
+	if a.cfg.TokenRegion != "" {
+		token = ecr.NewRegionToken(caller.AccessKeyID, secret, a.cfg.TokenRegion, expires)
+	}
 	data := wireAuthorizationData{
-		AuthorizationToken: ptr(ecr.AuthorizationToken(ecr.NewToken(caller.AccessKeyID, secret, expires))),
+		AuthorizationToken: ptr(ecr.AuthorizationToken(token)),
 		ExpiresAt:          awsproto.Epoch(expires), ProxyEndpoint: ptr(a.cfg.ProxyEndpoint),
 	}
 	out := &getAuthorizationTokenOutput{AuthorizationData: []wireAuthorizationData{data}}
