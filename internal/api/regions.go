@@ -30,7 +30,9 @@ func (h *Handler) regional(c *call, region string) *awsproto.Error {
 		return &awsproto.Error{Code: "InternalFailure", Message: "The request processing has failed because of an unknown error.", Status: http.StatusInternalServerError}
 	}
 	for i := range services {
-		if services[i].Name == c.svc.Name {
+		// A name may stand for two APIs of different protocols (hooks: fargo's JSON one and
+		// Lambda's REST one): the region's must be the one the request speaks.
+		if services[i].Name == c.svc.Name && services[i].Protocol == c.svc.Protocol {
 			c.svc = &services[i]
 			return nil
 		}
