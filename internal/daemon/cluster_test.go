@@ -35,7 +35,7 @@ type member struct {
 
 // shareCredentials creates the first member's keys and copies them to the others, as an
 // operator copies them to every member: a client signs for any member with one key.
-func shareCredentials(t *testing.T, dirs []string) {
+func shareCredentials(t testing.TB, dirs []string) {
 	t.Helper()
 	if err := os.MkdirAll(dirs[0], 0o700); err != nil {
 		t.Fatal(err)
@@ -63,7 +63,12 @@ func shareCredentials(t *testing.T, dirs []string) {
 }
 
 // startCluster starts n servers whose embedded members form one etcd cluster on loopback.
-func startCluster(t *testing.T, n int) []*member {
+func startCluster(t testing.TB, n int) []*member {
+	return startClusterWith(t, n, nil)
+}
+
+// startClusterWith is startCluster with tweak applied to each member's configuration.
+func startClusterWith(t testing.TB, n int, tweak func(i int, cfg *daemon.Config)) []*member {
 	t.Helper()
 	members := make([]*member, n)
 	var initial []string
@@ -83,12 +88,16 @@ func startCluster(t *testing.T, n int) []*member {
 		wg.Go(func() {
 			ctx, cancel := context.WithCancel(context.Background())
 			m.cancel = cancel
-			m.srv, errs[i] = daemon.Start(ctx, daemon.Config{
+			cfg := daemon.Config{
 				DataDir: m.dir, APIAddr: "127.0.0.1:0", Runtime: fake.New(fake.Config{}),
 				EtcdName:    m.name,
 				EtcdCluster: embedetcd.Cluster{InitialCluster: strings.Join(initial, ","), ListenPeerURLs: []url.URL{peers[i]}},
 				LeaderTTL:   2 * time.Second,
-			}, nil)
+			}
+			if tweak != nil {
+				tweak(i, &cfg)
+			}
+			m.srv, errs[i] = daemon.Start(ctx, cfg, nil)
 		})
 	}
 	wg.Wait()
@@ -102,7 +111,7 @@ func startCluster(t *testing.T, n int) []*member {
 	return members
 }
 
-func (m *member) stop(t *testing.T) {
+func (m *member) stop(t testing.TB) {
 	t.Helper()
 	m.cancel()
 	if err := m.srv.Wait(); err != nil {
@@ -111,7 +120,7 @@ func (m *member) stop(t *testing.T) {
 }
 
 // waitLeader polls until one of the members leads and every one of them names it.
-func waitLeader(t *testing.T, members []*member) *member {
+func waitLeader(t testing.TB, members []*member) *member {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {

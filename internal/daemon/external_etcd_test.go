@@ -40,7 +40,7 @@ func startExternalEtcd(t *testing.T) string {
 	return clientURL.String()
 }
 
-func freeURL(t *testing.T) url.URL {
+func freeURL(t testing.TB) url.URL {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
