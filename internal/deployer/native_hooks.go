@@ -91,7 +91,7 @@ func (p *nativePlanner) startHook(stage string, index int, h ecs.LifecycleHook) 
 	}
 	p.sd.Hooks, p.sd.UpdatedAt = append(p.sd.Hooks, d), p.o.Now
 	if h.TargetType == ecs.HookTargetLambda {
-		p.step.Actions = append(p.step.Actions, Action{Kind: ActStartHook, Hook: p.execution(stage, index, h, d)})
+		p.step.Actions = append(p.step.Actions, Action{Kind: ActStartHook, Hook: p.execution(stage, stage, index, h, d)})
 	}
 }
 
@@ -99,6 +99,12 @@ func (p *nativePlanner) startHook(stage string, index int, h ecs.LifecycleHook) 
 // ContinueServiceDeployment asked of a PAUSE hook, or how the execution of a Lambda hook
 // ended (created again if it is missing, as after a restart between the two writes).
 func (p *nativePlanner) hookVerdict(d ecs.HookDetail, stage string, index int, h ecs.LifecycleHook) string {
+	return p.verdictOf(d, stage, stage, index, h)
+}
+
+// verdictOf is hookVerdict for the hook whose execution is keyed by key (the stage, or the
+// stage's rollback run).
+func (p *nativePlanner) verdictOf(d ecs.HookDetail, key, stage string, index int, h ecs.LifecycleHook) string {
 	if h.TargetType == ecs.HookTargetPause {
 		switch d.Action {
 		case ecs.HookContinue:
@@ -108,9 +114,9 @@ func (p *nativePlanner) hookVerdict(d ecs.HookDetail, stage string, index int, h
 		}
 		return ""
 	}
-	x, ok := p.o.Executions[hooks.ExecutionID(p.sd.ARN, stage, index)]
+	x, ok := p.o.Executions[hooks.ExecutionID(p.sd.ARN, key, index)]
 	if !ok {
-		p.step.Actions = append(p.step.Actions, Action{Kind: ActStartHook, Hook: p.execution(stage, index, h, d)})
+		p.step.Actions = append(p.step.Actions, Action{Kind: ActStartHook, Hook: p.execution(key, stage, index, h, d)})
 		return ""
 	}
 	switch x.Status {
@@ -124,10 +130,11 @@ func (p *nativePlanner) hookVerdict(d ecs.HookDetail, stage string, index int, h
 	return ""
 }
 
-// execution is the hook execution of a Lambda hook, with the payload ECS sends to it.
-func (p *nativePlanner) execution(stage string, index int, h ecs.LifecycleHook, d ecs.HookDetail) hooks.Execution {
-	id := hooks.ExecutionID(p.sd.ARN, stage, index)
-	return hooks.Execution{ID: id, Kind: hooks.KindECS, Owner: p.sd.ARN, Event: stage, Target: h.HookTargetARN,
+// execution is the hook execution of a Lambda hook at stage, with the payload ECS sends to
+// it. key tells the runs of one hook apart: the stage, or its rollback run (rollbackKey).
+func (p *nativePlanner) execution(key, stage string, index int, h ecs.LifecycleHook, d ecs.HookDetail) hooks.Execution {
+	id := hooks.ExecutionID(p.sd.ARN, key, index)
+	return hooks.Execution{ID: id, Kind: hooks.KindECS, Owner: p.sd.ARN, Event: key, Target: h.HookTargetARN,
 		Payload: p.hookPayload(id, stage, h), Status: hooks.StatusPending, CreatedAt: p.o.Now, UpdatedAt: p.o.Now,
 		Deadline: d.ExpiresAt, TimeoutAction: d.TimeoutAction}
 }
