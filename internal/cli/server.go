@@ -52,6 +52,7 @@ Every flag can also be set by its environment variable (shown in brackets).`,
 	f.StringVar(&o.etcdEndpoints, "etcd-endpoints", envOr("FARGO_ETCD_ENDPOINTS", ""), "comma-separated client URLs of an external etcd cluster to use instead of the embedded member [FARGO_ETCD_ENDPOINTS]")
 	addEtcdMemberFlags(cmd, &o.etcd)
 	f.StringVar(&o.cfg.NodeDir, "node-dir", envOr("FARGO_NODE_DIR", ""), "directory of this machine's container instance (identity, task runtime state); the data dir when empty. Members of one machine may share it: one at a time runs its agent [FARGO_NODE_DIR]")
+	f.StringVar(&o.cfg.RegistryDir, "registry-dir", envOr("FARGO_REGISTRY_DIR", ""), "where the container registry keeps its images; <data-dir>/registry when empty. Members of a cluster give one shared directory (NFS, a shared volume) so that every member serves every image [FARGO_REGISTRY_DIR]")
 	f.StringVar(&o.leaderTTL, "leader-ttl", envOr("FARGO_LEADER_TTL", "5s"), "lease of the elected leader of the controllers when servers share a store; a dead leader is replaced within about this long (whole seconds, at least 1s) [FARGO_LEADER_TTL]")
 	f.StringVar(&o.cfg.LBBindHost, "lb-addr", envOr("FARGO_LB_ADDR", daemon.DefaultLBBindHost), "IP address load balancer listeners bind on [FARGO_LB_ADDR]")
 	f.StringVar(&o.cfg.Driver, "driver", envOr("FARGO_DRIVER", "auto"), "task runtime: auto (host commands on the process driver, images on Docker), process or docker [FARGO_DRIVER]")

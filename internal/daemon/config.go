@@ -77,6 +77,11 @@ type Config struct {
 	// state; DataDir when empty. The members of a cluster that share a machine may share it:
 	// one of them at a time runs the node's agent.
 	NodeDir string
+	// RegistryDir is where the container registry keeps its images; <DataDir>/registry when
+	// empty. The members of a cluster point it at one shared directory (NFS, a shared volume),
+	// so that every member serves every image, as registries that share a storage backend do;
+	// the registries of other regions live under its regions/<region>.
+	RegistryDir string
 	// ShutdownGrace bounds how long in-flight API requests may take after a stop signal.
 	ShutdownGrace time.Duration
 	// Driver runs task containers: DriverAuto (the default: each task on the process or the
@@ -138,6 +143,11 @@ func (c Config) withDefaults() (Config, error) {
 		if c.Shared() {
 			c.DataPlane = DataPlaneNone
 		}
+	}
+	if c.RegistryDir == "" {
+		c.RegistryDir = filepath.Join(c.DataDir, "registry")
+	} else if abs, err := filepath.Abs(c.RegistryDir); err == nil {
+		c.RegistryDir = abs
 	}
 	if c.NodeDir == "" {
 		c.NodeDir = c.DataDir

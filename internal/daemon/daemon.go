@@ -224,13 +224,13 @@ func principal(dir *identity.Directory) func(string) (api.Principal, bool) {
 	}
 }
 
-// buildRegistry builds the container registry over <data-dir>/registry, serves it at /v2/ on
+// buildRegistry builds the container registry over cfg.RegistryDir, serves it at /v2/ on
 // mux, and returns the ECR API over it. Repository URIs name the API listener's address, the
 // one docker pushes to; an unspecified address (0.0.0.0) is named as 127.0.0.1, which docker
 // reaches over plain HTTP.
 func buildRegistry(p *parts, st *store.Store, scope arn.Scope, az *authorizer, mux *http.ServeMux, cfg Config, log *slog.Logger) (*ecrapi.API, error) {
 	lookup := p.identity.Secret
-	r, err := registry.New(registry.Config{RootDir: filepath.Join(cfg.DataDir, "registry")}, registry.Deps{
+	r, err := registry.New(registry.Config{RootDir: cfg.RegistryDir}, registry.Deps{
 		Store: st, Credentials: lookup, RegistryID: cfg.AccountID, Logger: log.With("component", "registry"),
 		Authorize: az.Registry, Audit: registryAudit(p.identity, p.audit.Record),
 	})

@@ -40,6 +40,15 @@ type regionDeps struct {
 // log events), apart from the home region's, so that each region's cleanup sees only its own.
 func regionDir(dataDir, name string) string { return filepath.Join(dataDir, "regions", name) }
 
+// regionRegistryDir is where the registry of region name keeps its images: in the region's
+// directory, or under the shared registry directory when the server was given one.
+func regionRegistryDir(cfg Config, name string) string {
+	if cfg.RegistryDir != filepath.Join(cfg.DataDir, "registry") {
+		return filepath.Join(cfg.RegistryDir, "regions", name)
+	}
+	return filepath.Join(regionDir(cfg.DataDir, name), "registry")
+}
+
 // openRegion builds the services of region name, a region other than the home region, over
 // its store view: the same parts as the home region's, in its scope. It hands the region to
 // the node, which runs an agent for it; the region's controllers that must run once per store
@@ -51,7 +60,7 @@ func (d regionDeps) openRegion(name string) (*region, error) {
 	scope := arn.Scope{Partition: "aws", Region: name, AccountID: d.cfg.AccountID}
 	log := d.log.With("region", name)
 	dir := regionDir(d.cfg.DataDir, name)
-	reg, err := registry.New(registry.Config{RootDir: filepath.Join(dir, "registry"), Region: name}, registry.Deps{
+	reg, err := registry.New(registry.Config{RootDir: regionRegistryDir(d.cfg, name), Region: name}, registry.Deps{
 		Store: st, Credentials: d.secret, RegistryID: d.cfg.AccountID, Logger: log.With("component", "registry"),
 		Authorize: d.az.RegistryIn(name), Audit: d.audit,
 	})
