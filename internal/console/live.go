@@ -43,12 +43,18 @@ func (c *Console) events(w http.ResponseWriter, r *http.Request, sess *session) 
 		default:
 		}
 	}
+	// The watches start from the revision read before the first event, so that a change made
+	// after the page reads that event is never missed, however late a watch starts.
+	rev, err := c.deps.Store.Clusters.Revision(ctx)
+	if err != nil {
+		return err
+	}
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	defer cancel()
 	for _, topic := range strings.Split(r.URL.Query().Get("watch"), ",") {
 		if watch := c.watchers()[topic]; watch != nil {
-			wg.Go(func() { watch(ctx, notify) })
+			wg.Go(func() { watch(ctx, rev, notify) })
 		}
 	}
 	w.Header().Set("Content-Type", "text/event-stream")
@@ -102,32 +108,35 @@ func (c *Console) heartbeat(w io.Writer, f http.Flusher, sess *session) bool {
 	return alive
 }
 
-// watchers are the collections a page may watch, by topic.
-func (c *Console) watchers() map[string]func(context.Context, func()) {
+// watchers are the collections a page may watch, by topic; each follows its collection from a
+// store revision.
+func (c *Console) watchers() map[string]func(context.Context, int64, func()) {
 	st := c.deps.Store
-	return map[string]func(context.Context, func()){
-		"clusters":    func(ctx context.Context, n func()) { follow(ctx, st.Clusters, n) },
-		"services":    func(ctx context.Context, n func()) { follow(ctx, st.Services, n) },
-		"tasks":       func(ctx context.Context, n func()) { follow(ctx, st.Tasks, n) },
-		"taskdefs":    func(ctx context.Context, n func()) { follow(ctx, st.TaskDefinitions, n) },
-		"targets":     func(ctx context.Context, n func()) { follow(ctx, st.TargetRegistrations, n) },
-		"groups":      func(ctx context.Context, n func()) { follow(ctx, st.TargetGroups, n) },
-		"listeners":   func(ctx context.Context, n func()) { follow(ctx, st.Listeners, n) },
-		"rules":       func(ctx context.Context, n func()) { follow(ctx, st.Rules, n) },
-		"deployments": func(ctx context.Context, n func()) { follow(ctx, st.Deployments, n) },
+	return map[string]func(context.Context, int64, func()){
+		"clusters":    func(ctx context.Context, rev int64, n func()) { follow(ctx, st.Clusters, rev, n) },
+		"services":    func(ctx context.Context, rev int64, n func()) { follow(ctx, st.Services, rev, n) },
+		"tasks":       func(ctx context.Context, rev int64, n func()) { follow(ctx, st.Tasks, rev, n) },
+		"taskdefs":    func(ctx context.Context, rev int64, n func()) { follow(ctx, st.TaskDefinitions, rev, n) },
+		"targets":     func(ctx context.Context, rev int64, n func()) { follow(ctx, st.TargetRegistrations, rev, n) },
+		"groups":      func(ctx context.Context, rev int64, n func()) { follow(ctx, st.TargetGroups, rev, n) },
+		"listeners":   func(ctx context.Context, rev int64, n func()) { follow(ctx, st.Listeners, rev, n) },
+		"rules":       func(ctx context.Context, rev int64, n func()) { follow(ctx, st.Rules, rev, n) },
+		"deployments": func(ctx context.Context, rev int64, n func()) { follow(ctx, st.Deployments, rev, n) },
 	}
 }
 
-// follow calls notify on every change of coll until ctx ends. A watch that fails (the store
-// compacted past it) starts again from now after a pause, with one notify for what it missed.
-func follow[T any](ctx context.Context, coll store.Collection[T], notify func()) {
+// follow calls notify on every change of coll after revision rev until ctx ends. A watch that
+// fails (the store compacted past it) starts again from now after a pause, with one notify for
+// what it missed.
+func follow[T any](ctx context.Context, coll store.Collection[T], rev int64, notify func()) {
 	for ctx.Err() == nil {
-		for ev := range coll.Watch(ctx, 0) {
+		for ev := range coll.Watch(ctx, rev) {
 			if ev.Err != nil {
 				break
 			}
 			notify()
 		}
+		rev = 0
 		select {
 		case <-ctx.Done():
 			return

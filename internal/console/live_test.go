@@ -2,6 +2,7 @@ package console_test
 
 import (
 	"bufio"
+	"context"
 	"net/http"
 	"strings"
 	"testing"
@@ -22,7 +23,10 @@ func TestEventStreamFollowsTheStore(t *testing.T) {
 	e := start(t)
 	b := e.signedIn(t)
 	seed(t, b)
-	req, err := http.NewRequestWithContext(ctx(t), http.MethodGet, e.URL+"/events?watch=services,deployments", nil)
+	// A stream that misses the change must fail the test, not hang it.
+	streamCtx, cancel := context.WithTimeout(ctx(t), time.Minute)
+	defer cancel()
+	req, err := http.NewRequestWithContext(streamCtx, http.MethodGet, e.URL+"/events?watch=services,deployments", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -84,6 +84,13 @@ func (c Collection[T]) List(ctx context.Context, idPrefix string) ([]Item[T], in
 	return items, rev, nil
 }
 
+// Revision returns the store's current revision, to watch from: a watch from it sees every
+// change after this call. It lists a prefix no id has, so it reads no object.
+func (c Collection[T]) Revision(ctx context.Context) (int64, error) {
+	_, rev, err := c.kv.List(ctx, c.prefix+"\x00")
+	return rev, err
+}
+
 // Create writes v under id if no object has that id, else it returns an error of kind
 // errdefs.ErrAlreadyExists.
 func (c Collection[T]) Create(ctx context.Context, id string, v T) (Item[T], error) {

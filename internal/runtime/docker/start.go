@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	cerrdefs "github.com/containerd/errdefs"
@@ -48,7 +49,7 @@ func (d *Driver) Start(ctx context.Context, spec runtime.ContainerSpec) (runtime
 	for _, w := range created.Warnings {
 		d.log.Warn("engine warning on create", "id", spec.ID, "warning", w)
 	}
-	if _, err := d.engine.ContainerStart(ctx, created.ID, client.ContainerStartOptions{}); err != nil {
+	if err := d.startCreated(ctx, created.ID); err != nil {
 		st, ierr := d.Inspect(ctx, spec.ID)
 		if ierr == nil && st.Error == "" && st.State != runtime.StateRunning {
 			// The engine keeps the reason of a failed start; when it did not, say it here.
@@ -57,6 +58,28 @@ func (d *Driver) Start(ctx context.Context, spec runtime.ContainerSpec) (runtime
 		return st, fmt.Errorf("start container %q: %w", spec.ID, errdefs.InvalidArgument("%v", err))
 	}
 	return d.Inspect(ctx, spec.ID)
+}
+
+// ambiguousNetworkWait bounds how long a start waits for a duplicate network to go.
+const ambiguousNetworkWait = 10 * time.Second
+
+// startCreated starts a created container. Engines before API 1.44 let two drivers that
+// create the awsvpc network at one moment create one each; the loser removes its own at once
+// (ensureNetwork), but until then the engine refuses to start a container on a network whose
+// name is ambiguous, even one created with the network's id. Such a start is tried again.
+func (d *Driver) startCreated(ctx context.Context, id string) error {
+	deadline := time.Now().Add(ambiguousNetworkWait)
+	for {
+		_, err := d.engine.ContainerStart(ctx, id, client.ContainerStartOptions{})
+		if err == nil || !strings.Contains(err.Error(), "is ambiguous") || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
 }
 
 // recordFailure remembers a start that failed before the engine had a container, so that
