@@ -215,6 +215,39 @@ func TestRetry(t *testing.T) {
 	}
 }
 
+// TestRetryPassesOverRefusingTargets: when several targets die together (a worker machine and
+// its tasks), a request retried after one refused must not meet another, time after time,
+// until health checks take them out. A target that refused a connection gets no requests for
+// a while, so at most the first request that meets two dead targets in a row fails.
+func TestRetryPassesOverRefusingTargets(t *testing.T) {
+	t.Parallel()
+	good := lbtest.NewBackend(t, "good")
+	var targets []lb.Target
+	for _, id := range []string{"dead-1", "dead-2"} {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		targets = append(targets, lb.Target{ID: id, Addr: ln.Addr().String()})
+		ln.Close() // refused from now on
+	}
+	// Checks disabled: the dead targets stay routable, as between their death and the checks
+	// that would find it.
+	g := lb.TargetGroup{ID: "g", HealthCheck: lb.HealthCheck{Disabled: true}, Targets: append(targets, lb.Target{ID: "good", Addr: good.Addr})}
+	p := start(t, lb.Config{Listeners: []lb.Listener{lbtest.Listener("l", lbtest.Forward("g"))}, TargetGroups: []lb.TargetGroup{g}})
+	failed := 0
+	for i := range 30 {
+		res, body := do(t, nil, "GET", "http://"+p.ListenerAddr("l")+"/", nil)
+		if res.StatusCode == 200 && res.Header.Get("X-Backend") == "good" {
+			continue
+		}
+		failed++
+		if failed > 1 || i >= 10 {
+			t.Fatalf("request %d: %d %q from %q; want every request but one of the first ones answered by good", i, res.StatusCode, body, res.Header.Get("X-Backend"))
+		}
+	}
+}
+
 func TestNoRetryAfterTimeout(t *testing.T) {
 	t.Parallel()
 	a, b := lbtest.NewBackend(t, "a"), lbtest.NewBackend(t, "b")

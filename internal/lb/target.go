@@ -57,8 +57,11 @@ type target struct {
 	flight atomic.Int64  // requests in flight, plus releasedBit
 	state  atomic.Uint32 // st* constant
 	since  atomic.Int64  // unix nanoseconds the target last became routable (slow start)
-	idle   chan struct{} // signalled when flight drops to zero while draining
-	stats  targetStats
+	// refusedUntil is when (unix nanoseconds) routing stops passing the target over because
+	// a connection to it was refused; a passing health check ends it sooner.
+	refusedUntil atomic.Int64
+	idle         chan struct{} // signalled when flight drops to zero while draining
+	stats        targetStats
 
 	mu        sync.Mutex
 	health    health
@@ -108,6 +111,20 @@ func (t *target) inFlight() int { return int(t.flight.Load() &^ releasedBit) }
 func (t *target) released() bool { return t.flight.Load()&releasedBit != 0 }
 
 // routable reports whether routing may pick the target when its group has routable targets.
+// refusalHold is how long routing passes over a target that refused a connection, unless a
+// health check passes first. A target whose process died refuses every connection until its
+// checks take it out of routing (UnhealthyThreshold checks, at least 5 s apart); meanwhile a
+// request sent to it is retried once on another target, and would fail if that one were dead
+// too, as when a whole machine's tasks died together. A live target that refused once (a full
+// accept queue) loses its share for a moment only.
+const refusalHold = 5 * time.Second
+
+// refused records that a connection to t was refused at now.
+func (t *target) refused(now int64) { t.refusedUntil.Store(now + int64(refusalHold)) }
+
+// refusing reports whether routing passes t over at now.
+func (t *target) refusing(now int64) bool { return now < t.refusedUntil.Load() }
+
 func routable(state uint32) bool { return state == stHealthy || state == stUnavailable }
 
 // snapshotLocked returns what Health reports; t.mu is held.

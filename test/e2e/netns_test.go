@@ -121,9 +121,9 @@ func TestNetnsCluster(t *testing.T) {
 	phase("5. w1 active again, 6 tasks")
 
 	// 6. w2 killed: its agent and every process of its machine.
+	killed = time.Now()
 	c.procs["w2"].kill()
 	n := c.killNamespace(c.ns("w2"))
-	killed = time.Now()
 	t.Logf("killed w2's agent and the %d processes of its tasks", n)
 	c.waitInstance(t, api, "w2", func(ci map[string]any) bool { return ci["agentConnected"] == false })
 	waitLong(t, "w2's tasks replaced on w1", func() bool {
