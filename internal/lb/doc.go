@@ -69,14 +69,16 @@
 // before the request was written or the method is idempotent. A timeout waiting for the
 // response is never retried (504); other failures answer 502. Request bodies are recorded as
 // they are sent, up to ProxyConfig.MaxRetryBody, so that a retry can replay them; a larger
-// body is not retried. Retried failures are counted in fargo_lb_target_errors_total. A target
-// that could not be connected to is passed over by routing for a few seconds (refusalHold),
-// or until one of its health checks passes: when a machine dies with several targets, the
-// retry of a request that met one of them must not meet the next, again and again, until
-// their checks find them dead. When every routable target is passed over, all are tried. Before
+// body is not retried. Retried failures are counted in fargo_lb_target_errors_total. Before
 // that, a keep-alive connection that the target closed while it was idle is not a failure:
 // http.Transport and the bodiless client alike send the request again on another connection
 // to the same target.
+//
+// A target that could not be connected to is passed over by routing for a few seconds
+// (refusalHold), or until one of its health checks passes: when a machine dies with several
+// targets, the retry of a request that met one of them must not meet the next, again and
+// again, until their checks find them dead. When every routable target is passed over, all
+// are tried.
 //
 // # Target statistics
 //
