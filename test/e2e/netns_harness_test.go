@@ -35,6 +35,7 @@ var fabricSeq atomic.Int32
 // these namespaces know. Nothing of it is in the root namespace but the namespaces themselves.
 type fabric struct {
 	prefix string            // namespace names: <prefix>-<machine>
+	root   string            // the test's temporary directory, for the machines' data
 	addrs  map[string]string // machine → its address
 	bin    string
 
@@ -69,6 +70,9 @@ func newFabric(t *testing.T) *fabric {
 	requireNetns(t)
 	f := &fabric{prefix: fmt.Sprintf("fargo%d-%d", os.Getpid(), fabricSeq.Add(1)), addrs: map[string]string{}, bin: bin}
 	subnet := freeSubnet(t)
+	// The temporary directory first: cleanups run last-registered first, so it is removed
+	// after the teardown has killed every process that writes into it.
+	f.root = t.TempDir()
 	t.Cleanup(func() { f.teardown(t) })
 	fab := f.ns("fabric")
 	f.ip(t, "netns", "add", fab)
@@ -257,7 +261,7 @@ type netnsCluster struct {
 // workers' instances are connected.
 func newNetnsCluster(t *testing.T, f *fabric) *netnsCluster {
 	t.Helper()
-	root := t.TempDir()
+	root := f.root
 	c := &netnsCluster{fabric: f, members: map[string]*server{}, procs: map[string]*nsProc{}, dirs: map[string]string{}}
 	for _, m := range netnsMachines {
 		c.dirs[m.name] = filepath.Join(root, m.name)

@@ -157,6 +157,7 @@ func checkKilledWorkerFailures(t *testing.T, d loadLine, killed time.Time) {
 	for _, e := range d.Errors {
 		after := e.At.Sub(killed)
 		last = max(last, after)
+		t.Logf("failed: a request that started %s after the kill, %s: %s", after.Round(time.Millisecond), e.Kind, e.Detail)
 		if after < -time.Second || after > window {
 			t.Errorf("a request that started %s after the kill failed (%s: %s); failures must be within %s of it", after.Round(time.Millisecond), e.Kind, e.Detail, window)
 		}
