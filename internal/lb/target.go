@@ -111,16 +111,25 @@ func (t *target) inFlight() int { return int(t.flight.Load() &^ releasedBit) }
 func (t *target) released() bool { return t.flight.Load()&releasedBit != 0 }
 
 // routable reports whether routing may pick the target when its group has routable targets.
-// refusalHold is how long routing passes over a target that refused a connection, unless a
-// health check passes first. A target whose process died refuses every connection until its
-// checks take it out of routing (UnhealthyThreshold checks, at least 5 s apart); meanwhile a
-// request sent to it is retried once on another target, and would fail if that one were dead
-// too, as when a whole machine's tasks died together. A live target that refused once (a full
-// accept queue) loses its share for a moment only.
+// refusalHold is how long, at least, routing passes over a target that refused a connection
+// (a passing health check ends it sooner). A target whose process died refuses every
+// connection until its checks take it out of routing; meanwhile a request sent to it is
+// retried once on another target, and would fail if that one were dead too, as when a whole
+// machine's tasks died together. So the hold lasts as long as the checks may take to find it
+// dead (UnhealthyThreshold + 1 intervals) when that is longer. A live target that refused once
+// (a full accept queue) loses its share until its next check passes.
 const refusalHold = 5 * time.Second
 
 // refused records that a connection to t was refused at now.
-func (t *target) refused(now int64) { t.refusedUntil.Store(now + int64(refusalHold)) }
+func (t *target) refused(now int64) {
+	hold := refusalHold
+	t.mu.Lock()
+	if s := t.spec; s != nil && !s.disabled {
+		hold = max(hold, time.Duration(s.unhealthyTh+1)*s.interval)
+	}
+	t.mu.Unlock()
+	t.refusedUntil.Store(now + int64(hold))
+}
 
 // refusing reports whether routing passes t over at now.
 func (t *target) refusing(now int64) bool { return now < t.refusedUntil.Load() }
