@@ -43,15 +43,18 @@ type fabric struct {
 	procs []*nsProc
 }
 
-// requireNetns skips the test unless it can create network namespaces (root, and `ip netns`),
-// or fails it when FARGO_REQUIRE_NETNS=1 (CI) asks that it never be skipped.
-func requireNetns(t *testing.T) {
+// requireNetns skips the test unless it can create network namespaces (root, `ip netns`, and
+// the right to add one: it adds namespace probe and deletes it again), or fails it when
+// FARGO_REQUIRE_NETNS=1 (CI) asks that it never be skipped.
+func requireNetns(t *testing.T, probe string) {
 	t.Helper()
 	why := ""
 	if os.Geteuid() != 0 {
 		why = "network namespaces need root"
-	} else if out, err := exec.Command("ip", "netns", "list").CombinedOutput(); err != nil {
-		why = fmt.Sprintf("`ip netns` is unavailable (install iproute2): %v %s", err, out)
+	} else if out, err := exec.Command("ip", "netns", "add", probe).CombinedOutput(); err != nil {
+		why = fmt.Sprintf("`ip netns add` fails (is iproute2 installed?): %v %s", err, out)
+	} else if out, err := exec.Command("ip", "netns", "del", probe).CombinedOutput(); err != nil {
+		t.Fatalf("ip netns del %s: %v %s", probe, err, out)
 	}
 	if why == "" {
 		return
@@ -67,8 +70,8 @@ func requireNetns(t *testing.T) {
 func newFabric(t *testing.T) *fabric {
 	t.Helper()
 	bin := fargoBinary(t)
-	requireNetns(t)
 	f := &fabric{prefix: fmt.Sprintf("fargo%d-%d", os.Getpid(), fabricSeq.Add(1)), addrs: map[string]string{}, bin: bin}
+	requireNetns(t, f.ns("probe"))
 	subnet := freeSubnet(t)
 	// The temporary directory first: cleanups run last-registered first, so it is removed
 	// after the teardown has killed every process that writes into it.
@@ -253,7 +256,7 @@ func (f *fabric) dataPlaneArgs(dataDir string) []string {
 type netnsCluster struct {
 	*fabric
 	members map[string]*server
-	procs   map[string]*nsProc // by machine
+	running map[string]*nsProc // the fargo process of each machine
 	dirs    map[string]string  // data directories by machine
 }
 
@@ -262,35 +265,35 @@ type netnsCluster struct {
 func newNetnsCluster(t *testing.T, f *fabric) *netnsCluster {
 	t.Helper()
 	root := f.root
-	c := &netnsCluster{fabric: f, members: map[string]*server{}, procs: map[string]*nsProc{}, dirs: map[string]string{}}
+	c := &netnsCluster{fabric: f, members: map[string]*server{}, running: map[string]*nsProc{}, dirs: map[string]string{}}
 	for _, m := range netnsMachines {
 		c.dirs[m.name] = filepath.Join(root, m.name)
 	}
 	copyKeys(t, []string{c.dirs["m1"], c.dirs["m2"], c.dirs["m3"]})
 	for _, m := range []string{"m1", "m2", "m3"} {
-		c.procs[m] = f.start(t, m, f.memberArgs(m, c.dirs[m])...)
+		c.running[m] = f.start(t, m, f.memberArgs(m, c.dirs[m])...)
 	}
 	for _, m := range []string{"m1", "m2", "m3"} {
-		s := &server{bin: f.bin, dataDir: c.dirs[m], cmd: c.procs[m].cmd, logs: c.procs[m].logs, netns: f.ns("client")}
+		s := &server{bin: f.bin, dataDir: c.dirs[m], cmd: c.running[m].cmd, logs: c.running[m].logs, netns: f.ns("client")}
 		s.waitStarted(t)
 		c.members[m] = s
 	}
 	for _, w := range []string{"w1", "w2"} {
-		c.procs[w] = f.start(t, w, f.workerArgs(w, c.dirs[w])...)
+		c.running[w] = f.start(t, w, f.workerArgs(w, c.dirs[w])...)
 	}
-	c.procs["lb"] = f.start(t, "lb", f.dataPlaneArgs(c.dirs["lb"])...)
+	c.running["lb"] = f.start(t, "lb", f.dataPlaneArgs(c.dirs["lb"])...)
 	return c
 }
 
-// get sends one GET from the client machine and returns the body.
-func (c *netnsCluster) get(url string) (string, error) {
+// fetch sends one GET from the client machine and returns the body.
+func (c *netnsCluster) fetch(url string) (string, error) {
 	out, err := exec.Command("ip", "netns", "exec", c.ns("client"), loadgenBinary(), "-get", "-url", url).Output()
 	return string(out), err
 }
 
 // clusterStatus reads GET /fargo/cluster of member m.
 func (c *netnsCluster) clusterStatus(m string) (role, leader string, err error) {
-	body, err := c.get(c.members[m].endpoint() + "/fargo/cluster")
+	body, err := c.fetch(c.members[m].endpoint() + "/fargo/cluster")
 	if err != nil {
 		return "", "", err
 	}
@@ -380,7 +383,10 @@ type loadProc struct {
 	read chan struct{} // closed when its output ended
 }
 
-// startLoad runs loadgen against url from the client machine.
+// The load generator's clients: each has at most one request in flight.
+const loadKeepAlive, loadNewConn = 3, 2
+
+// startLoad runs loadgen against url from the client machine: 100 requests a second.
 func (c *netnsCluster) startLoad(t *testing.T, url string) *loadProc {
 	t.Helper()
 	bin := loadgenBinary()
@@ -389,7 +395,8 @@ func (c *netnsCluster) startLoad(t *testing.T, url string) *loadProc {
 	}
 	l := &loadProc{read: make(chan struct{})}
 	p := &nsProc{name: "client loadgen " + url, logs: &syncBuffer{}, done: make(chan struct{})}
-	p.cmd = exec.Command("ip", "netns", "exec", c.ns("client"), bin, "-url", url, "-keep-alive", "3", "-new-conn", "2", "-rate", "100")
+	p.cmd = exec.Command("ip", "netns", "exec", c.ns("client"), bin, "-url", url,
+		"-keep-alive", strconv.Itoa(loadKeepAlive), "-new-conn", strconv.Itoa(loadNewConn), "-rate", "100")
 	p.cmd.Stderr = p.logs
 	stdout, err := p.cmd.StdoutPipe()
 	if err != nil {
@@ -415,7 +422,7 @@ func (c *netnsCluster) startLoad(t *testing.T, url string) *loadProc {
 	}()
 	l.nsProc = p
 	c.mu.Lock()
-	c.fabric.procs = append(c.fabric.procs, p)
+	c.procs = append(c.procs, p)
 	c.mu.Unlock()
 	return l
 }
