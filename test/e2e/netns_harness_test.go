@@ -14,6 +14,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/fargohq/fargo/internal/daemon"
 )
 
 // The machines of a fabric: their namespaces' names end in these, their addresses in host.
@@ -258,14 +260,14 @@ type netnsCluster struct {
 	members map[string]*server
 	running map[string]*nsProc // the fargo process of each machine
 	dirs    map[string]string  // data directories by machine
+	loadgen string             // the load generator's binary
 }
 
-// newNetnsCluster starts every machine's fargo and waits until the members answer and both
-// workers' instances are connected.
+// newNetnsCluster starts every machine's fargo and waits until the members answer.
 func newNetnsCluster(t *testing.T, f *fabric) *netnsCluster {
 	t.Helper()
 	root := f.root
-	c := &netnsCluster{fabric: f, members: map[string]*server{}, running: map[string]*nsProc{}, dirs: map[string]string{}}
+	c := &netnsCluster{fabric: f, members: map[string]*server{}, running: map[string]*nsProc{}, dirs: map[string]string{}, loadgen: loadgenBinary(t)}
 	for _, m := range netnsMachines {
 		c.dirs[m.name] = filepath.Join(root, m.name)
 	}
@@ -287,13 +289,13 @@ func newNetnsCluster(t *testing.T, f *fabric) *netnsCluster {
 
 // fetch sends one GET from the client machine and returns the body.
 func (c *netnsCluster) fetch(url string) (string, error) {
-	out, err := exec.Command("ip", "netns", "exec", c.ns("client"), loadgenBinary(), "-get", "-url", url).Output()
+	out, err := exec.Command("ip", "netns", "exec", c.ns("client"), c.loadgen, "-get", "-url", url).Output()
 	return string(out), err
 }
 
 // clusterStatus reads GET /fargo/cluster of member m.
 func (c *netnsCluster) clusterStatus(m string) (role, leader string, err error) {
-	body, err := c.fetch(c.members[m].endpoint() + "/fargo/cluster")
+	body, err := c.fetch(c.members[m].endpoint() + daemon.ClusterPath)
 	if err != nil {
 		return "", "", err
 	}
@@ -315,7 +317,7 @@ func (c *netnsCluster) waitLeader(t *testing.T, members ...string) string {
 				return false
 			}
 			named[l] = true
-			if role == "leader" {
+			if role == daemon.RoleLeader {
 				leader = m
 			}
 		}
@@ -330,13 +332,18 @@ var (
 )
 
 // loadgenBinary builds testdata/loadgen next to the fargo binary, once.
-func loadgenBinary() string {
+func loadgenBinary(t *testing.T) string {
+	t.Helper()
+	fargoBinary(t)
 	loadgenOnce.Do(func() {
 		out, err := exec.Command("go", "build", "-o", binDir+"/", "./testdata/loadgen").CombinedOutput()
 		if err != nil {
 			loadgenErr = fmt.Errorf("go build loadgen: %w\n%s", err, out)
 		}
 	})
+	if loadgenErr != nil {
+		t.Fatal(loadgenErr)
+	}
 	return filepath.Join(binDir, "loadgen")
 }
 
@@ -389,10 +396,7 @@ const loadKeepAlive, loadNewConn = 3, 2
 // startLoad runs loadgen against url from the client machine: 100 requests a second.
 func (c *netnsCluster) startLoad(t *testing.T, url string) *loadProc {
 	t.Helper()
-	bin := loadgenBinary()
-	if loadgenErr != nil {
-		t.Fatal(loadgenErr)
-	}
+	bin := c.loadgen
 	l := &loadProc{read: make(chan struct{})}
 	p := &nsProc{name: "client loadgen " + url, logs: &syncBuffer{}, done: make(chan struct{})}
 	p.cmd = exec.Command("ip", "netns", "exec", c.ns("client"), bin, "-url", url,
