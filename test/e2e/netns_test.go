@@ -90,6 +90,13 @@ func TestNetnsCluster(t *testing.T) {
 	rev = netnsTaskDefinition(t, api, "web", "v3")
 	api.awsJSON(t, "ecs", "update-service", "--cluster", "demo", "--service", "web", "--task-definition", rev)
 	waitLong(t, "a task of "+rev, func() bool { return c.serviceRevisionTasks(t, api, "web", rev) > 0 })
+	if leader = c.waitLeader(t, "m1", "m2", "m3"); api == c.members[leader] {
+		api = c.members[follower(leader)] // leadership moved meanwhile: the aws CLI goes elsewhere
+	}
+	// A new task is healthy only seconds after it starts: the deployment is under way.
+	if deps, _ := get(api.awsJSON(t, "ecs", "describe-services", "--cluster", "demo", "--services", "web"), "services", 0, "deployments").([]any); len(deps) != 2 {
+		t.Fatalf("the deployment is not under way before the kill: %d deployments", len(deps))
+	}
 	c.running[leader].kill()
 	killed := time.Now()
 	rest := []string{}
