@@ -30,14 +30,14 @@ const (
 //     member leads, the deployment completes, 0 failed;
 //  5. w1 drained: its tasks move to w2, 0 failed; w1 ACTIVE again takes 2 more tasks;
 //  6. w2 killed, its agent and every task process: failures only in the moment its 4 targets
-//     died (at most one per load client plus one per dead target), counted and reported; its
+//     died (bounded by the load's clients and the dead targets), counted and reported; its
 //     tasks are replaced on w1.
 func TestNetnsCluster(t *testing.T) {
 	t.Parallel()
 	f := newFabric(t)
 	c := newNetnsCluster(t, f)
 	leader := c.waitLeader(t, "m1", "m2", "m3")
-	api := c.members[follower(leader)] // the aws CLI's member; never the one killed
+	api := c.members[follower(leader)] // the aws CLI's member; phase 4 moves it off the leader
 	t.Logf("%s leads; the aws CLI talks to %s at %s", leader, follower(leader), api.endpoint())
 
 	// 1. A service of 4 tasks on the workers, behind a listener on the data-plane node.
