@@ -337,17 +337,14 @@ func buildProxy(p *parts, st *store.Store, cfg Config, reg prometheus.Registerer
 // alone (process: every task a host command, as before fargo had Docker), or over the process
 // and Docker drivers (auto: the rule of internal/runtime/router picks per task; docker: every
 // task on Docker, the process driver to find its earlier containers). A container's
-// fargo.driver dockerLabel wins in every mode.
-func openDriver(ctx context.Context, cfg Config, nodeID string, log *slog.Logger) (runtime.Driver, error) {
+// fargo.driver dockerLabel wins in every mode. Host ports bind on bindIP (127.0.0.1 when
+// empty), which the tasks' network bindings report and load balancers send to.
+func openDriver(ctx context.Context, cfg Config, nodeID, bindIP string, log *slog.Logger) (runtime.Driver, error) {
 	if cfg.Runtime != nil {
 		return cfg.Runtime, nil
 	}
-	// Containers of the process driver are host commands: they find programs on the server's
-	// PATH, as a user who runs them by hand would.
-	proc, err := process.New(process.Config{
-		StateDir: filepath.Join(cfg.NodeDir, "runtime", "process"),
-		BaseEnv:  hostBaseEnv(),
-	}, log.With("component", "process-driver"))
+	procCfg, dockCfg := driverConfigs(cfg.NodeDir, nodeID, bindIP)
+	proc, err := process.New(procCfg, log.With("component", "process-driver"))
 	if err != nil {
 		return nil, fmt.Errorf("process driver: %w", err)
 	}
@@ -355,10 +352,8 @@ func openDriver(ctx context.Context, cfg Config, nodeID string, log *slog.Logger
 	if cfg.Driver == DriverProcess {
 		return router.New(router.Config{Mode: router.Process}, routerLog, proc)
 	}
-	// The node id scopes the Docker containers, so that two servers on one engine never take
-	// each other's containers for orphans.
 	dockerLog := log.With("component", "docker-driver")
-	dock, err := docker.New(docker.Config{Scope: nodeID}, dockerLog)
+	dock, err := docker.New(dockCfg, dockerLog)
 	if err != nil {
 		return nil, fmt.Errorf("docker driver: %w", err)
 	}
@@ -374,6 +369,15 @@ func openDriver(ctx context.Context, cfg Config, nodeID string, log *slog.Logger
 		mode = router.Docker
 	}
 	return router.New(router.Config{Mode: mode}, routerLog, proc, dock)
+}
+
+// driverConfigs are the settings of the node's process and Docker drivers.
+func driverConfigs(nodeDir, nodeID, bindIP string) (process.Config, docker.Config) {
+	// Containers of the process driver are host commands: they find programs on the server's
+	// PATH, as a user who runs them by hand would. The node id scopes the Docker containers,
+	// so that two servers on one engine never take each other's containers for orphans.
+	return process.Config{StateDir: filepath.Join(nodeDir, "runtime", "process"), BaseEnv: hostBaseEnv(), BindIP: bindIP},
+		docker.Config{Scope: nodeID, BindIP: bindIP}
 }
 
 // run serves until ctx ends, then stops the API first (no new writes), then the controllers,

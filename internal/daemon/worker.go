@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -104,6 +105,17 @@ func (c WorkerConfig) withDefaults() (WorkerConfig, error) {
 	return c, nil
 }
 
+// bindIP is where the node's tasks bind their host ports: the node's address, where load
+// balancers on other machines send to (a task bound on 127.0.0.1 would be reported, and
+// registered as a target, at an address only its own machine reaches). A node address that
+// is a host name leaves the drivers' default.
+func (c WorkerConfig) bindIP() string {
+	if net.ParseIP(c.NodeAddr) == nil {
+		return ""
+	}
+	return c.NodeAddr
+}
+
 // RunWorker runs the agent of a worker machine until ctx ends: it registers the node as a
 // container instance in every cluster of the store and runs the tasks placed on it. Tasks keep
 // running when it returns; the next run on the same data directory re-adopts them.
@@ -124,7 +136,7 @@ func RunWorker(ctx context.Context, cfg WorkerConfig, log *slog.Logger) error {
 	}
 	defer metaLn.Close()
 	// A worker's data directory is its node directory: the process driver keeps its state there.
-	drv, err := openDriver(ctx, Config{DataDir: cfg.DataDir, NodeDir: cfg.DataDir, Driver: cfg.Driver, Runtime: cfg.Runtime}, node.NodeID, log)
+	drv, err := openDriver(ctx, Config{DataDir: cfg.DataDir, NodeDir: cfg.DataDir, Driver: cfg.Driver, Runtime: cfg.Runtime}, node.NodeID, cfg.bindIP(), log)
 	if err != nil {
 		return err
 	}

@@ -18,7 +18,8 @@ const (
 // Which targets of a group routing may pick.
 const (
 	modeNone     uint8 = iota // nothing to route to: 503
-	modeRoutable              // healthy targets, or all of them when checks are disabled
+	modeRoutable              // healthy targets (all of them when checks are disabled) but those that just refused a connection
+	modeRefused               // healthy targets, when every one of them just refused a connection: try them all the same
 	modeFailOpen              // every registered target is unhealthy: route to all, as ALB does
 )
 
@@ -40,7 +41,7 @@ func (f *forward) pickGroup(r *http.Request) *fwdGroup {
 		if tok, ok := cookieValue(r, groupCookie); ok {
 			for i := range f.groups {
 				if fg := &f.groups[i]; fg.token == tok {
-					if m, _ := fg.g.mode(nil); m != modeNone {
+					if m, _ := fg.g.mode(0, nil); m != modeNone {
 						return fg
 					}
 					break
@@ -79,13 +80,13 @@ func (g *group) pick(r *http.Request, now int64, exclude *target) (int, *target)
 }
 
 func (g *group) choose(r *http.Request, now int64, exclude *target) int {
-	mode, n := g.mode(exclude)
+	mode, n := g.mode(now, exclude)
 	if n == 0 {
 		return -1
 	}
 	if g.sticky {
 		if tok, ok := cookieValue(r, targetCookie); ok {
-			if i, ok := g.byToken[tok]; ok && g.eligible(i, mode, exclude) {
+			if i, ok := g.byToken[tok]; ok && g.eligible(i, mode, now, exclude) {
 				return i
 			}
 		}
@@ -97,26 +98,34 @@ func (g *group) choose(r *http.Request, now int64, exclude *target) int {
 	}
 	switch {
 	case g.algorithm == AlgorithmLeastRequests:
-		return g.leastPick(mode, exclude)
+		return g.leastPick(mode, now, exclude)
 	case g.algorithm == AlgorithmWeightedRandom, exclude != nil:
 		// A retry leaves the round-robin position alone: otherwise a dead target that its
 		// checks have not caught yet would be every request's first choice.
-		return g.nth(mode, exclude, rand.IntN(n))
+		return g.nth(mode, now, exclude, rand.IntN(n))
 	}
-	return g.nth(mode, exclude, int(g.rr.Add(1)%uint64(n)))
+	return g.nth(mode, now, exclude, int(g.rr.Add(1)%uint64(n)))
 }
 
-// mode tells which targets routing may pick and how many of them there are besides exclude.
-// Targets in their initial health checks never get traffic; when no target is routable and
-// every registered one is unhealthy, the group fails open.
-func (g *group) mode(exclude *target) (uint8, int) {
-	var ok, bad, other, exOK, exBad int
+// mode tells which targets routing may pick at now and how many of them there are besides
+// exclude. Targets in their initial health checks never get traffic; routable targets that
+// just refused a connection get none while others can take it; when no target is routable
+// and every registered one is unhealthy, the group fails open.
+func (g *group) mode(now int64, exclude *target) (uint8, int) {
+	var fresh, ok, bad, other, exFresh, exOK, exBad int
 	for _, t := range g.targets {
 		switch t.state.Load() {
 		case stHealthy, stUnavailable:
 			ok++
+			refusing := t.refusing(now)
+			if !refusing {
+				fresh++
+			}
 			if t == exclude {
 				exOK = 1
+				if !refusing {
+					exFresh = 1
+				}
 			}
 		case stUnhealthy:
 			bad++
@@ -128,31 +137,36 @@ func (g *group) mode(exclude *target) (uint8, int) {
 		}
 	}
 	switch {
+	case fresh-exFresh > 0:
+		return modeRoutable, fresh - exFresh
 	case ok > 0:
-		return modeRoutable, ok - exOK
+		return modeRefused, ok - exOK
 	case bad > 0 && other == 0:
 		return modeFailOpen, bad - exBad
 	}
 	return modeNone, 0
 }
 
-func (g *group) eligible(i int, mode uint8, exclude *target) bool {
+func (g *group) eligible(i int, mode uint8, now int64, exclude *target) bool {
 	t := g.targets[i]
 	if t == exclude {
 		return false
 	}
 	s := t.state.Load()
-	if mode == modeFailOpen {
+	switch mode {
+	case modeFailOpen:
 		return s == stUnhealthy
+	case modeRoutable:
+		return routable(s) && !t.refusing(now)
 	}
 	return routable(s)
 }
 
 // nth returns the k-th eligible target, or the first one if states changed since counting.
-func (g *group) nth(mode uint8, exclude *target, k int) int {
+func (g *group) nth(mode uint8, now int64, exclude *target, k int) int {
 	first := -1
 	for i := range g.targets {
-		if !g.eligible(i, mode, exclude) {
+		if !g.eligible(i, mode, now, exclude) {
 			continue
 		}
 		if k == 0 {
@@ -168,10 +182,10 @@ func (g *group) nth(mode uint8, exclude *target, k int) int {
 
 // leastPick returns the eligible target with the fewest requests in flight, choosing among
 // ties at random (reservoir sampling), so that an idle group is not loaded front to back.
-func (g *group) leastPick(mode uint8, exclude *target) int {
+func (g *group) leastPick(mode uint8, now int64, exclude *target) int {
 	best, load, ties := -1, 0, 0
 	for i, t := range g.targets {
-		if !g.eligible(i, mode, exclude) {
+		if !g.eligible(i, mode, now, exclude) {
 			continue
 		}
 		switch l := t.inFlight(); {
@@ -195,7 +209,7 @@ func (g *group) slowPick(now int64, exclude *target) int {
 	var total float64
 	ramping, full := false, false
 	for i, t := range g.targets {
-		if !g.eligible(i, modeRoutable, exclude) {
+		if !g.eligible(i, modeRoutable, now, exclude) {
 			continue
 		}
 		w := g.weight(t, now, ramp)
@@ -209,7 +223,7 @@ func (g *group) slowPick(now int64, exclude *target) int {
 	x := rand.Float64() * total
 	last := -1
 	for i, t := range g.targets {
-		if !g.eligible(i, modeRoutable, exclude) {
+		if !g.eligible(i, modeRoutable, now, exclude) {
 			continue
 		}
 		last = i

@@ -74,6 +74,13 @@
 // http.Transport and the bodiless client alike send the request again on another connection
 // to the same target.
 //
+// A target that could not be connected to is passed over by routing until one of its health
+// checks passes, or for as long as its checks may take to find it dead (at least a few
+// seconds, refusalHold), whichever is first: when a machine dies with several
+// targets, the retry of a request that met one of them must not meet the next, again and
+// again, until their checks find them dead. When every routable target is passed over, all
+// are tried.
+//
 // # Target statistics
 //
 // Each target counts its attempts, 5xx answers, failures and a latency histogram in atomics

@@ -159,6 +159,7 @@ func (h *handler) forward(w http.ResponseWriter, r *http.Request, fwd *forward, 
 		defer r.Body.Close()
 	}
 	res, flags, err := h.roundTrip(r, t, body) //nolint:bodyclose // h.respond closes it; bodyclose loses track of res across the retry's reassignment
+	h.noteRefusal(r, t, err, flags)
 	// A target released while the request was in flight (its deregistration delay ran out)
 	// had its connections closed under the request: that failure is not retried.
 	if err != nil && !t.released() && classify(r, err, flags) == failRetryable {
@@ -172,6 +173,7 @@ func (h *handler) forward(w http.ResponseWriter, r *http.Request, fwd *forward, 
 				t.done()
 				o.idx, o.t, t, tStart = idx2, t2, t2, retryAt
 				res, flags, err = h.roundTrip(r, t, rb) //nolint:bodyclose // h.respond closes it, as above
+				h.noteRefusal(r, t, err, flags)
 			}
 		}
 	}
@@ -186,6 +188,14 @@ func (h *handler) forward(w http.ResponseWriter, r *http.Request, fwd *forward, 
 	t.stats.observe(o.status, o.end.Sub(tStart))
 	t.done()
 	return true
+}
+
+// noteRefusal takes t out of routing for a moment when an attempt of r could not connect to
+// it (refusalHold); a client that went away says nothing about the target.
+func (h *handler) noteRefusal(r *http.Request, t *target, err error, flags uint32) {
+	if err != nil && flags&flagGotConn == 0 && r.Context().Err() == nil {
+		t.refused(h.p.now().UnixNano())
+	}
 }
 
 // failed answers a request whose target could not be reached, and counts why.

@@ -176,6 +176,9 @@ func (p *Proxy) checkLoop(ctx context.Context, t *target, stop chan struct{}) {
 		changed := false
 		if t.checkStop == stop { // still this checker's target: not draining, not disabled
 			th, changed = t.setHealthLocked(t.health.observe(res, spec), p.now())
+			if res.ok {
+				t.refusedUntil.Store(0) // it answers again
+			}
 		}
 		t.mu.Unlock()
 		if changed {

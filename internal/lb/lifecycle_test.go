@@ -1,6 +1,7 @@
 package lb_test
 
 import (
+	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -212,6 +213,68 @@ func TestRetry(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRetryPassesOverRefusingTargets: when several targets die together (a worker machine and
+// its tasks), a request retried after one refused must not meet another, time after time,
+// until health checks take them out. A target that refused a connection gets no requests for
+// a while, so at most the first request that meets two dead targets in a row fails.
+func TestRetryPassesOverRefusingTargets(t *testing.T) {
+	t.Parallel()
+	good := lbtest.NewBackend(t, "good")
+	var targets []lb.Target
+	for _, id := range []string{"dead-1", "dead-2"} {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		targets = append(targets, lb.Target{ID: id, Addr: ln.Addr().String()})
+		ln.Close() // refused from now on
+	}
+	// Checks disabled: the dead targets stay routable, as between their death and the checks
+	// that would find it.
+	g := lb.TargetGroup{ID: "g", HealthCheck: lb.HealthCheck{Disabled: true}, Targets: append(targets, lb.Target{ID: "good", Addr: good.Addr})}
+	p := start(t, lb.Config{Listeners: []lb.Listener{lbtest.Listener("l", lbtest.Forward("g"))}, TargetGroups: []lb.TargetGroup{g}})
+	failed := 0
+	for i := range 30 {
+		res, body := do(t, nil, "GET", "http://"+p.ListenerAddr("l")+"/", nil)
+		if res.StatusCode == 200 && res.Header.Get("X-Backend") == "good" {
+			continue
+		}
+		failed++
+		if failed > 1 || i >= 10 {
+			t.Fatalf("request %d: %d %q from %q; want every request but one of the first ones answered by good", i, res.StatusCode, body, res.Header.Get("X-Backend"))
+		}
+	}
+}
+
+// TestRefusingTargetAloneIsTried: the pass-over of a target that refused a connection never
+// leaves a group with nothing to route to. A group whose only target refused sends the next
+// request there all the same, and it is answered once the target listens again.
+func TestRefusingTargetAloneIsTried(t *testing.T) {
+	t.Parallel()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	g := lb.TargetGroup{ID: "g", HealthCheck: lb.HealthCheck{Disabled: true}, Targets: []lb.Target{{ID: "only", Addr: addr}}}
+	p := start(t, lb.Config{Listeners: []lb.Listener{lbtest.Listener("l", lbtest.Forward("g"))}, TargetGroups: []lb.TargetGroup{g}})
+	url := "http://" + p.ListenerAddr("l") + "/"
+	if res, _ := do(t, nil, "GET", url, nil); res.StatusCode != http.StatusBadGateway {
+		t.Fatalf("a request to the refusing target: %d, want 502", res.StatusCode)
+	}
+	ln, err = net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "back") }), ReadHeaderTimeout: 5 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { _ = srv.Close() })
+	if res, body := do(t, nil, "GET", url, nil); res.StatusCode != 200 || body != "back" {
+		t.Fatalf("the target listens again: %d %q, want 200 back", res.StatusCode, body)
 	}
 }
 

@@ -57,8 +57,11 @@ type target struct {
 	flight atomic.Int64  // requests in flight, plus releasedBit
 	state  atomic.Uint32 // st* constant
 	since  atomic.Int64  // unix nanoseconds the target last became routable (slow start)
-	idle   chan struct{} // signalled when flight drops to zero while draining
-	stats  targetStats
+	// refusedUntil is when (unix nanoseconds) routing stops passing the target over because
+	// a connection to it was refused; a passing health check ends it sooner.
+	refusedUntil atomic.Int64
+	idle         chan struct{} // signalled when flight drops to zero while draining
+	stats        targetStats
 
 	mu        sync.Mutex
 	health    health
@@ -108,6 +111,29 @@ func (t *target) inFlight() int { return int(t.flight.Load() &^ releasedBit) }
 func (t *target) released() bool { return t.flight.Load()&releasedBit != 0 }
 
 // routable reports whether routing may pick the target when its group has routable targets.
+// refusalHold is how long, at least, routing passes over a target that refused a connection
+// (a passing health check ends it sooner). A target whose process died refuses every
+// connection until its checks take it out of routing; meanwhile a request sent to it is
+// retried once on another target, and would fail if that one were dead too, as when a whole
+// machine's tasks died together. So the hold lasts as long as the checks may take to find it
+// dead (UnhealthyThreshold + 1 intervals) when that is longer. A live target that refused once
+// (a full accept queue) loses its share until its next check passes.
+const refusalHold = 5 * time.Second
+
+// refused records that a connection to t was refused at now.
+func (t *target) refused(now int64) {
+	hold := refusalHold
+	t.mu.Lock()
+	if s := t.spec; s != nil && !s.disabled {
+		hold = max(hold, time.Duration(s.unhealthyTh+1)*s.interval)
+	}
+	t.mu.Unlock()
+	t.refusedUntil.Store(now + int64(hold))
+}
+
+// refusing reports whether routing passes t over at now.
+func (t *target) refusing(now int64) bool { return now < t.refusedUntil.Load() }
+
 func routable(state uint32) bool { return state == stHealthy || state == stUnavailable }
 
 // snapshotLocked returns what Health reports; t.mu is held.

@@ -85,6 +85,8 @@ type server struct {
 	cmd     *exec.Cmd
 	logs    *syncBuffer
 	env     []string // the exports of `fargo env`, as KEY=VALUE
+	// netns, when set, is the network namespace the aws CLI runs in to reach the server.
+	netns string
 }
 
 // startServer runs `fargo server` on a free port with dataDir (and extra flags) and waits
@@ -206,7 +208,11 @@ func (s *server) aws(t testing.TB, extraEnv []string, args ...string) awsResult 
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, "aws", append(args, "--endpoint-url", s.endpoint(), "--output", "json")...)
+	argv := append([]string{"aws"}, append(args, "--endpoint-url", s.endpoint(), "--output", "json")...)
+	if s.netns != "" {
+		argv = append([]string{"ip", "netns", "exec", s.netns}, argv...)
+	}
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	home := t.TempDir()
 	cmd.Env = append([]string{"HOME=" + home, "PATH=" + binDir + string(os.PathListSeparator) + os.Getenv("PATH"),
 		"AWS_CONFIG_FILE=" + filepath.Join(home, "config"), "AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(home, "credentials"),
