@@ -1,0 +1,194 @@
+package lbsync
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/fargohq/fargo/internal/ecs"
+	"github.com/fargohq/fargo/internal/elb"
+	"github.com/fargohq/fargo/internal/lb"
+	"github.com/fargohq/fargo/internal/reconcile"
+	"github.com/fargohq/fargo/internal/store"
+	"github.com/fargohq/fargo/internal/store/kv"
+)
+
+// clusterState is what a controller that is one of several data-plane nodes keeps of the
+// others, and of itself for its reports. It is guarded by Controller.mu.
+type clusterState struct {
+	seen     map[string]time.Time // when each node's report last changed, by this node's clock
+	applied  int64                // the registrations' revision the applied routing reflects
+	failures map[string]string    // why listeners cannot serve here, by listener ARN
+	live     []string             // the live peers at the last report, to notice one's death
+	termKV   kv.KV                // the term's fenced store, and its view in the region
+	termSt   *store.Store
+}
+
+// releaseKey is the one key of releaseQ.
+const releaseKey = "release"
+
+func (c *Controller) setApplied(rev int64, failures map[string]string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.cluster.applied, c.cluster.failures = rev, failures
+}
+
+// control returns the store through which the work that must be done once is written, and
+// whether this controller does it: a lone data plane always does, through its store; one of
+// several nodes only while it leads, through the term's fenced store.
+func (c *Controller) control() (*store.Store, bool) {
+	if c.cfg.Node == nil {
+		return c.st, true
+	}
+	term, ok := c.cfg.Node.leading()
+	if !ok {
+		return nil, false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.cluster.termKV != term {
+		st := store.New(term)
+		if c.region != "" {
+			st = st.In(c.region)
+		}
+		c.cluster.termKV, c.cluster.termSt = term, st
+	}
+	return c.cluster.termSt, true
+}
+
+func (c *Controller) nodeName() string {
+	if c.cfg.Node == nil {
+		return ""
+	}
+	return c.cfg.Node.Name()
+}
+
+// peers are the other live data-plane nodes' reports; none for a lone data plane.
+func (c *Controller) peers() []nodeView {
+	if c.nodes == nil {
+		return nil
+	}
+	c.mu.Lock()
+	seen := maps.Clone(c.cluster.seen)
+	c.mu.Unlock()
+	return liveNodes(values(c.nodes), seen, c.nodeName(), c.cfg.Now(), c.cfg.Node.cfg.Timeout)
+}
+
+// nodeChanged notes that a node reported (it lives), and has the leader judge again what
+// depends on the nodes' views: targets' health and releases.
+func (c *Controller) nodeChanged(name string) {
+	c.mu.Lock()
+	c.cluster.seen[name] = c.cfg.Now()
+	c.mu.Unlock()
+	if name != c.nodeName() && c.cfg.Node.Leading() {
+		c.rejudge()
+	}
+}
+
+func (c *Controller) rejudge() {
+	c.releaseQ.Add(releaseKey)
+	c.requeueRegistrations()
+}
+
+// catchUp requeues everything when a term begins or ends: a new leader does at once what
+// was left undone.
+func (c *Controller) catchUp() {
+	c.configQ.Add(configKey)
+	c.rejudge()
+	for _, it := range c.tasks.Filter(func(store.Item[ecs.Task]) bool { return true }) {
+		c.taskQ.Add(it.ID)
+	}
+}
+
+func (c *Controller) reconcileRelease(ctx context.Context, _ string) (reconcile.Result, error) {
+	return reconcile.Result{}, c.releaseDrained(ctx)
+}
+
+// report writes this node's report every ReportInterval, and at once when its view of a
+// target changed; it also notices when another node's report stopped changing long enough
+// for it to count as dead.
+func (c *Controller) report(ctx context.Context) error {
+	tick := time.NewTicker(c.cfg.Node.cfg.ReportInterval)
+	defer tick.Stop()
+	for {
+		if err := c.writeReport(ctx); err != nil && ctx.Err() == nil {
+			c.logProblems([]Problem{{Object: "data-plane node report", Reason: err.Error()}})
+		}
+		c.noticeDeaths()
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tick.C:
+		case <-c.reportNow:
+		}
+	}
+}
+
+func (c *Controller) writeReport(ctx context.Context) error {
+	m := c.cfg.Node.cfg
+	c.mu.Lock()
+	rev, failures := c.cluster.applied, maps.Clone(c.cluster.failures)
+	c.mu.Unlock()
+	n := elb.Node{Name: m.Name, BindHost: m.BindHost, Build: m.Build, StartedAt: m.StartedAt, Beat: c.cfg.Now(),
+		Revision: rev, ListenerFailures: failures, Targets: nodeTargets(c.proxy.Health(), c.proxy.TargetStats())}
+	var txn store.Txn
+	if err := c.st.DataPlaneNodes.Put(&txn, m.Name, n, -1); err != nil {
+		return err
+	}
+	_, err := c.st.Commit(ctx, &txn)
+	return err
+}
+
+// noticeDeaths has the leader judge again when the set of live peers changed.
+func (c *Controller) noticeDeaths() {
+	var live []string
+	for _, p := range c.peers() {
+		live = append(live, p.Name)
+	}
+	c.mu.Lock()
+	changed := !slices.Equal(live, c.cluster.live)
+	c.cluster.live = live
+	c.mu.Unlock()
+	if changed && c.cfg.Node.Leading() {
+		c.rejudge()
+	}
+}
+
+// nodeTargets is the proxy's view of its targets as a report holds it. Where a target's
+// address changed, two entries share its key: the routable one tells its health.
+func nodeTargets(health []lb.TargetHealth, stats []lb.TargetStats) []elb.NodeTarget {
+	byKey := map[string]int{}
+	var out []elb.NodeTarget
+	for _, h := range health {
+		key := h.GroupID + "|" + h.TargetID
+		t := elb.NodeTarget{TargetGroupARN: h.GroupID, Key: h.TargetID,
+			Health: elb.TargetHealth{State: elb.TargetState(h.State), Reason: h.Reason, Description: h.Description}}
+		if i, ok := byKey[key]; ok {
+			if routable(t.Health.State) {
+				out[i].Health = t.Health
+			}
+			continue
+		}
+		byKey[key] = len(out)
+		out = append(out, t)
+	}
+	for _, s := range stats {
+		i, ok := byKey[s.GroupID+"|"+s.TargetID]
+		if !ok {
+			byKey[s.GroupID+"|"+s.TargetID] = len(out)
+			i = len(out)
+			out = append(out, elb.NodeTarget{TargetGroupARN: s.GroupID, Key: s.TargetID})
+		}
+		t := &out[i]
+		t.Requests += s.Requests
+		t.Errors += s.Responses5xx + s.Errors
+		if len(t.Latency) == 0 {
+			t.Latency = make([]int64, lb.NumLatencyBuckets)
+		}
+		for j, n := range s.Latency {
+			t.Latency[j] += n
+		}
+	}
+	return out
+}
