@@ -142,7 +142,8 @@ func (d *dataPlane) status() Status {
 	cfg, rev := d.applied.current()
 	s := Status{PID: d.pid, Build: d.cfg.Build, BindHost: d.cfg.BindHost, EtcdEndpoints: d.cfg.EtcdEndpoints,
 		StartedAt: d.started, UptimeSeconds: time.Since(d.started).Seconds(),
-		ConfigRevision: rev, StoreConnected: d.store.connected.Load(), LastStoreContact: d.store.last(), Listeners: len(cfg.Listeners)}
+		ConfigRevision: rev, StoreConnected: d.store.connected.Load(), LastStoreContact: d.store.last(), Listeners: len(cfg.Listeners),
+		NodeName: d.cfg.NodeName, Leading: d.node.Leading()}
 	for _, h := range d.proxy.Health() {
 		s.Targets++
 		if h.State == lb.StateHealthy {
