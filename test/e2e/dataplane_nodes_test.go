@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,22 +20,24 @@ import (
 )
 
 // TestSeveralDataPlaneNodes runs a server without a data plane of its own (--data-plane none)
-// and two `fargo dataplane` processes fed from its store, each binding the same listener port
+// and two `fargo dataplane` processes fed from its etcd member's client URL, each binding the same listener port
 // on its own loopback address (127.0.0.2 and 127.0.0.3). Under constant load through both, a
 // rolling deployment completes with not one failed request on either node: targets count as
 // healthy (DescribeTargetHealth) only once both nodes route to them, and old tasks are stopped
 // only once both nodes released them. Then, in a second deployment, the node elected to do the
 // nodes' control work is killed with SIGKILL: the other takes over, the dead node drops out,
-// and the deployment completes with not one failed request on the surviving node.
+// and the deployment completes with not one failed request on the surviving node. `fargo ps`
+// lists the nodes: the leader, the other serving, then the killed one gone.
 func TestSeveralDataPlaneNodes(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
-	s := startServer(t, dir, "--data-plane", "none")
+	etcdURL := fmt.Sprintf("http://127.0.0.1:%d", freePort(t))
+	s := startServer(t, dir, "--data-plane", "none", "--etcd-listen-client-urls", etcdURL)
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
 	nodes := map[string]*dataPlaneNode{
-		"a": startDataPlaneNode(t, dir, "a", "127.0.0.2"),
-		"b": startDataPlaneNode(t, dir, "b", "127.0.0.3"),
+		"a": startDataPlaneNode(t, etcdURL, "a", "127.0.0.2"),
+		"b": startDataPlaneNode(t, etcdURL, "b", "127.0.0.3"),
 	}
 	ecsc, elbc := s.sdkClients(t)
 	url, tgARN := setupBalancedService(t, ctx, ecsc, elbc)
@@ -62,6 +65,12 @@ func TestSeveralDataPlaneNodes(t *testing.T) {
 		t.Logf("node %s:", name)
 		checkNoFailures(t, <-load, 100)
 	}
+	ps := s.fargo(t, "ps", "--data-dir", dir)
+	for _, want := range []string{"DATA-PLANE NODE", "127.0.0.2", "127.0.0.3", "leader", "serving", "3/3"} {
+		if !strings.Contains(ps, want) {
+			t.Errorf("fargo ps lacks %q:\n%s", want, ps)
+		}
+	}
 
 	// A second one; the leader dies in the middle of it.
 	survivor := nodes["a"]
@@ -84,6 +93,9 @@ func TestSeveralDataPlaneNodes(t *testing.T) {
 	if body := httpGet(t, urlOn(survivor)); !strings.HasPrefix(body, "hello from v2") {
 		t.Errorf("through node %s after the deployment: %q", survivor.name, body)
 	}
+	waitLong(t, "fargo ps to show the killed node gone", func() bool {
+		return strings.Contains(s.fargo(t, "ps", "--data-dir", dir), "gone since")
+	})
 }
 
 // dataPlaneNode is a `fargo dataplane` process that the test started.
@@ -93,13 +105,13 @@ type dataPlaneNode struct {
 	logs                *syncBuffer
 }
 
-// startDataPlaneNode runs `fargo dataplane` as node name on addr, fed from the store of the
-// server of serverDir, and waits until it serves.
-func startDataPlaneNode(t *testing.T, serverDir, name, addr string) *dataPlaneNode {
+// startDataPlaneNode runs `fargo dataplane` as node name on addr, fed from the etcd client
+// URL of the server's member, and waits until it serves.
+func startDataPlaneNode(t *testing.T, etcdURL, name, addr string) *dataPlaneNode {
 	t.Helper()
 	n := &dataPlaneNode{name: name, addr: addr, dataDir: filepath.Join(t.TempDir(), name), logs: &syncBuffer{}}
 	n.cmd = exec.Command(fargoBinary(t), "dataplane", "--data-dir", n.dataDir,
-		"--etcd-endpoints", "unix://"+dataplane.EtcdSocket(serverDir), "--lb-addr", addr,
+		"--etcd-endpoints", etcdURL, "--lb-addr", addr,
 		"--node-name", name, "--node-timeout", "5s")
 	n.cmd.Stdout, n.cmd.Stderr = n.logs, n.logs
 	if err := n.cmd.Start(); err != nil {
