@@ -28,10 +28,28 @@ type clusterState struct {
 // releaseKey is the one key of releaseQ.
 const releaseKey = "release"
 
+// setApplied records what the last reconcile of the config applied: the registrations'
+// revision (-1: unchanged) and the listeners that cannot serve.
 func (c *Controller) setApplied(rev int64, failures map[string]string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.cluster.applied, c.cluster.failures = rev, failures
+	if rev >= 0 {
+		c.cluster.applied = rev
+	}
+	c.cluster.failures = failures
+}
+
+// appliedHere reports whether this node's routing reflects the registrations' revision rev.
+// A lone data plane releases right after it applied, from the same informer; one of several
+// nodes also releases when the others' reports change, perhaps before it applied a
+// deregistration its informer already holds.
+func (c *Controller) appliedHere(rev int64) bool {
+	if c.nodes == nil {
+		return true
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.cluster.applied >= rev
 }
 
 // control returns the store through which the work that must be done once is written, and

@@ -34,6 +34,10 @@ func (c *Controller) reconcileConfig(ctx context.Context, _ string) (reconcile.R
 		c.logProblems([]Problem{{Object: "proxy", Reason: applyErr.Error()}})
 	}
 	own := listenerFailures(problems, applyErr)
+	var le *lb.ListenerError
+	if errors.Is(applyErr, errdefs.ErrInvalidArgument) && !errors.As(applyErr, &le) {
+		applied = -1 // an invalid config changed nothing: the routing reflects what it did
+	}
 	c.setApplied(applied, own)
 	var res reconcile.Result
 	if c.listenerFailing(own) {
@@ -66,7 +70,8 @@ func (c *Controller) releaseDrained(ctx context.Context) error {
 	}
 	for _, it := range c.regs.Filter(func(it store.Item[elb.Registration]) bool { return it.Value.Draining }) {
 		key := TargetKey(it.Value.Target)
-		if draining[it.Value.TargetGroupARN+"|"+key] || !releasedEverywhere(peers, it.Revision, it.Value.TargetGroupARN, key) {
+		if draining[it.Value.TargetGroupARN+"|"+key] || !c.appliedHere(it.Revision) ||
+			!releasedEverywhere(peers, it.Revision, it.Value.TargetGroupARN, key) {
 			continue
 		}
 		var txn store.Txn
