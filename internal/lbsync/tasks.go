@@ -1,6 +1,7 @@
 package lbsync
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -90,12 +91,23 @@ func (c *Controller) taskTarget(t ecs.Task, lbe ecs.LoadBalancer, group elb.Targ
 			if group.TargetType == elb.TargetTypeInstance {
 				id = t.ContainerInstanceID
 			} else if id == "" || id == "0.0.0.0" {
-				id = c.cfg.BindHost
+				// Bound on every address: the instance's, which reaches it from every
+				// data-plane node; this node's listener address only for lack of one.
+				id = cmp.Or(c.instanceAddress(t), c.cfg.BindHost)
 			}
 			return elb.Target{ID: id, Port: b.HostPort}, true
 		}
 	}
 	return elb.Target{}, false
+}
+
+// instanceAddress is where the tasks of t's container instance are reachable, if it says.
+func (c *Controller) instanceAddress(t ecs.Task) string {
+	it, ok := c.instances.Get(store.ContainerInstanceID(t.ClusterName, t.ContainerInstanceID))
+	if !ok {
+		return ""
+	}
+	return it.Value.Address
 }
 
 func (c *Controller) writeRegistration(ctx context.Context, st *store.Store, groupName string, r elb.Registration) error {
