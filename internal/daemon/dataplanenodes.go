@@ -37,12 +37,14 @@ func dataPlaneNodes(ctx context.Context, st *store.Store, client *clientv3.Clien
 		return nil, err
 	}
 	leaderName := ""
-	resp, err := client.Get(ctx, dataplane.ElectionPrefix+"/", clientv3.WithFirstCreate()...)
-	if err != nil {
-		return nil, err
-	}
-	if len(resp.Kvs) > 0 {
-		leaderName = string(resp.Kvs[0].Value)
+	if client != nil {
+		resp, err := client.Get(ctx, dataplane.ElectionPrefix+"/", clientv3.WithFirstCreate()...)
+		if err != nil {
+			return nil, err
+		}
+		if len(resp.Kvs) > 0 {
+			leaderName = string(resp.Kvs[0].Value)
+		}
 	}
 	out := make([]DataPlaneNode, 0, len(items))
 	for _, it := range items {
