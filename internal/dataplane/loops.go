@@ -179,6 +179,8 @@ func (d *dataPlane) registerMetrics() error {
 			func() float64 { return float64(d.applied.revision()) }),
 		gauge("fargo_dataplane_store_connected", "1 while the data plane is in touch with the store (the control plane), else 0.", nil,
 			func() float64 { return b2f(d.store.connected.Load()) }),
+		gauge("fargo_dataplane_leading", "1 while this data-plane node is the one elected to do the nodes' work that must be done once, else 0.",
+			prometheus.Labels{"node": d.cfg.NodeName}, func() float64 { return b2f(d.node.Leading()) }),
 	} {
 		if err := d.reg.Register(c); err != nil {
 			return err
