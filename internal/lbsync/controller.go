@@ -97,7 +97,7 @@ func New(st *store.Store, proxy Proxy, cfg Config, log *slog.Logger) *Controller
 	}
 	c := &Controller{cfg: cfg, st: st, proxy: proxy, log: log.With("component", "lbsync"),
 		health: map[string]lb.TargetHealth{}, warned: map[string]string{}, trafficNow: make(chan struct{}, 1), reportNow: make(chan struct{}, 1),
-		cluster:      clusterState{seen: map[string]time.Time{}},
+		cluster:      clusterState{seen: map[string]time.Time{}, revs: map[string]int64{}},
 		listenerErrs: listenerErrors{seen: map[string]lb.GroupStats{}, pending: map[string]ecs.ListenerErrors{}}}
 	c.configQ = reconcile.New("lbsync-config", reconcile.ReconcilerFunc(c.reconcileConfig), reconcile.Config{ResyncPeriod: 30 * time.Second}, log)
 	c.regQ = reconcile.New("lbsync-health", reconcile.ReconcilerFunc(c.reconcileRegistration), reconcile.Config{Workers: 2}, log)

@@ -18,6 +18,7 @@ import (
 // others, and of itself for its reports. It is guarded by Controller.mu.
 type clusterState struct {
 	seen     map[string]time.Time // when each node's report last changed, by this node's clock
+	revs     map[string]int64     // the store revision of each node's report then
 	applied  int64                // the registrations' revision the applied routing reflects
 	failures map[string]string    // why listeners cannot serve here, by listener ARN
 	live     []string             // the live peers at the last report, to notice one's death
@@ -96,8 +97,12 @@ func (c *Controller) peers() []nodeView {
 // nodeChanged notes that a node reported (it lives), and has the leader judge again what
 // depends on the nodes' views: targets' health and releases.
 func (c *Controller) nodeChanged(name string) {
+	it, ok := c.nodes.Get(name)
 	c.mu.Lock()
-	c.cluster.seen[name] = c.cfg.Now()
+	if ok && c.cluster.revs[name] != it.Revision {
+		// A new report; a list after a broken watch that finds the same one is no sign of life.
+		c.cluster.seen[name], c.cluster.revs[name] = c.cfg.Now(), it.Revision
+	}
 	c.mu.Unlock()
 	if name != c.nodeName() && c.cfg.Node.Leading() {
 		c.rejudge()
