@@ -22,7 +22,10 @@ type clusterState struct {
 	applied  int64                // the registrations' revision the applied routing reflects
 	failures map[string]string    // why listeners cannot serve here, by listener ARN
 	live     []string             // the live peers at the last report, to notice one's death
-	termKV   kv.KV                // the term's fenced store, and its view in the region
+	views    []nodeView           // the live peers' reports (peers), while viewsOK
+	viewsOK  bool
+	gen      int64 // counts the reports seen, so that views computed before one are not kept
+	termKV   kv.KV // the term's fenced store, and its view in the region
 	termSt   *store.Store
 }
 
@@ -83,15 +86,34 @@ func (c *Controller) nodeName() string {
 	return c.cfg.Node.Name()
 }
 
-// peers are the other live data-plane nodes' reports; none for a lone data plane.
+// peers are the other live data-plane nodes' reports; none for a lone data plane. They are
+// computed once per change of a report: every registration's health reads them. A node that
+// times out leaves them at the next report round (noticeDeaths), a little late, never early.
 func (c *Controller) peers() []nodeView {
 	if c.nodes == nil {
 		return nil
 	}
 	c.mu.Lock()
-	seen := maps.Clone(c.cluster.seen)
+	cached, ok := c.cluster.views, c.cluster.viewsOK
 	c.mu.Unlock()
-	return liveNodes(values(c.nodes), seen, c.nodeName(), c.cfg.Now(), c.cfg.Node.cfg.Timeout)
+	if ok {
+		return cached
+	}
+	return c.livePeers()
+}
+
+// livePeers computes the peers afresh and caches them.
+func (c *Controller) livePeers() []nodeView {
+	c.mu.Lock()
+	seen, gen := maps.Clone(c.cluster.seen), c.cluster.gen
+	c.mu.Unlock()
+	views := liveNodes(values(c.nodes), seen, c.nodeName(), c.cfg.Now(), c.cfg.Node.cfg.Timeout)
+	c.mu.Lock()
+	if c.cluster.gen == gen { // no report came meanwhile: these views are the latest
+		c.cluster.views, c.cluster.viewsOK = views, true
+	}
+	c.mu.Unlock()
+	return views
 }
 
 // nodeChanged notes that a node reported (it lives), and has the leader judge again what
@@ -103,6 +125,7 @@ func (c *Controller) nodeChanged(name string) {
 		// A new report; a list after a broken watch that finds the same one is no sign of life.
 		c.cluster.seen[name], c.cluster.revs[name] = c.cfg.Now(), it.Revision
 	}
+	c.cluster.viewsOK, c.cluster.gen = false, c.cluster.gen+1
 	c.mu.Unlock()
 	if name != c.nodeName() && c.cfg.Node.Leading() {
 		c.rejudge()
@@ -166,7 +189,7 @@ func (c *Controller) writeReport(ctx context.Context) error {
 // noticeDeaths has the leader judge again when the set of live peers changed.
 func (c *Controller) noticeDeaths() {
 	var live []string
-	for _, p := range c.peers() {
+	for _, p := range c.livePeers() {
 		live = append(live, p.Name)
 	}
 	c.mu.Lock()
