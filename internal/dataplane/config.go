@@ -88,6 +88,9 @@ func (c Config) withDefaults() (Config, error) {
 	if strings.ContainsAny(c.NodeName, "/ ") {
 		return c, fmt.Errorf("dataplane: node name %q has a slash or a space", c.NodeName)
 	}
+	if c.NodeTimeout != 0 && c.NodeTimeout < 2*time.Second {
+		return c, fmt.Errorf("dataplane: node timeout %s is under two reports (a second each)", c.NodeTimeout)
+	}
 	if c.LeaderTTL != 0 && c.LeaderTTL < time.Second {
 		return c, fmt.Errorf("dataplane: leader ttl %s is under a second, etcd's least lease", c.LeaderTTL)
 	}
