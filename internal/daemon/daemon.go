@@ -338,7 +338,10 @@ func buildProxy(p *parts, st *store.Store, cfg Config, reg prometheus.Registerer
 // and Docker drivers (auto: the rule of internal/runtime/router picks per task; docker: every
 // task on Docker, the process driver to find its earlier containers). A container's
 // fargo.driver dockerLabel wins in every mode.
-func openDriver(ctx context.Context, cfg Config, nodeID string, log *slog.Logger) (runtime.Driver, error) {
+//
+// bindIP is where the drivers bind host ports (the node's address, where load balancers reach
+// its tasks); empty for their default, the loopback.
+func openDriver(ctx context.Context, cfg Config, nodeID, bindIP string, log *slog.Logger) (runtime.Driver, error) {
 	if cfg.Runtime != nil {
 		return cfg.Runtime, nil
 	}
@@ -347,6 +350,7 @@ func openDriver(ctx context.Context, cfg Config, nodeID string, log *slog.Logger
 	proc, err := process.New(process.Config{
 		StateDir: filepath.Join(cfg.NodeDir, "runtime", "process"),
 		BaseEnv:  hostBaseEnv(),
+		BindIP:   bindIP,
 	}, log.With("component", "process-driver"))
 	if err != nil {
 		return nil, fmt.Errorf("process driver: %w", err)
@@ -358,7 +362,7 @@ func openDriver(ctx context.Context, cfg Config, nodeID string, log *slog.Logger
 	// The node id scopes the Docker containers, so that two servers on one engine never take
 	// each other's containers for orphans.
 	dockerLog := log.With("component", "docker-driver")
-	dock, err := docker.New(docker.Config{Scope: nodeID}, dockerLog)
+	dock, err := docker.New(docker.Config{Scope: nodeID, BindIP: bindIP}, dockerLog)
 	if err != nil {
 		return nil, fmt.Errorf("docker driver: %w", err)
 	}

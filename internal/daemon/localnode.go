@@ -106,7 +106,7 @@ func (n *localNode) open(ctx context.Context) (*heldNode, error) {
 	if err != nil {
 		return nil, fmt.Errorf("node identity: %w", err)
 	}
-	drv, err := openDriver(ctx, n.cfg, node.NodeID, n.log)
+	drv, err := openDriver(ctx, n.cfg, node.NodeID, "", n.log)
 	if err != nil {
 		return nil, errors.Join(err, metaLn.Close())
 	}

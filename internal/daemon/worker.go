@@ -124,7 +124,8 @@ func RunWorker(ctx context.Context, cfg WorkerConfig, log *slog.Logger) error {
 	}
 	defer metaLn.Close()
 	// A worker's data directory is its node directory: the process driver keeps its state there.
-	drv, err := openDriver(ctx, Config{DataDir: cfg.DataDir, NodeDir: cfg.DataDir, Driver: cfg.Driver, Runtime: cfg.Runtime}, node.NodeID, log)
+	// Its tasks' ports bind on the node's address, where data planes on other machines reach them.
+	drv, err := openDriver(ctx, Config{DataDir: cfg.DataDir, NodeDir: cfg.DataDir, Driver: cfg.Driver, Runtime: cfg.Runtime}, node.NodeID, cfg.NodeAddr, log)
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ecssdk "github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	elbsdk "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
 	"github.com/fargohq/fargo/internal/dataplane"
 	"github.com/fargohq/fargo/internal/loadtest"
@@ -238,4 +240,69 @@ func waitDeploymentUnderway(t *testing.T, ctx context.Context, ecsc *ecssdk.Clie
 		time.Sleep(100 * time.Millisecond)
 	}
 	t.Fatal("the deployment did not get under way")
+}
+
+// TestDataPlaneNodeReachesWorkerTasks runs the tasks of a service on the server's node and on
+// a worker (`fargo agent --node-addr 127.0.0.4`), and the listeners on a `fargo dataplane` of
+// its own on 127.0.0.2: the worker's tasks bind their ports on the worker's address, their
+// targets are 127.0.0.4 (not the loopback address the data plane would reach on its own
+// machine), the data plane's checks find them healthy (DescribeTargetHealth) and it serves them
+// under load with not one failed request.
+func TestDataPlaneNodeReachesWorkerTasks(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	etcdURL := fmt.Sprintf("http://127.0.0.1:%d", freePort(t))
+	s := startServer(t, dir, "--data-plane", "none", "--etcd-listen-client-urls", etcdURL, "--driver", "process")
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	ecsc, elbc := s.sdkClients(t)
+	if _, err := ecsc.CreateCluster(ctx, &ecssdk.CreateClusterInput{ClusterName: aws.String("demo")}); err != nil {
+		t.Fatal(err)
+	}
+	const workerAddr = "127.0.0.4"
+	startWorkerOn(t, filepath.Join(t.TempDir(), "worker"), etcdURL, workerAddr)
+	waitWorkerInstance(t, ecsc, func(ci ecstypes.ContainerInstance) bool { return ci.AgentConnected })
+	node := startDataPlaneNode(t, etcdURL, "lb", "127.0.0.2")
+	url, tgARN := setupBalancedService(t, ctx, ecsc, elbc)
+	url = strings.Replace(url, "127.0.0.1", node.addr, 1)
+
+	th, err := elbc.DescribeTargetHealth(ctx, &elbsdk.DescribeTargetHealthInput{TargetGroupArn: aws.String(tgARN)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	onWorker := 0
+	for _, d := range th.TargetHealthDescriptions {
+		if aws.ToString(d.Target.Id) == workerAddr && d.TargetHealth.State == elbtypes.TargetHealthStateEnumHealthy {
+			onWorker++
+		}
+	}
+	if onWorker == 0 {
+		t.Fatalf("no healthy target on the worker's address %s: %+v", workerAddr, th.TargetHealthDescriptions)
+	}
+	loadCtx, stopLoad := context.WithTimeout(ctx, 3*time.Second)
+	defer stopLoad()
+	checkNoFailures(t, <-startLoadtest(loadCtx, loadtest.Config{URL: url, KeepAliveClients: 2, NewConnectionClients: 1, Rate: 100}), 100)
+}
+
+// startWorkerOn runs `fargo agent` on dataDir against the store at etcdURL, its tasks on
+// nodeAddr.
+func startWorkerOn(t *testing.T, dataDir, etcdURL, nodeAddr string) *workerProc {
+	t.Helper()
+	w := &workerProc{dataDir: dataDir, logs: &syncBuffer{}}
+	w.cmd = exec.Command(fargoBinary(t), "agent", "--data-dir", dataDir, "--etcd-endpoints", etcdURL,
+		"--driver", "process", "--node-id", "worker-1", "--node-addr", nodeAddr, "--attribute", "rack=r1",
+		"--heartbeat-interval", "500ms")
+	w.cmd.Env = append(os.Environ(), "PATH="+binDir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	w.cmd.Stdout, w.cmd.Stderr = w.logs, w.logs
+	if err := w.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { killTaskProcesses(dataDir) })
+	t.Cleanup(func() { w.kill(t) })
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("worker log:\n%s", w.logs)
+		}
+	})
+	return w
 }
