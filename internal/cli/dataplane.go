@@ -31,7 +31,11 @@ store. fargo server starts one in the background and adopts it on its next start
 listeners keep serving while the server restarts, crashes or is upgraded. It keeps its last
 configuration and target health in <data-dir>/dataplane and starts from there.
 
-With --etcd-endpoints it runs on a machine of its own, fed from an etcd cluster.`,
+With --etcd-endpoints it runs on a machine of its own, fed from an etcd cluster. Several data
+planes may serve the same listeners from one store, each on its own machine or address: each
+reports what its proxy sees under its --node-name, and the one elected does the work that must
+be done once (target health, releasing drained targets, marking tasks drained) over every live
+node's view.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if o.detach {
@@ -44,6 +48,8 @@ With --etcd-endpoints it runs on a machine of its own, fed from an etcd cluster.
 	addDataDirFlag(cmd, &o.cfg.DataDir)
 	f.StringVar(&o.etcdEndpoints, "etcd-endpoints", envOr("FARGO_ETCD_ENDPOINTS", ""), "comma-separated client URLs of the etcd cluster; default the embedded member's socket in the data directory [FARGO_ETCD_ENDPOINTS]")
 	f.StringVar(&o.cfg.BindHost, "lb-addr", envOr("FARGO_LB_ADDR", daemon.DefaultLBBindHost), "IP address load balancer listeners bind on [FARGO_LB_ADDR]")
+	f.StringVar(&o.cfg.NodeName, "node-name", envOr("FARGO_NODE_NAME", ""), "this data-plane node's name among those sharing the store; default the host name and a digest of the data directory [FARGO_NODE_NAME]")
+	f.DurationVar(&o.cfg.NodeTimeout, "node-timeout", 0, "how long a data-plane node whose reports stopped still counts as live (default 10s)")
 	f.StringVar(&o.logLevel, "log-level", envOr("FARGO_LOG_LEVEL", "info"), "debug, info, warn or error [FARGO_LOG_LEVEL]")
 	f.BoolVar(&o.detach, "detach", false, "start in the background, in a session of its own, and return once it serves")
 	_ = f.MarkHidden("detach")

@@ -195,7 +195,8 @@ func printPs(w io.Writer, out psOutput, now time.Time) error {
 	balancers := loadBalancerRows(out.LoadBalancers)
 	planes := dataPlaneRows(out.DataPlane, now)
 	members := controlPlaneRows(out.ControlPlane)
-	if len(services)+len(tasks)+len(balancers)+len(members) == 0 && len(planes) == 0 {
+	nodes := dataPlaneNodeRows(out.ControlPlane, now)
+	if len(services)+len(tasks)+len(balancers)+len(members)+len(nodes) == 0 && len(planes) == 0 {
 		_, err := fmt.Fprintln(w, "no services or tasks")
 		return err
 	}
@@ -208,6 +209,7 @@ func printPs(w io.Writer, out psOutput, now time.Time) error {
 		{[]string{"LOAD BALANCER", "STATE", "LISTENERS", "REASON"}, balancers},
 		{[]string{"DATA PLANE PID", "STATE", "BUILD", "UPTIME", "CONFIG REV", "STORE", "HEALTHY TARGETS", "PROBLEM"}, planes},
 		{[]string{"MEMBER", "ROLE", "PEER URLS", "ANSWERED"}, members},
+		{[]string{"DATA-PLANE NODE", "STATE", "LB ADDR", "BUILD", "HEALTHY TARGETS"}, nodes},
 	}
 	first := true
 	for _, sec := range sections {

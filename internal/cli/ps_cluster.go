@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -12,8 +13,8 @@ import (
 )
 
 // readControlPlane asks the server at endpoint for its place in the control plane (GET
-// /fargo/cluster); nil for a server alone on its store, and for one that does not say (no
-// endpoint, an older build): ps shows what it can.
+// /fargo/cluster); nil for a server alone on its store without data-plane nodes, and for one
+// that does not say (no endpoint, an older build): ps shows what it can.
 func readControlPlane(ctx context.Context, endpoint string) *daemon.ClusterStatus {
 	if endpoint == "" {
 		return nil
@@ -30,7 +31,8 @@ func readControlPlane(ctx context.Context, endpoint string) *daemon.ClusterStatu
 	}
 	defer resp.Body.Close()
 	var st daemon.ClusterStatus
-	if resp.StatusCode != http.StatusOK || json.NewDecoder(resp.Body).Decode(&st) != nil || st.Role == daemon.RoleSingle || st.Role == "" {
+	if resp.StatusCode != http.StatusOK || json.NewDecoder(resp.Body).Decode(&st) != nil || st.Role == "" ||
+		(st.Role == daemon.RoleSingle && len(st.DataPlaneNodes) == 0) {
 		return nil
 	}
 	return &st
@@ -41,7 +43,7 @@ func readControlPlane(ctx context.Context, endpoint string) *daemon.ClusterStatu
 // etcd cluster, whose members are not fargo servers, the etcd members come first and then the
 // answering server and the leader.
 func controlPlaneRows(st *daemon.ClusterStatus) [][]string {
-	if st == nil {
+	if st == nil || st.Role == daemon.RoleSingle {
 		return nil
 	}
 	embedded := slices.ContainsFunc(st.Members, func(m daemon.ClusterMember) bool { return m.Name == st.Member })
@@ -76,4 +78,24 @@ func answered(this bool, problem string) string {
 		return "yes (" + problem + ")"
 	}
 	return "yes"
+}
+
+// dataPlaneNodeRows is the data-plane nodes section of the table: every node that reports to
+// the store, whether it lives and leads, its address and targets.
+func dataPlaneNodeRows(st *daemon.ClusterStatus, now time.Time) [][]string {
+	if st == nil {
+		return nil
+	}
+	var rows [][]string
+	for _, n := range st.DataPlaneNodes {
+		state := "gone since " + age(now, n.LastReport)
+		switch {
+		case n.Live && n.Leading:
+			state = "leader"
+		case n.Live:
+			state = "serving"
+		}
+		rows = append(rows, []string{n.Name, state, n.BindHost, n.Build, strconv.Itoa(n.HealthyTargets) + "/" + strconv.Itoa(n.Targets)})
+	}
+	return rows
 }

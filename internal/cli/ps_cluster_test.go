@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -24,6 +25,7 @@ func TestControlPlaneRows(t *testing.T) {
 		want [][]string
 	}{
 		{"alone", nil, nil},
+		{"alone with data-plane nodes", &daemon.ClusterStatus{Member: "fargo", Role: daemon.RoleSingle, DataPlaneNodes: []daemon.DataPlaneNode{{Name: "lb1"}}}, nil},
 		{"embedded members", &daemon.ClusterStatus{Member: "b", Role: daemon.RoleFollower, Leader: "a", Members: members}, [][]string{
 			{"a", "leader", "http://10.0.0.1:2380", ""},
 			{"b", "follower", "http://10.0.0.2:2380", "yes"},
@@ -48,6 +50,27 @@ func TestControlPlaneRows(t *testing.T) {
 	}
 }
 
+func TestDataPlaneNodeRows(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	st := &daemon.ClusterStatus{Role: daemon.RoleSingle, DataPlaneNodes: []daemon.DataPlaneNode{
+		{Name: "lb1", BindHost: "10.0.0.1", Build: "v1", Live: true, Leading: true, Targets: 3, HealthyTargets: 3},
+		{Name: "lb2", BindHost: "10.0.0.2", Build: "v1", Live: true, Targets: 3, HealthyTargets: 2},
+		{Name: "lb3", BindHost: "10.0.0.3", Build: "v0", LastReport: now.Add(-2 * time.Minute), Targets: 1},
+	}}
+	want := [][]string{
+		{"lb1", "leader", "10.0.0.1", "v1", "3/3"},
+		{"lb2", "serving", "10.0.0.2", "v1", "2/3"},
+		{"lb3", "gone since 2m", "10.0.0.3", "v0", "0/1"},
+	}
+	if diff := cmp.Diff(want, dataPlaneNodeRows(st, now)); diff != "" {
+		t.Fatalf("rows (-want +got):\n%s", diff)
+	}
+	if rows := dataPlaneNodeRows(nil, now); rows != nil {
+		t.Fatalf("rows without a status: %v", rows)
+	}
+}
+
 // TestReadControlPlane: ps shows the members of a cluster, and nothing for a server alone or
 // one that does not answer the path.
 func TestReadControlPlane(t *testing.T) {
@@ -63,6 +86,9 @@ func TestReadControlPlane(t *testing.T) {
 		{"alone", func(w http.ResponseWriter, _ *http.Request) {
 			_ = json.NewEncoder(w).Encode(daemon.ClusterStatus{Member: "fargo", Role: daemon.RoleSingle})
 		}, false},
+		{"alone with data-plane nodes", func(w http.ResponseWriter, _ *http.Request) {
+			_ = json.NewEncoder(w).Encode(daemon.ClusterStatus{Member: "fargo", Role: daemon.RoleSingle, DataPlaneNodes: []daemon.DataPlaneNode{{Name: "lb1"}}})
+		}, true},
 		{"older build", http.NotFound, false},
 	}
 	for _, tt := range tests {

@@ -135,6 +135,8 @@ type ClusterStatus struct {
 	Leader string `json:"leader,omitempty"`
 	// Members are the etcd cluster's members.
 	Members []ClusterMember `json:"members"`
+	// DataPlaneNodes are the data-plane nodes that report to the store, live or not.
+	DataPlaneNodes []DataPlaneNode `json:"dataPlaneNodes,omitempty"`
 	// Problem says what could not be read, if anything.
 	Problem string `json:"problem,omitempty"`
 }
@@ -167,6 +169,11 @@ func (c controllers) Status(ctx context.Context) ClusterStatus {
 			st.Members = append(st.Members, ClusterMember{Name: m.Name, PeerURLs: m.PeerURLs, ClientURLs: m.ClientURLs, Learner: m.IsLearner})
 		}
 	}
+	nodes, err := dataPlaneNodes(ctx, c.st, c.client, time.Now())
+	if err != nil {
+		problems = append(problems, err)
+	}
+	st.DataPlaneNodes = nodes
 	if err := errors.Join(problems...); err != nil {
 		st.Problem = err.Error()
 	}

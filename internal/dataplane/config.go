@@ -1,10 +1,14 @@
 package dataplane
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
+	"os"
 	"path/filepath"
+	"strings"
 	"time"
 )
 
@@ -26,6 +30,35 @@ type Config struct {
 	Build string
 	// SaveInterval is how often the state is written; default DefaultSaveInterval.
 	SaveInterval time.Duration
+	// NodeName names this data-plane node among those that serve the same listeners from one
+	// store; default the host name and a digest of DataDir (DefaultNodeName).
+	NodeName string
+	// NodeTimeout is how long a node whose reports stopped still counts as live; default
+	// lbsync.DefaultNodeTimeout.
+	NodeTimeout time.Duration
+	// LeaderTTL is the lease of the elected node's term: a dead leader is replaced within
+	// about this long; default leader.DefaultTTL.
+	LeaderTTL time.Duration
+}
+
+// ElectionPrefix is the key prefix of the data-plane nodes' election, apart from the control
+// plane members' (leader.DefaultPrefix).
+const ElectionPrefix = "/fargo/election/dataplane"
+
+// DefaultNodeName is the name of the data-plane node of dataDir on this host: the host name
+// and a digest of the directory, so that two data planes on one host differ and a restarted
+// one keeps its name.
+func DefaultNodeName(dataDir string) string {
+	host, err := os.Hostname()
+	if err != nil || host == "" {
+		host = "node"
+	}
+	abs, err := filepath.Abs(dataDir)
+	if err != nil {
+		abs = dataDir
+	}
+	sum := sha256.Sum256([]byte(abs))
+	return host + "-" + hex.EncodeToString(sum[:4])
 }
 
 func (c Config) withDefaults() (Config, error) {
@@ -48,6 +81,18 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	if c.SaveInterval <= 0 {
 		c.SaveInterval = DefaultSaveInterval
+	}
+	if c.NodeName == "" {
+		c.NodeName = DefaultNodeName(c.DataDir)
+	}
+	if strings.ContainsAny(c.NodeName, "/ ") {
+		return c, fmt.Errorf("dataplane: node name %q has a slash or a space", c.NodeName)
+	}
+	if c.NodeTimeout != 0 && c.NodeTimeout < 2*time.Second {
+		return c, fmt.Errorf("dataplane: node timeout %s is under two reports (a second each)", c.NodeTimeout)
+	}
+	if c.LeaderTTL != 0 && c.LeaderTTL < time.Second {
+		return c, fmt.Errorf("dataplane: leader ttl %s is under a second, etcd's least lease", c.LeaderTTL)
 	}
 	return c, nil
 }

@@ -13,9 +13,11 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	clientv3 "go.etcd.io/etcd/client/v3"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/fargohq/fargo/internal/lb"
 	"github.com/fargohq/fargo/internal/lbsync"
+	"github.com/fargohq/fargo/internal/leader"
 	"github.com/fargohq/fargo/internal/store"
 	"github.com/fargohq/fargo/internal/store/kv/etcdkv"
 )
@@ -33,6 +35,8 @@ type dataPlane struct {
 	client  *clientv3.Client
 	kvs     *etcdkv.KV
 	ctrl    *lbsync.Regions
+	node    *lbsync.Membership
+	elector *leader.Elector
 	store   storeProbe
 
 	mu       sync.Mutex
@@ -96,10 +100,13 @@ func (d *dataPlane) build() (State, error) {
 	}
 	d.kvs = etcdkv.New(d.client)
 	d.proxy, d.applied = proxy, &recorder{proxy: proxy, cfg: st.Config, rev: st.Revision}
+	if err := d.joinNodes(); err != nil {
+		return st, err
+	}
 	// Every region's listeners: the saved ones serve on until their region's controller applies.
 	ctrl = lbsync.NewRegions(store.New(d.kvs), d.applied, st.Config, lbsync.Config{Settings: lbsync.Settings{
 		BindHost: d.cfg.BindHost, CertDir: filepath.Join(d.cfg.DataDir, "certs"),
-	}}, d.log)
+	}, Node: d.node}, d.log)
 	d.ctrl = ctrl
 	proxy.Inherit(st.Memory)
 	if err := proxy.Apply(st.Config); err != nil {
@@ -110,6 +117,33 @@ func (d *dataPlane) build() (State, error) {
 		return st, err
 	}
 	return st, nil
+}
+
+// joinNodes makes the data plane one of the data-plane nodes that share its store: it reports
+// its view as NodeName and campaigns to do the work that must be done once.
+func (d *dataPlane) joinNodes() error {
+	node, err := lbsync.NewMembership(lbsync.MembershipConfig{Name: d.cfg.NodeName, BindHost: d.cfg.BindHost,
+		Build: d.cfg.Build, StartedAt: d.started, Timeout: d.cfg.NodeTimeout})
+	if err != nil {
+		return fmt.Errorf("dataplane: %w", err)
+	}
+	el, err := leader.New(d.client, d.kvs, leader.Config{Name: d.cfg.NodeName, TTL: d.cfg.LeaderTTL, Prefix: ElectionPrefix}, d.log)
+	if err != nil {
+		return fmt.Errorf("dataplane: %w", err)
+	}
+	d.node, d.elector = node, el
+	return nil
+}
+
+// runControl runs lbsync and the election until ctx ends; a stop resigns, so that another
+// node (or a successor) leads at once.
+func (d *dataPlane) runControl(ctx context.Context) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return d.ctrl.Run(gctx) })
+	g.Go(func() error {
+		return d.elector.Run(gctx, func(ctx context.Context, fence *leader.Fenced) error { return d.node.Lead(ctx, fence) })
+	})
+	return g.Wait()
 }
 
 // removeSockets removes the socket files of listeners that are closed already.
@@ -145,7 +179,7 @@ func (d *dataPlane) run(ctx context.Context, st State, ho *handover) error {
 			d.proxy.Inherit(final.Minus(st.Memory))
 		}
 	}
-	go func() { ctrlDone <- d.ctrl.Run(ctrlCtx) }()
+	go func() { ctrlDone <- d.runControl(ctrlCtx) }()
 
 	ctl, err := listenUnix(controlPath(d.cfg.DataDir, d.pid))
 	if err != nil {

@@ -142,7 +142,8 @@ func (d *dataPlane) status() Status {
 	cfg, rev := d.applied.current()
 	s := Status{PID: d.pid, Build: d.cfg.Build, BindHost: d.cfg.BindHost, EtcdEndpoints: d.cfg.EtcdEndpoints,
 		StartedAt: d.started, UptimeSeconds: time.Since(d.started).Seconds(),
-		ConfigRevision: rev, StoreConnected: d.store.connected.Load(), LastStoreContact: d.store.last(), Listeners: len(cfg.Listeners)}
+		ConfigRevision: rev, StoreConnected: d.store.connected.Load(), LastStoreContact: d.store.last(), Listeners: len(cfg.Listeners),
+		NodeName: d.cfg.NodeName, Leading: d.node.Leading()}
 	for _, h := range d.proxy.Health() {
 		s.Targets++
 		if h.State == lb.StateHealthy {
@@ -178,6 +179,8 @@ func (d *dataPlane) registerMetrics() error {
 			func() float64 { return float64(d.applied.revision()) }),
 		gauge("fargo_dataplane_store_connected", "1 while the data plane is in touch with the store (the control plane), else 0.", nil,
 			func() float64 { return b2f(d.store.connected.Load()) }),
+		gauge("fargo_dataplane_leading", "1 while this data-plane node is the one elected to do the nodes' work that must be done once, else 0.",
+			prometheus.Labels{"node": d.cfg.NodeName}, func() float64 { return b2f(d.node.Leading()) }),
 	} {
 		if err := d.reg.Register(c); err != nil {
 			return err

@@ -51,6 +51,10 @@ type Status struct {
 	Requests int64 `json:"requests"`
 	// Draining is set once the data plane handed its listeners to a successor.
 	Draining bool `json:"draining,omitempty"`
+	// NodeName is the data plane's name among the data-plane nodes sharing its store; Leading
+	// tells whether it is the one elected to do their work that must be done once.
+	NodeName string `json:"nodeName,omitempty"`
+	Leading  bool   `json:"leading,omitempty"`
 }
 
 func writeRecord(dataDir string, r Record) error {

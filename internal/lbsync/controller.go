@@ -31,6 +31,9 @@ type Config struct {
 	// ListenerRetry is how often listeners that could not be brought up are tried again: a
 	// port that another process held may come free (default 5 s).
 	ListenerRetry time.Duration
+	// Node makes the controller one of several data-plane nodes serving the same listeners
+	// (membership.go); nil for a lone data plane.
+	Node *Membership
 }
 
 // Controller keeps the proxy's configuration, the registrations' health and ECS tasks'
@@ -49,10 +52,14 @@ type Controller struct {
 	instances *store.Informer[ecs.ContainerInstance]
 	tasks     *store.Informer[ecs.Task]
 	services  *store.Informer[ecs.Service]
+	nodes     *store.Informer[elb.Node] // the data-plane nodes' reports; nil without cfg.Node
 
 	configQ *reconcile.Controller // one key: the whole data plane
 	regQ    *reconcile.Controller // registrations, for their health
 	taskQ   *reconcile.Controller // ECS tasks, for their targets
+	// releaseQ (one key) releases drained registrations when the nodes' reports change;
+	// only with cfg.Node.
+	releaseQ *reconcile.Controller
 
 	// trafficNow asks for a traffic round before the next tick: a target started draining,
 	// and its counts must be recorded before the proxy forgets it.
@@ -60,9 +67,16 @@ type Controller struct {
 	// listenerErrs belongs to recordTraffic's goroutine.
 	listenerErrs listenerErrors
 
-	mu     sync.Mutex
-	health map[string]lb.TargetHealth // by GroupID + "|" + TargetID
-	warned map[string]string          // problems already logged, by object
+	// region is the region the controller serves ("" for the home region): a term's fenced
+	// store is viewed in it.
+	region string
+	// reportNow asks for a report of this node before the next tick: its view of a target changed.
+	reportNow chan struct{}
+
+	mu      sync.Mutex
+	health  map[string]lb.TargetHealth // by GroupID + "|" + TargetID
+	warned  map[string]string          // problems already logged, by object
+	cluster clusterState               // with cfg.Node
 }
 
 const configKey = "config"
@@ -82,7 +96,8 @@ func New(st *store.Store, proxy Proxy, cfg Config, log *slog.Logger) *Controller
 		log = slog.New(slog.DiscardHandler)
 	}
 	c := &Controller{cfg: cfg, st: st, proxy: proxy, log: log.With("component", "lbsync"),
-		health: map[string]lb.TargetHealth{}, warned: map[string]string{}, trafficNow: make(chan struct{}, 1),
+		health: map[string]lb.TargetHealth{}, warned: map[string]string{}, trafficNow: make(chan struct{}, 1), reportNow: make(chan struct{}, 1),
+		cluster:      clusterState{seen: map[string]time.Time{}, revs: map[string]int64{}},
 		listenerErrs: listenerErrors{seen: map[string]lb.GroupStats{}, pending: map[string]ecs.ListenerErrors{}}}
 	c.configQ = reconcile.New("lbsync-config", reconcile.ReconcilerFunc(c.reconcileConfig), reconcile.Config{ResyncPeriod: 30 * time.Second}, log)
 	c.regQ = reconcile.New("lbsync-health", reconcile.ReconcilerFunc(c.reconcileRegistration), reconcile.Config{Workers: 2}, log)
@@ -96,6 +111,11 @@ func New(st *store.Store, proxy Proxy, cfg Config, log *slog.Logger) *Controller
 	c.regs = store.NewInformer(st.TargetRegistrations, c.registrationChanged)
 	c.tasks = store.NewInformer(st.Tasks, c.taskQ.Add)
 	c.services = store.NewInformer(st.Services, c.serviceChanged)
+	if cfg.Node != nil {
+		c.releaseQ = reconcile.New("lbsync-release", reconcile.ReconcilerFunc(c.reconcileRelease), reconcile.Config{}, log)
+		c.nodes = store.NewInformer(st.DataPlaneNodes, c.nodeChanged)
+		cfg.Node.subscribe(c.catchUp)
+	}
 	// The first config is applied once the caches synced, even when no ELB object exists.
 	c.configQ.Add(configKey)
 	return c
@@ -108,6 +128,7 @@ func (c *Controller) Notify(h lb.TargetHealth) {
 	c.health[h.GroupID+"|"+h.TargetID] = h
 	c.mu.Unlock()
 	c.configQ.Add(configKey) // a released draining target can now be deleted
+	signal(c.reportNow)
 	if h.State == lb.StateDraining {
 		select {
 		case c.trafficNow <- struct{}{}:
@@ -136,11 +157,25 @@ func parseTargetKey(key string) (elb.Target, bool) {
 
 // Run runs the controller until ctx ends.
 func (c *Controller) Run(ctx context.Context) error {
-	return reconcile.Group{
+	g := reconcile.Group{
 		Caches:      []reconcile.Cache{c.lbs, c.listeners, c.rules, c.groups, c.regs, c.instances, c.tasks, c.services},
 		Controllers: []*reconcile.Controller{c.configQ, c.regQ, c.taskQ},
 		Loops:       []func(context.Context) error{c.recordTraffic},
-	}.Run(ctx)
+	}
+	if c.nodes != nil {
+		g.Caches = append(g.Caches, c.nodes)
+		g.Controllers = append(g.Controllers, c.releaseQ)
+		g.Loops = append(g.Loops, c.report)
+	}
+	return g.Run(ctx)
+}
+
+// signal wakes ch's loop without waiting.
+func signal(ch chan struct{}) {
+	select {
+	case ch <- struct{}{}:
+	default:
+	}
 }
 
 func (c *Controller) registrationChanged(id string) {

@@ -17,4 +17,12 @@
 //     the error answers the listeners wrote themselves (503 with nothing to route to, 502,
 //     504) are added, per target group, to the services whose tasks register there: a
 //     deployment's traffic figures count both.
+//
+// Several data-plane nodes may serve the same listeners from one store (Config.Node, a
+// Membership). Every node applies the routing, reports its proxy's view of the targets
+// (elb.Node; nodes.go) and adds its own listeners' error answers; the writes above that must
+// happen once (health on registrations, releases, task registrations, task health, drain and
+// traffic, listener failures) are the elected node's, through its term's fenced store, and
+// judge over every live node's view (aggregate.go): healthy only where every node finds a
+// target healthy, released only where every node released it, traffic summed over the nodes.
 package lbsync

@@ -32,10 +32,15 @@ func listenerFailures(problems []Problem, applyErr error) map[string]string {
 	return out
 }
 
+// listenerFailing reports whether a listener of the store is among failures.
+func (c *Controller) listenerFailing(failures map[string]string) bool {
+	return len(c.listeners.Filter(func(it store.Item[elb.Listener]) bool { return failures[it.Value.ARN] != "" })) > 0
+}
+
 // recordListenerFailures writes on each listener why it cannot serve, or clears what it said
 // once it serves: DescribeLoadBalancers and `fargo ps` report it. It reports whether a
 // listener cannot serve.
-func (c *Controller) recordListenerFailures(ctx context.Context, failures map[string]string) (bool, error) {
+func (c *Controller) recordListenerFailures(ctx context.Context, st *store.Store, failures map[string]string) (bool, error) {
 	failing := false
 	for _, it := range c.listeners.Filter(func(store.Item[elb.Listener]) bool { return true }) {
 		want := failures[it.Value.ARN]
@@ -43,7 +48,7 @@ func (c *Controller) recordListenerFailures(ctx context.Context, failures map[st
 		if it.Value.Failure == want {
 			continue
 		}
-		_, err := c.st.Listeners.Update(ctx, it.ID, func(l *elb.Listener) error {
+		_, err := st.Listeners.Update(ctx, it.ID, func(l *elb.Listener) error {
 			l.Failure = want
 			return nil
 		})

@@ -16,6 +16,7 @@ import (
 // reconcileConfig compiles the store's ELB objects, applies them to the proxy, and deletes the
 // draining registrations the proxy no longer drains.
 func (c *Controller) reconcileConfig(ctx context.Context, _ string) (reconcile.Result, error) {
+	applied := c.regs.Revision() // before the snapshot: the routing reflects at least this
 	snap := Snapshot{
 		LoadBalancers: values(c.lbs),
 		Listeners:     values(c.listeners),
@@ -32,20 +33,35 @@ func (c *Controller) reconcileConfig(ctx context.Context, _ string) (reconcile.R
 		// the rest. Log it once per distinct error.
 		c.logProblems([]Problem{{Object: "proxy", Reason: applyErr.Error()}})
 	}
-	failing, err := c.recordListenerFailures(ctx, listenerFailures(problems, applyErr))
-	if err != nil {
-		return reconcile.Result{}, err
+	own := listenerFailures(problems, applyErr)
+	var le *lb.ListenerError
+	if errors.Is(applyErr, errdefs.ErrInvalidArgument) && !errors.As(applyErr, &le) {
+		applied = -1 // an invalid config changed nothing: the routing reflects what it did
 	}
+	c.setApplied(applied, own)
 	var res reconcile.Result
-	if failing {
+	if c.listenerFailing(own) {
 		res.RequeueAfter = c.cfg.ListenerRetry // a port may come free
+	}
+	st, ok := c.control()
+	if !ok {
+		return res, nil
+	}
+	if _, err := c.recordListenerFailures(ctx, st, mergeFailures(own, c.peers())); err != nil {
+		return reconcile.Result{}, err
 	}
 	return res, c.releaseDrained(ctx)
 }
 
 // releaseDrained deletes draining registrations the proxy does not report as draining: it
-// released them (nothing in flight, or the deregistration delay passed) or never routed to them.
+// released them (nothing in flight, or the deregistration delay passed) or never routed to
+// them; with several data-plane nodes, every live one must have released them.
 func (c *Controller) releaseDrained(ctx context.Context) error {
+	st, ok := c.control()
+	if !ok {
+		return nil
+	}
+	peers := c.peers()
 	draining := map[string]bool{}
 	for _, h := range c.proxy.Health() {
 		if h.State == lb.StateDraining {
@@ -53,12 +69,14 @@ func (c *Controller) releaseDrained(ctx context.Context) error {
 		}
 	}
 	for _, it := range c.regs.Filter(func(it store.Item[elb.Registration]) bool { return it.Value.Draining }) {
-		if draining[it.Value.TargetGroupARN+"|"+TargetKey(it.Value.Target)] {
+		key := TargetKey(it.Value.Target)
+		if draining[it.Value.TargetGroupARN+"|"+key] || !c.appliedHere(it.Revision) ||
+			!releasedEverywhere(peers, it.Revision, it.Value.TargetGroupARN, key) {
 			continue
 		}
 		var txn store.Txn
-		c.st.TargetRegistrations.Remove(&txn, it.ID, it.Revision)
-		if _, err := c.st.Commit(ctx, &txn); errors.Is(err, errdefs.ErrConflict) {
+		st.TargetRegistrations.Remove(&txn, it.ID, it.Revision)
+		if _, err := st.Commit(ctx, &txn); errors.Is(err, errdefs.ErrConflict) {
 			continue
 		} else if err != nil {
 			return fmt.Errorf("release %s: %w", it.ID, err)
@@ -91,6 +109,10 @@ func (c *Controller) reconcileRegistration(ctx context.Context, key string) (rec
 	if !ok {
 		return reconcile.Result{Gone: true}, nil
 	}
+	st, leads := c.control()
+	if !leads {
+		return reconcile.Result{}, nil // the leader writes health: a term's start requeues all
+	}
 	want, ok := c.observed(it.Value)
 	if !ok || reflect.DeepEqual(want, it.Value.Health) {
 		return reconcile.Result{}, nil
@@ -98,17 +120,18 @@ func (c *Controller) reconcileRegistration(ctx context.Context, key string) (rec
 	next := it.Value
 	next.Health = want
 	var txn store.Txn
-	if err := c.st.TargetRegistrations.Put(&txn, key, next, it.Revision); err != nil {
+	if err := st.TargetRegistrations.Put(&txn, key, next, it.Revision); err != nil {
 		return reconcile.Result{}, err
 	}
-	if _, err := c.st.Commit(ctx, &txn); err != nil {
+	if _, err := st.Commit(ctx, &txn); err != nil {
 		return reconcile.Result{}, fmt.Errorf("record health of %s: %w", key, err)
 	}
 	return reconcile.Result{}, nil
 }
 
-// observed is the health the proxy reports for a registered target; ok is false when the
-// proxy does not know it (yet), and draining registrations keep what the API wrote.
+// observed is the health the proxy reports for a registered target, worsened by what the
+// other live data-plane nodes report of it (aggregateHealth); ok is false when the proxy does
+// not know it (yet), and draining registrations keep what the API wrote.
 func (c *Controller) observed(r elb.Registration) (elb.TargetHealth, bool) {
 	if r.Draining {
 		return elb.TargetHealth{}, false
@@ -119,5 +142,6 @@ func (c *Controller) observed(r elb.Registration) (elb.TargetHealth, bool) {
 	if !ok || h.State == lb.StateDraining || h.State == lb.StateUnused {
 		return elb.TargetHealth{}, false
 	}
-	return elb.TargetHealth{State: elb.TargetState(h.State), Reason: h.Reason, Description: h.Description}, true
+	own := elb.TargetHealth{State: elb.TargetState(h.State), Reason: h.Reason, Description: h.Description}
+	return aggregateHealth(own, c.peers(), r.TargetGroupARN, TargetKey(r.Target)), true
 }

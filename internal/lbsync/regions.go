@@ -91,6 +91,7 @@ func (r *Regions) openAll() {
 		if _, ok := r.ctrls[name]; !ok && !r.stopped {
 			r.union.claim(name)
 			c := New(r.st.In(name), r.union.part(name), r.cfg, r.log.With("region", name))
+			c.region = name
 			r.ctrls[name] = c
 			if r.start != nil {
 				r.start(c)

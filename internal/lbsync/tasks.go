@@ -1,6 +1,7 @@
 package lbsync
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -17,9 +18,13 @@ import (
 // deregisters (drains) the targets of a task that stops, and sums up the targets' health and
 // drain on the task.
 func (c *Controller) reconcileTask(ctx context.Context, key string) (reconcile.Result, error) {
+	st, leads := c.control()
+	if !leads {
+		return reconcile.Result{}, nil // the leader's work: a term's start requeues every task
+	}
 	it, ok := c.tasks.Get(key)
 	if !ok {
-		return reconcile.Result{Gone: true}, c.drainOwned(ctx, func(taskARN string) bool {
+		return reconcile.Result{Gone: true}, c.drainOwned(ctx, st, func(taskARN string) bool {
 			k, _ := taskKeyOf(taskARN)
 			return k == key
 		})
@@ -27,22 +32,22 @@ func (c *Controller) reconcileTask(ctx context.Context, key string) (reconcile.R
 	t := it.Value
 	if t.LoadBalanced && !t.Terminating() && !t.IsStopped() && t.LastStatus == ecs.TaskRunning {
 		if svc, ok := c.services.Get(store.ServiceID(t.ClusterName, t.ServiceName)); ok {
-			if err := c.registerTask(ctx, t, svc.Value); err != nil {
+			if err := c.registerTask(ctx, st, t, svc.Value); err != nil {
 				return reconcile.Result{}, err
 			}
 		}
 	}
 	if t.Terminating() || t.IsStopped() {
-		if err := c.drainOwned(ctx, func(taskARN string) bool { return taskARN == t.ARN }); err != nil {
+		if err := c.drainOwned(ctx, st, func(taskARN string) bool { return taskARN == t.ARN }); err != nil {
 			return reconcile.Result{}, err
 		}
 	}
-	return reconcile.Result{}, c.summarize(ctx, it)
+	return reconcile.Result{}, c.summarize(ctx, st, it)
 }
 
 // registerTask makes sure each of the task's load balancer entries has a registration for
 // its container port. Tasks started before tasks recorded their own use the service's.
-func (c *Controller) registerTask(ctx context.Context, t ecs.Task, svc ecs.Service) error {
+func (c *Controller) registerTask(ctx context.Context, st *store.Store, t ecs.Task, svc ecs.Service) error {
 	lbs := t.LoadBalancers
 	if len(lbs) == 0 {
 		lbs = svc.LoadBalancers
@@ -63,7 +68,7 @@ func (c *Controller) registerTask(ctx context.Context, t ecs.Task, svc ecs.Servi
 		}
 		for _, r := range fresh {
 			r.TaskARN = t.ARN
-			if err := c.writeRegistration(ctx, group.Name, r); err != nil {
+			if err := c.writeRegistration(ctx, st, group.Name, r); err != nil {
 				return err
 			}
 		}
@@ -86,7 +91,9 @@ func (c *Controller) taskTarget(t ecs.Task, lbe ecs.LoadBalancer, group elb.Targ
 			if group.TargetType == elb.TargetTypeInstance {
 				id = t.ContainerInstanceID
 			} else if id == "" || id == "0.0.0.0" {
-				id = c.cfg.BindHost
+				// Bound on every address: the instance's, which reaches it from every
+				// data-plane node; this node's listener address only for lack of one.
+				id = cmp.Or(c.instanceAddress(t), c.cfg.BindHost)
 			}
 			return elb.Target{ID: id, Port: b.HostPort}, true
 		}
@@ -94,17 +101,26 @@ func (c *Controller) taskTarget(t ecs.Task, lbe ecs.LoadBalancer, group elb.Targ
 	return elb.Target{}, false
 }
 
-func (c *Controller) writeRegistration(ctx context.Context, groupName string, r elb.Registration) error {
+// instanceAddress is where the tasks of t's container instance are reachable, if it says.
+func (c *Controller) instanceAddress(t ecs.Task) string {
+	it, ok := c.instances.Get(store.ContainerInstanceID(t.ClusterName, t.ContainerInstanceID))
+	if !ok {
+		return ""
+	}
+	return it.Value.Address
+}
+
+func (c *Controller) writeRegistration(ctx context.Context, st *store.Store, groupName string, r elb.Registration) error {
 	id := store.TargetRegistrationID(groupName, r.Target)
 	rev := int64(0)
 	if cur, ok := c.regs.Get(id); ok {
 		rev = cur.Revision
 	}
 	var txn store.Txn
-	if err := c.st.TargetRegistrations.Put(&txn, id, r, rev); err != nil {
+	if err := st.TargetRegistrations.Put(&txn, id, r, rev); err != nil {
 		return err
 	}
-	newRev, err := c.st.Commit(ctx, &txn)
+	newRev, err := st.Commit(ctx, &txn)
 	if err != nil {
 		return fmt.Errorf("write registration %s: %w", id, err)
 	}
@@ -114,7 +130,7 @@ func (c *Controller) writeRegistration(ctx context.Context, groupName string, r 
 
 // drainOwned deregisters the registrations of the tasks owner selects: they drain, and the
 // proxy releases them once their requests finished.
-func (c *Controller) drainOwned(ctx context.Context, owner func(taskARN string) bool) error {
+func (c *Controller) drainOwned(ctx context.Context, st *store.Store, owner func(taskARN string) bool) error {
 	for _, it := range c.regs.Filter(func(it store.Item[elb.Registration]) bool {
 		return it.Value.TaskARN != "" && !it.Value.Draining && owner(it.Value.TaskARN)
 	}) {
@@ -128,14 +144,14 @@ func (c *Controller) drainOwned(ctx context.Context, owner func(taskARN string) 
 		}
 		var txn store.Txn
 		for _, r := range drain {
-			if err := c.st.TargetRegistrations.Put(&txn, it.ID, r, it.Revision); err != nil {
+			if err := st.TargetRegistrations.Put(&txn, it.ID, r, it.Revision); err != nil {
 				return err
 			}
 		}
 		if len(remove) > 0 {
-			c.st.TargetRegistrations.Remove(&txn, it.ID, it.Revision)
+			st.TargetRegistrations.Remove(&txn, it.ID, it.Revision)
 		}
-		if _, err := c.st.Commit(ctx, &txn); err != nil && !errors.Is(err, errdefs.ErrConflict) {
+		if _, err := st.Commit(ctx, &txn); err != nil && !errors.Is(err, errdefs.ErrConflict) {
 			return fmt.Errorf("deregister %s: %w", it.ID, err)
 		}
 	}
@@ -144,7 +160,7 @@ func (c *Controller) drainOwned(ctx context.Context, owner func(taskARN string) 
 
 // summarize writes the task's target health and, for a stopping task, whether its targets
 // have all drained.
-func (c *Controller) summarize(ctx context.Context, it store.Item[ecs.Task]) error {
+func (c *Controller) summarize(ctx context.Context, st *store.Store, it store.Item[ecs.Task]) error {
 	t := it.Value
 	if !t.LoadBalanced || t.IsStopped() {
 		return nil
@@ -167,7 +183,7 @@ func (c *Controller) summarize(ctx context.Context, it store.Item[ecs.Task]) err
 	if t.TargetHealth == health && t.TargetHealthGroup == group && t.Drained == drained {
 		return nil
 	}
-	_, err := c.st.Tasks.Update(ctx, it.ID, func(cur *ecs.Task) error {
+	_, err := st.Tasks.Update(ctx, it.ID, func(cur *ecs.Task) error {
 		cur.TargetHealth, cur.TargetHealthGroup, cur.Drained = health, group, drained
 		cur.Version++
 		return nil

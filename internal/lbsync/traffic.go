@@ -19,8 +19,9 @@ import (
 const trafficInterval = time.Second
 
 // recordTraffic writes, every trafficInterval, what the proxy counted for each task's targets
-// into the task, for the tasks whose counts changed, and the listeners' own error answers for
-// each service's target groups into the service.
+// into the task, for the tasks whose counts changed (the leader of several data-plane nodes
+// writes the sum over the nodes), and the listeners' own error answers for each service's
+// target groups into the service (every node its own).
 func (c *Controller) recordTraffic(ctx context.Context) error {
 	tick := time.NewTicker(trafficInterval)
 	defer tick.Stop()
@@ -31,11 +32,14 @@ func (c *Controller) recordTraffic(ctx context.Context) error {
 		case <-tick.C:
 		case <-c.trafficNow:
 		}
-		for key, stats := range c.taskTraffic() {
-			if err := c.writeTraffic(ctx, key, stats); err != nil && ctx.Err() == nil {
-				c.log.Warn("record task traffic", "task", key, "err", err)
+		if st, ok := c.control(); ok {
+			for key, stats := range c.taskTraffic() {
+				if err := c.writeTraffic(ctx, st, key, stats); err != nil && ctx.Err() == nil {
+					c.log.Warn("record task traffic", "task", key, "err", err)
+				}
 			}
 		}
+		// Every node adds its own listeners' error answers: they add up, whoever leads.
 		c.countListenerErrors()
 		c.writeListenerErrors(ctx)
 	}
@@ -91,31 +95,32 @@ func (c *Controller) writeListenerErrors(ctx context.Context) {
 	}
 }
 
-// taskTraffic sums the proxy's counters per task (by store key) over the targets ECS
-// registered for it.
+// taskTraffic sums the counters of each task's targets (by store key) over the targets ECS
+// registered for it: this node's proxy's and, with several data-plane nodes, every other
+// node's last report.
 func (c *Controller) taskTraffic() map[string]ecs.TrafficStats {
 	owner := map[string]string{} // group ARN + "|" + target key → task ARN
 	for _, it := range c.regs.Filter(func(it store.Item[elb.Registration]) bool { return it.Value.TaskARN != "" }) {
 		owner[it.Value.TargetGroupARN+"|"+TargetKey(it.Value.Target)] = it.Value.TaskARN
 	}
+	var nodes []elb.Node
+	if c.nodes != nil {
+		nodes = values(c.nodes)
+	}
 	out := map[string]ecs.TrafficStats{}
-	for _, s := range c.proxy.TargetStats() {
-		taskARN, ok := owner[s.GroupID+"|"+s.TargetID]
-		if !ok {
-			continue
-		}
+	for taskARN, n := range sumTraffic(c.proxy.TargetStats(), nodes, c.nodeName(), owner) {
 		key, ok := taskKeyOf(taskARN)
 		if !ok {
 			continue
 		}
-		out[key] = out[key].Add(ecs.TrafficStats{Requests: s.Requests, Errors: s.Responses5xx + s.Errors, Slow: c.slow(key, s)})
+		out[key] = ecs.TrafficStats{Requests: n.requests, Errors: n.errors, Slow: c.slow(key, n.latency)}
 	}
 	return out
 }
 
-// slow counts the requests of s that certainly took longer than the latency budget of the
-// task's service: those in buckets whose lower bound is at least the budget.
-func (c *Controller) slow(taskKey string, s lb.TargetStats) int64 {
+// slow counts the requests that certainly took longer than the latency budget of the task's
+// service: those in buckets (latency) whose lower bound is at least the budget.
+func (c *Controller) slow(taskKey string, latency [lb.NumLatencyBuckets]int64) int64 {
 	t, ok := c.tasks.Get(taskKey)
 	if !ok {
 		return 0
@@ -132,22 +137,38 @@ func (c *Controller) slow(taskKey string, s lb.TargetStats) int64 {
 	var n int64
 	for i := 1; i < lb.NumLatencyBuckets; i++ {
 		if lb.LatencyBound(i-1) >= limit {
-			n += s.Latency[i]
+			n += latency[i]
 		}
 	}
 	return n
 }
 
-func (c *Controller) writeTraffic(ctx context.Context, key string, stats ecs.TrafficStats) error {
-	if it, ok := c.tasks.Get(key); !ok || it.Value.Traffic == stats {
+// writeTraffic writes a task's counts. With several data-plane nodes they never go down: a
+// node's part leaves the sum when it forgets a drained target.
+func (c *Controller) writeTraffic(ctx context.Context, st *store.Store, key string, stats ecs.TrafficStats) error {
+	it, ok := c.tasks.Get(key)
+	if !ok {
 		return nil
 	}
-	_, err := c.st.Tasks.Update(ctx, key, func(t *ecs.Task) error {
+	if c.nodes != nil {
+		stats = maxTraffic(stats, it.Value.Traffic)
+	}
+	if it.Value.Traffic == stats {
+		return nil
+	}
+	_, err := st.Tasks.Update(ctx, key, func(t *ecs.Task) error {
 		t.Traffic = stats
+		if c.nodes != nil {
+			t.Traffic = maxTraffic(stats, t.Traffic)
+		}
 		return nil
 	})
 	if errors.Is(err, errdefs.ErrNotFound) {
 		return nil
 	}
 	return err
+}
+
+func maxTraffic(a, b ecs.TrafficStats) ecs.TrafficStats {
+	return ecs.TrafficStats{Requests: max(a.Requests, b.Requests), Errors: max(a.Errors, b.Errors), Slow: max(a.Slow, b.Slow)}
 }

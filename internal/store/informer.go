@@ -20,6 +20,7 @@ type Informer[T any] struct {
 
 	mu     sync.RWMutex
 	items  map[string]Item[T]
+	rev    int64 // the store revision the copy reflects
 	synced chan struct{}
 	once   sync.Once
 }
@@ -76,6 +77,7 @@ func (inf *Informer[T]) relist(ctx context.Context) (int64, error) {
 		changed = append(changed, id)
 	}
 	inf.items = fresh
+	inf.rev = max(inf.rev, rev)
 	inf.mu.Unlock()
 	inf.once.Do(func() { close(inf.synced) })
 	for _, id := range changed {
@@ -100,6 +102,9 @@ func (inf *Informer[T]) follow(ctx context.Context, rev int64) error {
 func (inf *Informer[T]) apply(ch Change[T]) {
 	inf.mu.Lock()
 	defer inf.mu.Unlock()
+	if !ch.upsert {
+		inf.rev = max(inf.rev, ch.Revision)
+	}
 	if ch.Deleted {
 		delete(inf.items, ch.ID)
 		return
@@ -113,13 +118,22 @@ func (inf *Informer[T]) apply(ch Change[T]) {
 // Upsert records an object the caller just wrote at rev, unless the informer already holds a
 // newer revision of it.
 func (inf *Informer[T]) Upsert(it Item[T]) {
-	inf.apply(Change[T]{ID: it.ID, Value: it.Value, Revision: it.Revision})
+	inf.apply(Change[T]{ID: it.ID, Value: it.Value, Revision: it.Revision, upsert: true})
 }
 
 // Forget drops an object the caller just deleted, so that its next read does not see it even
 // before the watch delivers the delete.
 func (inf *Informer[T]) Forget(id string) {
-	inf.apply(Change[T]{ID: id, Deleted: true})
+	inf.apply(Change[T]{ID: id, Deleted: true, upsert: true})
+}
+
+// Revision is the store revision the copy reflects: every change of the collection up to it
+// was listed or watched (what the caller Upserts or Forgets does not count). A change of
+// another collection may have a later revision.
+func (inf *Informer[T]) Revision() int64 {
+	inf.mu.RLock()
+	defer inf.mu.RUnlock()
+	return inf.rev
 }
 
 // Synced is closed once the first List completed.

@@ -57,6 +57,9 @@ type Store struct {
 	// TargetRegistrations are the targets of target groups by TargetRegistrationID;
 	// TargetGroupPrefix lists one group's.
 	TargetRegistrations Collection[elb.Registration]
+	// DataPlaneNodes are the data-plane nodes serving the region's listeners, by node name:
+	// each writes its own report (elb.Node).
+	DataPlaneNodes Collection[elb.Node]
 
 	// Applications are CodeDeploy applications by name.
 	Applications Collection[codedeploy.Application]
@@ -135,6 +138,7 @@ func newStore(store kv.KV, root string) *Store {
 		Rules:                  newCollection[elb.Rule](store, root, "elb/rules"),
 		TargetGroups:           newCollection[elb.TargetGroup](store, root, "elb/target-groups"),
 		TargetRegistrations:    newCollection[elb.Registration](store, root, "elb/targets"),
+		DataPlaneNodes:         newCollection[elb.Node](store, root, "elb/dataplane-nodes"),
 		Applications:           newCollection[codedeploy.Application](store, root, "codedeploy/applications"),
 		DeploymentGroups:       newCollection[codedeploy.DeploymentGroup](store, root, "codedeploy/deployment-groups"),
 		DeploymentConfigs:      newCollection[codedeploy.DeploymentConfig](store, root, "codedeploy/deployment-configs"),

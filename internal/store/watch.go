@@ -14,6 +14,8 @@ type Change[T any] struct {
 	Value    T
 	Deleted  bool
 	Revision int64
+	// upsert marks a change the informer's owner made itself, not one the watch delivered.
+	upsert bool
 }
 
 // Watch streams the changes to the collection's objects after revision fromRev (0: from now),

@@ -83,8 +83,9 @@ func loadConfig(getenv func(string) string, container bool) (Config, error) {
 // container it listens on all addresses (:$PORT) instead: there the load balancer reaches it at
 // the container's own address, and the container's network is its own, so nothing else on the
 // host can reach the port unless it is published. On a host (the process driver) it stays on
-// the loopback, where the process driver's load balancer reaches it, and is not exposed to the
-// network. The health check mode uses it alone, so that a probe does not depend on the other
+// the address the driver bound its port on (FARGO_HOST_IP: a worker's --node-addr, where load
+// balancers on other machines reach it), else the loopback, and is not exposed to other
+// networks. The health check mode uses it alone, so that a probe does not depend on the other
 // settings.
 func listenAddr(getenv func(string) string, container bool) (string, error) {
 	if addr := getenv("LISTEN_ADDR"); addr != "" {
@@ -102,6 +103,9 @@ func listenAddr(getenv func(string) string, container bool) (string, error) {
 		port = p
 	}
 	host := "127.0.0.1"
+	if ip := getenv("FARGO_HOST_IP"); net.ParseIP(ip) != nil {
+		host = ip
+	}
 	if container {
 		host = ""
 	}

@@ -17,6 +17,10 @@ func TestLoadConfig(t *testing.T) {
 	}{
 		{name: "defaults", want: Config{Addr: "127.0.0.1:8080", Version: "v1"}},
 		{name: "PORT", env: map[string]string{"PORT": "31000"}, want: Config{Addr: "127.0.0.1:31000", Version: "v1"}},
+		{name: "the process driver's host address", env: map[string]string{"PORT": "31000", "FARGO_HOST_IP": "10.0.0.7"},
+			want: Config{Addr: "10.0.0.7:31000", Version: "v1"}},
+		{name: "in a container: every address whatever FARGO_HOST_IP says", env: map[string]string{"PORT": "31000", "FARGO_HOST_IP": "10.0.0.7"},
+			container: true, want: Config{Addr: ":31000", Version: "v1"}},
 		{name: "in a container: all addresses", container: true, want: Config{Addr: ":8080", Version: "v1"}},
 		{name: "in a container: PORT on all addresses", env: map[string]string{"PORT": "31000"}, container: true,
 			want: Config{Addr: ":31000", Version: "v1"}},

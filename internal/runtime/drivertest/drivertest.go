@@ -28,7 +28,8 @@ type Images struct {
 	// empty means a new temporary directory of the host.
 	WorkDir string
 	// PortEnv says that the driver passes the host ports as PORT (the first mapping) and
-	// FARGO_PORT_<containerPort>, as the process driver does.
+	// FARGO_PORT_<containerPort>, and the address they are bound on as FARGO_HOST_IP, as the
+	// process driver does.
 	PortEnv bool
 }
 

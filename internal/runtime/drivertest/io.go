@@ -49,7 +49,7 @@ func testEnvironment(h *harness) {
 func testPorts(h *harness) {
 	t := h.t
 	spec := h.spec("ports", Program{
-		Steps:  []Step{Env("PORT"), Env("FARGO_PORT_8080"), Env("FARGO_PORT_9090"), Out("ready")},
+		Steps:  []Step{Env("PORT"), Env("FARGO_PORT_8080"), Env("FARGO_PORT_9090"), Env("FARGO_HOST_IP"), Out("ready")},
 		Listen: true, Forever: true,
 	})
 	spec.PortMappings = []runtime.PortMapping{{ContainerPort: 8080, Protocol: "tcp"}, {ContainerPort: 9090}}
@@ -72,7 +72,7 @@ func testPorts(h *harness) {
 	if h.images.PortEnv {
 		out := texts(h.logs(h.drv, spec.ID, runtime.LogOptions{}), "stdout")
 		first, second := strconv.Itoa(st.Ports[0].HostPort), strconv.Itoa(st.Ports[1].HostPort)
-		for _, want := range []string{"PORT=" + first, "FARGO_PORT_8080=" + first, "FARGO_PORT_9090=" + second} {
+		for _, want := range []string{"PORT=" + first, "FARGO_PORT_8080=" + first, "FARGO_PORT_9090=" + second, "FARGO_HOST_IP=" + st.HostIP} {
 			if !slices.Contains(out, want) {
 				t.Errorf("output %q lacks %q", out, want)
 			}

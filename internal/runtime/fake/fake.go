@@ -113,7 +113,7 @@ func (d *Driver) Start(_ context.Context, spec runtime.ContainerSpec) (runtime.S
 	}
 	c.status.Ports = ports
 	if c.startErr == "" {
-		if c.lines, err = outputLines(spec, script, ports, now); err != nil {
+		if c.lines, err = outputLines(spec, script, ports, d.cfg.BindIP, now); err != nil {
 			c.startErr = err.Error()
 		}
 	}
@@ -144,7 +144,7 @@ func (s *State) port() int {
 }
 
 // outputLines expands the script's output for this container.
-func outputLines(spec runtime.ContainerSpec, script Script, ports []runtime.PortMapping, start time.Time) ([]runtime.LogLine, error) {
+func outputLines(spec runtime.ContainerSpec, script Script, ports []runtime.PortMapping, hostIP string, start time.Time) ([]runtime.LogLine, error) {
 	fromFiles, err := runtime.ReadEnvironmentFiles(spec.EnvironmentFiles)
 	if err != nil {
 		return nil, err
@@ -161,6 +161,9 @@ func outputLines(spec runtime.ContainerSpec, script Script, ports []runtime.Port
 			env["PORT"] = strconv.Itoa(p.HostPort)
 		}
 		env["FARGO_PORT_"+strconv.Itoa(p.ContainerPort)] = strconv.Itoa(p.HostPort)
+	}
+	if len(ports) > 0 {
+		env["FARGO_HOST_IP"] = hostIP
 	}
 	lines := make([]runtime.LogLine, 0, len(script.Output))
 	for _, l := range script.Output {

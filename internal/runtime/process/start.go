@@ -112,7 +112,8 @@ func (d *Driver) prepare(dir string, spec runtime.ContainerSpec) (record, error)
 }
 
 // environment is BaseEnv, then the environment files, then the spec's variables, then the
-// host ports: PORT (the first mapping) and FARGO_PORT_<containerPort>. Later entries win.
+// host ports: PORT (the first mapping) and FARGO_PORT_<containerPort>, and FARGO_HOST_IP, the
+// address they are bound on (a program listens there to be reached). Later entries win.
 func (d *Driver) environment(spec runtime.ContainerSpec, ports []port) ([]string, error) {
 	fromFiles, err := runtime.ReadEnvironmentFiles(spec.EnvironmentFiles)
 	if err != nil {
@@ -129,6 +130,9 @@ func (d *Driver) environment(spec runtime.ContainerSpec, ports []port) ([]string
 			vars = append(vars, runtime.EnvVar{Name: "PORT", Value: strconv.Itoa(p.HostPort)})
 		}
 		vars = append(vars, runtime.EnvVar{Name: "FARGO_PORT_" + strconv.Itoa(p.ContainerPort), Value: strconv.Itoa(p.HostPort)})
+	}
+	if len(ports) > 0 {
+		vars = append(vars, runtime.EnvVar{Name: "FARGO_HOST_IP", Value: d.cfg.BindIP})
 	}
 	index := map[string]int{}
 	var env []string
