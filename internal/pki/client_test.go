@@ -1,0 +1,105 @@
+package pki_test
+
+import (
+	"crypto/tls"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/fargohq/fargo/internal/errdefs"
+	"github.com/fargohq/fargo/internal/pki"
+)
+
+func TestCheckEndpoints(t *testing.T) {
+	t.Parallel()
+	withCert := pki.ClientFiles{CACert: "ca.crt", Cert: "a.crt", Key: "a.key"}
+	for _, tc := range []struct {
+		name      string
+		endpoint  string
+		files     pki.ClientFiles
+		wantError bool
+	}{
+		{"unix socket", "unix:///run/fargo/etcd/client.sock", pki.ClientFiles{}, false},
+		{"loopback http", "http://127.0.0.1:2379", pki.ClientFiles{}, false},
+		{"other loopback address", "http://127.0.0.2:2379", pki.ClientFiles{}, false},
+		{"localhost", "http://localhost:2379", pki.ClientFiles{}, false},
+		{"ipv6 loopback", "http://[::1]:2379", pki.ClientFiles{}, false},
+		{"host:port alone on loopback", "127.0.0.1:2379", pki.ClientFiles{}, false},
+		{"loopback https without a certificate", "https://127.0.0.1:2379", pki.ClientFiles{}, false},
+		{"remote http", "http://192.0.2.1:2379", pki.ClientFiles{}, true},
+		{"remote http with a certificate", "http://192.0.2.1:2379", withCert, true},
+		{"remote host:port alone", "10.0.0.1:2379", pki.ClientFiles{}, true},
+		{"remote name", "http://etcd.example:2379", pki.ClientFiles{}, true},
+		{"remote https without a certificate", "https://192.0.2.1:2379", pki.ClientFiles{CACert: "ca.crt"}, true},
+		{"remote https with a certificate", "https://192.0.2.1:2379", withCert, false},
+	} {
+		err := pki.CheckEndpoints([]string{tc.endpoint}, tc.files)
+		if (err != nil) != tc.wantError {
+			t.Errorf("%s: %v, want error %v", tc.name, err, tc.wantError)
+		}
+		if err != nil && !errors.Is(err, errdefs.ErrInvalidArgument) {
+			t.Errorf("%s: %v is not InvalidArgument", tc.name, err)
+		}
+	}
+}
+
+// TestClientConfig connects with the settings to a server that requires a client
+// certificate of the CA: they work, and without the certificate the server refuses.
+func TestClientConfig(t *testing.T) {
+	t.Parallel()
+	dir, now := t.TempDir(), time.Now() // real connections check against the real clock
+	if _, err := pki.InitDir(dir, now); err != nil {
+		t.Fatal(err)
+	}
+	srvFiles, err := pki.IssueDir(dir, pki.Request{Name: "server"}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cliFiles, err := pki.IssueDir(dir, pki.Request{Name: "client"}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srvCert, err := tls.LoadX509KeyPair(srvFiles.Cert, srvFiles.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	caPEM, _ := os.ReadFile(filepath.Join(dir, pki.CACertFile))
+	ca, _ := pki.ParseCertificate(caPEM)
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte(r.TLS.PeerCertificates[0].Subject.CommonName))
+	}))
+	srv.TLS = &tls.Config{Certificates: []tls.Certificate{srvCert}, ClientCAs: pool(ca), ClientAuth: tls.RequireAndVerifyClientCert}
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+
+	get := func(files pki.ClientFiles) error {
+		t.Helper()
+		cfg, err := files.Config()
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := &http.Client{Transport: &http.Transport{TLSClientConfig: cfg}}
+		resp, err := c.Get(srv.URL)
+		if err != nil {
+			return err
+		}
+		return resp.Body.Close()
+	}
+	caFile := filepath.Join(dir, pki.CACertFile)
+	if err := get(pki.ClientFiles{CACert: caFile, Cert: cliFiles.Cert, Key: cliFiles.Key}); err != nil {
+		t.Fatalf("with a certificate: %v", err)
+	}
+	if err := get(pki.ClientFiles{CACert: caFile}); err == nil {
+		t.Fatal("without a certificate the server answered")
+	}
+	if _, err := (pki.ClientFiles{Cert: cliFiles.Cert}).Config(); !errors.Is(err, errdefs.ErrInvalidArgument) {
+		t.Errorf("a certificate without its key: %v, want InvalidArgument", err)
+	}
+	if cfg, err := (pki.ClientFiles{}).Config(); cfg != nil || err != nil {
+		t.Errorf("no files: %v, %v; want nil, nil", cfg, err)
+	}
+}
