@@ -28,7 +28,7 @@ var allowed = map[string][]string{
 	"internal/credentials":               {"internal/errdefs", "internal/fsutil"},
 	"internal/reconcile":                 {"internal/errdefs"},
 	"internal/leader":                    {"internal/store/kv", "internal/errdefs"},
-	"internal/embedetcd/...":             {"internal/errdefs", "internal/embedetcd"},
+	"internal/embedetcd/...":             {"internal/errdefs", "internal/embedetcd", "internal/pki"},
 	"internal/tagset":                    {"internal/errdefs"},
 	"internal/clusterquery":              {},
 	"internal/placement":                 {"internal/ecs", "internal/clusterquery", "internal/errdefs"},
