@@ -58,7 +58,7 @@ var allowed = map[string][]string{
 	"internal/agent":                     {"internal/store/...", "internal/ecs", "internal/logs", "internal/runtime", "internal/reconcile", "internal/arn", "internal/errdefs"},
 	"internal/liveness":                  {"internal/store/...", "internal/ecs", "internal/reconcile", "internal/errdefs"},
 	"internal/lbsync":                    {"internal/store/...", "internal/elb", "internal/ecs", "internal/lb/...", "internal/reconcile", "internal/errdefs"},
-	"internal/dataplane":                 {"internal/lb/...", "internal/lbsync", "internal/store/...", "internal/fsutil", "internal/errdefs"}, // the data plane process: its own composition root
+	"internal/dataplane":                 {"internal/lb/...", "internal/lbsync", "internal/store/...", "internal/fsutil", "internal/pki", "internal/errdefs"}, // the data plane process: its own composition root
 	"internal/api/awsquery":              {"internal/errdefs"},
 	"internal/api/awsproto":              {"internal/api/awsquery", "internal/errdefs"},
 	"internal/api/sigv4":                 {"internal/errdefs"},

@@ -17,6 +17,7 @@ import (
 type dataplaneOptions struct {
 	cfg           dataplane.Config
 	etcdEndpoints string
+	etcdClient    etcdClientFlags
 	logLevel      string
 	detach        bool
 }
@@ -43,6 +44,7 @@ With --etcd-endpoints it runs on a machine of its own, fed from an etcd cluster.
 	f := cmd.Flags()
 	addDataDirFlag(cmd, &o.cfg.DataDir)
 	f.StringVar(&o.etcdEndpoints, "etcd-endpoints", envOr("FARGO_ETCD_ENDPOINTS", ""), "comma-separated client URLs of the etcd cluster; default the embedded member's socket in the data directory [FARGO_ETCD_ENDPOINTS]")
+	addEtcdClientFlags(cmd, &o.etcdClient)
 	f.StringVar(&o.cfg.BindHost, "lb-addr", envOr("FARGO_LB_ADDR", daemon.DefaultLBBindHost), "IP address load balancer listeners bind on [FARGO_LB_ADDR]")
 	f.StringVar(&o.logLevel, "log-level", envOr("FARGO_LOG_LEVEL", "info"), "debug, info, warn or error [FARGO_LOG_LEVEL]")
 	f.BoolVar(&o.detach, "detach", false, "start in the background, in a session of its own, and return once it serves")
@@ -57,6 +59,10 @@ func runDataplane(ctx context.Context, o dataplaneOptions, stderr io.Writer) err
 	}
 	if o.etcdEndpoints != "" {
 		o.cfg.EtcdEndpoints = strings.Split(o.etcdEndpoints, ",")
+	}
+	var err error
+	if o.cfg.EtcdTLS, err = o.etcdClient.forEndpoints(o.etcdEndpoints); err != nil {
+		return err
 	}
 	o.cfg.Build = buildID()
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})).With("component", "dataplane")

@@ -294,7 +294,7 @@ func buildLoadBalancing(ctx context.Context, p *parts, st *store.Store, cfg Conf
 		return reg, nil
 	}
 	if cfg.DataPlane == DataPlaneProcess {
-		l := &dataplane.Launcher{DataDir: cfg.DataDir, Build: cfg.Build, BindHost: cfg.LBBindHost, EtcdEndpoints: cfg.EtcdEndpoints}
+		l := &dataplane.Launcher{DataDir: cfg.DataDir, Build: cfg.Build, BindHost: cfg.LBBindHost, EtcdEndpoints: cfg.EtcdEndpoints, EtcdTLS: cfg.EtcdClientTLS}
 		if _, err := l.Ensure(ctx, log.With("component", "dataplane")); err != nil {
 			return nil, err
 		}
@@ -472,7 +472,11 @@ func (h *etcdHandle) closeAll() error {
 
 func openEtcd(ctx context.Context, cfg Config, log *slog.Logger) (*etcdHandle, error) {
 	if len(cfg.EtcdEndpoints) > 0 {
-		c, err := clientv3.New(clientv3.Config{Endpoints: cfg.EtcdEndpoints, DialTimeout: 5 * time.Second, Context: ctx})
+		tlsCfg, err := cfg.EtcdClientTLS.Config()
+		if err != nil {
+			return nil, err
+		}
+		c, err := clientv3.New(clientv3.Config{Endpoints: cfg.EtcdEndpoints, TLS: tlsCfg, DialTimeout: 5 * time.Second, Context: ctx})
 		if err != nil {
 			return nil, fmt.Errorf("connect to etcd %v: %w", cfg.EtcdEndpoints, err)
 		}

@@ -18,6 +18,7 @@ import (
 	"github.com/fargohq/fargo/internal/agent"
 	"github.com/fargohq/fargo/internal/arn"
 	"github.com/fargohq/fargo/internal/ecs"
+	"github.com/fargohq/fargo/internal/pki"
 	"github.com/fargohq/fargo/internal/runtime"
 	"github.com/fargohq/fargo/internal/store"
 	"github.com/fargohq/fargo/internal/store/kv/etcdkv"
@@ -31,6 +32,9 @@ type WorkerConfig struct {
 	DataDir string
 	// EtcdEndpoints are the client URLs of the store the control plane uses.
 	EtcdEndpoints []string
+	// EtcdTLS are the TLS files with which the agent reaches EtcdEndpoints; plain http://
+	// endpoints must be loopback, https:// ones need a client certificate.
+	EtcdTLS pki.ClientFiles
 	// NodeID names the node; default the id recorded in DataDir, else one derived from the
 	// host name and DataDir.
 	NodeID string
@@ -72,6 +76,9 @@ func (c WorkerConfig) withDefaults() (WorkerConfig, error) {
 	c.DataDir = abs
 	if len(c.EtcdEndpoints) == 0 {
 		return c, errors.New("agent: the store's etcd endpoints are required")
+	}
+	if err := pki.CheckEndpoints(c.EtcdEndpoints, c.EtcdTLS); err != nil {
+		return c, fmt.Errorf("agent: %w", err)
 	}
 	if _, err := os.Stat(filepath.Join(c.DataDir, stateFileName)); err == nil {
 		return c, fmt.Errorf("agent: %s is a server's data directory; give the agent one of its own", c.DataDir)
@@ -130,7 +137,11 @@ func RunWorker(ctx context.Context, cfg WorkerConfig, log *slog.Logger) error {
 	}
 	// The client does not wait for the store: the agent starts, and its caches sync once
 	// the store answers; running tasks keep running meanwhile.
-	client, err := clientv3.New(clientv3.Config{Endpoints: cfg.EtcdEndpoints, DialTimeout: 5 * time.Second, Logger: zap.NewNop()})
+	tlsCfg, err := cfg.EtcdTLS.Config()
+	if err != nil {
+		return fmt.Errorf("agent: %w", err)
+	}
+	client, err := clientv3.New(clientv3.Config{Endpoints: cfg.EtcdEndpoints, TLS: tlsCfg, DialTimeout: 5 * time.Second, Logger: zap.NewNop()})
 	if err != nil {
 		return fmt.Errorf("agent: etcd client for %v: %w", cfg.EtcdEndpoints, err)
 	}

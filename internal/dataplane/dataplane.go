@@ -90,7 +90,11 @@ func (d *dataPlane) build() (State, error) {
 		return st, fmt.Errorf("dataplane: %w", err)
 	}
 	// The client does not wait for the store: the data plane serves whether it answers or not.
-	d.client, err = clientv3.New(clientv3.Config{Endpoints: d.cfg.EtcdEndpoints, DialTimeout: 5 * time.Second, Logger: nopZap()})
+	tlsCfg, err := d.cfg.EtcdTLS.Config()
+	if err != nil {
+		return st, fmt.Errorf("dataplane: %w", err)
+	}
+	d.client, err = clientv3.New(clientv3.Config{Endpoints: d.cfg.EtcdEndpoints, TLS: tlsCfg, DialTimeout: 5 * time.Second, Logger: nopZap()})
 	if err != nil {
 		return st, fmt.Errorf("dataplane: etcd client for %v: %w", d.cfg.EtcdEndpoints, err)
 	}
