@@ -164,8 +164,9 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 		return p, "", err
 	}
 	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{}))
-	mux.Handle("GET "+ClusterPath, p.controllers)
+	// The paths without a signature answer this machine only (docs/tls.md).
+	mux.Handle("GET /metrics", loopbackOnly(promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{})))
+	mux.Handle("GET "+ClusterPath, loopbackOnly(p.controllers))
 	az := newAuthorizer(p.identity, scope)
 	az.deployment = storeDeployments(st, cfg.Region)
 	az.iamPath = storeIAMPath(st)
