@@ -1,0 +1,107 @@
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestTLSAgent creates a CA and certificates with `fargo cert`, runs a server whose etcd
+// member serves clients on an https:// URL with client-certificate authentication, and two
+// `fargo agent` processes against it: the one with a certificate of the CA registers its
+// container instance (aws ecs list-container-instances shows it), the one without a
+// certificate never reaches the store.
+func TestTLSAgent(t *testing.T) {
+	t.Parallel()
+	bin := fargoBinary(t)
+	dir := t.TempDir()
+	ca := filepath.Join(dir, "ca")
+	fargo := func(args ...string) string {
+		t.Helper()
+		out, err := exec.Command(bin, args...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("fargo %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+		return string(out)
+	}
+	fargo("cert", "init", "--dir", ca)
+	if out, err := exec.Command(bin, "cert", "init", "--dir", ca).CombinedOutput(); err == nil {
+		t.Fatalf("a second cert init replaced the CA:\n%s", out)
+	}
+	fargo("cert", "issue", "--dir", ca, "--name", "server", "--ip", "127.0.0.1")
+	if out := fargo("cert", "issue", "--dir", ca, "--name", "worker"); !strings.Contains(out, "--etcd-cert "+filepath.Join(ca, "worker.crt")) {
+		t.Fatalf("cert issue does not say how to use the certificate:\n%s", out)
+	}
+	caCert := filepath.Join(ca, "ca.crt")
+	storeURL := fmt.Sprintf("https://127.0.0.1:%d", freePort(t))
+	s := startServer(t, filepath.Join(dir, "server"), append(workerFlags,
+		"--etcd-listen-client-urls", storeURL,
+		"--etcd-cert-file", filepath.Join(ca, "server.crt"), "--etcd-key-file", filepath.Join(ca, "server.key"),
+		"--etcd-trusted-ca-file", caCert)...)
+	s.awsJSON(t, "ecs", "create-cluster", "--cluster-name", "demo")
+
+	// Without a certificate first: by the time the other agent has registered, this one had
+	// every chance to.
+	stranger := startAgent(t, filepath.Join(dir, "stranger"), "--node-id", "stranger", "--attribute", "rack=stranger",
+		"--etcd-endpoints", storeURL, "--etcd-cacert", caCert)
+	waitLong(t, "the agent without a certificate to say the store does not answer", func() bool {
+		return strings.Contains(stranger.logs.String(), "the store does not answer")
+	})
+	startAgent(t, filepath.Join(dir, "worker"), "--node-id", "worker", "--attribute", "rack=tls",
+		"--etcd-endpoints", storeURL, "--etcd-cacert", caCert,
+		"--etcd-cert", filepath.Join(ca, "worker.crt"), "--etcd-key", filepath.Join(ca, "worker.key"))
+
+	racks := func() []string {
+		list := s.awsJSON(t, "ecs", "list-container-instances", "--cluster", "demo")
+		arns, _ := get(list, "containerInstanceArns").([]any)
+		if len(arns) == 0 {
+			return nil
+		}
+		args := []string{"ecs", "describe-container-instances", "--cluster", "demo", "--container-instances"}
+		for _, a := range arns {
+			args = append(args, a.(string))
+		}
+		var out []string
+		instances, _ := get(s.awsJSON(t, args...), "containerInstances").([]any)
+		for _, ci := range instances {
+			attrs, _ := get(ci, "attributes").([]any)
+			for _, a := range attrs {
+				if get(a, "name") == "rack" {
+					out = append(out, get(a, "value").(string))
+				}
+			}
+		}
+		return out
+	}
+	waitLong(t, "the worker with a certificate in list-container-instances", func() bool {
+		return strings.Contains(strings.Join(racks(), ","), "tls")
+	})
+	time.Sleep(2 * time.Second) // a few more heartbeats of the stranger, were it connected
+	if got := racks(); strings.Contains(strings.Join(got, ","), "stranger") {
+		t.Fatalf("the agent without a certificate registered: racks %v", got)
+	}
+}
+
+// startAgent runs `fargo agent` on dataDir with the process driver and args.
+func startAgent(t *testing.T, dataDir string, args ...string) *workerProc {
+	t.Helper()
+	w := &workerProc{dataDir: dataDir, logs: &syncBuffer{}}
+	w.cmd = exec.Command(fargoBinary(t), append([]string{"agent", "--data-dir", dataDir, "--driver", "process", "--heartbeat-interval", "500ms"}, args...)...)
+	w.cmd.Env = append(os.Environ(), "PATH="+binDir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	w.cmd.Stdout, w.cmd.Stderr = w.logs, w.logs
+	if err := w.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { killTaskProcesses(dataDir) })
+	t.Cleanup(func() { w.kill(t) })
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("agent %s log:\n%s", dataDir, w.logs)
+		}
+	})
+	return w
+}
