@@ -141,6 +141,7 @@ func (d *dataPlane) setDraining() {
 func (d *dataPlane) status() Status {
 	cfg, rev := d.applied.current()
 	s := Status{PID: d.pid, Build: d.cfg.Build, BindHost: d.cfg.BindHost, EtcdEndpoints: d.cfg.EtcdEndpoints,
+		EtcdCACert: d.cfg.EtcdTLS.CACert, EtcdCert: d.cfg.EtcdTLS.Cert, EtcdKey: d.cfg.EtcdTLS.Key,
 		StartedAt: d.started, UptimeSeconds: time.Since(d.started).Seconds(),
 		ConfigRevision: rev, StoreConnected: d.store.connected.Load(), LastStoreContact: d.store.last(), Listeners: len(cfg.Listeners)}
 	for _, h := range d.proxy.Health() {

@@ -80,7 +80,8 @@ func (l Launcher) config() Config {
 // matches reports whether the running data plane st is the one l would start.
 func (l Launcher) matches(st Status) bool {
 	c := l.config()
-	return st.Build == l.Build && st.BindHost == c.BindHost && slices.Equal(st.EtcdEndpoints, c.EtcdEndpoints)
+	return st.Build == l.Build && st.BindHost == c.BindHost && slices.Equal(st.EtcdEndpoints, c.EtcdEndpoints) &&
+		(pki.ClientFiles{CACert: st.EtcdCACert, Cert: st.EtcdCert, Key: st.EtcdKey}) == c.EtcdTLS
 }
 
 // args are the data plane's flags.
