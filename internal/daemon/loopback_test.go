@@ -3,6 +3,7 @@ package daemon
 import (
 	"context"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -32,19 +33,30 @@ func TestUnsignedPathsAnswerLoopbackOnly(t *testing.T) {
 	t.Cleanup(func() { _ = p.close() })
 	for _, tc := range []struct {
 		path, remote string
+		local        string // the address the client connected to; none when empty
 		want         int
 	}{
-		{"/metrics", "127.0.0.1:50000", http.StatusOK},
-		{ClusterPath, "127.0.0.1:50000", http.StatusOK},
-		{"/metrics", "[::1]:50000", http.StatusOK},
-		{"/metrics", "192.0.2.10:50000", http.StatusForbidden},
-		{ClusterPath, "10.0.0.7:50000", http.StatusForbidden},
+		{"/metrics", "127.0.0.1:50000", "", http.StatusOK},
+		{ClusterPath, "127.0.0.1:50000", "", http.StatusOK},
+		{"/metrics", "[::1]:50000", "", http.StatusOK},
+		{"/metrics", "192.0.2.10:50000", "", http.StatusForbidden},
+		{ClusterPath, "10.0.0.7:50000", "", http.StatusForbidden},
+		{ClusterPath, "10.0.0.7:50000", "10.0.0.1:4566", http.StatusForbidden},
+		// fargo ps on the member itself, whose API listens on the machine's own address.
+		{ClusterPath, "10.0.0.1:50000", "10.0.0.1:4566", http.StatusOK},
 		// The registry's base check asks for credentials from everyone.
-		{"/v2/", "192.0.2.10:50000", http.StatusUnauthorized},
-		{"/v2/", "127.0.0.1:50000", http.StatusUnauthorized},
+		{"/v2/", "192.0.2.10:50000", "", http.StatusUnauthorized},
+		{"/v2/", "127.0.0.1:50000", "", http.StatusUnauthorized},
 	} {
 		req := httptest.NewRequest(http.MethodGet, tc.path, nil)
 		req.RemoteAddr = tc.remote
+		if tc.local != "" {
+			local, err := net.ResolveTCPAddr("tcp", tc.local)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req = req.WithContext(context.WithValue(req.Context(), http.LocalAddrContextKey, net.Addr(local)))
+		}
 		rec := httptest.NewRecorder()
 		p.httpSrv.Handler.ServeHTTP(rec, req)
 		if rec.Code != tc.want {
