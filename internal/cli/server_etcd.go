@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/fargohq/fargo/internal/daemon"
-	"github.com/fargohq/fargo/internal/embedetcd"
 	"github.com/fargohq/fargo/internal/pki"
 )
 
@@ -24,7 +23,9 @@ type etcdMemberFlags struct {
 	initialAdvertisePeerURLs string
 	listenClientURLs         string
 	advertiseClientURLs      string
-	peerTLS, clientTLS       embedetcd.TLS
+	// The member's TLS files, etcd's --peer-cert-file ... and --cert-file ...
+	peerCert, peerKey, peerCA string
+	cert, key, ca             string
 }
 
 func addEtcdMemberFlags(cmd *cobra.Command, o *etcdMemberFlags) {
@@ -36,12 +37,12 @@ func addEtcdMemberFlags(cmd *cobra.Command, o *etcdMemberFlags) {
 	f.StringVar(&o.initialAdvertisePeerURLs, "etcd-initial-advertise-peer-urls", envOr("FARGO_ETCD_INITIAL_ADVERTISE_PEER_URLS", ""), "comma-separated peer URLs the member tells the others; its URL in --etcd-initial-cluster when empty [FARGO_ETCD_INITIAL_ADVERTISE_PEER_URLS]")
 	f.StringVar(&o.listenClientURLs, "etcd-listen-client-urls", envOr("FARGO_ETCD_LISTEN_CLIENT_URLS", ""), "comma-separated URLs the member also serves etcd clients on (etcdctl snapshot save, fargo dataplane elsewhere); none when empty [FARGO_ETCD_LISTEN_CLIENT_URLS]")
 	f.StringVar(&o.advertiseClientURLs, "etcd-advertise-client-urls", envOr("FARGO_ETCD_ADVERTISE_CLIENT_URLS", ""), "comma-separated client URLs the member tells clients; --etcd-listen-client-urls when empty [FARGO_ETCD_ADVERTISE_CLIENT_URLS]")
-	f.StringVar(&o.peerTLS.CertFile, "etcd-peer-cert-file", envOr("FARGO_ETCD_PEER_CERT_FILE", ""), "the member's certificate on https:// peer URLs and as the client of its peers (fargo cert issue) [FARGO_ETCD_PEER_CERT_FILE]")
-	f.StringVar(&o.peerTLS.KeyFile, "etcd-peer-key-file", envOr("FARGO_ETCD_PEER_KEY_FILE", ""), "the key of --etcd-peer-cert-file [FARGO_ETCD_PEER_KEY_FILE]")
-	f.StringVar(&o.peerTLS.TrustedCAFile, "etcd-peer-trusted-ca-file", envOr("FARGO_ETCD_PEER_TRUSTED_CA_FILE", ""), "CA whose certificates peers must present (peer client-certificate authentication on) [FARGO_ETCD_PEER_TRUSTED_CA_FILE]")
-	f.StringVar(&o.clientTLS.CertFile, "etcd-cert-file", envOr("FARGO_ETCD_CERT_FILE", ""), "the member's certificate on https:// --etcd-listen-client-urls [FARGO_ETCD_CERT_FILE]")
-	f.StringVar(&o.clientTLS.KeyFile, "etcd-key-file", envOr("FARGO_ETCD_KEY_FILE", ""), "the key of --etcd-cert-file [FARGO_ETCD_KEY_FILE]")
-	f.StringVar(&o.clientTLS.TrustedCAFile, "etcd-trusted-ca-file", envOr("FARGO_ETCD_TRUSTED_CA_FILE", ""), "CA whose certificates clients of --etcd-listen-client-urls must present (client-certificate authentication on) [FARGO_ETCD_TRUSTED_CA_FILE]")
+	f.StringVar(&o.peerCert, "etcd-peer-cert-file", envOr("FARGO_ETCD_PEER_CERT_FILE", ""), "the member's certificate on https:// peer URLs and as the client of its peers (fargo cert issue) [FARGO_ETCD_PEER_CERT_FILE]")
+	f.StringVar(&o.peerKey, "etcd-peer-key-file", envOr("FARGO_ETCD_PEER_KEY_FILE", ""), "the key of --etcd-peer-cert-file [FARGO_ETCD_PEER_KEY_FILE]")
+	f.StringVar(&o.peerCA, "etcd-peer-trusted-ca-file", envOr("FARGO_ETCD_PEER_TRUSTED_CA_FILE", ""), "CA whose certificates peers must present (peer client-certificate authentication on) [FARGO_ETCD_PEER_TRUSTED_CA_FILE]")
+	f.StringVar(&o.cert, "etcd-cert-file", envOr("FARGO_ETCD_CERT_FILE", ""), "the member's certificate on https:// --etcd-listen-client-urls [FARGO_ETCD_CERT_FILE]")
+	f.StringVar(&o.key, "etcd-key-file", envOr("FARGO_ETCD_KEY_FILE", ""), "the key of --etcd-cert-file [FARGO_ETCD_KEY_FILE]")
+	f.StringVar(&o.ca, "etcd-trusted-ca-file", envOr("FARGO_ETCD_TRUSTED_CA_FILE", ""), "CA whose certificates clients of --etcd-listen-client-urls must present (client-certificate authentication on) [FARGO_ETCD_TRUSTED_CA_FILE]")
 }
 
 // etcdClientFlags are an etcd client's TLS files, named as etcdctl's (--cacert, --cert,
@@ -78,7 +79,8 @@ func (o etcdMemberFlags) apply(cfg *daemon.Config) error {
 	}
 	c := &cfg.EtcdCluster
 	c.InitialCluster, c.InitialClusterState = o.initialCluster, o.initialClusterState
-	c.PeerTLS, c.ClientTLS = o.peerTLS, o.clientTLS
+	c.PeerTLS.CertFile, c.PeerTLS.KeyFile, c.PeerTLS.TrustedCAFile = o.peerCert, o.peerKey, o.peerCA
+	c.ClientTLS.CertFile, c.ClientTLS.KeyFile, c.ClientTLS.TrustedCAFile = o.cert, o.key, o.ca
 	var err error
 	for _, f := range []struct {
 		flag, value string

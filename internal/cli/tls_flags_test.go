@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/fargohq/fargo/internal/daemon"
-	"github.com/fargohq/fargo/internal/embedetcd"
 	"github.com/fargohq/fargo/internal/pki"
 )
 
@@ -31,9 +30,9 @@ func TestEtcdMemberTLSFlags(t *testing.T) {
 	if err := o.apply(&cfg); err != nil {
 		t.Fatal(err)
 	}
-	wantPeer := embedetcd.TLS{CertFile: "a.crt", KeyFile: "a.key", TrustedCAFile: "ca.crt"}
-	wantClient := embedetcd.TLS{CertFile: "c.crt", KeyFile: "c.key", TrustedCAFile: "cca.crt"}
-	if cfg.EtcdCluster.PeerTLS != wantPeer || cfg.EtcdCluster.ClientTLS != wantClient {
+	p, c := cfg.EtcdCluster.PeerTLS, cfg.EtcdCluster.ClientTLS
+	if p.CertFile != "a.crt" || p.KeyFile != "a.key" || p.TrustedCAFile != "ca.crt" ||
+		c.CertFile != "c.crt" || c.KeyFile != "c.key" || c.TrustedCAFile != "cca.crt" {
 		t.Fatalf("peer TLS %+v, client TLS %+v", cfg.EtcdCluster.PeerTLS, cfg.EtcdCluster.ClientTLS)
 	}
 	if u := cfg.EtcdCluster.ListenPeerURLs; len(u) != 1 || u[0].Scheme != "https" {
