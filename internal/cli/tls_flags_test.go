@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -64,7 +65,7 @@ func TestUnauthenticatedNetworkRefused(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			dir := t.TempDir()
-			args := append(tt.args, "--data-dir", filepath.Join(dir, "data"))
+			args := append(slices.Clone(tt.args), "--data-dir", filepath.Join(dir, "data"))
 			var out, errOut bytes.Buffer
 			if code := Main(context.Background(), args, &out, &errOut); code == 0 {
 				t.Fatalf("exit 0, want a refusal")
