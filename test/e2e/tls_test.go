@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -8,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/fargohq/fargo/internal/dataplane"
 )
 
 // TestTLSAgent creates a CA and certificates with `fargo cert`, runs a server whose etcd
@@ -104,4 +107,50 @@ func startAgent(t *testing.T, dataDir string, args ...string) *workerProc {
 		}
 	})
 	return w
+}
+
+// TestTLSDataPlane: a member of a control plane serves etcd clients on an https:// URL with
+// client-certificate authentication; a second server joins that store with --etcd-endpoints and
+// a certificate, and the data plane process it starts gets the certificate too and reaches the
+// store. A third server without a certificate fails to start.
+func TestTLSDataPlane(t *testing.T) {
+	t.Parallel()
+	bin := fargoBinary(t)
+	dir := t.TempDir()
+	ca := filepath.Join(dir, "ca")
+	for _, args := range [][]string{
+		{"cert", "init", "--dir", ca},
+		{"cert", "issue", "--dir", ca, "--name", "a"},
+		{"cert", "issue", "--dir", ca, "--name", "b"},
+	} {
+		if out, err := exec.Command(bin, args...).CombinedOutput(); err != nil {
+			t.Fatalf("fargo %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	caCert := filepath.Join(ca, "ca.crt")
+	storeURL := fmt.Sprintf("https://127.0.0.1:%d", freePort(t))
+	// A member of a cluster (of one), so that it and the second server elect one leader.
+	startServer(t, filepath.Join(dir, "a"), "--driver", "process",
+		"--etcd-name", "a", "--etcd-initial-cluster", fmt.Sprintf("a=http://127.0.0.1:%d", freePort(t)),
+		"--etcd-listen-client-urls", storeURL,
+		"--etcd-cert-file", filepath.Join(ca, "a.crt"), "--etcd-key-file", filepath.Join(ca, "a.key"),
+		"--etcd-trusted-ca-file", caCert)
+
+	bDir := filepath.Join(dir, "b")
+	startServer(t, bDir, "--driver", "process", "--etcd-name", "b", "--data-plane", "process",
+		"--etcd-endpoints", storeURL,
+		"--etcd-cacert", caCert, "--etcd-cert", filepath.Join(ca, "b.crt"), "--etcd-key", filepath.Join(ca, "b.key"))
+	st := waitDataPlane(t, bDir, "the data plane of b in touch with the store", func(st dataplane.Status) bool { return st.StoreConnected })
+	if st.EtcdCert != filepath.Join(ca, "b.crt") || st.EtcdCACert != caCert {
+		t.Errorf("the data plane's TLS files: CA %q, certificate %q", st.EtcdCACert, st.EtcdCert)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute) // it fails, or is killed
+	defer cancel()
+	c := exec.CommandContext(ctx, bin, "server", "--data-dir", filepath.Join(dir, "c"), "--api-addr", "127.0.0.1:0", "--driver", "process",
+		"--data-plane", "none", "--etcd-endpoints", storeURL, "--etcd-cacert", caCert)
+	out, err := c.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "reach etcd") {
+		t.Fatalf("a server without a certificate: %v\n%s", err, out)
+	}
 }
