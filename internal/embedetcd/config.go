@@ -52,7 +52,7 @@ type Config struct {
 // unauthenticated on an address other machines reach.
 type Cluster struct {
 	// InitialCluster names every member of the cluster and its peer URL:
-	// "a=http://10.0.0.1:2380,b=http://10.0.0.2:2380,c=http://10.0.0.3:2380". Name must be one
+	// "a=https://10.0.0.1:2380,b=https://10.0.0.2:2380,c=https://10.0.0.3:2380". Name must be one
 	// of them.
 	InitialCluster string
 	// InitialClusterState is "new" (the members start together and form the cluster) or

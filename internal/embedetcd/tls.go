@@ -29,7 +29,7 @@ type listenerFlags struct {
 }
 
 var (
-	peerFlags   = listenerFlags{"peer", "--etcd-listen-peer-urls", "--etcd-peer-cert-file", "--etcd-peer-key-file", "--etcd-peer-trusted-ca-file"}
+	peerFlags   = listenerFlags{"peer", "peer URL (--etcd-listen-peer-urls, else the member's in --etcd-initial-cluster)", "--etcd-peer-cert-file", "--etcd-peer-key-file", "--etcd-peer-trusted-ca-file"}
 	clientFlags = listenerFlags{"client", "--etcd-listen-client-urls", "--etcd-cert-file", "--etcd-key-file", "--etcd-trusted-ca-file"}
 )
 
