@@ -36,6 +36,7 @@ import (
 	"github.com/fargohq/fargo/internal/lb"
 	"github.com/fargohq/fargo/internal/lbsync"
 	"github.com/fargohq/fargo/internal/logstore"
+	"github.com/fargohq/fargo/internal/pki"
 	"github.com/fargohq/fargo/internal/registry"
 	"github.com/fargohq/fargo/internal/runtime"
 	"github.com/fargohq/fargo/internal/runtime/docker"
@@ -485,6 +486,9 @@ func openEtcd(ctx context.Context, cfg Config, log *slog.Logger) (*etcdHandle, e
 		defer cancel()
 		if _, err := c.Get(pingCtx, "/fargo/"); err != nil {
 			_ = c.Close()
+			if terr := pki.CheckTLS(ctx, cfg.EtcdEndpoints, tlsCfg); terr != nil {
+				err = terr // the reason, where the client only says deadline exceeded
+			}
 			return nil, fmt.Errorf("reach etcd %v: %w", cfg.EtcdEndpoints, err)
 		}
 		return &etcdHandle{client: c, close: c.Close}, nil

@@ -3,6 +3,7 @@ package daemon
 import (
 	"context"
 	"crypto/sha256"
+	"crypto/tls"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -146,7 +147,9 @@ func RunWorker(ctx context.Context, cfg WorkerConfig, log *slog.Logger) error {
 		return fmt.Errorf("agent: etcd client for %v: %w", cfg.EtcdEndpoints, err)
 	}
 	defer func() { _ = client.Close() }()
-	warnUnreachable(ctx, client, cfg.EtcdEndpoints, log)
+	if err := checkStore(ctx, client, cfg.EtcdEndpoints, tlsCfg, log); err != nil {
+		return err
+	}
 	kvs := etcdkv.New(client)
 	defer func() { _ = kvs.Close() }()
 	scope := arn.Scope{Partition: "aws", Region: cfg.Region, AccountID: cfg.AccountID}
@@ -164,14 +167,24 @@ func RunWorker(ctx context.Context, cfg WorkerConfig, log *slog.Logger) error {
 	return ag.Run(ctx)
 }
 
-// warnUnreachable says so when the store does not answer at start, so that a wrong endpoint
-// does not go unnoticed; the agent waits for it all the same.
-func warnUnreachable(ctx context.Context, client *clientv3.Client, endpoints []string, log *slog.Logger) {
+// checkStore says so when the store does not answer at start, so that a wrong endpoint does
+// not go unnoticed; the agent waits for it all the same. A store that refuses the agent's
+// certificate (or whose certificate the agent does not trust) is an error: waiting would not
+// help.
+func checkStore(ctx context.Context, client *clientv3.Client, endpoints []string, tlsCfg *tls.Config, log *slog.Logger) error {
 	pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	if _, err := client.Get(pingCtx, "/fargo/", clientv3.WithCountOnly()); err != nil && ctx.Err() == nil {
-		log.Warn("the store does not answer yet; waiting for it", "endpoints", endpoints, "err", err)
+	_, err := client.Get(pingCtx, "/fargo/", clientv3.WithCountOnly())
+	if err == nil || ctx.Err() != nil {
+		return nil
 	}
+	checkCtx, cancelCheck := context.WithTimeout(ctx, 5*time.Second)
+	defer cancelCheck()
+	if terr := pki.CheckTLS(checkCtx, endpoints, tlsCfg); terr != nil {
+		return fmt.Errorf("agent: %w", terr)
+	}
+	log.Warn("the store does not answer yet; waiting for it", "endpoints", endpoints, "err", err)
+	return nil
 }
 
 // hostNodeID is a worker's default node id: the host name and a digest of the data directory,

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -101,5 +102,56 @@ func TestClientConfig(t *testing.T) {
 	}
 	if cfg, err := (pki.ClientFiles{}).Config(); cfg != nil || err != nil {
 		t.Errorf("no files: %v, %v; want nil, nil", cfg, err)
+	}
+}
+
+// TestCheckTLS tells a refused or untrusted certificate from a server that does not answer.
+func TestCheckTLS(t *testing.T) {
+	t.Parallel()
+	dir, other, now := t.TempDir(), t.TempDir(), time.Now()
+	for _, d := range []string{dir, other} {
+		if _, err := pki.InitDir(d, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srvFiles, _ := pki.IssueDir(dir, pki.Request{Name: "server"}, now)
+	cliFiles, _ := pki.IssueDir(dir, pki.Request{Name: "client"}, now)
+	srvCert, err := tls.LoadX509KeyPair(srvFiles.Cert, srvFiles.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	caPEM, _ := os.ReadFile(srvFiles.CA)
+	ca, _ := pki.ParseCertificate(caPEM)
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	srv.TLS = &tls.Config{Certificates: []tls.Certificate{srvCert}, ClientCAs: pool(ca), ClientAuth: tls.RequireAndVerifyClientCert}
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	closed := httptest.NewUnstartedServer(nil)
+	closedURL := "https://" + closed.Listener.Addr().String()
+	_ = closed.Listener.Close()
+
+	for _, tc := range []struct {
+		name     string
+		endpoint string
+		files    pki.ClientFiles
+		want     string // in the error; "" for none
+	}{
+		{"accepted", srv.URL, pki.ClientFiles{CACert: srvFiles.CA, Cert: cliFiles.Cert, Key: cliFiles.Key}, ""},
+		{"no client certificate", srv.URL, pki.ClientFiles{CACert: srvFiles.CA}, "--etcd-cert"},
+		{"untrusted server", srv.URL, pki.ClientFiles{CACert: filepath.Join(other, pki.CACertFile), Cert: cliFiles.Cert, Key: cliFiles.Key}, "--etcd-cacert"},
+		{"nothing listens", closedURL, pki.ClientFiles{CACert: srvFiles.CA}, ""},
+		{"plain http is not checked", "http://" + srv.Listener.Addr().String(), pki.ClientFiles{}, ""},
+	} {
+		cfg, err := tc.files.Config()
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = pki.CheckTLS(t.Context(), []string{tc.endpoint}, cfg)
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%s: %v, want none", tc.name, err)
+		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+			t.Errorf("%s: %v, want an error naming %s", tc.name, err, tc.want)
+		}
 	}
 }
