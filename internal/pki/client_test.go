@@ -3,6 +3,8 @@ package pki_test
 import (
 	"crypto/tls"
 	"errors"
+	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -74,6 +76,7 @@ func TestClientConfig(t *testing.T) {
 		_, _ = w.Write([]byte(r.TLS.PeerCertificates[0].Subject.CommonName))
 	}))
 	srv.TLS = &tls.Config{Certificates: []tls.Certificate{srvCert}, ClientCAs: pool(ca), ClientAuth: tls.RequireAndVerifyClientCert}
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshakes are the point
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
 
@@ -124,6 +127,7 @@ func TestCheckTLS(t *testing.T) {
 	ca, _ := pki.ParseCertificate(caPEM)
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
 	srv.TLS = &tls.Config{Certificates: []tls.Certificate{srvCert}, ClientCAs: pool(ca), ClientAuth: tls.RequireAndVerifyClientCert}
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshakes are the point
 	srv.StartTLS()
 	t.Cleanup(srv.Close)
 	closed := httptest.NewUnstartedServer(nil)
