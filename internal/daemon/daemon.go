@@ -26,6 +26,7 @@ import (
 	"github.com/fargohq/fargo/internal/api/hooksapi"
 	"github.com/fargohq/fargo/internal/api/iamapi"
 	"github.com/fargohq/fargo/internal/api/logsapi"
+	"github.com/fargohq/fargo/internal/api/sigv4"
 	"github.com/fargohq/fargo/internal/api/stsapi"
 	"github.com/fargohq/fargo/internal/arn"
 	"github.com/fargohq/fargo/internal/credentials"
@@ -165,9 +166,10 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 		return p, "", err
 	}
 	mux := http.NewServeMux()
-	// The paths without a signature answer this machine only (docs/tls.md).
-	mux.Handle("GET /metrics", loopbackOnly(promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{})))
-	mux.Handle("GET "+ClusterPath, loopbackOnly(p.controllers))
+	// Unsigned, these paths answer this machine only (docs/tls.md).
+	signed := sigv4.Verifier{Lookup: p.identity.Secret}
+	mux.Handle("GET /metrics", localOrSigned(signed, promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{})))
+	mux.Handle("GET "+ClusterPath, localOrSigned(signed, p.controllers))
 	az := newAuthorizer(p.identity, scope)
 	az.deployment = storeDeployments(st, cfg.Region)
 	az.iamPath = storeIAMPath(st)

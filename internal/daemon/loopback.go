@@ -5,19 +5,22 @@ import (
 	"net"
 	"net/http"
 
+	"github.com/fargohq/fargo/internal/api/sigv4"
 	"github.com/fargohq/fargo/internal/pki"
 )
 
-// loopbackOnly serves h only to clients of this machine and answers 403 to the others. It
-// guards the API listener's paths that need no signature (/metrics, /fargo/cluster): on a
-// non-loopback API address they would otherwise tell anyone the cluster's members and the
-// server's figures. A scraper on another machine reaches them through an agent or tunnel on
-// this one.
-func loopbackOnly(h http.Handler) http.Handler {
+// localOrSigned serves h to clients of this machine, and to others whose request is signed
+// (SigV4) with an access key verify knows; it answers 403 to the rest. It guards the API
+// listener's paths that need no signature from the machine itself (/metrics for a local
+// scraper, /fargo/cluster for `fargo ps`): on a non-loopback API address they would otherwise
+// tell anyone the cluster's members and the server's figures.
+func localOrSigned(verify sigv4.Verifier, h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !fromThisMachine(r.Context(), r.RemoteAddr) {
-			http.Error(w, "forbidden: "+r.URL.Path+" answers only clients on this machine (loopback); see docs/tls.md", http.StatusForbidden)
-			return
+			if _, err := verify.Verify(r, nil); err != nil {
+				http.Error(w, "forbidden: "+r.URL.Path+" answers clients on this machine, and others with a SigV4 signature of an access key ("+err.Error()+"); see docs/tls.md", http.StatusForbidden)
+				return
+			}
 		}
 		h.ServeHTTP(w, r)
 	})
