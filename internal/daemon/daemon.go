@@ -166,7 +166,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 		return p, "", err
 	}
 	mux := http.NewServeMux()
-	// Unsigned, these paths answer this machine only (docs/tls.md).
+	// Unsigned, these paths answer this machine only; signed, any (docs/tls.md).
 	signed := sigv4.Verifier{Lookup: p.identity.Secret}
 	mux.Handle("GET /metrics", localOrSigned(signed, promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{})))
 	mux.Handle("GET "+ClusterPath, localOrSigned(signed, p.controllers))
