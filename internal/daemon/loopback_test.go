@@ -16,11 +16,11 @@ import (
 	"github.com/fargohq/fargo/internal/runtime/fake"
 )
 
-// TestUnsignedPathsAnswerLoopbackOnly: the API paths that need no signature from this machine
+// TestUnsignedPathsAnswerThisMachineOnly: the API paths that need no signature from this machine
 // answer a client of this machine, and one of another address (only a string in the request:
 // no traffic leaves loopback) only with a SigV4 signature of a known key, through the server's
 // real handler. The registry keeps its own authentication, whatever the address.
-func TestUnsignedPathsAnswerLoopbackOnly(t *testing.T) {
+func TestUnsignedPathsAnswerThisMachineOnly(t *testing.T) {
 	t.Parallel()
 	cfg, err := Config{DataDir: t.TempDir(), APIAddr: "127.0.0.1:0", Runtime: fake.New(fake.Config{})}.withDefaults()
 	if err != nil {
