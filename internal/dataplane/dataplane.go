@@ -16,6 +16,7 @@ import (
 
 	"github.com/fargohq/fargo/internal/lb"
 	"github.com/fargohq/fargo/internal/lbsync"
+	"github.com/fargohq/fargo/internal/pki"
 	"github.com/fargohq/fargo/internal/store"
 	"github.com/fargohq/fargo/internal/store/kv/etcdkv"
 )
@@ -179,7 +180,16 @@ func (d *dataPlane) serve(ctx context.Context, ctl, hol net.Listener, stopped fu
 	errs := make(chan error, 4)
 	wg.Go(func() { errs <- serveControl(loopCtx, ctl, d.status, d.reg) })
 	wg.Go(func() { errs <- d.saveLoop(loopCtx) })
-	wg.Go(func() { errs <- d.store.run(loopCtx, d.client) })
+	explain := func(ctx context.Context) error {
+		tlsCfg, err := d.cfg.EtcdTLS.Config()
+		if err != nil {
+			return err
+		}
+		checkCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		return pki.CheckTLS(checkCtx, d.cfg.EtcdEndpoints, tlsCfg)
+	}
+	wg.Go(func() { errs <- d.store.run(loopCtx, d.client, explain, d.log) })
 	hs := &handoverServer{socks: d.socks, prepare: d.prepareHandover, resume: d.resumeSaving, drain: func() lb.Memory {
 		d.setDraining()
 		_ = stopped()

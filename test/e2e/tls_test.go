@@ -97,8 +97,15 @@ func TestTLSAgent(t *testing.T) {
 // startAgent runs `fargo agent` on dataDir with the process driver and args.
 func startAgent(t *testing.T, dataDir string, args ...string) *workerProc {
 	t.Helper()
+	return startAgentLike(t, fargoBinary(t), dataDir, append([]string{"agent", "--data-dir", dataDir, "--driver", "process", "--heartbeat-interval", "500ms"}, args...)...)
+}
+
+// startAgentLike runs bin with args, a fargo process of dataDir (an agent, a data plane), and
+// kills it and what it left when the test ends.
+func startAgentLike(t *testing.T, bin, dataDir string, args ...string) *workerProc {
+	t.Helper()
 	w := &workerProc{dataDir: dataDir, logs: &syncBuffer{}}
-	w.cmd = exec.Command(fargoBinary(t), append([]string{"agent", "--data-dir", dataDir, "--driver", "process", "--heartbeat-interval", "500ms"}, args...)...)
+	w.cmd = exec.Command(bin, args...)
 	w.cmd.Env = append(os.Environ(), "PATH="+binDir+string(os.PathListSeparator)+os.Getenv("PATH"))
 	w.cmd.Stdout, w.cmd.Stderr = w.logs, w.logs
 	if err := w.cmd.Start(); err != nil {
@@ -149,6 +156,13 @@ func TestTLSDataPlane(t *testing.T) {
 	if st.EtcdCert != filepath.Join(ca, "b.crt") || st.EtcdCACert != caCert {
 		t.Errorf("the data plane's TLS files: CA %q, certificate %q", st.EtcdCACert, st.EtcdCert)
 	}
+
+	// A data plane without a certificate serves on, and says why the store does not answer.
+	lone := startAgentLike(t, bin, filepath.Join(dir, "lone"), "dataplane", "--data-dir", filepath.Join(dir, "lone"),
+		"--etcd-endpoints", storeURL, "--etcd-cacert", caCert)
+	waitLong(t, "the data plane without a certificate to say the store refuses it", func() bool {
+		return strings.Contains(lone.logs.String(), "refused this client's certificate")
+	})
 
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute) // it fails, or is killed
 	defer cancel()
