@@ -19,6 +19,7 @@ import (
 type agentOptions struct {
 	cfg           daemon.WorkerConfig
 	etcdEndpoints string
+	etcdClient    etcdClientFlags
 	logLevel      string
 }
 
@@ -44,6 +45,7 @@ variable (shown in brackets).`,
 	f := cmd.Flags()
 	f.StringVar(&o.cfg.DataDir, "data-dir", defaultAgentDataDir(), "directory of the worker's own state, not a server's (env FARGO_AGENT_DATA_DIR; default $XDG_DATA_HOME/fargo-agent or ~/.local/share/fargo-agent)")
 	f.StringVar(&o.etcdEndpoints, "etcd-endpoints", envOr("FARGO_ETCD_ENDPOINTS", ""), "comma-separated client URLs of the control plane's etcd; default the store socket of the local server [FARGO_ETCD_ENDPOINTS]")
+	addEtcdClientFlags(cmd, &o.etcdClient)
 	f.StringVar(&o.cfg.NodeID, "node-id", envOr("FARGO_NODE_ID", ""), "the node's stable name; default the one recorded in the data directory, else host name and a digest of the data directory [FARGO_NODE_ID]")
 	f.StringVar(&o.cfg.NodeAddr, "node-addr", envOr("FARGO_NODE_ADDR", "127.0.0.1"), "address at which the node's tasks are reachable; load balancers send to it [FARGO_NODE_ADDR]")
 	f.StringVar(&o.cfg.AvailabilityZone, "availability-zone", envOr("FARGO_AVAILABILITY_ZONE", ""), "registered as the ecs.availability-zone attribute [FARGO_AVAILABILITY_ZONE]")
@@ -69,6 +71,9 @@ func runAgent(ctx context.Context, o agentOptions, getenv func(string) string, s
 		return err
 	}
 	o.cfg.EtcdEndpoints = endpoints
+	if o.cfg.EtcdTLS, err = o.etcdClient.forEndpoints(o.etcdEndpoints); err != nil {
+		return err
+	}
 	if o.cfg.RegistryHost != "" {
 		o.cfg.RegistryKeyID, o.cfg.RegistrySecret = getenv("AWS_ACCESS_KEY_ID"), getenv("AWS_SECRET_ACCESS_KEY")
 	}

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	awscreds "github.com/aws/aws-sdk-go-v2/credentials"
@@ -48,6 +50,9 @@ type clients struct {
 	// endpoint is the server's URL, for what it serves besides the AWS APIs (GET
 	// /fargo/cluster); empty when the SDK's own endpoint resolution applies.
 	endpoint string
+	// sign signs such a request with the configured key: a server answers it unsigned only
+	// to clients on its own machine.
+	sign func(context.Context, *http.Request) error
 }
 
 // newClients configures the SDK clients. With --endpoint-url or AWS_ENDPOINT_URL set, the
@@ -63,7 +68,24 @@ func newClients(ctx context.Context, o clientOptions, getenv func(string) string
 	cfg.HTTPClient = ownBodies(cfg.HTTPClient)
 	return clients{ecs: ecssdk.NewFromConfig(cfg), logs: logssdk.NewFromConfig(cfg), codedeploy: cdsdk.NewFromConfig(cfg),
 		ecr: ecrsdk.NewFromConfig(cfg), elb: elbsdk.NewFromConfig(cfg), iam: iamsdk.NewFromConfig(cfg),
-		endpoint: aws.ToString(cfg.BaseEndpoint)}, nil
+		endpoint: aws.ToString(cfg.BaseEndpoint), sign: signer(cfg)}, nil
+}
+
+// emptyPayloadHash is the SHA-256 of an empty body, which a GET signs.
+const emptyPayloadHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+// signer signs requests with SigV4 and the key of cfg, as the SDK signs API calls.
+func signer(cfg aws.Config) func(context.Context, *http.Request) error {
+	return func(ctx context.Context, req *http.Request) error {
+		if cfg.Credentials == nil {
+			return nil
+		}
+		creds, err := cfg.Credentials.Retrieve(ctx)
+		if err != nil {
+			return err
+		}
+		return v4.NewSigner().SignHTTP(ctx, creds, req, emptyPayloadHash, "fargo", cfg.Region, time.Now())
+	}
 }
 
 func awsConfig(ctx context.Context, o clientOptions, getenv func(string) string) (aws.Config, error) {

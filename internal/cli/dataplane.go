@@ -17,6 +17,7 @@ import (
 type dataplaneOptions struct {
 	cfg           dataplane.Config
 	etcdEndpoints string
+	etcdClient    etcdClientFlags
 	logLevel      string
 	detach        bool
 }
@@ -47,6 +48,7 @@ node's view.`,
 	f := cmd.Flags()
 	addDataDirFlag(cmd, &o.cfg.DataDir)
 	f.StringVar(&o.etcdEndpoints, "etcd-endpoints", envOr("FARGO_ETCD_ENDPOINTS", ""), "comma-separated client URLs of the etcd cluster; default the embedded member's socket in the data directory [FARGO_ETCD_ENDPOINTS]")
+	addEtcdClientFlags(cmd, &o.etcdClient)
 	f.StringVar(&o.cfg.BindHost, "lb-addr", envOr("FARGO_LB_ADDR", daemon.DefaultLBBindHost), "IP address load balancer listeners bind on [FARGO_LB_ADDR]")
 	f.StringVar(&o.cfg.NodeName, "node-name", envOr("FARGO_NODE_NAME", ""), "this data-plane node's name among those sharing the store; default the host name and a digest of the data directory [FARGO_NODE_NAME]")
 	f.DurationVar(&o.cfg.NodeTimeout, "node-timeout", 0, "how long a data-plane node whose reports stopped still counts as live (default 10s)")
@@ -63,6 +65,10 @@ func runDataplane(ctx context.Context, o dataplaneOptions, stderr io.Writer) err
 	}
 	if o.etcdEndpoints != "" {
 		o.cfg.EtcdEndpoints = strings.Split(o.etcdEndpoints, ",")
+	}
+	var err error
+	if o.cfg.EtcdTLS, err = o.etcdClient.forEndpoints(o.etcdEndpoints); err != nil {
+		return err
 	}
 	o.cfg.Build = buildID()
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})).With("component", "dataplane")

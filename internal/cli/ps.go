@@ -102,7 +102,7 @@ func runPs(ctx context.Context, o psOptions, c clients, stdout io.Writer, now fu
 			return err
 		}
 		out.DataPlane = readDataPlane(ctx, o.client.dataDir)
-		out.ControlPlane = readControlPlane(ctx, c.endpoint)
+		out.ControlPlane = readControlPlane(ctx, c.endpoint, c.sign)
 	}
 	if o.output == "json" {
 		enc := json.NewEncoder(stdout)

@@ -13,9 +13,10 @@ import (
 )
 
 // readControlPlane asks the server at endpoint for its place in the control plane (GET
-// /fargo/cluster); nil for a server alone on its store without data-plane nodes, and for one
+// /fargo/cluster), signed by sign when it is set (a server on another machine answers only
+// signed requests); nil for a server alone on its store without data-plane nodes, and for one
 // that does not say (no endpoint, an older build): ps shows what it can.
-func readControlPlane(ctx context.Context, endpoint string) *daemon.ClusterStatus {
+func readControlPlane(ctx context.Context, endpoint string, sign func(context.Context, *http.Request) error) *daemon.ClusterStatus {
 	if endpoint == "" {
 		return nil
 	}
@@ -23,6 +24,9 @@ func readControlPlane(ctx context.Context, endpoint string) *daemon.ClusterStatu
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(endpoint, "/")+daemon.ClusterPath, nil)
 	if err != nil {
+		return nil
+	}
+	if sign != nil && sign(ctx, req) != nil {
 		return nil
 	}
 	resp, err := http.DefaultClient.Do(req)

@@ -7,8 +7,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awscreds "github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/fargohq/fargo/internal/api/sigv4"
 	"github.com/fargohq/fargo/internal/daemon"
 )
 
@@ -96,9 +99,30 @@ func TestReadControlPlane(t *testing.T) {
 			t.Parallel()
 			srv := httptest.NewServer(tt.handler)
 			defer srv.Close()
-			if got := readControlPlane(t.Context(), srv.URL); (got != nil) != tt.want {
+			if got := readControlPlane(t.Context(), srv.URL, nil); (got != nil) != tt.want {
 				t.Fatalf("readControlPlane = %+v, want a status: %v", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestSignerSignsForTheServer: what ps signs, the server's verifier accepts, so a server on
+// another machine answers GET /fargo/cluster.
+func TestSignerSignsForTheServer(t *testing.T) {
+	t.Parallel()
+	cfg := aws.Config{Region: "us-east-1", Credentials: awscreds.NewStaticCredentialsProvider("AKIAFARGOTEST0000001", "secret", "")}
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, "http://10.0.0.1:4566"+daemon.ClusterPath, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := signer(cfg)(t.Context(), req); err != nil {
+		t.Fatal(err)
+	}
+	lookup := func(id string) (string, bool) { return "secret", id == "AKIAFARGOTEST0000001" }
+	if _, err := (sigv4.Verifier{Lookup: lookup}).Verify(req, nil); err != nil {
+		t.Fatalf("the server refuses ps's signature: %v", err)
+	}
+	if _, err := (sigv4.Verifier{Lookup: func(string) (string, bool) { return "other", true }}).Verify(req, nil); err == nil {
+		t.Fatal("a signature with another secret verified")
 	}
 }

@@ -30,7 +30,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
-	root.AddCommand(newServerCmd(stderr), newAgentCmd(stderr), newEnvCmd(stdout), newCredentialsCmd(stdout), newVersionCmd(stdout), newShimCmd(), newDataplaneCmd(stderr), newLogsCmd(stdout), newAuditCmd(stdout), newIAMCmd(stdout), newPsCmd(stdout), newDeployCmd(stdout), newHooksCmd(stdout), newBenchCmd(stdout, stderr),
+	root.AddCommand(newServerCmd(stderr), newAgentCmd(stderr), newEnvCmd(stdout), newCredentialsCmd(stdout), newVersionCmd(stdout), newShimCmd(), newDataplaneCmd(stderr), newCertCmd(stdout), newLogsCmd(stdout), newAuditCmd(stdout), newIAMCmd(stdout), newPsCmd(stdout), newDeployCmd(stdout), newHooksCmd(stdout), newBenchCmd(stdout, stderr),
 		newDemoCmd(stdout), newDemoAppCmd(os.LookupEnv, stdout, stderr))
 	return root
 }

@@ -18,6 +18,7 @@ type serverOptions struct {
 	cfg           daemon.Config
 	etcdEndpoints string
 	etcd          etcdMemberFlags
+	etcdClient    etcdClientFlags
 	regions       string
 	logLevel      string
 	timeScale     string
@@ -50,6 +51,7 @@ Every flag can also be set by its environment variable (shown in brackets).`,
 	f.StringVar(&o.regions, "regions", envOr("FARGO_REGIONS", ""), "comma-separated regions to serve, the home region (--region) among them; requests signed for others are refused as AWS refuses a region the account cannot use (default: every region) [FARGO_REGIONS]")
 	f.StringVar(&o.cfg.AccountID, "account-id", envOr("FARGO_ACCOUNT_ID", daemon.DefaultAccountID), "12-digit account id in ARNs [FARGO_ACCOUNT_ID]")
 	f.StringVar(&o.etcdEndpoints, "etcd-endpoints", envOr("FARGO_ETCD_ENDPOINTS", ""), "comma-separated client URLs of an external etcd cluster to use instead of the embedded member [FARGO_ETCD_ENDPOINTS]")
+	addEtcdClientFlags(cmd, &o.etcdClient)
 	addEtcdMemberFlags(cmd, &o.etcd)
 	f.StringVar(&o.cfg.NodeDir, "node-dir", envOr("FARGO_NODE_DIR", ""), "directory of this machine's container instance (identity, task runtime state); the data dir when empty. Members of one machine may share it: one at a time runs its agent [FARGO_NODE_DIR]")
 	f.StringVar(&o.cfg.RegistryDir, "registry-dir", envOr("FARGO_REGISTRY_DIR", ""), "where the container registry keeps its images; <data-dir>/registry when empty. Members of a cluster give one shared directory (NFS, a shared volume) so that every member serves every image [FARGO_REGISTRY_DIR]")
@@ -84,6 +86,9 @@ func runServer(ctx context.Context, o serverOptions, stderr io.Writer) error {
 		o.cfg.Regions = strings.Split(o.regions, ",")
 	}
 	if err := o.etcd.apply(&o.cfg); err != nil {
+		return err
+	}
+	if o.cfg.EtcdClientTLS, err = o.etcdClient.forEndpoints(o.etcdEndpoints); err != nil {
 		return err
 	}
 	if o.cfg.LeaderTTL, err = time.ParseDuration(o.leaderTTL); err != nil || o.cfg.LeaderTTL < time.Second {

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/fargohq/fargo/internal/daemon"
+	"github.com/fargohq/fargo/internal/pki"
 )
 
 // etcdMemberFlags are the embedded etcd member's clustering flags, named and spelled as
@@ -22,6 +23,9 @@ type etcdMemberFlags struct {
 	initialAdvertisePeerURLs string
 	listenClientURLs         string
 	advertiseClientURLs      string
+	// The member's TLS files, etcd's --peer-cert-file ... and --cert-file ...
+	peerCert, peerKey, peerCA string
+	cert, key, ca             string
 }
 
 func addEtcdMemberFlags(cmd *cobra.Command, o *etcdMemberFlags) {
@@ -33,6 +37,34 @@ func addEtcdMemberFlags(cmd *cobra.Command, o *etcdMemberFlags) {
 	f.StringVar(&o.initialAdvertisePeerURLs, "etcd-initial-advertise-peer-urls", envOr("FARGO_ETCD_INITIAL_ADVERTISE_PEER_URLS", ""), "comma-separated peer URLs the member tells the others; its URL in --etcd-initial-cluster when empty [FARGO_ETCD_INITIAL_ADVERTISE_PEER_URLS]")
 	f.StringVar(&o.listenClientURLs, "etcd-listen-client-urls", envOr("FARGO_ETCD_LISTEN_CLIENT_URLS", ""), "comma-separated URLs the member also serves etcd clients on (etcdctl snapshot save, fargo dataplane elsewhere); none when empty [FARGO_ETCD_LISTEN_CLIENT_URLS]")
 	f.StringVar(&o.advertiseClientURLs, "etcd-advertise-client-urls", envOr("FARGO_ETCD_ADVERTISE_CLIENT_URLS", ""), "comma-separated client URLs the member tells clients; --etcd-listen-client-urls when empty [FARGO_ETCD_ADVERTISE_CLIENT_URLS]")
+	f.StringVar(&o.peerCert, "etcd-peer-cert-file", envOr("FARGO_ETCD_PEER_CERT_FILE", ""), "the member's certificate on https:// peer URLs and as the client of its peers (fargo cert issue) [FARGO_ETCD_PEER_CERT_FILE]")
+	f.StringVar(&o.peerKey, "etcd-peer-key-file", envOr("FARGO_ETCD_PEER_KEY_FILE", ""), "the key of --etcd-peer-cert-file [FARGO_ETCD_PEER_KEY_FILE]")
+	f.StringVar(&o.peerCA, "etcd-peer-trusted-ca-file", envOr("FARGO_ETCD_PEER_TRUSTED_CA_FILE", ""), "CA whose certificates peers must present (peer client-certificate authentication on) [FARGO_ETCD_PEER_TRUSTED_CA_FILE]")
+	f.StringVar(&o.cert, "etcd-cert-file", envOr("FARGO_ETCD_CERT_FILE", ""), "the member's certificate on https:// --etcd-listen-client-urls [FARGO_ETCD_CERT_FILE]")
+	f.StringVar(&o.key, "etcd-key-file", envOr("FARGO_ETCD_KEY_FILE", ""), "the key of --etcd-cert-file [FARGO_ETCD_KEY_FILE]")
+	f.StringVar(&o.ca, "etcd-trusted-ca-file", envOr("FARGO_ETCD_TRUSTED_CA_FILE", ""), "CA whose certificates clients of --etcd-listen-client-urls must present (client-certificate authentication on) [FARGO_ETCD_TRUSTED_CA_FILE]")
+}
+
+// etcdClientFlags are an etcd client's TLS files, named as etcdctl's (--cacert, --cert,
+// --key) with the etcd- prefix: for every fargo process that reaches etcd over a network.
+type etcdClientFlags struct {
+	files pki.ClientFiles
+}
+
+func addEtcdClientFlags(cmd *cobra.Command, o *etcdClientFlags) {
+	f := cmd.Flags()
+	f.StringVar(&o.files.CACert, "etcd-cacert", envOr("FARGO_ETCD_CACERT", ""), "CA of the etcd members' certificates, to verify https:// --etcd-endpoints (fargo cert init) [FARGO_ETCD_CACERT]")
+	f.StringVar(&o.files.Cert, "etcd-cert", envOr("FARGO_ETCD_CERT", ""), "this process's client certificate for https:// --etcd-endpoints (fargo cert issue) [FARGO_ETCD_CERT]")
+	f.StringVar(&o.files.Key, "etcd-key", envOr("FARGO_ETCD_KEY", ""), "the key of --etcd-cert [FARGO_ETCD_KEY]")
+}
+
+// forEndpoints returns the client files for endpoints, and refuses files without endpoints to
+// use them on: they would be ignored.
+func (o etcdClientFlags) forEndpoints(endpoints string) (pki.ClientFiles, error) {
+	if endpoints == "" && !o.files.Empty() {
+		return pki.ClientFiles{}, fmt.Errorf("--etcd-cacert, --etcd-cert and --etcd-key need --etcd-endpoints")
+	}
+	return o.files, nil
 }
 
 // apply puts the flags into cfg; the daemon and the member check what they mean together.
@@ -47,6 +79,8 @@ func (o etcdMemberFlags) apply(cfg *daemon.Config) error {
 	}
 	c := &cfg.EtcdCluster
 	c.InitialCluster, c.InitialClusterState = o.initialCluster, o.initialClusterState
+	c.PeerTLS.CertFile, c.PeerTLS.KeyFile, c.PeerTLS.TrustedCAFile = o.peerCert, o.peerKey, o.peerCA
+	c.ClientTLS.CertFile, c.ClientTLS.KeyFile, c.ClientTLS.TrustedCAFile = o.cert, o.key, o.ca
 	var err error
 	for _, f := range []struct {
 		flag, value string

@@ -14,6 +14,7 @@ import (
 	"github.com/fargohq/fargo/internal/arn"
 	"github.com/fargohq/fargo/internal/embedetcd"
 	"github.com/fargohq/fargo/internal/leader"
+	"github.com/fargohq/fargo/internal/pki"
 	"github.com/fargohq/fargo/internal/runtime"
 )
 
@@ -63,6 +64,10 @@ type Config struct {
 	// EtcdEndpoints, when set, makes the server use that etcd cluster instead of starting an
 	// embedded member.
 	EtcdEndpoints []string
+	// EtcdClientTLS are the TLS files with which the server, and the data plane process it
+	// starts, reach EtcdEndpoints: plain http:// endpoints must be loopback, https:// ones
+	// need a client certificate (pki.CheckEndpoints).
+	EtcdClientTLS pki.ClientFiles
 	// EtcdName names the embedded member (embedetcd.DefaultName when empty), and this server
 	// as the leader of the controllers.
 	EtcdName string
@@ -224,6 +229,16 @@ func (c Config) Shared() bool {
 func (c Config) validateCluster() error {
 	if len(c.EtcdEndpoints) > 0 && c.EtcdCluster.Clustered() {
 		return errors.New("etcd: choose an external cluster (endpoints) or an embedded member's initial cluster, not both")
+	}
+	if err := pki.CheckEndpoints(c.EtcdEndpoints, c.EtcdClientTLS); err != nil {
+		return err
+	}
+	if len(c.EtcdEndpoints) == 0 {
+		// The embedded member's own settings, checked here too so that a server refuses them
+		// before it creates anything.
+		if err := (embedetcd.Config{Dir: c.DataDir, Name: c.EtcdName, Cluster: c.EtcdCluster}).Validate(); err != nil {
+			return err
+		}
 	}
 	if c.LeaderTTL != 0 {
 		if err := (leader.Config{Name: c.EtcdName, TTL: c.LeaderTTL}).Validate(); err != nil {

@@ -121,7 +121,8 @@ func (c controllers) Role() string {
 }
 
 // ClusterPath is where a server answers with its ClusterStatus. Like /metrics, it needs no
-// signature: it tells names and URLs of members, no state of the store.
+// signature from the server's own machine (it tells names and URLs of members, no state of
+// the store); a client elsewhere signs it (localOrSigned).
 const ClusterPath = "/fargo/cluster"
 
 // ClusterStatus is what a server tells of its place in the control plane, at GET

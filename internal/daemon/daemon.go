@@ -26,6 +26,7 @@ import (
 	"github.com/fargohq/fargo/internal/api/hooksapi"
 	"github.com/fargohq/fargo/internal/api/iamapi"
 	"github.com/fargohq/fargo/internal/api/logsapi"
+	"github.com/fargohq/fargo/internal/api/sigv4"
 	"github.com/fargohq/fargo/internal/api/stsapi"
 	"github.com/fargohq/fargo/internal/arn"
 	"github.com/fargohq/fargo/internal/credentials"
@@ -36,6 +37,7 @@ import (
 	"github.com/fargohq/fargo/internal/lb"
 	"github.com/fargohq/fargo/internal/lbsync"
 	"github.com/fargohq/fargo/internal/logstore"
+	"github.com/fargohq/fargo/internal/pki"
 	"github.com/fargohq/fargo/internal/registry"
 	"github.com/fargohq/fargo/internal/runtime"
 	"github.com/fargohq/fargo/internal/runtime/docker"
@@ -164,8 +166,10 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 		return p, "", err
 	}
 	mux := http.NewServeMux()
-	mux.Handle("GET /metrics", promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{}))
-	mux.Handle("GET "+ClusterPath, p.controllers)
+	// Unsigned, these paths answer this machine only; signed, any (docs/tls.md).
+	signed := sigv4.Verifier{Lookup: p.identity.Secret}
+	mux.Handle("GET /metrics", localOrSigned(signed, promhttp.HandlerFor(gatherer, promhttp.HandlerOpts{})))
+	mux.Handle("GET "+ClusterPath, localOrSigned(signed, p.controllers))
 	az := newAuthorizer(p.identity, scope)
 	az.deployment = storeDeployments(st, cfg.Region)
 	az.iamPath = storeIAMPath(st)
@@ -294,7 +298,7 @@ func buildLoadBalancing(ctx context.Context, p *parts, st *store.Store, cfg Conf
 		return reg, nil
 	}
 	if cfg.DataPlane == DataPlaneProcess {
-		l := &dataplane.Launcher{DataDir: cfg.DataDir, Build: cfg.Build, BindHost: cfg.LBBindHost, EtcdEndpoints: cfg.EtcdEndpoints}
+		l := &dataplane.Launcher{DataDir: cfg.DataDir, Build: cfg.Build, BindHost: cfg.LBBindHost, EtcdEndpoints: cfg.EtcdEndpoints, EtcdTLS: cfg.EtcdClientTLS}
 		if _, err := l.Ensure(ctx, log.With("component", "dataplane")); err != nil {
 			return nil, err
 		}
@@ -476,7 +480,11 @@ func (h *etcdHandle) closeAll() error {
 
 func openEtcd(ctx context.Context, cfg Config, log *slog.Logger) (*etcdHandle, error) {
 	if len(cfg.EtcdEndpoints) > 0 {
-		c, err := clientv3.New(clientv3.Config{Endpoints: cfg.EtcdEndpoints, DialTimeout: 5 * time.Second, Context: ctx})
+		tlsCfg, err := cfg.EtcdClientTLS.Config()
+		if err != nil {
+			return nil, err
+		}
+		c, err := clientv3.New(clientv3.Config{Endpoints: cfg.EtcdEndpoints, TLS: tlsCfg, DialTimeout: 5 * time.Second, Context: ctx})
 		if err != nil {
 			return nil, fmt.Errorf("connect to etcd %v: %w", cfg.EtcdEndpoints, err)
 		}
@@ -484,6 +492,9 @@ func openEtcd(ctx context.Context, cfg Config, log *slog.Logger) (*etcdHandle, e
 		defer cancel()
 		if _, err := c.Get(pingCtx, "/fargo/"); err != nil {
 			_ = c.Close()
+			if terr := pki.CheckTLS(ctx, cfg.EtcdEndpoints, tlsCfg); terr != nil {
+				err = terr // the reason, where the client only says deadline exceeded
+			}
 			return nil, fmt.Errorf("reach etcd %v: %w", cfg.EtcdEndpoints, err)
 		}
 		return &etcdHandle{client: c, close: c.Close}, nil

@@ -3,6 +3,7 @@ package daemon
 import (
 	"context"
 	"crypto/sha256"
+	"crypto/tls"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -19,6 +20,7 @@ import (
 	"github.com/fargohq/fargo/internal/agent"
 	"github.com/fargohq/fargo/internal/arn"
 	"github.com/fargohq/fargo/internal/ecs"
+	"github.com/fargohq/fargo/internal/pki"
 	"github.com/fargohq/fargo/internal/runtime"
 	"github.com/fargohq/fargo/internal/store"
 	"github.com/fargohq/fargo/internal/store/kv/etcdkv"
@@ -32,6 +34,9 @@ type WorkerConfig struct {
 	DataDir string
 	// EtcdEndpoints are the client URLs of the store the control plane uses.
 	EtcdEndpoints []string
+	// EtcdTLS are the TLS files with which the agent reaches EtcdEndpoints; plain http://
+	// endpoints must be loopback, https:// ones need a client certificate.
+	EtcdTLS pki.ClientFiles
 	// NodeID names the node; default the id recorded in DataDir, else one derived from the
 	// host name and DataDir.
 	NodeID string
@@ -73,6 +78,9 @@ func (c WorkerConfig) withDefaults() (WorkerConfig, error) {
 	c.DataDir = abs
 	if len(c.EtcdEndpoints) == 0 {
 		return c, errors.New("agent: the store's etcd endpoints are required")
+	}
+	if err := pki.CheckEndpoints(c.EtcdEndpoints, c.EtcdTLS); err != nil {
+		return c, fmt.Errorf("agent: %w", err)
 	}
 	if _, err := os.Stat(filepath.Join(c.DataDir, stateFileName)); err == nil {
 		return c, fmt.Errorf("agent: %s is a server's data directory; give the agent one of its own", c.DataDir)
@@ -142,12 +150,18 @@ func RunWorker(ctx context.Context, cfg WorkerConfig, log *slog.Logger) error {
 	}
 	// The client does not wait for the store: the agent starts, and its caches sync once
 	// the store answers; running tasks keep running meanwhile.
-	client, err := clientv3.New(clientv3.Config{Endpoints: cfg.EtcdEndpoints, DialTimeout: 5 * time.Second, Logger: zap.NewNop()})
+	tlsCfg, err := cfg.EtcdTLS.Config()
+	if err != nil {
+		return fmt.Errorf("agent: %w", err)
+	}
+	client, err := clientv3.New(clientv3.Config{Endpoints: cfg.EtcdEndpoints, TLS: tlsCfg, DialTimeout: 5 * time.Second, Logger: zap.NewNop()})
 	if err != nil {
 		return fmt.Errorf("agent: etcd client for %v: %w", cfg.EtcdEndpoints, err)
 	}
 	defer func() { _ = client.Close() }()
-	warnUnreachable(ctx, client, cfg.EtcdEndpoints, log)
+	if err := checkStore(ctx, client, cfg.EtcdEndpoints, tlsCfg, log); err != nil {
+		return err
+	}
 	kvs := etcdkv.New(client)
 	defer func() { _ = kvs.Close() }()
 	scope := arn.Scope{Partition: "aws", Region: cfg.Region, AccountID: cfg.AccountID}
@@ -165,14 +179,24 @@ func RunWorker(ctx context.Context, cfg WorkerConfig, log *slog.Logger) error {
 	return ag.Run(ctx)
 }
 
-// warnUnreachable says so when the store does not answer at start, so that a wrong endpoint
-// does not go unnoticed; the agent waits for it all the same.
-func warnUnreachable(ctx context.Context, client *clientv3.Client, endpoints []string, log *slog.Logger) {
+// checkStore says so when the store does not answer at start, so that a wrong endpoint does
+// not go unnoticed; the agent waits for it all the same. A store that refuses the agent's
+// certificate (or whose certificate the agent does not trust) is an error: waiting would not
+// help.
+func checkStore(ctx context.Context, client *clientv3.Client, endpoints []string, tlsCfg *tls.Config, log *slog.Logger) error {
 	pingCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	if _, err := client.Get(pingCtx, "/fargo/", clientv3.WithCountOnly()); err != nil && ctx.Err() == nil {
-		log.Warn("the store does not answer yet; waiting for it", "endpoints", endpoints, "err", err)
+	_, err := client.Get(pingCtx, "/fargo/", clientv3.WithCountOnly())
+	if err == nil || ctx.Err() != nil {
+		return nil
 	}
+	checkCtx, cancelCheck := context.WithTimeout(ctx, 5*time.Second)
+	defer cancelCheck()
+	if terr := pki.CheckTLS(checkCtx, endpoints, tlsCfg); terr != nil {
+		return fmt.Errorf("agent: %w", terr)
+	}
+	log.Warn("the store does not answer yet; waiting for it", "endpoints", endpoints, "err", err)
+	return nil
 }
 
 // hostNodeID is a worker's default node id: the host name and a digest of the data directory,

@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/fargohq/fargo/internal/pki"
 )
 
 // DefaultSaveInterval is the default of Config.SaveInterval.
@@ -24,6 +26,9 @@ type Config struct {
 	// EtcdEndpoints are the client URLs of the store; default the embedded member's socket,
 	// unix://<DataDir>/etcd/client.sock.
 	EtcdEndpoints []string
+	// EtcdTLS are the TLS files with which the data plane reaches EtcdEndpoints; plain
+	// http:// endpoints must be loopback, https:// ones need a client certificate.
+	EtcdTLS pki.ClientFiles
 	// BindHost is the address listeners bind on; default 127.0.0.1.
 	BindHost string
 	// Build names the build of fargo that runs: a server replaces a data plane of another.
@@ -72,6 +77,9 @@ func (c Config) withDefaults() (Config, error) {
 	c.DataDir = abs
 	if len(c.EtcdEndpoints) == 0 {
 		c.EtcdEndpoints = []string{"unix://" + EtcdSocket(c.DataDir)}
+	}
+	if err := pki.CheckEndpoints(c.EtcdEndpoints, c.EtcdTLS); err != nil {
+		return c, fmt.Errorf("dataplane: %w", err)
 	}
 	if c.BindHost == "" {
 		c.BindHost = "127.0.0.1"

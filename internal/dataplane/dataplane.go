@@ -18,6 +18,7 @@ import (
 	"github.com/fargohq/fargo/internal/lb"
 	"github.com/fargohq/fargo/internal/lbsync"
 	"github.com/fargohq/fargo/internal/leader"
+	"github.com/fargohq/fargo/internal/pki"
 	"github.com/fargohq/fargo/internal/store"
 	"github.com/fargohq/fargo/internal/store/kv/etcdkv"
 )
@@ -94,7 +95,11 @@ func (d *dataPlane) build() (State, error) {
 		return st, fmt.Errorf("dataplane: %w", err)
 	}
 	// The client does not wait for the store: the data plane serves whether it answers or not.
-	d.client, err = clientv3.New(clientv3.Config{Endpoints: d.cfg.EtcdEndpoints, DialTimeout: 5 * time.Second, Logger: nopZap()})
+	tlsCfg, err := d.cfg.EtcdTLS.Config()
+	if err != nil {
+		return st, fmt.Errorf("dataplane: %w", err)
+	}
+	d.client, err = clientv3.New(clientv3.Config{Endpoints: d.cfg.EtcdEndpoints, TLS: tlsCfg, DialTimeout: 5 * time.Second, Logger: nopZap()})
 	if err != nil {
 		return st, fmt.Errorf("dataplane: etcd client for %v: %w", d.cfg.EtcdEndpoints, err)
 	}
@@ -209,7 +214,16 @@ func (d *dataPlane) serve(ctx context.Context, ctl, hol net.Listener, stopped fu
 	errs := make(chan error, 4)
 	wg.Go(func() { errs <- serveControl(loopCtx, ctl, d.status, d.reg) })
 	wg.Go(func() { errs <- d.saveLoop(loopCtx) })
-	wg.Go(func() { errs <- d.store.run(loopCtx, d.client) })
+	explain := func(ctx context.Context) error {
+		tlsCfg, err := d.cfg.EtcdTLS.Config()
+		if err != nil {
+			return err
+		}
+		checkCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		return pki.CheckTLS(checkCtx, d.cfg.EtcdEndpoints, tlsCfg)
+	}
+	wg.Go(func() { errs <- d.store.run(loopCtx, d.client, explain, d.log) })
 	hs := &handoverServer{socks: d.socks, prepare: d.prepareHandover, resume: d.resumeSaving, drain: func() lb.Memory {
 		d.setDraining()
 		_ = stopped()

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -14,6 +15,7 @@ import (
 	"github.com/fargohq/fargo/internal/dataplane"
 	"github.com/fargohq/fargo/internal/lb"
 	"github.com/fargohq/fargo/internal/lb/lbtest"
+	"github.com/fargohq/fargo/internal/pki"
 )
 
 // savedState is the state of a data plane that served a listener on addr over backend b and
@@ -144,6 +146,7 @@ func TestEnsureAdoptsSameBuild(t *testing.T) {
 		{name: "another build", l: dataplane.Launcher{Build: "build-b", EtcdEndpoints: endpoints}},
 		{name: "another bind address", l: dataplane.Launcher{Build: "build-a", EtcdEndpoints: endpoints, BindHost: "127.0.0.2"}},
 		{name: "another store", l: dataplane.Launcher{Build: "build-a"}},
+		{name: "other TLS files", l: dataplane.Launcher{Build: "build-a", EtcdEndpoints: endpoints, EtcdTLS: pki.ClientFiles{CACert: "ca.crt"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.l.DataDir, tc.l.Command = dir, []string{"/bin/false"}
@@ -155,6 +158,31 @@ func TestEnsureAdoptsSameBuild(t *testing.T) {
 				t.Errorf("Ensure: %v, want it to start one (and fail)", err)
 			}
 		})
+	}
+}
+
+// TestLauncherPassesTLSFiles: the data plane a server starts gets the server's etcd
+// endpoints and its client TLS files, which it needs to reach the store.
+func TestLauncherPassesTLSFiles(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	argsFile := filepath.Join(dir, "args")
+	l := dataplane.Launcher{
+		DataDir: dir, Build: "b", EtcdEndpoints: []string{"https://127.0.0.1:2379"},
+		EtcdTLS: pki.ClientFiles{CACert: "/etc/fargo/ca.crt", Cert: "/etc/fargo/w.crt", Key: "/etc/fargo/w.key"},
+		// Records its arguments and fails, as a data plane that cannot start would.
+		Command: []string{"/bin/sh", "-c", `echo "$@" > "$0"; exit 1`, argsFile},
+	}
+	if _, err := l.Ensure(t.Context(), slog.New(slog.DiscardHandler)); err == nil {
+		t.Fatal("Ensure succeeded with a command that fails")
+	}
+	got, err := os.ReadFile(argsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "--etcd-endpoints https://127.0.0.1:2379 --etcd-cacert /etc/fargo/ca.crt --etcd-cert /etc/fargo/w.crt --etcd-key /etc/fargo/w.key"
+	if !strings.Contains(string(got), want) {
+		t.Fatalf("data plane arguments %q, want them to include %q", got, want)
 	}
 }
 

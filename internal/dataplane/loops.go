@@ -3,6 +3,7 @@ package dataplane
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"reflect"
 	"strconv"
 	"sync"
@@ -61,13 +62,23 @@ type storeProbe struct {
 	lastContact atomic.Int64 // unix nanoseconds
 }
 
-func (p *storeProbe) run(ctx context.Context, c *clientv3.Client) error {
+// run probes the store through c until ctx ends. Each time the store stops answering (and at
+// the start), explain tells whether a TLS handshake with it fails to authenticate, which the
+// client alone reports as a deadline; log says so.
+func (p *storeProbe) run(ctx context.Context, c *clientv3.Client, explain func(context.Context) error, log *slog.Logger) error {
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
+	wasConnected := true
 	for {
 		probeCtx, cancel := context.WithTimeout(ctx, time.Second)
 		_, err := c.Get(probeCtx, "/fargo/", clientv3.WithCountOnly(), clientv3.WithSerializable())
 		cancel()
+		if err != nil && wasConnected && ctx.Err() == nil {
+			if terr := explain(ctx); terr != nil {
+				log.Warn("the store refuses this data plane; serving the saved configuration", "err", terr)
+			}
+		}
+		wasConnected = err == nil
 		p.connected.Store(err == nil)
 		if err == nil {
 			p.lastContact.Store(time.Now().UnixNano())
@@ -141,6 +152,7 @@ func (d *dataPlane) setDraining() {
 func (d *dataPlane) status() Status {
 	cfg, rev := d.applied.current()
 	s := Status{PID: d.pid, Build: d.cfg.Build, BindHost: d.cfg.BindHost, EtcdEndpoints: d.cfg.EtcdEndpoints,
+		EtcdCACert: d.cfg.EtcdTLS.CACert, EtcdCert: d.cfg.EtcdTLS.Cert, EtcdKey: d.cfg.EtcdTLS.Key,
 		StartedAt: d.started, UptimeSeconds: time.Since(d.started).Seconds(),
 		ConfigRevision: rev, StoreConnected: d.store.connected.Load(), LastStoreContact: d.store.last(), Listeners: len(cfg.Listeners),
 		NodeName: d.cfg.NodeName, Leading: d.node.Leading()}

@@ -35,6 +35,10 @@ type Status struct {
 	// BindHost and EtcdEndpoints are its settings.
 	BindHost      string   `json:"bindHost"`
 	EtcdEndpoints []string `json:"etcdEndpoints"`
+	// EtcdCACert, EtcdCert and EtcdKey are its etcd client's TLS files.
+	EtcdCACert string `json:"etcdCACert,omitempty"`
+	EtcdCert   string `json:"etcdCert,omitempty"`
+	EtcdKey    string `json:"etcdKey,omitempty"`
 	// UptimeSeconds is how long the process has run.
 	UptimeSeconds float64 `json:"uptimeSeconds"`
 	// ConfigRevision counts the distinct configurations applied, across restarts.

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/fargohq/fargo/internal/errdefs"
+	"github.com/fargohq/fargo/internal/pki"
 )
 
 // Defaults of Launcher.
@@ -39,6 +40,8 @@ type Launcher struct {
 	// runs with others is replaced, as one of another build is.
 	BindHost      string
 	EtcdEndpoints []string
+	// EtcdTLS are the files with which the data plane reaches EtcdEndpoints.
+	EtcdTLS pki.ClientFiles
 	// Build is the server's build: a data plane of another build is replaced.
 	Build string
 	// StartTimeout bounds a start; default DefaultStartTimeout.
@@ -70,14 +73,15 @@ func (l Launcher) Ensure(ctx context.Context, log *slog.Logger) (Status, error) 
 
 // config is the Config the launched data plane gets, defaults applied.
 func (l Launcher) config() Config {
-	c, _ := Config{DataDir: l.DataDir, BindHost: l.BindHost, EtcdEndpoints: l.EtcdEndpoints}.withDefaults()
+	c, _ := Config{DataDir: l.DataDir, BindHost: l.BindHost, EtcdEndpoints: l.EtcdEndpoints, EtcdTLS: l.EtcdTLS}.withDefaults()
 	return c
 }
 
 // matches reports whether the running data plane st is the one l would start.
 func (l Launcher) matches(st Status) bool {
 	c := l.config()
-	return st.Build == l.Build && st.BindHost == c.BindHost && slices.Equal(st.EtcdEndpoints, c.EtcdEndpoints)
+	return st.Build == l.Build && st.BindHost == c.BindHost && slices.Equal(st.EtcdEndpoints, c.EtcdEndpoints) &&
+		(pki.ClientFiles{CACert: st.EtcdCACert, Cert: st.EtcdCert, Key: st.EtcdKey}) == c.EtcdTLS
 }
 
 // args are the data plane's flags.
@@ -85,6 +89,11 @@ func (l Launcher) args() []string {
 	args := []string{"--data-dir", l.DataDir, "--lb-addr", l.config().BindHost}
 	if len(l.EtcdEndpoints) > 0 {
 		args = append(args, "--etcd-endpoints", strings.Join(l.EtcdEndpoints, ","))
+	}
+	for _, f := range [][2]string{{"--etcd-cacert", l.EtcdTLS.CACert}, {"--etcd-cert", l.EtcdTLS.Cert}, {"--etcd-key", l.EtcdTLS.Key}} {
+		if f[1] != "" {
+			args = append(args, f[0], f[1])
+		}
 	}
 	return args
 }

@@ -48,11 +48,11 @@ type Config struct {
 }
 
 // Cluster is how a member joins others, in etcd's own terms (etcd's flags of the same names).
-// URLs are http:// today; the member passes them to etcd as they are, so https:// with peer
-// TLS settings is the later step, not a change of these fields.
+// URLs are http:// (loopback only) or https:// with PeerTLS and ClientTLS: nothing listens
+// unauthenticated on an address other machines reach.
 type Cluster struct {
 	// InitialCluster names every member of the cluster and its peer URL:
-	// "a=http://10.0.0.1:2380,b=http://10.0.0.2:2380,c=http://10.0.0.3:2380". Name must be one
+	// "a=https://10.0.0.1:2380,b=https://10.0.0.2:2380,c=https://10.0.0.3:2380". Name must be one
 	// of them.
 	InitialCluster string
 	// InitialClusterState is "new" (the members start together and form the cluster) or
@@ -69,6 +69,10 @@ type Cluster struct {
 	// client.
 	ListenClientURLs    []url.URL
 	AdvertiseClientURLs []url.URL
+	// PeerTLS is the member's certificate on its peer URLs, and as the client of its peers;
+	// ClientTLS its certificate on its client URLs. With a TrustedCAFile each requires
+	// certificates of that CA of whoever connects.
+	PeerTLS, ClientTLS TLS
 }
 
 // Clustered reports whether the member joins others.
@@ -76,8 +80,14 @@ func (c Cluster) Clustered() bool { return c.InitialCluster != "" }
 
 // validate reports whether the cluster settings can start member name.
 func (c Cluster) validate(name string) error {
+	if err := checkListeners(c.ListenClientURLs, c.ClientTLS, clientFlags); err != nil {
+		return err
+	}
 	if !c.Clustered() {
 		return nil
+	}
+	if err := checkListeners(c.ListenPeerURLs, c.PeerTLS, peerFlags); err != nil {
+		return err
 	}
 	switch c.InitialClusterState {
 	case "", embed.ClusterStateFlagNew, embed.ClusterStateFlagExisting:

@@ -113,6 +113,8 @@ func etcdConfig(cfg Config) *embed.Config {
 func clientURLs(ec *embed.Config, cfg Config) {
 	c := cfg.Cluster
 	ec.ListenClientUrls = slices.Clone(c.ListenClientURLs)
+	// The unix socket stays plain: etcd serves TLS only on https:// URLs.
+	ec.ClientTLSInfo = c.ClientTLS.info()
 	if cfg.ClientSocket != "" {
 		ec.ListenClientUrls = append(ec.ListenClientUrls, url.URL{Scheme: "unix", Path: cfg.ClientSocket})
 	}
@@ -135,6 +137,7 @@ func clusterConfig(ec *embed.Config, cfg Config) {
 	ec.ClusterState = cmp.Or(c.InitialClusterState, embed.ClusterStateFlagNew)
 	ec.ListenPeerUrls = c.ListenPeerURLs
 	ec.AdvertisePeerUrls = c.advertisedPeers(cfg.Name)
+	ec.PeerTLSInfo = c.PeerTLS.info()
 }
 
 // waitReady waits until e serves requests.
