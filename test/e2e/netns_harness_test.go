@@ -203,13 +203,41 @@ func (p *nsProc) kill() {
 	<-p.done
 }
 
-// The command lines of every role, in one place. TLS goes here: once etcd refuses plain
-// http:// on addresses other than loopback, etcdScheme becomes https, `fargo cert init` and
-// `fargo cert issue --name <machine> --ip <addr>` run in newNetnsCluster, members get
-// --etcd-peer-cert-file/--etcd-peer-key-file/--etcd-peer-trusted-ca-file and
-// --etcd-cert-file/--etcd-key-file/--etcd-trusted-ca-file, and workers and the data plane
-// --etcd-cacert/--etcd-cert/--etcd-key.
-const etcdScheme = "http"
+// The command lines of every role, in one place. etcd is reached over TLS with certificates of
+// a CA that `fargo cert` creates (pkiDir): fargo refuses plain http:// and unauthenticated
+// clients on addresses other than loopback. Members authenticate their peers and their
+// clients; workers and the data-plane node present their own machine's certificate.
+const etcdScheme = "https"
+
+// pkiDir is where the fabric's CA and every machine's certificate live.
+func (f *fabric) pkiDir() string { return filepath.Join(f.root, "pki") }
+
+// issueCertificates creates the CA and a certificate for every machine, naming its address.
+func (f *fabric) issueCertificates(t *testing.T) {
+	t.Helper()
+	run := func(args ...string) {
+		if out, err := exec.Command(f.bin, args...).CombinedOutput(); err != nil {
+			t.Fatalf("fargo %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	run("cert", "init", "--dir", f.pkiDir())
+	for _, m := range netnsMachines {
+		run("cert", "issue", "--dir", f.pkiDir(), "--name", m.name, "--ip", f.addrs[m.name])
+	}
+}
+
+// memberTLS are the flags of a member's certificate, for its peers and its clients.
+func (f *fabric) memberTLS(name string) []string {
+	crt, key, ca := filepath.Join(f.pkiDir(), name+".crt"), filepath.Join(f.pkiDir(), name+".key"), filepath.Join(f.pkiDir(), "ca.crt")
+	return []string{"--etcd-peer-cert-file", crt, "--etcd-peer-key-file", key, "--etcd-peer-trusted-ca-file", ca,
+		"--etcd-cert-file", crt, "--etcd-key-file", key, "--etcd-trusted-ca-file", ca}
+}
+
+// clientTLS are the flags with which machine name connects to the members' etcd.
+func (f *fabric) clientTLS(name string) []string {
+	return []string{"--etcd-cacert", filepath.Join(f.pkiDir(), "ca.crt"),
+		"--etcd-cert", filepath.Join(f.pkiDir(), name+".crt"), "--etcd-key", filepath.Join(f.pkiDir(), name+".key")}
+}
 
 func (f *fabric) peerURL(member string) string {
 	return etcdScheme + "://" + f.addrs[member] + ":2380"
@@ -233,25 +261,26 @@ func (f *fabric) memberArgs(name, dataDir string) []string {
 	for _, m := range []string{"m1", "m2", "m3"} {
 		initial = append(initial, m+"="+f.peerURL(m))
 	}
-	return []string{f.bin, "server", "--data-dir", dataDir, "--api-addr", f.addrs[name] + ":4566",
+	return append([]string{f.bin, "server", "--data-dir", dataDir, "--api-addr", f.addrs[name] + ":4566",
 		"--driver", "process", "--data-plane", "none", "--leader-ttl", "2s",
 		"--agent-timeout", "5s", "--lost-instance-grace", "10s",
 		"--etcd-name", name, "--etcd-initial-cluster", strings.Join(initial, ","),
-		"--etcd-listen-client-urls", f.clientURL(name)}
+		"--etcd-listen-client-urls", f.clientURL(name)}, f.memberTLS(name)...)
 }
 
 // workerArgs is `fargo agent` of worker name. Its attribute role=worker is what the services'
 // memberOf constraint asks for: the members run agents of their own machines too, which take no
 // task of these services.
 func (f *fabric) workerArgs(name, dataDir string) []string {
-	return []string{f.bin, "agent", "--data-dir", dataDir, "--etcd-endpoints", f.etcdEndpoints(),
+	return append([]string{f.bin, "agent", "--data-dir", dataDir, "--etcd-endpoints", f.etcdEndpoints(),
 		"--node-id", name, "--node-addr", f.addrs[name], "--driver", "process",
-		"--attribute", "role=worker", "--attribute", "machine=" + name, "--heartbeat-interval", "1s"}
+		"--attribute", "role=worker", "--attribute", "machine=" + name, "--heartbeat-interval", "1s"}, f.clientTLS(name)...)
 }
 
 // dataPlaneArgs is `fargo dataplane` of the data-plane node: listeners on its address.
 func (f *fabric) dataPlaneArgs(dataDir string) []string {
-	return []string{f.bin, "dataplane", "--data-dir", dataDir, "--etcd-endpoints", f.etcdEndpoints(), "--lb-addr", f.addrs["lb"]}
+	return append([]string{f.bin, "dataplane", "--data-dir", dataDir, "--etcd-endpoints", f.etcdEndpoints(), "--lb-addr", f.addrs["lb"]},
+		f.clientTLS("lb")...)
 }
 
 // netnsCluster is the fabric's fargo: three members, two workers and a data-plane node.
@@ -272,6 +301,7 @@ func newNetnsCluster(t *testing.T, f *fabric) *netnsCluster {
 		c.dirs[m.name] = filepath.Join(root, m.name)
 	}
 	copyKeys(t, []string{c.dirs["m1"], c.dirs["m2"], c.dirs["m3"]})
+	f.issueCertificates(t)
 	for _, m := range []string{"m1", "m2", "m3"} {
 		c.running[m] = f.start(t, m, f.memberArgs(m, c.dirs[m])...)
 	}
@@ -289,13 +319,19 @@ func newNetnsCluster(t *testing.T, f *fabric) *netnsCluster {
 
 // fetch sends one GET from the client machine and returns the body.
 func (c *netnsCluster) fetch(url string) (string, error) {
-	out, err := exec.Command("ip", "netns", "exec", c.ns("client"), c.loadgen, "-get", "-url", url).Output()
+	return c.fetchFrom("client", url)
+}
+
+// fetchFrom sends one GET from machine and returns the body.
+func (c *netnsCluster) fetchFrom(machine, url string) (string, error) {
+	out, err := exec.Command("ip", "netns", "exec", c.ns(machine), c.loadgen, "-get", "-url", url).Output()
 	return string(out), err
 }
 
-// clusterStatus reads GET /fargo/cluster of member m.
+// clusterStatus reads GET /fargo/cluster of member m on m's own machine: a member answers
+// unsigned requests for it only from its own machine, as it does /metrics.
 func (c *netnsCluster) clusterStatus(m string) (role, leader string, err error) {
-	body, err := c.fetch(c.members[m].endpoint() + daemon.ClusterPath)
+	body, err := c.fetchFrom(m, c.members[m].endpoint()+daemon.ClusterPath)
 	if err != nil {
 		return "", "", err
 	}
