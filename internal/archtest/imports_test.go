@@ -56,6 +56,7 @@ var allowed = map[string][]string{
 	"internal/deployer":                  {"internal/store/...", "internal/ecs", "internal/elb", "internal/codedeploy", "internal/hooks", "internal/reconcile", "internal/arn", "internal/errdefs"},
 	"internal/hookrunner":                {"internal/store/...", "internal/hooks", "internal/ecs", "internal/codedeploy", "internal/reconcile", "internal/arn", "internal/errdefs"},
 	"internal/agent":                     {"internal/store/...", "internal/ecs", "internal/logs", "internal/runtime", "internal/reconcile", "internal/arn", "internal/errdefs"},
+	"internal/alarms":                    {"internal/store/...", "internal/cloudwatch", "internal/ecs", "internal/elb", "internal/errdefs"},
 	"internal/liveness":                  {"internal/store/...", "internal/ecs", "internal/reconcile", "internal/errdefs"},
 	"internal/lbsync":                    {"internal/store/...", "internal/elb", "internal/ecs", "internal/lb/...", "internal/reconcile", "internal/errdefs"},
 	"internal/dataplane":                 {"internal/lb/...", "internal/lbsync", "internal/store/...", "internal/fsutil", "internal/errdefs"}, // the data plane process: its own composition root
@@ -66,6 +67,7 @@ var allowed = map[string][]string{
 	"internal/api/elbapi":                {"internal/store/...", "internal/elb", "internal/arn", "internal/api/awsproto", "internal/errdefs"},
 	"internal/api/codedeployapi":         {"internal/store/...", "internal/codedeploy", "internal/hooks", "internal/arn", "internal/api/awsproto", "internal/errdefs"},
 	"internal/api/hooksapi":              {"internal/store/...", "internal/hooks", "internal/arn", "internal/api/awsproto", "internal/errdefs"},
+	"internal/api/cloudwatchapi":         {"internal/store/...", "internal/cloudwatch", "internal/arn", "internal/api/awsproto", "internal/errdefs"},
 	"internal/api/autoscalingapi":        {"internal/store/...", "internal/autoscaling", "internal/arn", "internal/api/awsproto", "internal/errdefs"},
 	"internal/api/stsapi":                {"internal/api/awsproto", "internal/errdefs"},
 	"internal/api/iamapi":                {"internal/store/...", "internal/iam", "internal/tagset", "internal/credentials", "internal/api/awsproto", "internal/errdefs", "internal/iampolicy", "internal/authz"}, // the policy simulator evaluates with the enforcing evaluator

@@ -43,10 +43,10 @@ const (
 
 // The treatments of missing data.
 const (
-	MissingAsMissing     = "missing"
-	MissingNotBreaching  = "notBreaching"
-	MissingBreaching     = "breaching"
-	MissingIgnore        = "ignore"
+	MissingAsMissing    = "missing"
+	MissingNotBreaching = "notBreaching"
+	MissingBreaching    = "breaching"
+	MissingIgnore       = "ignore"
 )
 
 // MaxAlarms is how many metric alarms a region holds (CloudWatch's default quota), and
