@@ -107,10 +107,11 @@ func jsonable(v any) any {
 	}
 }
 
-// WriteCBOR sends a successful RPC v2 CBOR response; a nil output is an empty map.
+// WriteCBOR sends a successful RPC v2 CBOR response; a nil output (or nil pointer, of an
+// operation without output members) is an empty map, which clients decode as a structure.
 func WriteCBOR(w http.ResponseWriter, out any) error {
 	body := []byte{0xa0} // {}
-	if out != nil {
+	if v := reflect.ValueOf(out); out != nil && (v.Kind() != reflect.Pointer || !v.IsNil()) {
 		b, err := cborEnc.Marshal(out)
 		if err != nil {
 			return fmt.Errorf("encode response: %w", err)
