@@ -53,7 +53,7 @@ var allowed = map[string][]string{
 	"internal/lb/...":                    {"internal/lb/...", "internal/errdefs"},
 	"internal/lb/h1":                     {}, // an HTTP/1.1 server: no routing, no domain
 	"internal/scheduler":                 {"internal/store/...", "internal/ecs", "internal/placement", "internal/elb", "internal/reconcile", "internal/arn", "internal/errdefs"},
-	"internal/deployer":                  {"internal/store/...", "internal/ecs", "internal/elb", "internal/codedeploy", "internal/hooks", "internal/reconcile", "internal/arn", "internal/errdefs"},
+	"internal/deployer":                  {"internal/store/...", "internal/cloudwatch", "internal/ecs", "internal/elb", "internal/codedeploy", "internal/hooks", "internal/reconcile", "internal/arn", "internal/errdefs"},
 	"internal/hookrunner":                {"internal/store/...", "internal/hooks", "internal/ecs", "internal/codedeploy", "internal/reconcile", "internal/arn", "internal/errdefs"},
 	"internal/agent":                     {"internal/store/...", "internal/ecs", "internal/logs", "internal/runtime", "internal/reconcile", "internal/arn", "internal/errdefs"},
 	"internal/alarms":                    {"internal/store/...", "internal/cloudwatch", "internal/ecs", "internal/elb", "internal/errdefs"},

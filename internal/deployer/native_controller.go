@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fargohq/fargo/internal/cloudwatch"
 	"github.com/fargohq/fargo/internal/ecs"
 	"github.com/fargohq/fargo/internal/errdefs"
 	"github.com/fargohq/fargo/internal/hooks"
@@ -180,6 +181,13 @@ func (c *Controller) observeNative(ctx context.Context, sd ecs.ServiceDeployment
 			return o, err
 		}
 	}
+	if sd.Alarms.Status == ecs.MonitorMonitoring {
+		alarms, err := c.readAlarms(ctx, sd.Alarms.AlarmNames)
+		if err != nil {
+			return o, err
+		}
+		o.Alarms = alarms
+	}
 	if len(sd.DeploymentConfiguration.LifecycleHooks) == 0 {
 		return o, nil
 	}
@@ -191,6 +199,21 @@ func (c *Controller) observeNative(ctx context.Context, sd ecs.ServiceDeployment
 		o.Executions[x.ID] = x.Value
 	}
 	return o, nil
+}
+
+// readAlarms reads the states of the alarms named; those that do not exist have none.
+func (c *Controller) readAlarms(ctx context.Context, names []string) (map[string]AlarmState, error) {
+	found := map[string]cloudwatch.Alarm{}
+	for _, n := range names {
+		it, err := c.st.Alarms.Get(ctx, n)
+		switch {
+		case err == nil:
+			found[n] = it.Value
+		case !errors.Is(err, errdefs.ErrNotFound):
+			return nil, err
+		}
+	}
+	return alarmStates(names, func(n string) (cloudwatch.Alarm, bool) { a, ok := found[n]; return a, ok }), nil
 }
 
 // applyNative carries out a native step's actions in order.
@@ -212,6 +235,10 @@ func (c *Controller) applyNative(ctx context.Context, svc ecs.Service, actions [
 		case ActRollBackRolling:
 			err = c.changeServiceNamed(ctx, svc, func(s ecs.Service) (ecs.Service, error) {
 				return ecs.RollBackRolling(s, a.Target, a.Reason, a.RollbackID, now)
+			})
+		case ActFailRolling:
+			err = c.changeServiceNamed(ctx, svc, func(s ecs.Service) (ecs.Service, error) {
+				return ecs.FailRolling(s, a.Target, a.Reason, now), nil
 			})
 		case ActStartHook:
 			_, err = c.st.HookExecutions.Create(ctx, a.Hook.ID, a.Hook)

@@ -84,6 +84,9 @@ const (
 	// ActRollBackRolling fails the rolling deployment Action.Target (Action.Reason) and starts
 	// a deployment of the last completed task definition (Action.RollbackID).
 	ActRollBackRolling
+	// ActFailRolling fails the rolling deployment Action.Target (Action.Reason) and leaves
+	// the service as it is.
+	ActFailRolling
 )
 
 // Action is one change of the service or of a listener that a step makes.
