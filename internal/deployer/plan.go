@@ -45,6 +45,8 @@ type Observation struct {
 	TaskDefinitionFound bool
 	// Hooks are the executions of the AppSpec's hooks that exist, by lifecycle event.
 	Hooks map[string]hooks.Execution
+	// Alarms are the states of the deployment group's alarms that exist, by name.
+	Alarms map[string]AlarmState
 	// NewTaskSetID and NewDeploymentID are ids for what the step may create: the replacement
 	// task set, a rollback deployment. Randomness is an input.
 	NewTaskSetID    string
@@ -162,6 +164,10 @@ func (p *planner) next() error {
 			return nil
 		}
 		p.message("The stop request came after the original task set was deleted: the deployment completes.")
+	}
+	if msg, active := p.alarmActive(); active {
+		p.stopOnAlarm(msg)
+		return nil
 	}
 	if msg, tripped := p.judgeReplacement(); tripped {
 		return errdefs.FailedPrecondition("%s", msg)

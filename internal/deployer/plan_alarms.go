@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/fargohq/fargo/internal/cloudwatch"
+	"github.com/fargohq/fargo/internal/codedeploy"
 	"github.com/fargohq/fargo/internal/ecs"
 )
 
@@ -88,4 +89,49 @@ func (p *nativePlanner) rollingAlarmed(d ecs.Deployment) bool {
 	p.step.Actions = append(p.step.Actions, Action{Kind: ActFailRolling, Target: d.ID, Reason: reason})
 	p.finish(ecs.SDStopped, reason)
 	return true
+}
+
+// alarmActive reports whether the deployment group's alarms stop a CodeDeploy deployment
+// now, and why: one of them is in ALARM, or (unless ignorePollAlarmFailure) one cannot be
+// read because it does not exist. They are watched while the replacement task set runs next
+// to the original (from Install through the termination wait), so that a stop can still
+// roll back; a rollback deployment is not watched.
+func (p *planner) alarmActive() (string, bool) {
+	c := p.d.Alarms
+	if !c.Enabled || p.d.IsRollback() {
+		return "", false
+	}
+	switch p.d.Progress.Phase {
+	case phaseInstall, phaseTestTraffic, phaseReady, phaseShift, phaseTerminate:
+	default:
+		return "", false
+	}
+	var active, unknown []string
+	for _, n := range c.Alarms {
+		s, ok := p.o.Alarms[n]
+		switch {
+		case !ok && !c.IgnorePollAlarmFailure:
+			unknown = append(unknown, n)
+		case ok && s.State == cloudwatch.StateAlarm:
+			active = append(active, n)
+		}
+	}
+	switch {
+	case len(active) > 0:
+		return "One or more alarms have been activated according to the Amazon CloudWatch metrics you selected, and the affected deployments have been stopped. Activated alarms: " + strings.Join(active, ", "), true
+	case len(unknown) > 0:
+		return "The deployment was stopped because the state of its alarms could not be read: " + strings.Join(unknown, ", ") + " (no such alarm). Set ignorePollAlarmFailure to go on without them.", true
+	}
+	return "", false
+}
+
+// stopOnAlarm stops the deployment with ALARM_ACTIVE: rolled back by a rollback deployment
+// when automatic rollback is enabled for DEPLOYMENT_STOP_ON_ALARM, left as it is otherwise,
+// as a stop without rollback leaves it.
+func (p *planner) stopOnAlarm(msg string) {
+	how := endKeep
+	if p.d.AutoRollback.On(codedeploy.RollbackOnAlarm) {
+		how = endRollBack
+	}
+	p.end(codedeploy.StatusStopped, codedeploy.ErrorAlarmActive, msg, how)
 }
