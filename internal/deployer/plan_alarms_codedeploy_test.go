@@ -48,4 +48,3 @@ func TestPlanStopsOnAlarm(t *testing.T) {
 		}(), phase: "AllowTraffic", status: codedeploy.StatusStopped, code: codedeploy.ErrorAlarmActive, msg: "could not be read: ghost", check: rollsBack},
 	})
 }
-
