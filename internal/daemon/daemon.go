@@ -212,7 +212,7 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 func apiServices(apis consoleAPIs, iam awsproto.Service, st *store.Store, scope arn.Scope, src logsapi.LogSource, events *logstore.Store, cw cloudWatchDeps) []awsproto.Service {
 	cloudWatch := cloudwatchapi.New(st, scope, cw.metrics, cloudwatchapi.Config{Minute: cw.minute}, time.Now)
 	return []awsproto.Service{
-		cloudWatch.Service(), cloudWatch.QueryService(),
+		cloudWatch.Service(), cloudWatch.JSONService(), cloudWatch.QueryService(),
 		iam, apis.services["ecs"], stsapi.Service(), logsapi.New(st, src, events, time.Now).Service(),
 		apis.services["elb"], apis.services["codedeploy"], apis.services["ecr"], autoscalingapi.New(st, scope, time.Now).Service(),
 		hooksapi.New(st, scope, time.Now).Service(), hooksapi.New(st, scope, time.Now).LambdaService(),

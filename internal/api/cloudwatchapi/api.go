@@ -61,7 +61,8 @@ func (a *API) operations(wrap func(op string) awsproto.Handler) map[string]awspr
 	return ops
 }
 
-// json returns the JSON-bodied handler of op (RPC v2 CBOR bodies arrive transcoded).
+// json returns the JSON-bodied handler of op, for JSON 1.0 and RPC v2 CBOR (whose bodies
+// arrive transcoded).
 func (a *API) json(op string) awsproto.Handler {
 	switch op {
 	case "PutMetricAlarm":
@@ -75,7 +76,7 @@ func (a *API) json(op string) awsproto.Handler {
 	case "SetAlarmState":
 		return awsproto.JSON(a.setAlarmState)
 	case "DescribeAlarmHistory":
-		return awsproto.JSON(a.describeAlarmHistory)
+		return awsproto.JSON(a.describeAlarmHistoryFromJSON)
 	case "EnableAlarmActions":
 		return awsproto.JSON(a.enableAlarmActions)
 	case "DisableAlarmActions":
@@ -83,7 +84,7 @@ func (a *API) json(op string) awsproto.Handler {
 	case "ListMetrics":
 		return awsproto.JSON(a.listMetrics)
 	default:
-		return awsproto.JSON(a.getMetricStatistics)
+		return awsproto.JSON(a.getMetricStatisticsFromJSON)
 	}
 }
 
@@ -117,6 +118,16 @@ func (a *API) query(op string) awsproto.Handler {
 func (a *API) Service() awsproto.Service {
 	return awsproto.Service{
 		Name: "cloudwatch", SigningName: "monitoring", Protocol: awsproto.ProtocolCBOR, TargetPrefix: ServiceID,
+		Operations: a.operations(a.json), ErrorFor: errorFor, ClientError: codeValidation, Targets: targets,
+	}
+}
+
+// JSONService describes the JSON 1.0 endpoint of CloudWatch (X-Amz-Target
+// GraniteServiceVersion20100801.<Op>), which aws CLI v1 speaks: its botocore picks the first
+// protocol of the model's list that it knows.
+func (a *API) JSONService() awsproto.Service {
+	return awsproto.Service{
+		Name: "cloudwatch", SigningName: "monitoring", Protocol: awsproto.ProtocolJSON, TargetPrefix: ServiceID,
 		Operations: a.operations(a.json), ErrorFor: errorFor, ClientError: codeValidation, Targets: targets,
 	}
 }
