@@ -3,6 +3,7 @@ package cloudwatchapi_test
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -231,5 +232,26 @@ func TestQueryProtocol(t *testing.T) {
 	resp, body = e.query(t, "SetAlarmState", url.Values{"AlarmName": {"ghost"}, "StateValue": {"OK"}, "StateReason": {"x"}})
 	if resp.StatusCode != http.StatusNotFound || !strings.Contains(string(body), "<Code>ResourceNotFound</Code>") {
 		t.Fatalf("SetAlarmState of no alarm: %d %s", resp.StatusCode, body)
+	}
+}
+
+// TestJSONProtocol speaks JSON 1.0 as aws CLI v1 does: epoch-seconds timestamps in, errors
+// with the shape in __type and the Query code in x-amzn-query-error.
+func TestJSONProtocol(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	put := `{"AlarmName":"j","Namespace":"AWS/ApplicationELB","MetricName":"RequestCount","Statistic":"Sum","Period":60,` +
+		`"EvaluationPeriods":1,"Threshold":10,"ComparisonOperator":"GreaterThanThreshold"}`
+	if resp, body := e.json10(t, "PutMetricAlarm", put); resp.StatusCode != http.StatusOK || string(body) != "{}" {
+		t.Fatalf("PutMetricAlarm: %d %s", resp.StatusCode, body)
+	}
+	resp, body := e.json10(t, "DescribeAlarmHistory", `{"AlarmName":"j","StartDate":1000000000,"EndDate":`+strconv.FormatInt(time.Now().Add(time.Hour).Unix(), 10)+`}`)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"HistorySummary":"Alarm \"j\" created"`) {
+		t.Fatalf("DescribeAlarmHistory: %d %s", resp.StatusCode, body)
+	}
+	resp, body = e.json10(t, "SetAlarmState", `{"AlarmName":"ghost","StateValue":"OK","StateReason":"x"}`)
+	if resp.StatusCode != http.StatusNotFound || resp.Header.Get("X-Amzn-Query-Error") != "ResourceNotFound;Sender" ||
+		!strings.Contains(string(body), `"__type":"com.amazonaws.cloudwatch#ResourceNotFound"`) {
+		t.Fatalf("SetAlarmState of no alarm: %d %v %s", resp.StatusCode, resp.Header, body)
 	}
 }

@@ -40,7 +40,8 @@ func newEnv(t *testing.T) *env {
 	}
 	srv := apitest.Start(t,
 		func(st *store.Store) awsproto.Service { return api(st).Service() },
-		func(st *store.Store) awsproto.Service { return api(st).QueryService() })
+		func(st *store.Store) awsproto.Service { return api(st).QueryService() },
+		func(st *store.Store) awsproto.Service { return api(st).JSONService() })
 	return &env{Server: srv, CW: cw.NewFromConfig(srv.AWS), Metrics: metrics}
 }
 
@@ -74,4 +75,22 @@ func tg5xx(name string) *cw.PutMetricAlarmInput {
 		Statistic: cwtypes.StatisticSum, Period: aws.Int32(60), EvaluationPeriods: aws.Int32(1), Threshold: aws.Float64(1),
 		ComparisonOperator: cwtypes.ComparisonOperatorGreaterThanThreshold, TreatMissingData: aws.String("notBreaching"),
 	}
+}
+
+// json10 sends a JSON 1.0 request of op with body, signed as botocore signs it.
+func (e *env) json10(t *testing.T, op, body string) (*http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, e.URL+"/", bytes.NewReader([]byte(body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-amz-json-1.0")
+	req.Header.Set("X-Amz-Target", cloudwatchapi.ServiceID+"."+op)
+	req.Header.Set("X-Amzn-Query-Mode", "true")
+	sum := sha256.Sum256([]byte(body))
+	creds := aws.Credentials{AccessKeyID: e.Credentials.AccessKeyID, SecretAccessKey: e.Credentials.SecretAccessKey}
+	if err := v4.NewSigner().SignHTTP(apitest.Context(t), creds, req, hex.EncodeToString(sum[:]), "monitoring", apitest.Region, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	return apitest.Do(t, req)
 }
