@@ -124,6 +124,11 @@ var errUnchanged = errors.New("unchanged")
 // the state it comes to when that differs from the alarm's (a state SetAlarmState set
 // lasts until then).
 func (c *Controller) evaluate(ctx context.Context, now time.Time) {
+	for name := range c.evaluated {
+		if _, ok := c.alarms.Get(name); !ok {
+			delete(c.evaluated, name) // deleted: forget it
+		}
+	}
 	for _, it := range c.alarms.Filter(func(store.Item[cloudwatch.Alarm]) bool { return true }) {
 		a := it.Value
 		period := a.PeriodDuration(c.cfg.Minute)
