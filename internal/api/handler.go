@@ -432,15 +432,16 @@ func (h *Handler) succeed(c *call, out any) {
 }
 
 func (h *Handler) fail(c *call, e *awsproto.Error) {
-	if c.svc != nil && c.svc.Protocol == awsproto.ProtocolCBOR || c.svc == nil && awsproto.IsCBOR(c.r) {
+	switch {
+	case c.svc != nil && c.svc.Protocol == awsproto.ProtocolCBOR || c.svc == nil && awsproto.IsCBOR(c.r):
 		awsproto.WriteCBORError(c.w, e)
-	} else if c.svc != nil && c.svc.Protocol == awsproto.ProtocolQuery || c.svc == nil && c.r.Header.Get("X-Amz-Target") == "" {
+	case c.svc != nil && c.svc.Protocol == awsproto.ProtocolQuery || c.svc == nil && c.r.Header.Get("X-Amz-Target") == "":
 		ns := ""
 		if c.svc != nil {
 			ns = c.svc.XMLNamespace
 		}
 		awsproto.WriteXMLError(c.w, ns, c.requestID, e)
-	} else {
+	default:
 		awsproto.WriteJSONError(c.w, e)
 	}
 	h.metrics.observe(c, e.HTTPStatus(), e.Code, h.deps.Now())

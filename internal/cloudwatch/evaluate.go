@@ -60,7 +60,7 @@ func Evaluate(a Alarm, dps []Datapoint, period time.Duration, now time.Time) Dec
 			present = append(present, s)
 		}
 	}
-	d := Decision{ReasonData: reasonData(a, slots, period, now)}
+	d := Decision{ReasonData: reasonData(a, slots, now)}
 	need := a.Datapoints()
 	switch a.Missing() {
 	case MissingBreaching:
@@ -181,7 +181,7 @@ func javaDouble(v float64) string {
 const reasonTime = "2006-01-02T15:04:05.000-0700"
 
 // reasonData is the JSON of StateReasonData, in CloudWatch's form.
-func reasonData(a Alarm, slots []slot, period time.Duration, now time.Time) string {
+func reasonData(a Alarm, slots []slot, now time.Time) string {
 	type evaluated struct {
 		Timestamp   string   `json:"timestamp"`
 		SampleCount *float64 `json:"sampleCount,omitempty"`

@@ -2,6 +2,7 @@ package awsproto
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http/httptest"
 	"testing"
 	"time"
@@ -43,7 +44,7 @@ func TestCBORToJSON(t *testing.T) {
 	} {
 		if _, err := CBORToJSON(bad); err == nil {
 			t.Errorf("%s: no error", name)
-		} else if e, ok := err.(*Error); !ok || e.Code != CodeSerialization {
+		} else if e := (*Error)(nil); !errors.As(err, &e) || e.Code != CodeSerialization {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
