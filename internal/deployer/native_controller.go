@@ -2,9 +2,12 @@ package deployer
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -236,6 +239,10 @@ func (c *Controller) applyNative(ctx context.Context, svc ecs.Service, actions [
 			err = c.changeServiceNamed(ctx, svc, func(s ecs.Service) (ecs.Service, error) {
 				return ecs.RollBackRolling(s, a.Target, a.Reason, a.RollbackID, now)
 			})
+		case ActServiceEvent:
+			err = c.changeServiceNamed(ctx, svc, func(s ecs.Service) (ecs.Service, error) {
+				return withEvent(s, a.Reason, now), nil
+			})
 		case ActFailRolling:
 			err = c.changeServiceNamed(ctx, svc, func(s ecs.Service) (ecs.Service, error) {
 				return ecs.FailRolling(s, a.Target, a.Reason, now), nil
@@ -275,4 +282,19 @@ func (c *Controller) changeServiceNamed(ctx context.Context, svc ecs.Service, ch
 	}
 	_, err = c.st.Commit(ctx, &txn)
 	return err
+}
+
+// withEvent adds the service event msg at now, unless one of the newest events says it
+// already (a step retried after its write conflicted).
+func withEvent(s ecs.Service, msg string, now time.Time) ecs.Service {
+	for _, e := range s.Events[:min(len(s.Events), 10)] {
+		if e.Message == msg {
+			return s
+		}
+	}
+	sum := sha256.Sum256([]byte(now.UTC().Format(time.RFC3339Nano) + msg))
+	h := hex.EncodeToString(sum[:16])
+	s.Events = slices.Clone(s.Events)
+	s.AddEvent(ecs.ServiceEvent{ID: h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32], CreatedAt: now, Message: msg})
+	return s
 }

@@ -89,6 +89,8 @@ const (
 	// ActFailRolling fails the rolling deployment Action.Target (Action.Reason) and leaves
 	// the service as it is.
 	ActFailRolling
+	// ActServiceEvent adds the service event Action.Reason, once.
+	ActServiceEvent
 )
 
 // Action is one change of the service or of a listener that a step makes.

@@ -58,6 +58,8 @@ func (p *nativePlanner) alarmsTriggered() bool {
 		return false
 	}
 	p.sd.Alarms.Status, p.sd.Alarms.Triggered = ecs.MonitorTriggered, slices.Clone(names)
+	p.step.Actions = append(p.step.Actions, Action{Kind: ActServiceEvent,
+		Reason: "(service " + p.o.Service.Name + ") (deployment " + p.sd.DeploymentID + ") deployment failed: alarm(s) [" + strings.Join(names, ", ") + "] in ALARM state."})
 	return true
 }
 

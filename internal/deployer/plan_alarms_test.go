@@ -39,13 +39,13 @@ func TestPlanRollsBackOnAlarm(t *testing.T) {
 	}{
 		{name: "canary: an alarm that goes into ALARM rolls back", o: withAlarms(canary(), true, cloudwatch.StateAlarm, time.Minute),
 			status: ecs.SDRollbackInProgress, monitor: ecs.MonitorTriggered, triggered: true,
-			actions: []deployer.ActionKind{deployer.ActSetRuleForward, deployer.ActRestoreDeployment}, forward: forwardTo(100, 0)},
+			actions: []deployer.ActionKind{deployer.ActServiceEvent, deployer.ActSetRuleForward, deployer.ActRestoreDeployment}, forward: forwardTo(100, 0)},
 		{name: "native rolls back without rollback set: it cannot stay half-shifted", o: withAlarms(canary(), false, cloudwatch.StateAlarm, time.Minute),
 			status: ecs.SDRollbackInProgress, monitor: ecs.MonitorTriggered, triggered: true,
-			actions: []deployer.ActionKind{deployer.ActSetRuleForward, deployer.ActRestoreDeployment}, forward: forwardTo(100, 0)},
+			actions: []deployer.ActionKind{deployer.ActServiceEvent, deployer.ActSetRuleForward, deployer.ActRestoreDeployment}, forward: forwardTo(100, 0)},
 		{name: "blue/green bake time: an alarm rolls back", o: withAlarms(at(nativeWorld(ecs.StrategyBlueGreen), ecs.StageBakeTime, time.Minute), true, cloudwatch.StateAlarm, 0),
 			status: ecs.SDRollbackInProgress, monitor: ecs.MonitorTriggered, triggered: true,
-			actions: []deployer.ActionKind{deployer.ActSetRuleForward, deployer.ActRestoreDeployment}, forward: forwardTo(100, 0)},
+			actions: []deployer.ActionKind{deployer.ActServiceEvent, deployer.ActSetRuleForward, deployer.ActRestoreDeployment}, forward: forwardTo(100, 0)},
 		{name: "an alarm in ALARM since before the deployment does not count", o: withAlarms(canary(), true, cloudwatch.StateAlarm, time.Hour),
 			status: ecs.SDInProgress, monitor: ecs.MonitorMonitoring},
 		{name: "an OK alarm lets the canary go on", o: withAlarms(canary(), true, cloudwatch.StateOK, time.Minute),
@@ -60,9 +60,9 @@ func TestPlanRollsBackOnAlarm(t *testing.T) {
 		{name: "clean-up is past the alarms", o: withAlarms(at(nativeWorld(ecs.StrategyBlueGreen), ecs.StageCleanUp, 0), true, cloudwatch.StateAlarm, 0),
 			status: ecs.SDInProgress, monitor: ecs.MonitorMonitoring, actions: []deployer.ActionKind{deployer.ActReleaseDeployments}},
 		{name: "rolling with rollback rolls back as the circuit breaker does", o: withAlarms(rolling(ecs.RolloutInProgress), true, cloudwatch.StateAlarm, 0),
-			status: ecs.SDRollbackInProgress, monitor: ecs.MonitorTriggered, triggered: true, actions: []deployer.ActionKind{deployer.ActRollBackRolling}},
+			status: ecs.SDRollbackInProgress, monitor: ecs.MonitorTriggered, triggered: true, actions: []deployer.ActionKind{deployer.ActServiceEvent, deployer.ActRollBackRolling}},
 		{name: "rolling without rollback fails and stops", o: withAlarms(rolling(ecs.RolloutInProgress), false, cloudwatch.StateAlarm, 0),
-			status: ecs.SDStopped, monitor: ecs.MonitorTriggered, triggered: true, actions: []deployer.ActionKind{deployer.ActFailRolling}},
+			status: ecs.SDStopped, monitor: ecs.MonitorTriggered, triggered: true, actions: []deployer.ActionKind{deployer.ActServiceEvent, deployer.ActFailRolling}},
 		{name: "a completed rolling deployment succeeds", o: withAlarms(rolling(ecs.RolloutCompleted), true, cloudwatch.StateAlarm, 0),
 			status: ecs.SDSuccessful, monitor: ecs.MonitorComplete},
 	}
@@ -85,7 +85,10 @@ func TestPlanRollsBackOnAlarm(t *testing.T) {
 			if !slices.Equal(sd.Alarms.Triggered, []string{"5xx"}) || sd.StatusReason != reason && sd.Rollback.Reason != reason {
 				t.Fatalf("triggered %v, reason %q / %q", sd.Alarms.Triggered, sd.StatusReason, sd.Rollback.Reason)
 			}
-			for _, a := range step.Actions {
+			if event := "(service web) (deployment " + nNew + ") deployment failed: alarm(s) [5xx] in ALARM state."; step.Actions[0].Reason != event {
+				t.Fatalf("event %q", step.Actions[0].Reason)
+			}
+			for _, a := range step.Actions[1:] {
 				if a.Kind != deployer.ActSetRuleForward && a.Reason != reason && a.Reason != "ECS deployment "+nNew+" rolled back: "+reason {
 					t.Fatalf("action %v reason %q", a.Kind, a.Reason)
 				}

@@ -58,9 +58,17 @@ func TestNativeCanaryRollsBackOnAlarm(t *testing.T) {
 	}
 	time.Sleep(routingSettle)
 	checkShare(t, ns.url, "v1", 100, shareSamples)
+	events, _ := get(s.awsJSON(t, "ecs", "describe-services", "--cluster", "demo", "--services", "web"), "services", 0, "events").([]any)
+	found := false
+	for _, e := range events {
+		found = found || strings.HasSuffix(get(e, "message").(string), "deployment failed: alarm(s) [green-5xx] in ALARM state.")
+	}
+	if !found {
+		t.Fatalf("no service event of the alarm: %v", events)
+	}
 
 	hist := s.awsJSON(t, "cloudwatch", "describe-alarm-history", "--alarm-name", "green-5xx", "--history-item-type", "StateUpdate")
-	found := false
+	found = false
 	for _, h := range get(hist, "AlarmHistoryItems").([]any) {
 		found = found || strings.HasSuffix(get(h, "HistorySummary").(string), "to ALARM")
 	}
