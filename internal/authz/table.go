@@ -190,6 +190,7 @@ var rules = map[string]Rule{
 	"cloudwatch:DisableAlarmActions":     on("cloudwatch:DisableAlarmActions", CloudWatchAlarm),
 	"cloudwatch:ListMetrics":             on("cloudwatch:ListMetrics", Any),
 	"cloudwatch:GetMetricStatistics":     on("cloudwatch:GetMetricStatistics", Any),
+	"cloudwatch:GetMetricData":           on("cloudwatch:GetMetricData", Any),
 	"logs:DescribeLogGroups":             on("logs:DescribeLogGroups", Any),
 	"logs:DescribeLogStreams":            on("logs:DescribeLogStreams", LogGroup),
 	"logs:GetLogEvents":                  on("logs:GetLogEvents", LogStream),

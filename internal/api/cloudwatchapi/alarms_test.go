@@ -229,6 +229,13 @@ func TestQueryProtocol(t *testing.T) {
 			t.Fatalf("DescribeAlarms lacks %s: %d %s", want, resp.StatusCode, body)
 		}
 	}
+	resp, body = e.query(t, "GetMetricData", url.Values{"StartTime": {"2026-12-07T00:00:00Z"}, "EndTime": {"2026-12-07T01:00:00Z"},
+		"MetricDataQueries.member.1.Id": {"r"}, "MetricDataQueries.member.1.MetricStat.Metric.Namespace": {"AWS/ApplicationELB"},
+		"MetricDataQueries.member.1.MetricStat.Metric.MetricName": {"RequestCount"}, "MetricDataQueries.member.1.MetricStat.Period": {"60"},
+		"MetricDataQueries.member.1.MetricStat.Stat": {"Sum"}})
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "<Id>r</Id>") || !strings.Contains(string(body), "<StatusCode>Complete</StatusCode>") {
+		t.Fatalf("GetMetricData: %d %s", resp.StatusCode, body)
+	}
 	resp, body = e.query(t, "SetAlarmState", url.Values{"AlarmName": {"ghost"}, "StateValue": {"OK"}, "StateReason": {"x"}})
 	if resp.StatusCode != http.StatusNotFound || !strings.Contains(string(body), "<Code>ResourceNotFound</Code>") {
 		t.Fatalf("SetAlarmState of no alarm: %d %s", resp.StatusCode, body)

@@ -55,7 +55,7 @@ func New(st *store.Store, scope arn.Scope, metrics Metrics, cfg Config, now func
 func (a *API) operations(wrap func(op string) awsproto.Handler) map[string]awsproto.Handler {
 	ops := map[string]awsproto.Handler{}
 	for _, op := range []string{"PutMetricAlarm", "DescribeAlarms", "DescribeAlarmsForMetric", "DeleteAlarms", "SetAlarmState",
-		"DescribeAlarmHistory", "EnableAlarmActions", "DisableAlarmActions", "ListMetrics", "GetMetricStatistics"} {
+		"DescribeAlarmHistory", "EnableAlarmActions", "DisableAlarmActions", "ListMetrics", "GetMetricStatistics", "GetMetricData"} {
 		ops[op] = wrap(op)
 	}
 	return ops
@@ -83,6 +83,8 @@ func (a *API) json(op string) awsproto.Handler {
 		return awsproto.JSON(a.disableAlarmActions)
 	case "ListMetrics":
 		return awsproto.JSON(a.listMetrics)
+	case "GetMetricData":
+		return awsproto.JSON(a.getMetricDataFromJSON)
 	default:
 		return awsproto.JSON(a.getMetricStatisticsFromJSON)
 	}
@@ -109,6 +111,8 @@ func (a *API) query(op string) awsproto.Handler {
 		return awsproto.Query(a.disableAlarmActions)
 	case "ListMetrics":
 		return awsproto.Query(a.listMetrics)
+	case "GetMetricData":
+		return awsproto.Query(a.getMetricData)
 	default:
 		return awsproto.Query(a.getMetricStatistics)
 	}

@@ -66,3 +66,37 @@ func TestListMetricsAndStatistics(t *testing.T) {
 		StartTime: aws.Time(start.Add(-48 * time.Hour)), EndTime: aws.Time(start), Period: aws.Int32(60), Statistics: []cwtypes.Statistic{cwtypes.StatisticSum}})
 	apitest.WantError(t, err, "InvalidParameterCombination", "You have requested up to 2880 datapoints, which exceeds the limit of 1440. You may reduce the datapoints requested by increasing Period, or decreasing the time range.", http.StatusBadRequest)
 }
+
+func TestGetMetricData(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ctx := apitest.Context(t)
+	lb := cloudwatch.Dimension{Name: "LoadBalancer", Value: "app/web/fedcba9876543210"}
+	start := time.Now().Add(-10 * time.Minute).Truncate(time.Minute)
+	for i, v := range []float64{3, 5, 7} {
+		e.Metrics.Add(cloudwatch.MetricID{Namespace: cloudwatch.NamespaceELB, Name: cloudwatch.MetricELB503, Dimensions: []cloudwatch.Dimension{lb}},
+			cloudwatch.Sample{Time: start.Add(time.Duration(i) * 40 * time.Second), Value: v})
+	}
+	query := func(id, stat string) cwtypes.MetricDataQuery {
+		return cwtypes.MetricDataQuery{Id: aws.String(id), MetricStat: &cwtypes.MetricStat{
+			Metric: &cwtypes.Metric{Namespace: aws.String("AWS/ApplicationELB"), MetricName: aws.String("HTTPCode_ELB_503_Count"),
+				Dimensions: []cwtypes.Dimension{{Name: aws.String("LoadBalancer"), Value: aws.String(lb.Value)}}},
+			Period: aws.Int32(60), Stat: aws.String(stat)}}
+	}
+	out, err := e.CW.GetMetricData(ctx, &cw.GetMetricDataInput{StartTime: aws.Time(start), EndTime: aws.Time(start.Add(5 * time.Minute)),
+		MetricDataQueries: []cwtypes.MetricDataQuery{query("sum", "Sum"), query("max", "Maximum")}, ScanBy: cwtypes.ScanByTimestampAscending})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.MetricDataResults) != 2 {
+		t.Fatalf("results %+v", out.MetricDataResults)
+	}
+	sum, maxes := out.MetricDataResults[0], out.MetricDataResults[1]
+	if aws.ToString(sum.Id) != "sum" || len(sum.Values) != 2 || sum.Values[0] != 8 || sum.Values[1] != 7 || !sum.Timestamps[0].Equal(start) ||
+		sum.StatusCode != cwtypes.StatusCodeComplete || maxes.Values[0] != 5 || aws.ToString(sum.Label) != "HTTPCode_ELB_503_Count" {
+		t.Fatalf("sum %+v, max %+v", sum, maxes)
+	}
+	math := cwtypes.MetricDataQuery{Id: aws.String("m"), Expression: aws.String("SUM(METRICS())")}
+	_, err = e.CW.GetMetricData(ctx, &cw.GetMetricDataInput{StartTime: aws.Time(start), EndTime: aws.Time(start.Add(time.Minute)), MetricDataQueries: []cwtypes.MetricDataQuery{math}})
+	apitest.WantError(t, err, "ValidationError", "Metric math expressions are not supported: query m. Use MetricStat.", http.StatusBadRequest)
+}
