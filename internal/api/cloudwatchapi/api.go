@@ -127,8 +127,8 @@ func (a *API) Service() awsproto.Service {
 }
 
 // JSONService describes the JSON 1.0 endpoint of CloudWatch (X-Amz-Target
-// GraniteServiceVersion20100801.<Op>), which aws CLI v1 speaks: its botocore picks the first
-// protocol of the model's list that it knows.
+// GraniteServiceVersion20100801.<Op>), which aws CLI v1 and boto3 speak: botocore ranks json
+// above smithy-rpc-v2-cbor among the model's protocols.
 func (a *API) JSONService() awsproto.Service {
 	return awsproto.Service{
 		Name: "cloudwatch", SigningName: "monitoring", Protocol: awsproto.ProtocolJSON, TargetPrefix: ServiceID,
