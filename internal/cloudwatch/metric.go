@@ -98,9 +98,9 @@ func (d Datapoint) Stat(stat string) float64 {
 	}
 }
 
-// Aggregate groups samples into periods of length period aligned on multiples of it (from
-// the Unix epoch) and returns a datapoint for each period in [from, to) that has samples,
-// oldest first. A sample at a period's end belongs to the next one.
+// Aggregate groups samples into periods of length period, aligned as time.Truncate aligns
+// (minutes and hours fall on the clock's), and returns a datapoint for each period in
+// [from, to) that has samples, oldest first. A sample at a period's end belongs to the next.
 func Aggregate(samples []Sample, from, to time.Time, period time.Duration) []Datapoint {
 	if period <= 0 {
 		return nil
