@@ -34,6 +34,10 @@ func TestNativeCanaryRollsBackOnAlarm(t *testing.T) {
 	if get(alarm, "AlarmArn") != "arn:aws:cloudwatch:us-east-1:000000000000:alarm:green-5xx" || get(alarm, "Threshold") != float64(0) {
 		t.Fatalf("describe-alarms: %v", alarm)
 	}
+	res := s.aws(t, nil, "cloudwatch", "set-alarm-state", "--alarm-name", "ghost", "--state-value", "ALARM", "--state-reason", "drill")
+	if res.err == nil || !strings.Contains(res.stderr, "(ResourceNotFound)") || !strings.Contains(res.stderr, "Alarm ghost not found") {
+		t.Fatalf("set-alarm-state of no alarm: %v %s", res.err, res.stderr)
+	}
 	_, elbc := s.sdkClients(t)
 	ctx, stopLoad := context.WithCancel(context.Background())
 	defer stopLoad()
