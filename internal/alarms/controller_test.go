@@ -21,9 +21,9 @@ const (
 	taskID = "demo/1"
 )
 
-// TestControllerAlarmsOnTargetErrors runs the controller on a fake clock: a target group
-// whose task answers 5xx takes the alarm on its 5XX count to ALARM with CloudWatch's reason,
-// and back to OK once the errors stop.
+// TestControllerAlarmsOnTargetErrors runs the controller on a fake clock: a state set by hand
+// lasts until the next evaluation; a target group whose task answers 5xx takes the alarm on
+// its 5XX count to ALARM with CloudWatch's reason, and back to OK once the errors stop.
 func TestControllerAlarmsOnTargetErrors(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		ctx, cancel := context.WithCancel(t.Context())
@@ -60,6 +60,14 @@ func TestControllerAlarmsOnTargetErrors(t *testing.T) {
 		if ok.StateReason == "" {
 			t.Fatal("no reason")
 		}
+		// SetAlarmState's state lasts until the next evaluation.
+		if _, err := st.Alarms.Update(ctx, "green-5xx", func(a *cloudwatch.Alarm) error {
+			a.SetState(cloudwatch.StateAlarm, "drill", "", time.Now())
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		wait(cloudwatch.StateOK)
 		var errs int64
 		for range 20 { // errors for two seconds: two periods of 10 scaled seconds
 			errs += 5
