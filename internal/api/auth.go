@@ -81,7 +81,7 @@ func authError(p awsproto.Protocol, err error) *awsproto.Error {
 		codes = authCodes[sigv4.SignatureMismatch]
 	}
 	code := codes[0]
-	if p == awsproto.ProtocolQuery {
+	if p == awsproto.ProtocolQuery || p == awsproto.ProtocolCBOR { // CBOR services here are awsQueryCompatible
 		code = codes[1]
 	}
 	status := http.StatusForbidden

@@ -48,7 +48,7 @@ func (h *Handler) authorize(c *call, caller awsproto.Caller, root bool, req awsp
 	case errors.Is(err, errdefs.ErrPermissionDenied):
 		// As AWS answers: AccessDeniedException with HTTP 400 from the JSON services,
 		// AccessDenied with HTTP 403 from the Query ones.
-		if c.svc.Protocol == awsproto.ProtocolQuery {
+		if c.svc.Protocol == awsproto.ProtocolQuery || c.svc.Protocol == awsproto.ProtocolCBOR {
 			return &awsproto.Error{Code: "AccessDenied", Message: errdefs.Message(err), Status: http.StatusForbidden}
 		}
 		return &awsproto.Error{Code: "AccessDeniedException", Message: errdefs.Message(err)}

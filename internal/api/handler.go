@@ -83,6 +83,7 @@ type Handler struct {
 	deps     Deps
 	byTarget map[string]*awsproto.Service
 	byVer    map[string]*awsproto.Service
+	byCBOR   map[string]*awsproto.Service
 	rest     []*awsproto.Service
 	metrics  *metrics
 }
@@ -94,6 +95,7 @@ func New(cfg Config, deps Deps, services ...awsproto.Service) (*Handler, error) 
 		deps:     deps,
 		byTarget: map[string]*awsproto.Service{},
 		byVer:    map[string]*awsproto.Service{},
+		byCBOR:   map[string]*awsproto.Service{},
 	}
 	if h.deps.Logger == nil {
 		h.deps.Logger = slog.New(slog.DiscardHandler)
@@ -113,6 +115,8 @@ func New(cfg Config, deps Deps, services ...awsproto.Service) (*Handler, error) 
 			h.byVer[s.Version] = s
 		case awsproto.ProtocolREST:
 			h.rest = append(h.rest, s)
+		case awsproto.ProtocolCBOR:
+			h.byCBOR[s.TargetPrefix] = s
 		default:
 			return nil, fmt.Errorf("api: service %s has no protocol", s.Name)
 		}
@@ -160,11 +164,14 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	c := h.newCall(w, r)
 	defer h.recoverPanic(c)
-	if proto == awsproto.ProtocolJSON {
+	switch proto {
+	case awsproto.ProtocolJSON:
 		h.serveJSON(c)
-		return
+	case awsproto.ProtocolCBOR:
+		h.serveCBOR(c)
+	default:
+		h.serveQuery(c)
 	}
-	h.serveQuery(c)
 }
 
 // newCall starts the call of r, with its request id and date.
@@ -226,6 +233,9 @@ func (h *Handler) fallback(w http.ResponseWriter, r *http.Request) {
 func detect(r *http.Request) awsproto.Protocol {
 	if strings.HasPrefix(r.URL.Path, "/v2/") {
 		return 0
+	}
+	if awsproto.IsCBOR(r) {
+		return awsproto.ProtocolCBOR
 	}
 	if r.Header.Get("X-Amz-Target") != "" {
 		return awsproto.ProtocolJSON
@@ -306,6 +316,29 @@ func (h *Handler) serveJSON(c *call) {
 	h.dispatch(c, awsproto.Request{Body: body}, body)
 }
 
+// serveCBOR runs a Smithy RPC v2 CBOR call: the path names the service and the operation;
+// the body, transcoded to JSON, goes to the operation (the signature covers the CBOR body).
+func (h *Handler) serveCBOR(c *call) {
+	prefix, op, _ := awsproto.CBORPath(c.r.URL.Path)
+	c.svc = h.byCBOR[prefix]
+	c.op = op
+	if c.svc == nil {
+		h.fail(c, awsproto.Errorf("UnknownOperationException", "The path %s does not name an operation of any service at this endpoint.", c.r.URL.Path))
+		return
+	}
+	body, aerr := h.readBody(c)
+	if aerr != nil {
+		h.fail(c, aerr)
+		return
+	}
+	js, err := awsproto.CBORToJSON(body)
+	if err != nil {
+		h.fail(c, h.awsError(c, err))
+		return
+	}
+	h.dispatch(c, awsproto.Request{Body: js}, body)
+}
+
 func (h *Handler) serveQuery(c *call) {
 	var body []byte
 	form := c.r.URL.Query()
@@ -363,7 +396,7 @@ func (h *Handler) dispatch(c *call, req awsproto.Request, body []byte) {
 }
 
 func unknownOperation(c *call) *awsproto.Error {
-	if c.svc.Protocol == awsproto.ProtocolQuery {
+	if c.svc.Protocol == awsproto.ProtocolQuery || c.svc.Protocol == awsproto.ProtocolCBOR {
 		return awsproto.Errorf("InvalidAction", "Could not find operation %s for version %s.", c.op, c.svc.Version)
 	}
 	return awsproto.Errorf("UnknownOperationException", "Unknown operation %s.", c.op)
@@ -383,10 +416,13 @@ func (h *Handler) awsError(c *call, err error) *awsproto.Error {
 
 func (h *Handler) succeed(c *call, out any) {
 	var err error
-	if c.svc.Protocol != awsproto.ProtocolQuery {
-		err = awsproto.WriteJSON(c.w, out)
-	} else {
+	switch c.svc.Protocol {
+	case awsproto.ProtocolQuery:
 		err = awsproto.WriteXML(c.w, c.svc.XMLNamespace, c.op, c.requestID, out)
+	case awsproto.ProtocolCBOR:
+		err = awsproto.WriteCBOR(c.w, out)
+	default:
+		err = awsproto.WriteJSON(c.w, out)
 	}
 	if err != nil {
 		h.deps.Logger.Error("write response", "request_id", c.requestID, "operation", c.op, "err", err)
@@ -396,13 +432,16 @@ func (h *Handler) succeed(c *call, out any) {
 }
 
 func (h *Handler) fail(c *call, e *awsproto.Error) {
-	if c.svc != nil && c.svc.Protocol == awsproto.ProtocolQuery || c.svc == nil && c.r.Header.Get("X-Amz-Target") == "" {
+	switch {
+	case c.svc != nil && c.svc.Protocol == awsproto.ProtocolCBOR || c.svc == nil && awsproto.IsCBOR(c.r):
+		awsproto.WriteCBORError(c.w, e)
+	case c.svc != nil && c.svc.Protocol == awsproto.ProtocolQuery || c.svc == nil && c.r.Header.Get("X-Amz-Target") == "":
 		ns := ""
 		if c.svc != nil {
 			ns = c.svc.XMLNamespace
 		}
 		awsproto.WriteXMLError(c.w, ns, c.requestID, e)
-	} else {
+	default:
 		awsproto.WriteJSONError(c.w, e)
 	}
 	h.metrics.observe(c, e.HTTPStatus(), e.Code, h.deps.Now())

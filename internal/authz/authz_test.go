@@ -31,6 +31,7 @@ func TestResourceTypeARN(t *testing.T) {
 		{CodeDeployDeploymentGroup, []string{"web", "web-dg"}, "arn:aws:codedeploy:ap-northeast-2:123456789012:deploymentgroup:web/web-dg"},
 		{CodeDeployApplication, []string{"web"}, "arn:aws:codedeploy:ap-northeast-2:123456789012:application:web"},
 		{ECRRepository, []string{"team/web"}, "arn:aws:ecr:ap-northeast-2:123456789012:repository/team/web"},
+		{CloudWatchAlarm, []string{"web-5xx"}, "arn:aws:cloudwatch:ap-northeast-2:123456789012:alarm:web-5xx"},
 		{LogStream, []string{"/ecs/web", "ecs/web/abc"}, "arn:aws:logs:ap-northeast-2:123456789012:log-group:/ecs/web:log-stream:ecs/web/abc"},
 		{IAMUser, []string{"ci"}, "arn:aws:iam::123456789012:user/ci"},
 		{IAMRole, []string{"service-role/deploy"}, "arn:aws:iam::123456789012:role/service-role/deploy"},

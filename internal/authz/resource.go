@@ -49,6 +49,8 @@ var (
 
 	LambdaFunction = ResourceType{"function", "lambda", "function:{function}", false}
 
+	CloudWatchAlarm = ResourceType{"alarm", "cloudwatch", "alarm:{alarm}", false}
+
 	LogGroup  = ResourceType{"log-group", "logs", "log-group:{group}", false}
 	LogStream = ResourceType{"log-stream", "logs", "log-group:{group}:log-stream:{stream}", false}
 

@@ -62,7 +62,7 @@ Every flag can also be set by its environment variable (shown in brackets).`,
 	f.DurationVar(&o.cfg.AgentTimeout, "agent-timeout", daemon.DefaultAgentTimeout, "how long a container instance's agent may stay silent before the instance is agentConnected: false and takes no new tasks")
 	f.DurationVar(&o.cfg.LostInstanceGrace, "lost-instance-grace", daemon.DefaultLostInstanceGrace, "how much longer a disconnected instance keeps its tasks before they are stopped and replaced elsewhere")
 	f.StringVar(&o.logLevel, "log-level", envOr("FARGO_LOG_LEVEL", "info"), "debug, info, warn or error [FARGO_LOG_LEVEL]")
-	f.StringVar(&o.timeScale, "time-scale", envOr("FARGO_TIME_SCALE", "1"), "make a minute of deployments (canary and linear intervals, waits) last 60/N seconds; for demos and tests only [FARGO_TIME_SCALE]")
+	f.StringVar(&o.timeScale, "time-scale", envOr("FARGO_TIME_SCALE", "1"), "make a minute of deployments (canary and linear intervals, waits) and of CloudWatch alarm periods last 60/N seconds; for demos and tests only [FARGO_TIME_SCALE]")
 	return cmd
 }
 
@@ -107,8 +107,8 @@ Point the aws CLI and SDKs at it from another shell:
 `, srv.Endpoint(), srv.Region(), o.cfg.DataDir, o.cfg.DataDir)
 	if scale != 1 {
 		fmt.Fprintf(stderr, `WARNING: time is scaled %dx (--time-scale): a minute of a deployment lasts %s, so canary
-and linear intervals, ready and termination waits pass that much faster (the API still reports
-the minutes configured). For demos and tests only.
+and linear intervals, ready and termination waits, and CloudWatch alarm periods pass that much
+faster (the API still reports the minutes configured). For demos and tests only.
 `, scale, daemon.Config{TimeScale: scale}.Minute())
 	}
 	return srv.Wait()

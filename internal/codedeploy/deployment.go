@@ -92,7 +92,7 @@ func NewDeployment(g DeploymentGroup, cfg DeploymentConfig, req DeploymentReques
 		DeploymentConfigName: cfg.Name, Status: StatusCreated, Creator: CreatorUser,
 		Description: req.Description, CreateTime: req.Now, Revision: req.Revision,
 		PreviousRevision: req.PreviousRevision, AppSpec: spec, TrafficRouting: cfg.TrafficRouting,
-		BlueGreen: g.BlueGreen, AutoRollback: rollback,
+		BlueGreen: g.BlueGreen, AutoRollback: rollback, Alarms: g.Alarms,
 	}
 	if len(g.ECSServices) > 0 {
 		d.ECSService = g.ECSServices[0]

@@ -49,6 +49,9 @@ func ValidateDeploymentGroup(g DeploymentGroup) (DeploymentGroup, error) {
 	if err := g.AutoRollback.Check(); err != nil {
 		return g, err
 	}
+	if err := g.Alarms.Check(); err != nil {
+		return g, err
+	}
 	return g, nil
 }
 

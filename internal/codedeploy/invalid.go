@@ -23,6 +23,8 @@ var (
 	ErrInvalidECSService            = errdefs.InvalidArgument("An ECS deployment group needs exactly one ecsServices entry with serviceName and clusterName.")
 	ErrInvalidBlueGreenConfig       = errdefs.InvalidArgument("The blueGreenDeploymentConfiguration is invalid.")
 	ErrInvalidAutoRollbackConfig    = errdefs.InvalidArgument("The automatic rollback configuration is invalid.")
+	ErrInvalidAlarmConfig           = errdefs.InvalidArgument("The alarm configuration is invalid.")
+	ErrAlarmsLimitExceeded          = errdefs.LimitExceeded("The maximum number of alarms for a deployment group (10) was exceeded.")
 	ErrInvalidTrafficRouting        = errdefs.InvalidArgument("The trafficRoutingConfig is invalid.")
 	ErrInvalidMinimumHealthyHosts   = errdefs.InvalidArgument("minimumHealthyHosts applies to the Server compute platform; ECS configurations take trafficRoutingConfig.")
 	ErrInvalidDeploymentWaitType    = errdefs.InvalidArgument("The wait type is invalid: use READY_WAIT or TERMINATION_WAIT.")

@@ -1,6 +1,10 @@
 package codedeploy
 
-import "time"
+import (
+	"time"
+
+	"github.com/fargohq/fargo/internal/errdefs"
+)
 
 // Compute platforms. fargo deploys ECS services only; the others are named in errors.
 const (
@@ -76,6 +80,7 @@ type DeploymentGroup struct {
 	TargetGroupPairs     []TargetGroupPair
 	ECSServices          []ECSService
 	AutoRollback         AutoRollback
+	Alarms               AlarmConfiguration
 	Tags                 []Tag
 	// LastAttempted and LastSuccessful are the ids of the group's newest deployment and of
 	// its newest that succeeded.
@@ -152,6 +157,7 @@ const (
 	ErrorInvalidECS       = "INVALID_ECS_SERVICE"
 	ErrorInvalidELB       = "ELASTIC_LOAD_BALANCING_INVALID"
 	ErrorInternal         = "INTERNAL_ERROR"
+	ErrorAlarmActive      = "ALARM_ACTIVE"
 	ErrorNoInstances      = "NO_INSTANCES"
 	ErrorRevisionMissing  = "REVISION_MISSING"
 	ErrorDeploymentGroupM = "DEPLOYMENT_GROUP_MISSING"
@@ -232,8 +238,10 @@ type Deployment struct {
 	TrafficRouting TrafficRouting
 	BlueGreen      BlueGreenConfiguration
 	AutoRollback   AutoRollback
-	ECSService     ECSService
-	Pair           TargetGroupPair
+	// Alarms are the group's alarm configuration when the deployment was created.
+	Alarms     AlarmConfiguration
+	ECSService ECSService
+	Pair       TargetGroupPair
 
 	ErrorCode    string
 	ErrorMessage string
@@ -302,4 +310,32 @@ type TaskSetInfo struct {
 // ECSTargetID is the id of an ECS deployment's one target: "<cluster>:<service>".
 func (d Deployment) ECSTargetID() string {
 	return d.ECSService.ClusterName + ":" + d.ECSService.ServiceName
+}
+
+// maxAlarms is how many alarms a deployment group watches at most.
+const maxAlarms = 10
+
+// AlarmConfiguration is the CloudWatch alarms that stop a group's deployments: when Enabled,
+// a deployment stops while one of Alarms is in ALARM. IgnorePollAlarmFailure goes on when an
+// alarm's state cannot be read (the alarm does not exist); otherwise that stops it too.
+type AlarmConfiguration struct {
+	Enabled                bool
+	IgnorePollAlarmFailure bool
+	Alarms                 []string
+}
+
+// Check checks the alarm configuration as CreateDeploymentGroup does.
+func (c AlarmConfiguration) Check() error {
+	if len(c.Alarms) > maxAlarms {
+		return errdefs.Detail(ErrAlarmsLimitExceeded, "A deployment group watches at most %d alarms, not %d.", maxAlarms, len(c.Alarms))
+	}
+	for _, a := range c.Alarms {
+		if a == "" {
+			return errdefs.Detail(ErrInvalidAlarmConfig, "Every alarm needs a name.")
+		}
+	}
+	if c.Enabled && len(c.Alarms) == 0 {
+		return errdefs.Detail(ErrInvalidAlarmConfig, "The alarm configuration is enabled but names no alarms.")
+	}
+	return nil
 }

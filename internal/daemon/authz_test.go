@@ -20,7 +20,7 @@ func TestEveryOperationHasAnAuthorizationRule(t *testing.T) {
 	t.Parallel()
 	scope := arn.Scope{Partition: "aws", Region: "us-east-1", AccountID: "000000000000"}
 	apis := newConsoleAPIs(nil, scope, elbapi.Config{}, ecrapi.New(scope, ecrapi.Config{}, ecrapi.Deps{}), nil, nil)
-	services := apiServices(apis, iamapi.New(scope.AccountID, iamapi.Deps{}).Service(), nil, scope, nil, nil)
+	services := apiServices(apis, iamapi.New(scope.AccountID, iamapi.Deps{}).Service(), nil, scope, nil, nil, cloudWatchDeps{})
 	if len(services) < 7 {
 		t.Fatalf("%d services; the test reads fewer than the front door serves", len(services))
 	}

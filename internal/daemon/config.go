@@ -112,7 +112,7 @@ type Config struct {
 	// are stopped and replaced elsewhere (liveness.DefaultGrace when zero).
 	LostInstanceGrace time.Duration
 	// TimeScale speeds up the minutes of deployments (canary and linear intervals, ready and
-	// termination waits): one lasts 60/TimeScale seconds. 1 (real time) when zero; for demos
+	// termination waits) and of CloudWatch alarm periods: one lasts 60/TimeScale seconds. 1 (real time) when zero; for demos
 	// and tests only. The API still reports the minutes configured.
 	TimeScale int
 }

@@ -13,6 +13,7 @@ import (
 	clientv3 "go.etcd.io/etcd/client/v3"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/fargohq/fargo/internal/alarms"
 	"github.com/fargohq/fargo/internal/arn"
 	"github.com/fargohq/fargo/internal/deployer"
 	"github.com/fargohq/fargo/internal/errdefs"
@@ -35,7 +36,7 @@ const (
 )
 
 // controllers runs the controllers that must run once per store (the scheduler, the
-// deployer, the hook runner and liveness): at once in a server alone on its store, else in
+// deployer, the hook runner, liveness and alarms): at once in a server alone on its store, else in
 // terms of the elected leader, each term with new controllers (which list the store afresh)
 // writing through the term's fence.
 type controllers struct {
@@ -45,10 +46,12 @@ type controllers struct {
 	log     *slog.Logger
 	client  *clientv3.Client
 	elector *leader.Elector // nil when alone
+	// metrics are each region's sampled metrics, shared with the regions' CloudWatch APIs.
+	metrics *regionMetrics
 }
 
 func newControllers(client *clientv3.Client, store kv.KV, st *store.Store, scope arn.Scope, cfg Config, log *slog.Logger) (controllers, error) {
-	c := controllers{st: st, scope: scope, cfg: cfg, log: log, client: client}
+	c := controllers{st: st, scope: scope, cfg: cfg, log: log, client: client, metrics: newRegionMetrics(alarms.Config{Minute: cfg.Minute()})}
 	if !cfg.Shared() {
 		return c, nil
 	}
@@ -105,7 +108,8 @@ func (c controllers) regionControllers(st *store.Store, scope arn.Scope, log *sl
 	// instance by a silence it did not see.
 	live := liveness.New(st, liveness.Config{Timeout: c.cfg.AgentTimeout, Grace: c.cfg.LostInstanceGrace}, log)
 	hooks := hookrunner.New(st, scope, hookrunner.Config{}, log.With("component", "hookrunner"))
-	return []func(context.Context) error{hooks.Run, sched.Run, deploy.Run, live.Run}
+	watch := alarms.New(st, c.metrics.of(scope.Region), alarms.Config{Minute: c.cfg.Minute()}, log.With("component", "alarms"))
+	return []func(context.Context) error{hooks.Run, sched.Run, deploy.Run, live.Run, watch.Run}
 }
 
 // Role returns RoleSingle, RoleLeader or RoleFollower.

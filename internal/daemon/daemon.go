@@ -21,6 +21,7 @@ import (
 	"github.com/fargohq/fargo/internal/api"
 	"github.com/fargohq/fargo/internal/api/autoscalingapi"
 	"github.com/fargohq/fargo/internal/api/awsproto"
+	"github.com/fargohq/fargo/internal/api/cloudwatchapi"
 	"github.com/fargohq/fargo/internal/api/ecrapi"
 	"github.com/fargohq/fargo/internal/api/elbapi"
 	"github.com/fargohq/fargo/internal/api/hooksapi"
@@ -184,10 +185,10 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 	elbCfg := elbapi.Config{ListenerHost: cfg.LBBindHost, CertificateDir: filepath.Join(cfg.DataDir, "certs"), CheckPorts: true, APIAddr: cfg.APIAddr}
 	apis := newConsoleAPIs(st, scope, elbCfg, ecrAPI, p.reg, p.node)
 	iamSvc := iamapi.New(cfg.AccountID, iamapi.Deps{Store: st, Secrets: secrets}).Service()
-	home := &region{name: cfg.Region, services: apiServices(apis, iamSvc, st, scope, logSource{p.node}, events)}
+	home := &region{name: cfg.Region, services: apiServices(apis, iamSvc, st, scope, logSource{p.node}, events, p.controllers.cloudWatch(scope))}
 	p.regions = &regionSet{home: home, root: st, served: cfg.Regions, open: regionDeps{
 		cfg: cfg, log: log, root: st, node: p.node, elbCfg: elbCfg, iam: iamSvc,
-		secret: p.identity.Secret, az: az, registryHost: p.registryHost,
+		secret: p.identity.Secret, az: az, registryHost: p.registryHost, cloudWatch: p.controllers.cloudWatch,
 		audit: registryAudit(p.identity, p.audit.Record),
 	}.openRegion}
 	if err := p.regions.openKnown(ctx); err != nil {
@@ -212,8 +213,10 @@ func build(ctx context.Context, cfg Config, log *slog.Logger) (p *parts, endpoin
 
 // apiServices returns the AWS services the front door serves: IAM, the console's API objects'
 // and the others. The authorization table's completeness test reads their operations from here.
-func apiServices(apis consoleAPIs, iam awsproto.Service, st *store.Store, scope arn.Scope, src logsapi.LogSource, events *logstore.Store) []awsproto.Service {
+func apiServices(apis consoleAPIs, iam awsproto.Service, st *store.Store, scope arn.Scope, src logsapi.LogSource, events *logstore.Store, cw cloudWatchDeps) []awsproto.Service {
+	cloudWatch := cloudwatchapi.New(st, scope, cw.metrics, cloudwatchapi.Config{Minute: cw.minute}, time.Now)
 	return []awsproto.Service{
+		cloudWatch.Service(), cloudWatch.JSONService(), cloudWatch.QueryService(),
 		iam, apis.services["ecs"], stsapi.Service(), logsapi.New(st, src, events, time.Now).Service(),
 		apis.services["elb"], apis.services["codedeploy"], apis.services["ecr"], autoscalingapi.New(st, scope, time.Now).Service(),
 		hooksapi.New(st, scope, time.Now).Service(), hooksapi.New(st, scope, time.Now).LambdaService(),

@@ -34,6 +34,8 @@ type regionDeps struct {
 	registryHost func() string
 	// audit records registry requests in the audit log.
 	audit func(registry.Access)
+	// cloudWatch gives a region's CloudWatch API its metrics.
+	cloudWatch func(arn.Scope) cloudWatchDeps
 }
 
 // regionDir is where a region other than the home region keeps its files (registry storage,
@@ -78,7 +80,7 @@ func (d regionDeps) openRegion(name string) (*region, error) {
 	return &region{
 		name:     name,
 		registry: reg,
-		services: apiServices(apis, d.iam, st, scope, logSource{d.node}, events),
+		services: apiServices(apis, d.iam, st, scope, logSource{d.node}, events, d.cloudWatch(scope)),
 		run: func(ctx context.Context) error {
 			g, ctx := errgroup.WithContext(ctx)
 			for _, run := range ctrls {

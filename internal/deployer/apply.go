@@ -51,6 +51,11 @@ func (c *Controller) observe(ctx context.Context, d codedeploy.Deployment) (Obse
 	if o.Hooks, err = c.hookExecutions(ctx, d); err != nil {
 		return o, err
 	}
+	if d.Alarms.Enabled {
+		if o.Alarms, err = c.readAlarms(ctx, d.Alarms.Alarms); err != nil {
+			return o, err
+		}
+	}
 	if d.Progress.Phase != phaseInstall {
 		return o, nil
 	}

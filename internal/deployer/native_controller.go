@@ -2,12 +2,16 @@ package deployer
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/fargohq/fargo/internal/cloudwatch"
 	"github.com/fargohq/fargo/internal/ecs"
 	"github.com/fargohq/fargo/internal/errdefs"
 	"github.com/fargohq/fargo/internal/hooks"
@@ -180,6 +184,13 @@ func (c *Controller) observeNative(ctx context.Context, sd ecs.ServiceDeployment
 			return o, err
 		}
 	}
+	if sd.Alarms.Status == ecs.MonitorMonitoring {
+		alarms, err := c.readAlarms(ctx, sd.Alarms.AlarmNames)
+		if err != nil {
+			return o, err
+		}
+		o.Alarms = alarms
+	}
 	if len(sd.DeploymentConfiguration.LifecycleHooks) == 0 {
 		return o, nil
 	}
@@ -191,6 +202,21 @@ func (c *Controller) observeNative(ctx context.Context, sd ecs.ServiceDeployment
 		o.Executions[x.ID] = x.Value
 	}
 	return o, nil
+}
+
+// readAlarms reads the states of the alarms named; those that do not exist have none.
+func (c *Controller) readAlarms(ctx context.Context, names []string) (map[string]AlarmState, error) {
+	found := map[string]cloudwatch.Alarm{}
+	for _, n := range names {
+		it, err := c.st.Alarms.Get(ctx, n)
+		switch {
+		case err == nil:
+			found[n] = it.Value
+		case !errors.Is(err, errdefs.ErrNotFound):
+			return nil, err
+		}
+	}
+	return alarmStates(names, func(n string) (cloudwatch.Alarm, bool) { a, ok := found[n]; return a, ok }), nil
 }
 
 // applyNative carries out a native step's actions in order.
@@ -212,6 +238,14 @@ func (c *Controller) applyNative(ctx context.Context, svc ecs.Service, actions [
 		case ActRollBackRolling:
 			err = c.changeServiceNamed(ctx, svc, func(s ecs.Service) (ecs.Service, error) {
 				return ecs.RollBackRolling(s, a.Target, a.Reason, a.RollbackID, now)
+			})
+		case ActServiceEvent:
+			err = c.changeServiceNamed(ctx, svc, func(s ecs.Service) (ecs.Service, error) {
+				return withEvent(s, a.Reason, now), nil
+			})
+		case ActFailRolling:
+			err = c.changeServiceNamed(ctx, svc, func(s ecs.Service) (ecs.Service, error) {
+				return ecs.FailRolling(s, a.Target, a.Reason, now), nil
 			})
 		case ActStartHook:
 			_, err = c.st.HookExecutions.Create(ctx, a.Hook.ID, a.Hook)
@@ -248,4 +282,19 @@ func (c *Controller) changeServiceNamed(ctx context.Context, svc ecs.Service, ch
 	}
 	_, err = c.st.Commit(ctx, &txn)
 	return err
+}
+
+// withEvent adds the service event msg at now, unless one of the newest events says it
+// already (a step retried after its write conflicted).
+func withEvent(s ecs.Service, msg string, now time.Time) ecs.Service {
+	for _, e := range s.Events[:min(len(s.Events), 10)] {
+		if e.Message == msg {
+			return s
+		}
+	}
+	sum := sha256.Sum256([]byte(now.UTC().Format(time.RFC3339Nano) + msg))
+	h := hex.EncodeToString(sum[:16])
+	s.Events = slices.Clone(s.Events)
+	s.AddEvent(ecs.ServiceEvent{ID: h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32], CreatedAt: now, Message: msg})
+	return s
 }

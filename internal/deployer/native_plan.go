@@ -22,7 +22,9 @@ type NativeObservation struct {
 	Forwards map[string]map[string]int
 	// Executions are the hook executions that exist for the deployment, by id.
 	Executions map[string]hooks.Execution
-	Now        time.Time
+	// Alarms are the states of the deployment's alarms that exist, by name.
+	Alarms map[string]AlarmState
+	Now    time.Time
 }
 
 // NativeStep is what the deployer does next for one service deployment: the actions to apply
@@ -163,6 +165,7 @@ func (p *nativePlanner) planRolling() {
 			Reason: "ECS deployment " + id + " stopped: StopServiceDeployment requested a rollback.", RollbackID: rollingRollbackID(id)})
 	case rolledBack:
 		p.followRollback(d, rb)
+	case ok && p.rollingAlarmed(d):
 	case ok && d.RolloutState == ecs.RolloutCompleted:
 		p.finish(ecs.SDSuccessful, "")
 	case ok && d.RolloutState == ecs.RolloutFailed:

@@ -24,7 +24,7 @@ func (p *nativePlanner) planNative() {
 		p.finish(ecs.SDStopped, "The revision of the service deployment is gone.")
 		return
 	}
-	if p.breakerTripped(target) {
+	if p.breakerTripped(target) || p.nativeAlarmed() {
 		return
 	}
 	switch p.sd.LifecycleStage {

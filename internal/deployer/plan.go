@@ -45,6 +45,8 @@ type Observation struct {
 	TaskDefinitionFound bool
 	// Hooks are the executions of the AppSpec's hooks that exist, by lifecycle event.
 	Hooks map[string]hooks.Execution
+	// Alarms are the states of the deployment group's alarms that exist, by name.
+	Alarms map[string]AlarmState
 	// NewTaskSetID and NewDeploymentID are ids for what the step may create: the replacement
 	// task set, a rollback deployment. Randomness is an input.
 	NewTaskSetID    string
@@ -84,6 +86,11 @@ const (
 	// ActRollBackRolling fails the rolling deployment Action.Target (Action.Reason) and starts
 	// a deployment of the last completed task definition (Action.RollbackID).
 	ActRollBackRolling
+	// ActFailRolling fails the rolling deployment Action.Target (Action.Reason) and leaves
+	// the service as it is.
+	ActFailRolling
+	// ActServiceEvent adds the service event Action.Reason, once.
+	ActServiceEvent
 )
 
 // Action is one change of the service or of a listener that a step makes.
@@ -159,6 +166,10 @@ func (p *planner) next() error {
 			return nil
 		}
 		p.message("The stop request came after the original task set was deleted: the deployment completes.")
+	}
+	if msg, active := p.alarmActive(); active {
+		p.stopOnAlarm(msg)
+		return nil
 	}
 	if msg, tripped := p.judgeReplacement(); tripped {
 		return errdefs.FailedPrecondition("%s", msg)

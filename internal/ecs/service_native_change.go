@@ -79,3 +79,17 @@ func RollBackRolling(s Service, failedID, reason, rollbackID string, at time.Tim
 	s.Deployments = append([]Deployment{d}, s.Deployments...)
 	return s, nil
 }
+
+// FailRolling fails the PRIMARY rolling deployment failedID for reason, leaving the service
+// running what it runs (a deployment alarm without rollback); one rolled back or replaced
+// already is left alone.
+func FailRolling(s Service, failedID, reason string, at time.Time) Service {
+	i := slices.IndexFunc(s.Deployments, func(d Deployment) bool { return d.ID == failedID })
+	if i < 0 || s.Deployments[i].Status != DeploymentPrimary || s.Deployments[i].RolloutState != RolloutInProgress {
+		return s
+	}
+	s.Deployments = slices.Clone(s.Deployments)
+	d := &s.Deployments[i]
+	d.RolloutState, d.RolloutStateReason, d.UpdatedAt = RolloutFailed, reason, at
+	return s
+}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/fargohq/fargo/internal/autoscaling"
+	"github.com/fargohq/fargo/internal/cloudwatch"
 	"github.com/fargohq/fargo/internal/codedeploy"
 	"github.com/fargohq/fargo/internal/ecr"
 	"github.com/fargohq/fargo/internal/ecs"
@@ -89,6 +90,9 @@ type Store struct {
 	// target's.
 	ScalingPolicies Collection[autoscaling.Policy]
 
+	// Alarms are CloudWatch metric alarms by name, their history with them.
+	Alarms Collection[cloudwatch.Alarm]
+
 	// IAMUsers are IAM users by iam.Key(name): names are unique regardless of case.
 	IAMUsers Collection[iam.User]
 	// IAMGroups are IAM groups by iam.Key(name).
@@ -149,6 +153,7 @@ func newStore(store kv.KV, root string) *Store {
 		LogStreams:             newCollection[logs.Stream](store, root, "logs/streams"),
 		ScalableTargets:        newCollection[autoscaling.Target](store, root, "autoscaling/targets"),
 		ScalingPolicies:        newCollection[autoscaling.Policy](store, root, "autoscaling/policies"),
+		Alarms:                 newCollection[cloudwatch.Alarm](store, root, "cloudwatch/alarms"),
 		IAMUsers:               newCollection[iam.User](store, root, "iam/users"),
 		IAMGroups:              newCollection[iam.Group](store, root, "iam/groups"),
 		IAMRoles:               newCollection[iam.Role](store, root, "iam/roles"),

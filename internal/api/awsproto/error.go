@@ -11,6 +11,9 @@ type Error struct {
 	Message string
 	// Status is the HTTP status; 400 when zero.
 	Status int
+	// Type is the modeled error shape's id that RPC v2 CBOR answers send as __type, when it
+	// is not Code (awsQueryCompatible services, whose Code is the Query code).
+	Type string
 }
 
 func (e *Error) Error() string { return e.Code + ": " + e.Message }

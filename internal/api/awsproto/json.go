@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strconv"
 )
 
@@ -65,10 +66,11 @@ func JSON[In, Out any](fn func(ctx context.Context, in *In) (*Out, error)) Handl
 	}
 }
 
-// WriteJSON sends a successful JSON response. A nil output is sent as {}.
+// WriteJSON sends a successful JSON response. A nil output (or nil pointer, of an operation
+// without output members) is sent as {}.
 func WriteJSON(w http.ResponseWriter, out any) error {
 	var body []byte
-	if out == nil {
+	if v := reflect.ValueOf(out); out == nil || v.Kind() == reflect.Pointer && v.IsNil() {
 		body = []byte("{}")
 	} else {
 		b, err := json.Marshal(out)
@@ -86,13 +88,24 @@ func WriteJSON(w http.ResponseWriter, out any) error {
 }
 
 // WriteJSONError sends e in the awsJson1_1 error envelope. The code goes into both __type and
-// the x-amzn-ErrorType header, which older clients read.
+// the x-amzn-ErrorType header, which older clients read. An error of an awsQueryCompatible
+// service (one with a Type) names its shape in __type and its Query code and fault in
+// x-amzn-query-error, which clients report as the code.
 func WriteJSONError(w http.ResponseWriter, e *Error) {
+	typ := e.Code
+	h := w.Header()
+	if e.Type != "" {
+		typ = e.Type
+		fault := "Sender"
+		if e.Fault() {
+			fault = "Receiver"
+		}
+		h.Set("X-Amzn-Query-Error", e.Code+";"+fault)
+	}
 	body, _ := json.Marshal(struct {
 		Type    string `json:"__type"`
 		Message string `json:"message"`
-	}{e.Code, e.Message})
-	h := w.Header()
+	}{typ, e.Message})
 	h.Set("Content-Type", ContentTypeJSON)
 	h.Set("X-Amzn-ErrorType", e.Code)
 	h.Set("Content-Length", strconv.Itoa(len(body)))

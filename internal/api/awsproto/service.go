@@ -17,6 +17,10 @@ const (
 	// ProtocolREST is restJson1: the method and path name the operation (Routes), JSON bodies
 	// (Lambda).
 	ProtocolREST
+	// ProtocolCBOR is Smithy RPC v2 CBOR: POST /service/<TargetPrefix>/operation/<Op>, CBOR
+	// bodies (CloudWatch). The front door transcodes request bodies to JSON, so operations are
+	// JSON handlers.
+	ProtocolCBOR
 )
 
 // Request is what an operation handler receives: the raw JSON body for JSON services, the form
@@ -39,7 +43,8 @@ type Service struct {
 	// "elasticloadbalancing".
 	SigningName string
 	Protocol    Protocol
-	// TargetPrefix is the part of X-Amz-Target before the dot (JSON services).
+	// TargetPrefix is the part of X-Amz-Target before the dot (JSON services), or the service
+	// of the path of RPC v2 CBOR services.
 	TargetPrefix string
 	// Routes are the operations of a REST service.
 	Routes []Route

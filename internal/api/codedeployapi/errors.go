@@ -50,6 +50,8 @@ var errorCodes = []struct {
 	{codedeploy.ErrInvalidECSService, "InvalidECSServiceException"},
 	{codedeploy.ErrInvalidBlueGreenConfig, "InvalidBlueGreenDeploymentConfigurationException"},
 	{codedeploy.ErrInvalidAutoRollbackConfig, "InvalidAutoRollbackConfigException"},
+	{codedeploy.ErrInvalidAlarmConfig, "InvalidAlarmConfigException"},
+	{codedeploy.ErrAlarmsLimitExceeded, "AlarmsLimitExceededException"},
 	{codedeploy.ErrInvalidTrafficRouting, "InvalidTrafficRoutingConfigurationException"},
 	{codedeploy.ErrInvalidMinimumHealthyHosts, "InvalidMinimumHealthyHostValueException"},
 	{codedeploy.ErrInvalidDeploymentWaitType, "InvalidDeploymentWaitTypeException"},

@@ -11,6 +11,7 @@ type groupSettings struct {
 	DeploymentConfigName             *string                               `json:"deploymentConfigName"`
 	ServiceRoleArn                   *string                               `json:"serviceRoleArn"`
 	AutoRollbackConfiguration        *wireAutoRollbackConfiguration        `json:"autoRollbackConfiguration"`
+	AlarmConfiguration               *wireAlarmConfiguration               `json:"alarmConfiguration"`
 	DeploymentStyle                  *wireDeploymentStyle                  `json:"deploymentStyle"`
 	BlueGreenDeploymentConfiguration *wireBlueGreenDeploymentConfiguration `json:"blueGreenDeploymentConfiguration"`
 	LoadBalancerInfo                 *wireLoadBalancerInfo                 `json:"loadBalancerInfo"`
@@ -86,6 +87,7 @@ type wireDeploymentGroupInfo struct {
 	DeploymentConfigName             *string                               `json:"deploymentConfigName,omitempty"`
 	ServiceRoleArn                   *string                               `json:"serviceRoleArn,omitempty"`
 	AutoRollbackConfiguration        *wireAutoRollbackConfiguration        `json:"autoRollbackConfiguration,omitempty"`
+	AlarmConfiguration               *wireAlarmConfiguration               `json:"alarmConfiguration,omitempty"`
 	DeploymentStyle                  *wireDeploymentStyle                  `json:"deploymentStyle,omitempty"`
 	BlueGreenDeploymentConfiguration *wireBlueGreenDeploymentConfiguration `json:"blueGreenDeploymentConfiguration,omitempty"`
 	LoadBalancerInfo                 *wireLoadBalancerInfo                 `json:"loadBalancerInfo,omitempty"`
@@ -115,6 +117,9 @@ func (s groupSettings) apply(g codedeploy.DeploymentGroup) (codedeploy.Deploymen
 	if s.AutoRollbackConfiguration != nil {
 		g.AutoRollback = rollbackFromWire(s.AutoRollbackConfiguration)
 	}
+	if s.AlarmConfiguration != nil {
+		g.Alarms = alarmsFromWire(s.AlarmConfiguration)
+	}
 	if s.DeploymentStyle != nil {
 		g.DeploymentType, g.DeploymentOption = awsproto.Deref(s.DeploymentStyle.DeploymentType), awsproto.Deref(s.DeploymentStyle.DeploymentOption)
 	}
@@ -137,6 +142,7 @@ func groupToWire(g codedeploy.DeploymentGroup, last, lastOK *codedeploy.Deployme
 		ApplicationName: ptr(g.ApplicationName), DeploymentGroupID: ptr(g.ID), DeploymentGroupName: ptr(g.Name),
 		DeploymentConfigName: ptr(g.DeploymentConfigName), ServiceRoleArn: ptr(g.ServiceRoleARN),
 		AutoRollbackConfiguration:        rollbackToWire(g.AutoRollback),
+		AlarmConfiguration:               alarmsToWire(g.Alarms),
 		DeploymentStyle:                  styleToWire(g.DeploymentType, g.DeploymentOption),
 		BlueGreenDeploymentConfiguration: blueGreenToWire(g.BlueGreen),
 		LoadBalancerInfo:                 pairsToWire(g.TargetGroupPairs),
@@ -155,4 +161,37 @@ func lastDeploymentToWire(d *codedeploy.Deployment) *wireLastDeploymentInfo {
 		DeploymentID: ptr(d.ID), Status: ptr(string(d.Status)),
 		EndTime: awsproto.Epoch(d.CompleteTime), CreateTime: awsproto.Epoch(d.CreateTime),
 	}
+}
+
+// wireAlarmConfiguration is the model's AlarmConfiguration.
+type wireAlarmConfiguration struct {
+	Enabled                bool        `json:"enabled"`
+	IgnorePollAlarmFailure bool        `json:"ignorePollAlarmFailure"`
+	Alarms                 []wireAlarm `json:"alarms,omitempty"`
+}
+
+// wireAlarm is the model's Alarm.
+type wireAlarm struct {
+	Name *string `json:"name,omitempty"`
+}
+
+func alarmsFromWire(in *wireAlarmConfiguration) codedeploy.AlarmConfiguration {
+	out := codedeploy.AlarmConfiguration{Enabled: in.Enabled, IgnorePollAlarmFailure: in.IgnorePollAlarmFailure}
+	for _, a := range in.Alarms {
+		out.Alarms = append(out.Alarms, awsproto.Deref(a.Name))
+	}
+	return out
+}
+
+// alarmsToWire sends a group's alarm configuration, once it has one: as CodeDeploy answers,
+// with every member.
+func alarmsToWire(c codedeploy.AlarmConfiguration) *wireAlarmConfiguration {
+	if !c.Enabled && !c.IgnorePollAlarmFailure && len(c.Alarms) == 0 {
+		return nil
+	}
+	out := &wireAlarmConfiguration{Enabled: c.Enabled, IgnorePollAlarmFailure: c.IgnorePollAlarmFailure, Alarms: []wireAlarm{}}
+	for _, a := range c.Alarms {
+		out.Alarms = append(out.Alarms, wireAlarm{Name: ptr(a)})
+	}
+	return out
 }

@@ -96,12 +96,14 @@ var shapes = map[string]reflect.Type{
 	"GenericRevisionInfo":              reflect.TypeFor[wireGenericRevisionInfo](),
 	"ListApplicationRevisionsInput":    reflect.TypeFor[listApplicationRevisionsInput](),
 	"ListApplicationRevisionsOutput":   reflect.TypeFor[listApplicationRevisionsOutput](),
+	"AlarmConfiguration":               reflect.TypeFor[wireAlarmConfiguration](),
+	"Alarm":                            reflect.TypeFor[wireAlarm](),
 }
 
 // serverOnly are the members of the EC2/on-premises, Lambda and CloudFormation platforms, and
 // the alarm, trigger and GitHub features that fargo leaves out of ECS deployment groups.
 var serverOnly = []string{
-	"alarmConfiguration", "autoScalingGroups", "ec2TagFilters", "ec2TagSet", "onPremisesInstanceTagFilters",
+	"autoScalingGroups", "ec2TagFilters", "ec2TagSet", "onPremisesInstanceTagFilters",
 	"onPremisesTagSet", "outdatedInstancesStrategy", "terminationHookEnabled", "triggerConfigurations",
 }
 
@@ -113,7 +115,7 @@ var notImplemented = map[string][]string{
 	"CreateDeploymentGroupInput":  serverOnly,
 	"UpdateDeploymentGroupInput":  serverOnly,
 	"DeploymentGroupInfo": {
-		"alarmConfiguration", "autoScalingGroups", "ec2TagFilters", "ec2TagSet", "onPremisesInstanceTagFilters",
+		"autoScalingGroups", "ec2TagFilters", "ec2TagSet", "onPremisesInstanceTagFilters",
 		"onPremisesTagSet", "outdatedInstancesStrategy", "targetRevision", "triggerConfigurations",
 	},
 	"AutoScalingGroup":                 {"terminationHook"},
