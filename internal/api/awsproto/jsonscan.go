@@ -3,6 +3,7 @@ package awsproto
 import (
 	"bytes"
 	"encoding/json"
+	"unicode/utf8"
 )
 
 // The scanner below reads the members of a JSON request body that name its resources, for
@@ -131,12 +132,14 @@ func nameIs(raw []byte, name string) bool {
 	return json.Unmarshal(quoted, &s) == nil && bytes.EqualFold([]byte(s), []byte(name))
 }
 
-// unquote returns the text of a raw JSON string value, false for any other value.
+// unquote returns the text of a raw JSON string value, false for any other value. It reads
+// what encoding/json reads: escapes undone, and invalid UTF-8 as U+FFFD (a name authorized as
+// the raw bytes would not be the name the operation decodes).
 func unquote(raw []byte) (string, bool) {
 	if len(raw) < 2 || raw[0] != '"' {
 		return "", false
 	}
-	if bytes.IndexByte(raw, '\\') < 0 {
+	if bytes.IndexByte(raw, '\\') < 0 && utf8.Valid(raw) {
 		return string(raw[1 : len(raw)-1]), true
 	}
 	var s string
