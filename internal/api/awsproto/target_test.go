@@ -126,17 +126,10 @@ func FuzzInputMatchesDecode(f *testing.F) {
 		}
 		wantRole := ""
 		if decoded.Overrides != nil {
-			wantRole = deref(decoded.Overrides.TaskRoleArn)
+			wantRole = Deref(decoded.Overrides.TaskRoleArn)
 		}
-		if cluster != deref(decoded.Cluster) || !slices.Equal(services, decoded.Services) && len(services)+len(decoded.Services) > 0 || role != wantRole {
-			t.Fatalf("scanner read cluster %q services %q role %q; decoding gives %q %q %q", cluster, services, role, deref(decoded.Cluster), decoded.Services, wantRole)
+		if cluster != Deref(decoded.Cluster) || !slices.Equal(services, decoded.Services) && len(services)+len(decoded.Services) > 0 || role != wantRole {
+			t.Fatalf("scanner read cluster %q services %q role %q; decoding gives %q %q %q", cluster, services, role, Deref(decoded.Cluster), decoded.Services, wantRole)
 		}
 	})
-}
-
-func deref(s *string) string {
-	if s == nil {
-		return ""
-	}
-	return *s
 }

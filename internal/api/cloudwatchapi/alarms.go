@@ -72,15 +72,15 @@ func alarmSpec(in *putMetricAlarmInput) (cloudwatch.Alarm, error) {
 		return cloudwatch.Alarm{}, errdefs.InvalidArgument("Threshold must be specified.")
 	}
 	a := cloudwatch.Alarm{
-		Name: deref(in.AlarmName), Description: deref(in.AlarmDescription), ActionsEnabled: in.ActionsEnabled == nil || *in.ActionsEnabled,
+		Name: awsproto.Deref(in.AlarmName), Description: awsproto.Deref(in.AlarmDescription), ActionsEnabled: in.ActionsEnabled == nil || *in.ActionsEnabled,
 		OKActions: in.OKActions, AlarmActions: in.AlarmActions, InsufficientDataActions: in.InsufficientDataActions,
-		Namespace: deref(in.Namespace), MetricName: deref(in.MetricName), Statistic: deref(in.Statistic),
-		Period: int(deref(in.Period)), Unit: deref(in.Unit), EvaluationPeriods: int(*in.EvaluationPeriods),
-		DatapointsToAlarm: int(deref(in.DatapointsToAlarm)), Threshold: *in.Threshold, Comparison: *in.ComparisonOperator,
-		TreatMissingData: deref(in.TreatMissingData),
+		Namespace: awsproto.Deref(in.Namespace), MetricName: awsproto.Deref(in.MetricName), Statistic: awsproto.Deref(in.Statistic),
+		Period: int(awsproto.Deref(in.Period)), Unit: awsproto.Deref(in.Unit), EvaluationPeriods: int(*in.EvaluationPeriods),
+		DatapointsToAlarm: int(awsproto.Deref(in.DatapointsToAlarm)), Threshold: *in.Threshold, Comparison: *in.ComparisonOperator,
+		TreatMissingData: awsproto.Deref(in.TreatMissingData),
 	}
 	for _, d := range in.Dimensions {
-		a.Dimensions = append(a.Dimensions, cloudwatch.Dimension{Name: deref(d.Name), Value: deref(d.Value)})
+		a.Dimensions = append(a.Dimensions, cloudwatch.Dimension{Name: awsproto.Deref(d.Name), Value: awsproto.Deref(d.Value)})
 	}
 	return a, nil
 }
@@ -175,7 +175,7 @@ func (a *API) setAlarmState(ctx context.Context, in *setAlarmStateInput) (*struc
 	}
 	now := a.now()
 	_, err := a.store.Alarms.Update(ctx, *in.AlarmName, func(al *cloudwatch.Alarm) error {
-		al.SetState(cloudwatch.StateValue(*in.StateValue), *in.StateReason, deref(in.StateReasonData), now)
+		al.SetState(cloudwatch.StateValue(*in.StateValue), *in.StateReason, awsproto.Deref(in.StateReasonData), now)
 		return nil
 	})
 	if errors.Is(err, errdefs.ErrNotFound) {

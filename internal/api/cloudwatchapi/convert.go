@@ -5,16 +5,9 @@ import (
 	"slices"
 	"time"
 
+	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/cloudwatch"
 )
-
-func deref[T any](p *T) T {
-	var zero T
-	if p == nil {
-		return zero
-	}
-	return *p
-}
 
 func ptr[T any](v T) *T { return &v }
 
@@ -40,7 +33,7 @@ func jsonObject(s string) bool {
 func dimensionsFromWire(dims []dimension) []cloudwatch.Dimension {
 	var out []cloudwatch.Dimension
 	for _, d := range dims {
-		out = append(out, cloudwatch.Dimension{Name: deref(d.Name), Value: deref(d.Value)})
+		out = append(out, cloudwatch.Dimension{Name: awsproto.Deref(d.Name), Value: awsproto.Deref(d.Value)})
 	}
 	return out
 }

@@ -12,10 +12,10 @@ import (
 // describeAlarmHistory lists the history the alarms keep (the newest items of each alarm
 // that exists), newest first unless ScanBy asks otherwise.
 func (a *API) describeAlarmHistory(ctx context.Context, in *describeAlarmHistoryInput) (*describeAlarmHistoryOutput, error) {
-	if t := deref(in.HistoryItemType); t != "" && !slices.Contains([]string{cloudwatch.HistoryConfigurationUpdate, cloudwatch.HistoryStateUpdate, "Action", "AlarmContributorStateUpdate", "AlarmContributorAction"}, t) {
+	if t := awsproto.Deref(in.HistoryItemType); t != "" && !slices.Contains([]string{cloudwatch.HistoryConfigurationUpdate, cloudwatch.HistoryStateUpdate, "Action", "AlarmContributorStateUpdate", "AlarmContributorAction"}, t) {
 		return nil, errdefs.InvalidArgument("1 validation error detected: Value '%s' at 'historyItemType' failed to satisfy constraint: Member must satisfy enum value set: [ConfigurationUpdate, StateUpdate, Action, AlarmContributorStateUpdate, AlarmContributorAction]", t)
 	}
-	scan := deref(in.ScanBy)
+	scan := awsproto.Deref(in.ScanBy)
 	if scan != "" && scan != "TimestampDescending" && scan != "TimestampAscending" {
 		return nil, errdefs.InvalidArgument("1 validation error detected: Value '%s' at 'scanBy' failed to satisfy constraint: Member must satisfy enum value set: [TimestampDescending, TimestampAscending]", scan)
 	}

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/fargohq/fargo/internal/api/awsproto"
 	"github.com/fargohq/fargo/internal/cloudwatch"
 	"github.com/fargohq/fargo/internal/errdefs"
 )
@@ -81,7 +82,7 @@ func (a *API) getMetricData(_ context.Context, in *getMetricDataInput) (*getMetr
 		if q.ReturnData != nil && !*q.ReturnData {
 			continue
 		}
-		out.MetricDataResults = append(out.MetricDataResults, a.metricData(q, *in.StartTime, *in.EndTime, deref(in.ScanBy) == "TimestampAscending"))
+		out.MetricDataResults = append(out.MetricDataResults, a.metricData(q, *in.StartTime, *in.EndTime, awsproto.Deref(in.ScanBy) == "TimestampAscending"))
 	}
 	return out, nil
 }
@@ -89,8 +90,8 @@ func (a *API) getMetricData(_ context.Context, in *getMetricDataInput) (*getMetr
 // metricData is the result of one MetricStat query.
 func (a *API) metricData(q metricDataQuery, from, to time.Time, ascending bool) metricDataResult {
 	s := q.MetricStat
-	id := cloudwatch.MetricID{Namespace: deref(s.Metric.Namespace), Name: deref(s.Metric.MetricName), Dimensions: dimensionsFromWire(s.Metric.Dimensions)}
-	r := metricDataResult{ID: *q.ID, Label: deref(q.Label), Timestamps: []time.Time{}, Values: []float64{}, StatusCode: "Complete", Messages: []struct{}{}}
+	id := cloudwatch.MetricID{Namespace: awsproto.Deref(s.Metric.Namespace), Name: awsproto.Deref(s.Metric.MetricName), Dimensions: dimensionsFromWire(s.Metric.Dimensions)}
+	r := metricDataResult{ID: *q.ID, Label: awsproto.Deref(q.Label), Timestamps: []time.Time{}, Values: []float64{}, StatusCode: "Complete", Messages: []struct{}{}}
 	if r.Label == "" {
 		r.Label = id.Name
 	}
@@ -123,7 +124,7 @@ func checkMetricDataInput(in *getMetricDataInput) error {
 	ids := map[string]bool{}
 	for _, q := range in.MetricDataQueries {
 		switch {
-		case deref(q.ID) == "":
+		case awsproto.Deref(q.ID) == "":
 			return errdefs.InvalidArgument("Every query needs an Id.")
 		case ids[*q.ID]:
 			return errdefs.InvalidArgument("The Id %s is used by more than one query.", *q.ID)

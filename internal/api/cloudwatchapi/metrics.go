@@ -23,11 +23,11 @@ var metricPages = awsproto.Pages{
 }
 
 func (a *API) listMetrics(_ context.Context, in *listMetricsInput) (*listMetricsOutput, error) {
-	if r := deref(in.RecentlyActive); r != "" && r != "PT3H" {
+	if r := awsproto.Deref(in.RecentlyActive); r != "" && r != "PT3H" {
 		return nil, errdefs.Detail(errInvalidValue, "The value %s for parameter RecentlyActive is not valid: it must be PT3H.", r)
 	}
 	for _, f := range in.Dimensions {
-		if deref(f.Name) == "" {
+		if awsproto.Deref(f.Name) == "" {
 			return nil, errdefs.Detail(errInvalidValue, "Every dimension filter must have a Name.")
 		}
 	}
