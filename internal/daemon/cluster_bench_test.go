@@ -10,7 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	ecssdk "github.com/aws/aws-sdk-go-v2/service/ecs"
 	ecstypes "github.com/aws/aws-sdk-go-v2/service/ecs/types"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/fargohq/fargo/internal/api/apitest"
 	"github.com/fargohq/fargo/internal/benchtest"
@@ -179,23 +178,15 @@ func registerBenchTask(b *testing.B, client *ecssdk.Client) {
 }
 
 func createWorkerServices(b *testing.B, client *ecssdk.Client, services, tasks int) {
-	var g errgroup.Group
-	g.SetLimit(8)
-	for i := range services {
-		g.Go(func() error {
-			_, err := client.CreateService(context.Background(), &ecssdk.CreateServiceInput{
-				Cluster: aws.String(benchCluster), ServiceName: aws.String(fmt.Sprintf("svc-%03d", i)),
-				TaskDefinition: aws.String("batch"), DesiredCount: aws.Int32(int32(tasks)), LaunchType: ecstypes.LaunchTypeEc2,
-				PlacementConstraints: []ecstypes.PlacementConstraint{{Type: ecstypes.PlacementConstraintTypeMemberOf,
-					Expression: aws.String("attribute:" + workerAttribute + " == " + workerRole)}},
-				PlacementStrategy: []ecstypes.PlacementStrategy{{Type: ecstypes.PlacementStrategyTypeSpread, Field: aws.String("instanceId")}},
-			})
-			return err
-		})
-	}
-	if err := g.Wait(); err != nil {
-		b.Fatal(err)
-	}
+	createServicesWith(b, client, services, func(i int) *ecssdk.CreateServiceInput {
+		return &ecssdk.CreateServiceInput{
+			Cluster: aws.String(benchCluster), ServiceName: aws.String(fmt.Sprintf("svc-%03d", i)),
+			TaskDefinition: aws.String("batch"), DesiredCount: aws.Int32(int32(tasks)), LaunchType: ecstypes.LaunchTypeEc2,
+			PlacementConstraints: []ecstypes.PlacementConstraint{{Type: ecstypes.PlacementConstraintTypeMemberOf,
+				Expression: aws.String("attribute:" + workerAttribute + " == " + workerRole)}},
+			PlacementStrategy: []ecstypes.PlacementStrategy{{Type: ecstypes.PlacementStrategyTypeSpread, Field: aws.String("instanceId")}},
+		}
+	})
 }
 
 // runningTasks lists the RUNNING tasks of the cluster, by container instance ARN.

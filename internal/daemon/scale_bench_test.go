@@ -89,14 +89,22 @@ func setupScale(b *testing.B, client *ecssdk.Client) {
 }
 
 func createServices(b *testing.B, client *ecssdk.Client, services, tasks int) {
+	createServicesWith(b, client, services, func(i int) *ecssdk.CreateServiceInput {
+		return &ecssdk.CreateServiceInput{
+			Cluster: aws.String("scale"), ServiceName: aws.String(fmt.Sprintf("svc-%04d", i)),
+			TaskDefinition: aws.String("app"), DesiredCount: aws.Int32(int32(tasks)),
+		}
+	})
+}
+
+// createServicesWith creates services services, service i as input(i) says, 8 clients at a
+// time.
+func createServicesWith(b *testing.B, client *ecssdk.Client, services int, input func(i int) *ecssdk.CreateServiceInput) {
 	var g errgroup.Group
 	g.SetLimit(8)
 	for i := range services {
 		g.Go(func() error {
-			_, err := client.CreateService(context.Background(), &ecssdk.CreateServiceInput{
-				Cluster: aws.String("scale"), ServiceName: aws.String(fmt.Sprintf("svc-%04d", i)),
-				TaskDefinition: aws.String("app"), DesiredCount: aws.Int32(int32(tasks)),
-			})
+			_, err := client.CreateService(context.Background(), input(i))
 			return err
 		})
 	}

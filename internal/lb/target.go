@@ -110,7 +110,6 @@ func (t *target) inFlight() int { return int(t.flight.Load() &^ releasedBit) }
 
 func (t *target) released() bool { return t.flight.Load()&releasedBit != 0 }
 
-// routable reports whether routing may pick the target when its group has routable targets.
 // refusalHold is how long, at least, routing passes over a target that refused a connection
 // (a passing health check ends it sooner). A target whose process died refuses every
 // connection until its checks take it out of routing; meanwhile a request sent to it is
@@ -134,6 +133,7 @@ func (t *target) refused(now int64) {
 // refusing reports whether routing passes t over at now.
 func (t *target) refusing(now int64) bool { return now < t.refusedUntil.Load() }
 
+// routable reports whether routing may pick the target when its group has routable targets.
 func routable(state uint32) bool { return state == stHealthy || state == stUnavailable }
 
 // snapshotLocked returns what Health reports; t.mu is held.
