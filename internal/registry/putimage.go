@@ -29,6 +29,10 @@ func (r *Registry) PutImage(ctx context.Context, name, tag, wantDigest, mediaTyp
 	if err != nil {
 		return "", "", errdefs.Detail(ecr.ErrInvalidParameter, "Invalid parameter at 'ImageManifest' failed to satisfy constraint: 'Invalid JSON syntax or unsupported manifest media type: %v'", err)
 	}
+	// Only schema version 2 manifests are stored; others would fail deep in the store.
+	if v := schemaVersion(body); v != 2 {
+		return "", "", errdefs.Detail(ecr.ErrInvalidParameter, "Invalid parameter at 'ImageManifest' failed to satisfy constraint: 'Invalid JSON syntax or unsupported manifest media type: unrecognized manifest schema version %d'", v)
+	}
 	if wantDigest != "" && desc.Digest.String() != wantDigest {
 		return "", "", errdefs.Detail(ecr.ErrImageDigestMismatch, "Invalid parameter at 'imageDigest' failed to satisfy constraint: 'The specified digest %s does not match the digest %s of the manifest'", wantDigest, desc.Digest)
 	}
@@ -87,6 +91,15 @@ func (r *Registry) checkPut(ctx context.Context, rec ecr.Repository, repo distri
 		return errdefs.Detail(ecr.ErrImageAlreadyExists, "Image with digest '%s' and tag '%s' already exists in the repository with name '%s' in registry with id '%s'", d, tag, rec.Name, r.deps.RegistryID)
 	}
 	return rec.CheckTagPush(tag, true)
+}
+
+// schemaVersion is the schemaVersion member of a manifest, 0 when it has none.
+func schemaVersion(body []byte) int {
+	var f struct {
+		SchemaVersion int `json:"schemaVersion"`
+	}
+	_ = json.Unmarshal(body, &f) // UnmarshalManifest accepted the body
+	return f.SchemaVersion
 }
 
 // detectMediaType reads the media type of a manifest from its mediaType member, as ECR does
